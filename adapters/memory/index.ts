@@ -1,0 +1,5 @@
+export { MemoryStatusStore } from './memory-status-store.js';
+export { MemoryIdempotencyStore } from './memory-idempotency-store.js';
+export { MemoryResultStore } from './memory-result-store.js';
+export { MemoryJobQueue } from './memory-job-queue.js';
+export { MemoryProgressBus } from './memory-progress-rpc.js';

@@ -1,0 +1,149 @@
+import type { ConsumerOptions, DeliveredRecord, JobConsumer, JobQueue, QueueRecord } from '../../core/ports/index.js';
+import { MemoryConsumer } from './memory-consumer.js';
+
+interface Partition {
+  records: DeliveredRecord[];
+  waiters: Set<() => void>;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+interface Group {
+  committed: Map<string, number>;
+  members: MemoryConsumer[];
+  generation: number;
+}
+
+export const tpKey = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
+
+/**
+ * A partitioned log in process memory with consumer groups, mirroring the Kafka semantics the
+ * worker relies on: records keyed to partitions, per-group committed offsets, partitions shared
+ * among a group's members and reassigned when one joins or leaves.
+ */
+export class MemoryJobQueue implements JobQueue {
+  private readonly topics = new Map<string, Partition[]>();
+  private readonly groups = new Map<string, Group>();
+  readonly partitions: number;
+  readonly retryBackoff: { initialMs: number; maxMs: number };
+
+  constructor(options: { partitions?: number; retryBackoff?: { initialMs: number; maxMs: number } } = {}) {
+    this.partitions = options.partitions ?? 3;
+    this.retryBackoff = options.retryBackoff ?? { initialMs: 100, maxMs: 5_000 };
+  }
+
+  async publish(record: QueueRecord): Promise<void> {
+    const partitions = this.topic(record.topic);
+    const partition = record.key === null ? Math.floor(Math.random() * partitions.length) : hashKey(record.key) % partitions.length;
+    const log = partitions[partition]!;
+    log.records.push({ ...record, value: Buffer.from(record.value), headers: { ...record.headers }, partition, offset: String(log.records.length) });
+    for (const wake of log.waiters) wake();
+    log.waiters.clear();
+  }
+
+  async ensureTopics(topics: string[]): Promise<void> {
+    for (const topic of topics) this.topic(topic);
+  }
+
+  createConsumer(options: ConsumerOptions): JobConsumer {
+    return new MemoryConsumer(this, options);
+  }
+
+  async close(): Promise<void> {
+    for (const group of this.groups.values()) {
+      await Promise.all(group.members.map((member) => member.close({ drainTimeoutMs: 0 })));
+    }
+  }
+
+  /** Records of a partition from `offset` on; resolves when one exists or `stop` fires. */
+  async next(tp: TopicPartition, offset: number, stop: AbortSignal): Promise<DeliveredRecord | undefined> {
+    const log = this.topic(tp.topic)[tp.partition]!;
+    while (!stop.aborted) {
+      const record = log.records[offset];
+      if (record) return record;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          stop.removeEventListener('abort', wake);
+          log.waiters.delete(wake);
+          resolve();
+        };
+        log.waiters.add(wake);
+        stop.addEventListener('abort', wake, { once: true });
+      });
+    }
+    return undefined;
+  }
+
+  committed(groupId: string, tp: TopicPartition): number {
+    return this.group(groupId).committed.get(tpKey(tp)) ?? 0;
+  }
+
+  /** Commits only for the generation that owns the partition, as a group coordinator would. */
+  commit(groupId: string, generation: number, tp: TopicPartition, nextOffset: number): boolean {
+    const group = this.group(groupId);
+    if (group.generation !== generation) return false;
+    const key = tpKey(tp);
+    group.committed.set(key, Math.max(group.committed.get(key) ?? 0, nextOffset));
+    return true;
+  }
+
+  join(member: MemoryConsumer): void {
+    const group = this.group(member.groupId);
+    group.members.push(member);
+    this.rebalance(group);
+  }
+
+  leave(member: MemoryConsumer): void {
+    const group = this.group(member.groupId);
+    const index = group.members.indexOf(member);
+    if (index < 0) return;
+    group.members.splice(index, 1);
+    this.rebalance(group);
+  }
+
+  private rebalance(group: Group): void {
+    group.generation += 1;
+    const topics = [...new Set(group.members.flatMap((m) => m.topics))].sort();
+    const owners = new Map<MemoryConsumer, TopicPartition[]>(group.members.map((m) => [m, []]));
+    let turn = 0;
+    for (const topic of topics) {
+      const subscribers = group.members.filter((m) => m.topics.includes(topic));
+      this.topic(topic).forEach((_, partition) => {
+        const owner = subscribers[turn++ % subscribers.length];
+        owners.get(owner!)!.push({ topic, partition });
+      });
+    }
+    for (const [member, assignment] of owners) member.assign(assignment, group.generation);
+  }
+
+  private topic(name: string): Partition[] {
+    let partitions = this.topics.get(name);
+    if (!partitions) {
+      partitions = Array.from({ length: this.partitions }, () => ({ records: [], waiters: new Set<() => void>() }));
+      this.topics.set(name, partitions);
+    }
+    return partitions;
+  }
+
+  private group(id: string): Group {
+    let group = this.groups.get(id);
+    if (!group) {
+      group = { committed: new Map(), members: [], generation: 0 };
+      this.groups.set(id, group);
+    }
+    return group;
+  }
+}
+
+/** Same idea as Kafka's default partitioner: equal keys always land on the same partition. */
+function hashKey(key: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 16777619);
+  }
+  return hash >>> 0;
+}

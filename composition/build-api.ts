@@ -1,0 +1,34 @@
+import type { Config } from '../config/index.js';
+import type { Logger } from '../core/ports/index.js';
+import type { ApiDeps } from '../functions/api-deps.js';
+import { createApiMetrics } from '../telemetry/index.js';
+import { createApiDeps } from './create-api-deps.js';
+import type { PortAdapters } from './create-adapters.js';
+
+export interface BuiltApi {
+  deps: ApiDeps;
+  /** Marks the API as draining: /readyz answers 503 from now on. */
+  stopAccepting(): void;
+  close(): Promise<void>;
+}
+
+/** The API's dependencies over the given adapters. */
+export function buildApi(options: { config: Config; adapters: PortAdapters; logger: Logger }): BuiltApi {
+  let accepting = true;
+  const progress = options.adapters.createProgressClient();
+  const deps = createApiDeps({
+    config: options.config,
+    adapters: options.adapters,
+    progress,
+    metrics: createApiMetrics(),
+    logger: options.logger.child({ component: 'api' }),
+    accepting: () => accepting,
+  });
+  return {
+    deps,
+    stopAccepting: () => {
+      accepting = false;
+    },
+    close: () => progress.close(),
+  };
+}

@@ -1,0 +1,28 @@
+import type { Config } from '../config/index.js';
+import { jobTopics } from '../core/domain/index.js';
+import type { Logger } from '../core/ports/index.js';
+import { createWorkerMetrics } from '../telemetry/index.js';
+import { Worker } from '../worker-container/worker.js';
+import type { PortAdapters } from './create-adapters.js';
+import { createProviders } from './create-providers.js';
+
+/** A worker over the given adapters, configured from the environment. */
+export function buildWorker(options: { config: Config; adapters: PortAdapters; logger: Logger; healthPort?: number | null }): Worker {
+  const { config, adapters } = options;
+  const metrics = createWorkerMetrics();
+  return new Worker({
+    queue: adapters.queue,
+    statuses: adapters.statuses,
+    results: adapters.results,
+    providers: createProviders(config, metrics),
+    createProgressResponder: (handler) => adapters.createProgressResponder(handler),
+    topics: jobTopics(config.KAFKA_TOPIC_TEMPLATE),
+    groupId: config.KAFKA_CONSUMER_GROUP,
+    concurrency: config.WORKER_CONCURRENCY,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    healthPort: options.healthPort === undefined ? config.WORKER_METRICS_PORT : options.healthPort,
+    readiness: adapters.readiness,
+    metrics,
+    logger: options.logger.child({ component: 'worker' }),
+  });
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/index.js';
+import type { Logger, ProgressClient } from '../core/ports/index.js';
+import type { ApiDeps } from '../functions/api-deps.js';
+import type { ApiMetrics } from '../telemetry/index.js';
+import type { PortAdapters } from './create-adapters.js';
+
+/** Fills the handlers' dependencies from the chosen adapters. */
+export function createApiDeps(options: {
+  config: Config;
+  adapters: PortAdapters;
+  progress: ProgressClient;
+  metrics: ApiMetrics;
+  logger: Logger;
+  accepting: () => boolean;
+}): ApiDeps {
+  const { config, adapters, logger } = options;
+  return {
+    submit: {
+      statuses: adapters.statuses,
+      queue: adapters.queue,
+      idempotency: adapters.idempotency,
+      topicTemplate: config.KAFKA_TOPIC_TEMPLATE,
+      now: () => new Date(),
+      newId: randomUUID,
+      logger,
+    },
+    statuses: adapters.statuses,
+    results: adapters.results,
+    progress: options.progress,
+    statusTimeoutMs: config.STATUS_RPC_TIMEOUT_MS,
+    readiness: [
+      ...adapters.readiness,
+      {
+        name: 'progress_rpc',
+        check: async () => {
+          if (!options.progress.ready()) throw new Error('progress RPC client is not connected');
+        },
+      },
+    ],
+    accepting: options.accepting,
+    metrics: options.metrics,
+    logger,
+  };
+}

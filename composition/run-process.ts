@@ -1,0 +1,59 @@
+import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import type { Logger } from '../core/ports/index.js';
+import { createLogger } from '../telemetry/index.js';
+
+export interface RunningProcess {
+  /** Stops everything in order; must not reject. */
+  close(): Promise<void>;
+}
+
+/**
+ * The life of one dtq process: validated config (a bad value exits 1 naming the variable),
+ * a logger, start-up, and a graceful stop on SIGTERM/SIGINT. A second signal exits at once.
+ */
+export async function runProcess(
+  service: string,
+  start: (context: { config: Config; logger: Logger }) => Promise<RunningProcess>,
+): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`dtq ${service}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ service, level: config.LOG_LEVEL });
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+
+  let running: RunningProcess;
+  try {
+    running = await start({ config, logger });
+  } catch (error) {
+    logger.error({ err: error }, 'start-up failed');
+    process.stderr.write(`dtq ${service}: start-up failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting immediately');
+      process.exit(1);
+    }
+    stopping = true;
+    const started = Date.now();
+    logger.info({ signal }, 'shutting down');
+    void running
+      .close()
+      .catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'))
+      .finally(() => {
+        logger.info({ duration_ms: Date.now() - started }, 'shutdown complete');
+        setImmediate(() => process.exit(0));
+      });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { DEFAULT_TOPIC_TEMPLATE } from '../contracts/index.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Every environment variable dtq reads. Unset service URLs select the in-memory adapters; an
+ * invalid value stops the process with a message naming the variable.
+ */
+export const ConfigSchema = z.object({
+  PORT: port.default(7071),
+  WORKER_METRICS_PORT: port.default(9464),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  KAFKA_BROKERS: z
+    .string()
+    .trim()
+    .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be host:port[,host:port...]')
+    .optional(),
+  KAFKA_TOPIC_TEMPLATE: z.string().includes('%s', { message: 'must contain %s for the job type' }).default(DEFAULT_TOPIC_TEMPLATE),
+  KAFKA_CONSUMER_GROUP: z.string().min(1).default('dtq-worker'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('dtq'),
+  KAFKA_TOPIC_PARTITIONS: positiveInt.default(3),
+
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  RABBITMQ_URL: url(['amqp:', 'amqps:']).optional(),
+  MONGODB_URI: url(['mongodb:', 'mongodb+srv:']).optional(),
+  MONGODB_DATABASE: z.string().min(1).default('dtq'),
+
+  WORKER_CONCURRENCY: positiveInt.max(256).default(8),
+  STATUS_RPC_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
+
+  PROVIDER_MODE: z.enum(['simulated', 'http']).default('simulated'),
+  SIMULATED_PROVIDER_DELAY_MS: nonNegativeInt.max(600_000).default(300),
+  PROVIDER_TIMEOUT_MS: positiveInt.default(5_000),
+  PROVIDER_MAX_ATTEMPTS: positiveInt.max(10).default(3),
+  PROVIDER_RETRY_INITIAL_MS: positiveInt.default(200),
+  PROVIDER_RETRY_MAX_MS: positiveInt.default(5_000),
+  PROVIDER_BREAKER_THRESHOLD: positiveInt.default(5),
+  PROVIDER_BREAKER_COOLDOWN_MS: positiveInt.default(30_000),
+  OPEN_METEO_FORECAST_URL: url(['http:', 'https:']).default('https://api.open-meteo.com'),
+  OPEN_METEO_GEOCODING_URL: url(['http:', 'https:']).default('https://geocoding-api.open-meteo.com'),
+  QUOTABLE_URL: url(['http:', 'https:']).default('https://api.quotable.io'),
+  FRANKFURTER_URL: url(['http:', 'https:']).default('https://api.frankfurter.dev'),
+  GITHUB_API_URL: url(['http:', 'https:']).default('https://api.github.com'),
+  GITHUB_TOKEN: z.string().min(1).optional(),
+
+  SERVE_WEB: flag.optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export const CONFIG_VARIABLES = Object.keys(ConfigSchema.shape) as Array<keyof Config>;

@@ -1,0 +1,46 @@
+import { ConfigSchema, type Config } from './config-schema.js';
+
+/** Thrown when the environment holds a value dtq cannot use; the message names each variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: Array<{ variable: string; message: string }>) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration. Empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(config)'), message: issue.message })),
+    );
+  }
+  return parsed.data;
+}
+
+/** Which adapter backs each port under this configuration, for the first log line. */
+export function describeAdapters(config: Config): Record<string, string> {
+  return {
+    job_queue: config.KAFKA_BROKERS ? `kafka (${config.KAFKA_BROKERS})` : 'in-memory',
+    status_store: config.REDIS_URL ? `redis (${redactUrl(config.REDIS_URL)})` : 'in-memory',
+    result_store: config.MONGODB_URI ? `mongodb (${redactUrl(config.MONGODB_URI)})` : 'in-memory',
+    progress_rpc: config.RABBITMQ_URL ? `rabbitmq (${redactUrl(config.RABBITMQ_URL)})` : 'in-memory',
+    providers: config.PROVIDER_MODE === 'http' ? 'http' : `simulated (${config.SIMULATED_PROVIDER_DELAY_MS} ms)`,
+  };
+}
+
+/** host:port only: credentials and query strings of connection URLs never reach a log. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}

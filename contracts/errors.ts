@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** Stable error codes. Clients branch on these, never on messages. */
+export const ERROR_CODES = [
+  'INVALID_JSON',
+  'INVALID_BODY',
+  'UNKNOWN_JOB_TYPE',
+  'INVALID_PAYLOAD',
+  'INVALID_QUERY',
+  'INVALID_JOB_ID',
+  'INVALID_IDEMPOTENCY_KEY',
+  'PAYLOAD_TOO_LARGE',
+  'JOB_NOT_FOUND',
+  'RESULT_NOT_READY',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'IDEMPOTENCY_CONFLICT',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'STATUS_TIMEOUT',
+  'SERVICE_UNAVAILABLE',
+  'SHUTTING_DOWN',
+  'INTERNAL',
+] as const;
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const FieldIssueSchema = z.object({
+  field: z.string(),
+  message: z.string(),
+});
+export type FieldIssue = z.infer<typeof FieldIssueSchema>;
+
+/** The one shape of every error the API returns. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: ErrorCodeSchema,
+    message: z.string(),
+    details: z
+      .object({ fields: z.array(FieldIssueSchema).optional() })
+      .catchall(z.unknown())
+      .optional(),
+    trace_id: z.string(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

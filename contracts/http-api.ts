@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import {
+  JobStateSchema,
+  ProgressPercentSchema,
+  UtcTimestampSchema,
+  UuidV4Schema,
+} from './common.js';
+import { JobTypeSchema } from './job-types.js';
+import { JobResultDocumentSchema } from './job-result.js';
+
+/** Largest request body the API accepts; larger ones answer 413. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const IdempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1-255 visible ASCII characters');
+
+/**
+ * POST /v1/jobs body. The payload is checked against its job type's schema by the domain, so
+ * that an unknown type and a bad field get distinct errors.
+ */
+export const SubmitJobRequestSchema = z.strictObject({
+  job_type: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type SubmitJobRequest = z.infer<typeof SubmitJobRequestSchema>;
+
+export const SubmitJobResponseSchema = z.object({
+  job_id: UuidV4Schema,
+  trace_id: UuidV4Schema,
+  job_type: JobTypeSchema,
+  state: JobStateSchema,
+  submitted_at: UtcTimestampSchema,
+  status_url: z.string(),
+  result_url: z.string(),
+});
+export type SubmitJobResponse = z.infer<typeof SubmitJobResponseSchema>;
+
+/** GET /v1/jobs/{job_id}/status, answered through the progress RPC. */
+export const JobStatusResponseSchema = z.object({
+  job_id: UuidV4Schema,
+  state: JobStateSchema,
+  progress_percent: ProgressPercentSchema,
+  message: z.string(),
+  updated_at: UtcTimestampSchema,
+  error_code: z.string().optional(),
+  error_message: z.string().optional(),
+  result_url: z.string().optional(),
+});
+export type JobStatusResponse = z.infer<typeof JobStatusResponseSchema>;
+
+/** GET /v1/jobs/{job_id}/result: the durable document, without storage-internal fields. */
+export const JobResultResponseSchema = JobResultDocumentSchema;
+export type JobResultResponse = z.infer<typeof JobResultResponseSchema>;
+
+export const ListJobsQuerySchema = z.strictObject({
+  state: JobStateSchema.optional(),
+  job_type: JobTypeSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type ListJobsQuery = z.infer<typeof ListJobsQuerySchema>;
+
+export const JobSummarySchema = z.object({
+  job_id: UuidV4Schema,
+  job_type: JobTypeSchema,
+  state: JobStateSchema,
+  progress_percent: ProgressPercentSchema,
+  message: z.string(),
+  submitted_at: UtcTimestampSchema,
+  updated_at: UtcTimestampSchema,
+  trace_id: UuidV4Schema.optional(),
+  error_code: z.string().optional(),
+  error_message: z.string().optional(),
+});
+export type JobSummary = z.infer<typeof JobSummarySchema>;
+
+export const ListJobsResponseSchema = z.object({
+  items: z.array(JobSummarySchema),
+  next_cursor: z.string().nullable(),
+});
+export type ListJobsResponse = z.infer<typeof ListJobsResponseSchema>;
+
+export const HealthResponseSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })).optional(),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;

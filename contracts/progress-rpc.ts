@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import {
+  JobStateSchema,
+  ProgressPercentSchema,
+  UtcTimestampSchema,
+  UuidV4Schema,
+} from './common.js';
+
+/** Queue the worker's progress responder consumes. */
+export const PROGRESS_REQUEST_QUEUE = 'progress.check.request.v1';
+
+/** Sent with AMQP `correlation_id` = request_id, `reply_to`, `content_type=application/json`. */
+export const ProgressRequestSchema = z.object({
+  job_id: UuidV4Schema,
+  request_id: z.string().min(1).max(128),
+  requested_at: UtcTimestampSchema,
+});
+export type ProgressRequest = z.infer<typeof ProgressRequestSchema>;
+
+/** The contract's reply for a known job. `updated_at` and the error fields are optional extras. */
+export const ProgressReplySchema = z.object({
+  job_id: UuidV4Schema,
+  state: JobStateSchema,
+  progress_percent: ProgressPercentSchema,
+  message: z.string(),
+  timestamp: UtcTimestampSchema,
+  updated_at: UtcTimestampSchema.optional(),
+  error_code: z.string().optional(),
+  error_message: z.string().optional(),
+});
+export type ProgressReply = z.infer<typeof ProgressReplySchema>;
+
+/** The reply when the responder cannot answer with a status: unknown job or malformed request. */
+export const ProgressErrorReplySchema = z.object({
+  job_id: z.string().optional(),
+  error: z.object({
+    code: z.enum(['JOB_NOT_FOUND', 'INVALID_REQUEST', 'STATUS_UNAVAILABLE']),
+    message: z.string(),
+  }),
+  timestamp: UtcTimestampSchema,
+});
+export type ProgressErrorReply = z.infer<typeof ProgressErrorReplySchema>;
+
+export const ProgressAnyReplySchema = z.union([ProgressReplySchema, ProgressErrorReplySchema]);
+export type ProgressAnyReply = z.infer<typeof ProgressAnyReplySchema>;

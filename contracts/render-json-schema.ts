@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { SCHEMA_CATALOG } from './schema-catalog.js';
+
+const BASE_ID = 'https://dtq.dev/schemas/';
+
+/** The JSON Schema documents for every contract, as the checked-in files must read. */
+export function renderJsonSchemas(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(SCHEMA_CATALOG)) {
+    const doc = { $id: `${BASE_ID}${name}.json`, ...z.toJSONSchema(schema, { io: 'input' }) };
+    files[`${name}.json`] = `${JSON.stringify(doc, null, 2)}\n`;
+  }
+  return files;
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: './http-error-body.json' } } },
+});
+
+/** A small OpenAPI 3.1 description of the HTTP API whose bodies point at the generated schemas. */
+export function renderOpenApi(): string {
+  const jobId = { name: 'job_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const json = (ref: string) => ({ 'application/json': { schema: { $ref: `./${ref}.json` } } });
+  const doc = {
+    openapi: '3.1.0',
+    info: { title: 'dtq API', version: '1.0.0' },
+    paths: {
+      '/v1/jobs': {
+        post: {
+          summary: 'Submit a job',
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } },
+          ],
+          requestBody: { required: true, content: json('http-submit-job-request') },
+          responses: {
+            '202': { description: 'Accepted; Location points at the status', content: json('http-submit-job-response') },
+            '400': errorResponse('Malformed JSON, unknown job type or invalid payload field'),
+            '409': errorResponse('Idempotency-Key reused with another body'),
+            '413': errorResponse('Body over 1 MiB'),
+            '503': errorResponse('Queue or status store unavailable'),
+          },
+        },
+        get: {
+          summary: 'List recent jobs',
+          parameters: [
+            { name: 'state', in: 'query', schema: { type: 'string', enum: ['queued', 'running', 'completed', 'failed'] } },
+            { name: 'job_type', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { '200': { description: 'A page of jobs', content: json('http-list-jobs-response') }, '400': errorResponse('Bad filter') },
+        },
+      },
+      '/v1/jobs/{job_id}/status': {
+        get: {
+          summary: 'Current status, answered by the worker over the progress RPC',
+          parameters: [jobId],
+          responses: {
+            '200': { description: 'Status', content: json('http-job-status-response') },
+            '400': errorResponse('Malformed job id'),
+            '404': errorResponse('Unknown job'),
+            '503': errorResponse('Broker unavailable'),
+            '504': errorResponse('No reply in time'),
+          },
+        },
+      },
+      '/v1/jobs/{job_id}/result': {
+        get: {
+          summary: 'The durable result document',
+          parameters: [jobId],
+          responses: {
+            '200': { description: 'Result', content: json('http-job-result-response') },
+            '400': errorResponse('Malformed job id'),
+            '404': errorResponse('Unknown job, or no result yet'),
+          },
+        },
+      },
+      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive', content: json('http-health-response') } } } },
+      '/readyz': {
+        get: {
+          summary: 'Readiness of every dependency',
+          responses: {
+            '200': { description: 'Ready', content: json('http-health-response') },
+            '503': { description: 'Not ready', content: json('http-health-response') },
+          },
+        },
+      },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format' } } } },
+    },
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

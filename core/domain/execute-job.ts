@@ -1,0 +1,163 @@
+import {
+  JobOutputSchemas,
+  SCHEMA_VERSION,
+  type JobError,
+  type JobMessage,
+  type JobResultDocument,
+} from '../../contracts/index.js';
+import { ProviderError } from '../errors/index.js';
+import type {
+  DeliveredRecord,
+  DeliveryOutcome,
+  JobProvider,
+  Logger,
+  ProviderRegistry,
+  ResultStore,
+  StatusStore,
+} from '../ports/index.js';
+import { decodeJobRecord } from './job-records.js';
+
+export interface ExecuteJobDeps {
+  statuses: StatusStore;
+  results: ResultStore;
+  providers: ProviderRegistry;
+  now: () => Date;
+  logger: Logger;
+}
+
+/** What happened to one record, for metrics and logs. */
+export type JobOutcome =
+  | { kind: 'completed' | 'failed'; message: JobMessage; error: JobError | null; durationMs: number }
+  | { kind: 'already-done'; message: JobMessage }
+  | { kind: 'dead-lettered'; reason: string };
+
+export interface HandledRecord {
+  delivery: DeliveryOutcome;
+  outcome: JobOutcome;
+}
+
+/**
+ * Runs one consumed job record to a durable outcome: status 20 → 50 → 80, provider call, result
+ * saved once, then completed 100 (or failed). A record that breaks the contract is dead-lettered;
+ * a job whose result exists is not executed again. Errors from the status or result store
+ * propagate, so the record stays uncommitted and comes back.
+ */
+export async function executeJobRecord(
+  deps: ExecuteJobDeps,
+  record: DeliveredRecord,
+  signal: AbortSignal,
+): Promise<HandledRecord> {
+  const decoded = decodeJobRecord(record);
+  if (!decoded.ok) {
+    deps.logger.warn(
+      { topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.reason },
+      'job record breaks the contract; dead-lettering it',
+    );
+    return { delivery: { kind: 'dead-letter', reason: decoded.reason }, outcome: { kind: 'dead-lettered', reason: decoded.reason } };
+  }
+  const message = decoded.message;
+  const log = deps.logger.child({ job_id: message.job_id, trace_id: message.trace_id, job_type: message.job_type });
+
+  const existing = await deps.results.get(message.job_id);
+  if (existing) {
+    await writeFinalStatus(deps, message, existing);
+    log.info({ final_state: existing.final_state }, 'job already has a result; not executing it again');
+    return { delivery: { kind: 'done' }, outcome: { kind: 'already-done', message } };
+  }
+
+  const startedAt = deps.now();
+  const provider = deps.providers[message.job_type] as JobProvider;
+  await progress(deps, message, 20, 'started');
+  await progress(deps, message, 50, `calling ${provider.name}`);
+  log.info({ provider: provider.name }, 'job running');
+
+  let output: Record<string, unknown> | null = null;
+  let error: JobError | null = null;
+  try {
+    output = await callProvider(provider, message, signal);
+  } catch (caught) {
+    if (signal.aborted) throw caught;
+    error = toJobError(caught);
+    log.warn({ error_code: error.code, error_message: error.message }, 'provider failed; job fails');
+  }
+
+  if (!error) await progress(deps, message, 80, 'storing result');
+  const result: JobResultDocument = {
+    schema_version: SCHEMA_VERSION,
+    job_id: message.job_id,
+    job_type: message.job_type,
+    input: message.payload as Record<string, unknown>,
+    output,
+    final_state: error ? 'failed' : 'completed',
+    started_at: startedAt.toISOString(),
+    completed_at: deps.now().toISOString(),
+    error,
+    trace_id: message.trace_id,
+  };
+  const { inserted } = await deps.results.save(result);
+  const stored = inserted ? result : ((await deps.results.get(message.job_id)) ?? result);
+  await writeFinalStatus(deps, message, stored);
+
+  const durationMs = Date.parse(result.completed_at) - startedAt.getTime();
+  log.info({ final_state: stored.final_state, duration_ms: durationMs, inserted }, 'job finished');
+  return {
+    delivery: { kind: 'done' },
+    outcome: { kind: stored.final_state, message, error: stored.error, durationMs },
+  };
+}
+
+async function callProvider(
+  provider: JobProvider,
+  message: JobMessage,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const raw = await provider.execute(message.payload as never, {
+    signal,
+    jobId: message.job_id,
+    traceId: message.trace_id,
+  });
+  const checked = JobOutputSchemas[message.job_type].safeParse(raw);
+  if (!checked.success) {
+    throw new ProviderError('PROVIDER_BAD_RESPONSE', `${provider.name} returned an unexpected shape`, false);
+  }
+  return checked.data as Record<string, unknown>;
+}
+
+function toJobError(error: unknown): JobError {
+  if (error instanceof ProviderError) return { code: error.providerCode, message: error.message };
+  return { code: 'PROVIDER_FAILED', message: error instanceof Error ? error.message : String(error) };
+}
+
+async function progress(deps: ExecuteJobDeps, message: JobMessage, percent: number, text: string): Promise<void> {
+  await deps.statuses.write({
+    ...jobFields(message),
+    state: 'running',
+    progress_percent: percent,
+    message: text,
+    updated_at: deps.now().toISOString(),
+  });
+}
+
+/** Jobs fail only at the provider call, so a failed job keeps that milestone's progress. */
+const FAILED_AT_PERCENT = 50;
+
+async function writeFinalStatus(deps: ExecuteJobDeps, message: JobMessage, result: JobResultDocument): Promise<void> {
+  const failed = result.final_state === 'failed';
+  await deps.statuses.write({
+    ...jobFields(message),
+    state: result.final_state,
+    progress_percent: failed ? FAILED_AT_PERCENT : 100,
+    message: failed ? 'failed' : 'completed',
+    updated_at: deps.now().toISOString(),
+    ...(result.error ? { error_code: result.error.code, error_message: result.error.message } : {}),
+  });
+}
+
+function jobFields(message: JobMessage) {
+  return {
+    job_id: message.job_id,
+    trace_id: message.trace_id,
+    job_type: message.job_type,
+    submitted_at: message.submitted_at,
+  };
+}

@@ -1,0 +1,94 @@
+import {
+  ListJobsQuerySchema,
+  UuidV4Schema,
+  type JobResultDocument,
+  type JobStatusResponse,
+  type ListJobsResponse,
+} from '../../contracts/index.js';
+import {
+  DependencyUnavailableError,
+  InvalidJobIdError,
+  InvalidQueryError,
+  JobNotFoundError,
+  ResultNotReadyError,
+} from '../errors/index.js';
+import type { ProgressClient, ResultStore, StatusStore } from '../ports/index.js';
+import { toFieldIssues } from './field-issues.js';
+import { guardDependency } from './guard-dependency.js';
+
+export function parseJobId(raw: string | undefined): string {
+  const parsed = UuidV4Schema.safeParse(raw);
+  if (!parsed.success) throw new InvalidJobIdError(raw ?? '');
+  return parsed.data;
+}
+
+/** A job's live status, asked of the worker over the progress RPC. */
+export async function getJobStatus(
+  progress: ProgressClient,
+  rawJobId: string | undefined,
+  options: { timeoutMs: number; resultUrl: (jobId: string) => string },
+): Promise<JobStatusResponse> {
+  const jobId = parseJobId(rawJobId);
+  const reply = await guardDependency('progress RPC', () => progress.request(jobId, { timeoutMs: options.timeoutMs }));
+  if ('error' in reply) {
+    if (reply.error.code === 'JOB_NOT_FOUND') throw new JobNotFoundError(jobId);
+    throw new DependencyUnavailableError('status store', reply.error.message);
+  }
+  const terminal = reply.state === 'completed' || reply.state === 'failed';
+  return {
+    job_id: reply.job_id,
+    state: reply.state,
+    progress_percent: reply.progress_percent,
+    message: reply.message,
+    updated_at: reply.updated_at ?? reply.timestamp,
+    ...(reply.error_code ? { error_code: reply.error_code } : {}),
+    ...(reply.error_message ? { error_message: reply.error_message } : {}),
+    ...(terminal ? { result_url: options.resultUrl(jobId) } : {}),
+  };
+}
+
+/** The durable result; a known job without one yet is told apart from an unknown job. */
+export async function getJobResult(
+  deps: { results: ResultStore; statuses: StatusStore },
+  rawJobId: string | undefined,
+): Promise<JobResultDocument> {
+  const jobId = parseJobId(rawJobId);
+  const result = await guardDependency('result store', () => deps.results.get(jobId));
+  if (result) return result;
+  const status = await guardDependency('status store', () => deps.statuses.get(jobId));
+  if (status) throw new ResultNotReadyError(jobId, status.state);
+  throw new JobNotFoundError(jobId);
+}
+
+/** Recent jobs (the status TTL window), newest first, filtered and paged. */
+export async function listJobs(statuses: StatusStore, rawQuery: Record<string, string>): Promise<ListJobsResponse> {
+  const query = ListJobsQuerySchema.safeParse(rawQuery);
+  if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
+  const page = await guardDependency('status store', () =>
+    statuses.listRecent({
+      limit: query.data.limit,
+      ...(query.data.state ? { state: query.data.state } : {}),
+      ...(query.data.job_type ? { job_type: query.data.job_type } : {}),
+      ...(query.data.cursor ? { cursor: query.data.cursor } : {}),
+    }),
+  );
+  const items = page.items.flatMap((status) =>
+    status.job_id && status.job_type && status.submitted_at
+      ? [
+          {
+            job_id: status.job_id,
+            job_type: status.job_type,
+            state: status.state,
+            progress_percent: status.progress_percent,
+            message: status.message,
+            submitted_at: status.submitted_at,
+            updated_at: status.updated_at,
+            ...(status.trace_id ? { trace_id: status.trace_id } : {}),
+            ...(status.error_code ? { error_code: status.error_code } : {}),
+            ...(status.error_message ? { error_message: status.error_message } : {}),
+          },
+        ]
+      : [],
+  );
+  return { items, next_cursor: page.next_cursor };
+}

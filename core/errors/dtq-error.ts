@@ -1,0 +1,147 @@
+import type { ErrorCode, FieldIssue } from '../../contracts/index.js';
+
+/**
+ * Base of every error the domain and the adapters throw on purpose. The code is stable; the
+ * hosts map codes to transport statuses in one place and never inspect messages.
+ */
+export abstract class DtqError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+export class InvalidJsonError extends DtqError {
+  readonly code = 'INVALID_JSON';
+  constructor(reason: string) {
+    super(`request body is not valid JSON: ${reason}`);
+  }
+}
+
+export class InvalidBodyError extends DtqError {
+  readonly code = 'INVALID_BODY';
+  constructor(readonly fields: FieldIssue[]) {
+    super(describeFields('request body is invalid', fields), { fields });
+  }
+}
+
+export class UnknownJobTypeError extends DtqError {
+  readonly code = 'UNKNOWN_JOB_TYPE';
+  constructor(jobType: string, known: readonly string[]) {
+    super(`job_type "${jobType}" is not one of ${known.join(', ')}`, {
+      fields: [{ field: 'job_type', message: `must be one of ${known.join(', ')}` }],
+      job_type: jobType,
+    });
+  }
+}
+
+export class InvalidPayloadError extends DtqError {
+  readonly code = 'INVALID_PAYLOAD';
+  constructor(readonly fields: FieldIssue[]) {
+    super(describeFields('payload is invalid', fields), { fields });
+  }
+}
+
+export class InvalidQueryError extends DtqError {
+  readonly code = 'INVALID_QUERY';
+  constructor(readonly fields: FieldIssue[]) {
+    super(describeFields('query is invalid', fields), { fields });
+  }
+}
+
+export class InvalidJobIdError extends DtqError {
+  readonly code = 'INVALID_JOB_ID';
+  constructor(jobId: string) {
+    super(`job_id "${truncate(jobId)}" is not a UUID v4`, {
+      fields: [{ field: 'job_id', message: 'must be a UUID v4' }],
+    });
+  }
+}
+
+export class InvalidIdempotencyKeyError extends DtqError {
+  readonly code = 'INVALID_IDEMPOTENCY_KEY';
+  constructor(message: string) {
+    super(`Idempotency-Key header ${message}`, { fields: [{ field: 'Idempotency-Key', message }] });
+  }
+}
+
+export class PayloadTooLargeError extends DtqError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  constructor(limitBytes: number) {
+    super(`request body exceeds ${limitBytes} bytes`, { limit_bytes: limitBytes });
+  }
+}
+
+export class JobNotFoundError extends DtqError {
+  readonly code = 'JOB_NOT_FOUND';
+  constructor(jobId: string) {
+    super(`job ${jobId} was not found`, { job_id: jobId });
+  }
+}
+
+export class ResultNotReadyError extends DtqError {
+  readonly code = 'RESULT_NOT_READY';
+  constructor(jobId: string, state: string) {
+    super(`job ${jobId} has no result yet (state: ${state})`, { job_id: jobId, state });
+  }
+}
+
+export class IdempotencyConflictError extends DtqError {
+  readonly code = 'IDEMPOTENCY_CONFLICT';
+  constructor(jobId: string) {
+    super('Idempotency-Key was already used with a different request body', { job_id: jobId });
+  }
+}
+
+export class StatusTimeoutError extends DtqError {
+  readonly code = 'STATUS_TIMEOUT';
+  constructor(timeoutMs: number) {
+    super(`no progress reply within ${timeoutMs} ms`, { timeout_ms: timeoutMs });
+  }
+}
+
+/** A dependency (broker, store) cannot be reached now; the caller may retry later. */
+export class DependencyUnavailableError extends DtqError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor(readonly dependency: string, reason: string, options?: { cause?: unknown }) {
+    super(`${dependency} is unavailable: ${reason}`, { dependency }, options);
+  }
+}
+
+export class ShuttingDownError extends DtqError {
+  readonly code = 'SHUTTING_DOWN';
+  constructor() {
+    super('the service is shutting down; retry against another instance');
+  }
+}
+
+/**
+ * A provider call failed. Transient failures (timeouts, 5xx, 429) are retried; permanent ones
+ * (bad input the upstream rejects, unknown city) fail the job.
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly providerCode: string,
+    message: string,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProviderError';
+  }
+}
+
+function describeFields(prefix: string, fields: FieldIssue[]): string {
+  const first = fields[0];
+  if (!first) return prefix;
+  const more = fields.length > 1 ? ` (and ${fields.length - 1} more)` : '';
+  return `${prefix}: ${first.field}: ${first.message}${more}`;
+}
+
+function truncate(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+}

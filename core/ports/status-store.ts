@@ -1,0 +1,56 @@
+import type { JobState, JobStatus, JobType } from '../../contracts/index.js';
+
+/** A write to a job's status; the store refuses writes that would move the job backwards. */
+export interface StatusWrite {
+  job_id: string;
+  state: JobState;
+  progress_percent: number;
+  message: string;
+  updated_at: string;
+  trace_id?: string;
+  job_type?: JobType;
+  submitted_at?: string;
+  error_code?: string;
+  error_message?: string;
+}
+
+export interface StatusPageQuery {
+  state?: JobState;
+  job_type?: JobType;
+  limit: number;
+  cursor?: string;
+}
+
+export interface StatusPage {
+  items: JobStatus[];
+  next_cursor: string | null;
+}
+
+/**
+ * Where each job's live status lives (Redis hash `job:{id}:status`, TTL 24 h). Every write
+ * refreshes the TTL and is applied atomically only when `isForwardTransition` allows it.
+ */
+export interface StatusStore {
+  /** Writes the status if it moves forward; answers whether it was applied. */
+  write(status: StatusWrite): Promise<{ applied: boolean }>;
+  get(jobId: string): Promise<JobStatus | null>;
+  /** Jobs written in the last TTL window, newest submission first. */
+  listRecent(query: StatusPageQuery): Promise<StatusPage>;
+  close(): Promise<void>;
+}
+
+const STATE_RANK: Record<JobState, number> = { queued: 0, running: 1, completed: 2, failed: 2 };
+
+/**
+ * The rule every status store enforces: terminal states are final, state never goes back,
+ * progress never decreases. A repeat of the same state and progress is allowed (it refreshes).
+ */
+export function isForwardTransition(
+  current: Pick<JobStatus, 'state' | 'progress_percent'> | null,
+  next: Pick<StatusWrite, 'state' | 'progress_percent'>,
+): boolean {
+  if (!current) return true;
+  if (current.state === 'completed' || current.state === 'failed') return false;
+  if (STATE_RANK[next.state] < STATE_RANK[current.state]) return false;
+  return next.progress_percent >= current.progress_percent;
+}

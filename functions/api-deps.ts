@@ -1,0 +1,17 @@
+import type { HealthCheck, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
+import type { SubmitJobDeps } from '../core/domain/index.js';
+import type { ApiMetrics } from '../telemetry/index.js';
+
+/** Everything the HTTP handlers need, as interfaces; a composition root fills it in. */
+export interface ApiDeps {
+  submit: SubmitJobDeps;
+  statuses: StatusStore;
+  results: ResultStore;
+  progress: ProgressClient;
+  statusTimeoutMs: number;
+  readiness: HealthCheck[];
+  /** False once shutdown began, so /readyz turns the instance out of rotation. */
+  accepting: () => boolean;
+  metrics: ApiMetrics;
+  logger: Logger;
+}

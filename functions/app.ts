@@ -1,0 +1,32 @@
+// The Azure Functions entry point (package.json "main" points at its build output).
+// Registers every route of the table with app.http; with no KAFKA_BROKERS the queue lives in
+// this process, so a worker runs beside the handlers.
+import azureFunctions from '@azure/functions';
+import { describeAdapters, loadConfig } from '../config/index.js';
+import { buildApi } from '../composition/build-api.js';
+import { buildWorker } from '../composition/build-worker.js';
+import { createAdapters } from '../composition/create-adapters.js';
+import { createLogger } from '../telemetry/index.js';
+import { instrumentRoute } from './http/instrument-route.js';
+import { ROUTES } from './route-table.js';
+
+const { app } = azureFunctions;
+const config = loadConfig();
+const logger = createLogger({ service: 'dtq-functions', level: config.LOG_LEVEL });
+const adapters = createAdapters(config, logger);
+logger.info({ adapters: describeAdapters(config) }, 'dtq Functions app loading');
+const api = buildApi({ config, adapters, logger });
+
+for (const route of ROUTES) {
+  app.http(route.name, {
+    methods: route.methods,
+    route: route.route,
+    authLevel: route.authLevel,
+    handler: instrumentRoute(route, api.deps),
+  });
+}
+
+if (adapters.inProcessQueue) {
+  const worker = buildWorker({ config, adapters, logger, healthPort: null });
+  worker.start().catch((error: unknown) => logger.error({ err: error }, 'in-process worker failed to start'));
+}

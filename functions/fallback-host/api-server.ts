@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import azureFunctions, { type HttpResponseInit } from '@azure/functions';
+import { MAX_REQUEST_BODY_BYTES } from '../../contracts/index.js';
+import type { Logger } from '../../core/ports/index.js';
+import type { ApiDeps } from '../api-deps.js';
+import { instrumentRoute, type AzureHttpHandler } from '../http/instrument-route.js';
+import type { RouteDefinition } from '../http/route-definition.js';
+import { errorResponse } from '../http/responses.js';
+import { compileRoutes, matchRoute } from './route-matcher.js';
+import { serveStatic } from './static-files.js';
+
+// @azure/functions is CommonJS: its classes come from the default export.
+const { HttpRequest, HttpResponse, InvocationContext } = azureFunctions;
+
+export interface ApiServerOptions {
+  routes: readonly RouteDefinition[];
+  deps: ApiDeps;
+  logger: Logger;
+  /** Folder of the built web app to serve at `/`, if any. */
+  staticDir?: string;
+  maxBodyBytes?: number;
+}
+
+class BodyTooLarge extends Error {}
+
+/**
+ * The fallback host: a plain Node HTTP server that turns each request into the Functions
+ * runtime's own HttpRequest and InvocationContext and calls the same handlers Azure calls.
+ */
+export function createApiServer(options: ApiServerOptions): Server {
+  const compiled = compileRoutes(options.routes);
+  const handlers = new Map<RouteDefinition, AzureHttpHandler>(
+    options.routes.map((route) => [route, instrumentRoute(route, options.deps)]),
+  );
+  const limit = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'fallback host failed to answer a request');
+      if (!res.headersSent) void send(res, errorResponse('INTERNAL', 'the request could not be served', randomUUID()));
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const match = matchRoute(compiled, method, url.pathname);
+    if (match.kind === 'none') {
+      if ((method === 'GET' || method === 'HEAD') && options.staticDir && (await serveStatic(options.staticDir, url.pathname, res))) return;
+      return send(res, errorResponse('ROUTE_NOT_FOUND', `no route ${method} ${url.pathname}`, randomUUID()));
+    }
+    if (match.kind === 'wrong-method') {
+      const allow = [...new Set(match.allowed)].join(', ');
+      return send(res, errorResponse('METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, randomUUID(), undefined, { allow }));
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, limit);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      res.setHeader('connection', 'close');
+      return send(res, errorResponse('PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, randomUUID(), { limit_bytes: limit }));
+    }
+    const request = new HttpRequest({
+      method,
+      url: `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`,
+      headers: flattenHeaders(req),
+      query: Object.fromEntries(url.searchParams),
+      params: match.params,
+      ...(body.length > 0 ? { body: { bytes: body } } : {}),
+    });
+    const invocation = new InvocationContext({
+      invocationId: randomUUID(),
+      functionName: match.route.definition.name,
+      logHandler: () => {},
+    });
+    await send(res, await handlers.get(match.route.definition)!(request, invocation));
+  }
+
+  return server;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    req.resume();
+    return Promise.reject(new BodyTooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function flattenHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+async function send(res: ServerResponse, init: HttpResponseInit): Promise<void> {
+  const response = new HttpResponse(init);
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  res.writeHead(response.status, { ...headers, 'content-length': String(body.length) });
+  res.end(body);
+}

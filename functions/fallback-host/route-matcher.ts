@@ -1,0 +1,57 @@
+import type { RouteDefinition } from '../http/route-definition.js';
+
+export interface CompiledRoute {
+  definition: RouteDefinition;
+  pattern: RegExp;
+  paramNames: string[];
+}
+
+/** Compiles the Functions route syntax (`v1/jobs/{job_id}/status`) into a matcher. */
+export function compileRoutes(routes: readonly RouteDefinition[]): CompiledRoute[] {
+  return routes.map((definition) => {
+    const paramNames: string[] = [];
+    const source = definition.route
+      .split('/')
+      .map((segment) => {
+        const param = /^\{(\w+)\}$/.exec(segment);
+        if (param) {
+          paramNames.push(param[1]!);
+          return '([^/]+)';
+        }
+        return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      })
+      .join('/');
+    return { definition, pattern: new RegExp(`^/${source}/?$`), paramNames };
+  });
+}
+
+export type RouteMatch =
+  | { kind: 'found'; route: CompiledRoute; params: Record<string, string> }
+  | { kind: 'wrong-method'; allowed: string[] }
+  | { kind: 'none' };
+
+export function matchRoute(routes: CompiledRoute[], method: string, path: string): RouteMatch {
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    if (!route.definition.methods.includes(method as never)) {
+      allowed.push(...route.definition.methods);
+      continue;
+    }
+    const params: Record<string, string> = {};
+    route.paramNames.forEach((name, i) => {
+      params[name] = safeDecode(match[i + 1]!);
+    });
+    return { kind: 'found', route, params };
+  }
+  return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

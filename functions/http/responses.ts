@@ -1,0 +1,53 @@
+import type { HttpResponseInit } from '@azure/functions';
+import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../contracts/index.js';
+import { DtqError } from '../../core/errors/index.js';
+
+/** The one place where error codes become HTTP statuses. */
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  INVALID_JSON: 400,
+  INVALID_BODY: 400,
+  UNKNOWN_JOB_TYPE: 400,
+  INVALID_PAYLOAD: 400,
+  INVALID_QUERY: 400,
+  INVALID_JOB_ID: 400,
+  INVALID_IDEMPOTENCY_KEY: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  JOB_NOT_FOUND: 404,
+  RESULT_NOT_READY: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  IDEMPOTENCY_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
+  STATUS_TIMEOUT: 504,
+};
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, jsonBody: body, headers: { ...JSON_HEADERS, ...headers } };
+}
+
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  traceId: string,
+  details?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
+  const status = HTTP_STATUS_BY_CODE[code];
+  const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}), trace_id: traceId } };
+  const retry: Record<string, string> = status === 503 ? { 'retry-after': '1' } : {};
+  return jsonResponse(status, body, { ...retry, 'x-trace-id': traceId, ...headers });
+}
+
+/** Maps a thrown error to the error body; anything untyped is an INTERNAL error without internals. */
+export function responseForError(error: unknown, traceId: string): HttpResponseInit {
+  if (error instanceof DtqError && (ERROR_CODES as readonly string[]).includes(error.code)) {
+    return errorResponse(error.code, error.message, traceId, error.details);
+  }
+  return errorResponse('INTERNAL', 'an unexpected error occurred; the trace id identifies it in the logs', traceId);
+}

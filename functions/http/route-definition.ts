@@ -1,0 +1,27 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { Logger } from '../../core/ports/index.js';
+import type { ApiDeps } from '../api-deps.js';
+
+export type HttpMethod = 'GET' | 'POST';
+
+/** Per-request values the instrumentation layer provides to every handler. */
+export interface RequestContext {
+  traceId: string;
+  logger: Logger;
+  invocation: InvocationContext;
+}
+
+export type RouteHandler = (request: HttpRequest, context: RequestContext) => Promise<HttpResponseInit>;
+
+/**
+ * One HTTP route, as both hosts register it: the Azure Functions app (`app.http`) and the
+ * fallback Node host. `route` uses the Functions syntax, e.g. `v1/jobs/{job_id}/status`.
+ */
+export interface RouteDefinition {
+  name: string;
+  methods: HttpMethod[];
+  route: string;
+  /** Job routes need a key; health and metrics stay open for probes and scrapers. */
+  authLevel: 'anonymous' | 'function';
+  create(deps: ApiDeps): RouteHandler;
+}

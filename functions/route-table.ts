@@ -1,0 +1,19 @@
+import type { RouteDefinition } from './http/route-definition.js';
+import { healthzGet } from './routes/healthz-get.js';
+import { jobResultGet } from './routes/job-result-get.js';
+import { jobStatusGet } from './routes/job-status-get.js';
+import { jobsListGet } from './routes/jobs-list-get.js';
+import { jobsPost } from './routes/jobs-post.js';
+import { metricsGet } from './routes/metrics-get.js';
+import { readyzGet } from './routes/readyz-get.js';
+
+/** Every HTTP route. Both hosts register exactly this list, so they cannot disagree. */
+export const ROUTES: readonly RouteDefinition[] = [
+  jobsPost,
+  jobsListGet,
+  jobStatusGet,
+  jobResultGet,
+  healthzGet,
+  readyzGet,
+  metricsGet,
+];

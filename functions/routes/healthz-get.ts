@@ -1,0 +1,11 @@
+import type { RouteDefinition } from '../http/route-definition.js';
+import { jsonResponse } from '../http/responses.js';
+
+/** GET /healthz: liveness only; it touches no dependency. */
+export const healthzGet: RouteDefinition = {
+  name: 'healthz-get',
+  methods: ['GET'],
+  route: 'healthz',
+  authLevel: 'anonymous',
+  create: () => async () => jsonResponse(200, { status: 'ok' }),
+};

@@ -1,0 +1,33 @@
+import { getJobStatus } from '../../core/domain/index.js';
+import { DtqError } from '../../core/errors/index.js';
+import type { RouteDefinition } from '../http/route-definition.js';
+import { jsonResponse } from '../http/responses.js';
+
+const RPC_OUTCOME: Record<string, string> = {
+  JOB_NOT_FOUND: 'not_found',
+  STATUS_TIMEOUT: 'timeout',
+  SERVICE_UNAVAILABLE: 'unavailable',
+  INVALID_JOB_ID: 'invalid',
+};
+
+/** GET /v1/jobs/{job_id}/status: asked of the worker over the progress RPC. */
+export const jobStatusGet: RouteDefinition = {
+  name: 'job-status-get',
+  methods: ['GET'],
+  route: 'v1/jobs/{job_id}/status',
+  authLevel: 'function',
+  create: (deps) => async (request) => {
+    try {
+      const status = await getJobStatus(deps.progress, request.params.job_id, {
+        timeoutMs: deps.statusTimeoutMs,
+        resultUrl: (id) => `/v1/jobs/${id}/result`,
+      });
+      deps.metrics.statusRpc.inc({ outcome: 'ok' });
+      return jsonResponse(200, status);
+    } catch (error) {
+      const code = error instanceof DtqError ? error.code : 'INTERNAL';
+      deps.metrics.statusRpc.inc({ outcome: RPC_OUTCOME[code] ?? 'error' });
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,36 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The API's metrics, on a registry of its own so /metrics shows only the API. */
+export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'dtq_api_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'dtq_api_http_requests_total',
+      help: 'HTTP requests answered, by route, method and status code',
+      labelNames: ['route', 'method', 'status'] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'dtq_api_http_request_duration_seconds',
+      help: 'HTTP request duration in seconds, by route and method',
+      labelNames: ['route', 'method'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    jobsSubmitted: new Counter({
+      name: 'dtq_api_jobs_submitted_total',
+      help: 'Jobs accepted by submit, by job type; idempotent replays are counted as replayed',
+      labelNames: ['job_type', 'replayed'] as const,
+      registers: [registry],
+    }),
+    statusRpc: new Counter({
+      name: 'dtq_api_status_rpc_total',
+      help: 'Progress RPC calls by outcome: ok, not_found, timeout, unavailable',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+  };
+}
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;

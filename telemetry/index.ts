@@ -1,0 +1,3 @@
+export * from './logger.js';
+export * from './api-metrics.js';
+export * from './worker-metrics.js';

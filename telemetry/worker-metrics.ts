@@ -1,0 +1,58 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The worker's metrics, served on its own port. */
+export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'dtq_worker_' });
+  return {
+    registry,
+    jobsProcessed: new Counter({
+      name: 'dtq_worker_jobs_processed_total',
+      help: 'Job records handled, by job type and outcome (completed, failed, already_done)',
+      labelNames: ['job_type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'dtq_worker_job_duration_seconds',
+      help: 'Time from start to durable outcome of executed jobs, by job type',
+      labelNames: ['job_type'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    jobsInFlight: new Gauge({
+      name: 'dtq_worker_jobs_in_flight',
+      help: 'Job records being processed now',
+      registers: [registry],
+    }),
+    handlerErrors: new Counter({
+      name: 'dtq_worker_handler_errors_total',
+      help: 'Job records left uncommitted because a store failed; they are redelivered',
+      registers: [registry],
+    }),
+    providerRetries: new Counter({
+      name: 'dtq_worker_provider_retries_total',
+      help: 'Retries of transient provider errors, by provider',
+      labelNames: ['provider'] as const,
+      registers: [registry],
+    }),
+    providerBreakerState: new Gauge({
+      name: 'dtq_worker_provider_circuit_state',
+      help: 'Circuit breaker state per provider: 0 closed, 1 open, 2 half-open, 3 isolated',
+      labelNames: ['provider', 'job_type'] as const,
+      registers: [registry],
+    }),
+    deadLettered: new Counter({
+      name: 'dtq_worker_dead_lettered_total',
+      help: 'Records published to the dead-letter topic, by source topic',
+      labelNames: ['topic'] as const,
+      registers: [registry],
+    }),
+    progressAnswered: new Counter({
+      name: 'dtq_worker_progress_requests_total',
+      help: 'Progress requests answered, by outcome (ok, not_found, invalid, unavailable)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+  };
+}
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

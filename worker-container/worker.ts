@@ -1,0 +1,147 @@
+import { DEAD_LETTER_TOPIC } from '../contracts/index.js';
+import { answerProgress, executeJobRecord, type ExecuteJobDeps } from '../core/domain/index.js';
+import type {
+  DeliveryHandler,
+  HealthCheck,
+  JobConsumer,
+  JobQueue,
+  Logger,
+  ProgressRequestHandler,
+  ProgressResponder,
+  ProviderRegistry,
+  ResultStore,
+  StatusStore,
+} from '../core/ports/index.js';
+import type { WorkerMetrics } from '../telemetry/index.js';
+import { HealthServer } from './health-server.js';
+
+export interface WorkerOptions {
+  queue: JobQueue;
+  statuses: StatusStore;
+  results: ResultStore;
+  providers: ProviderRegistry;
+  createProgressResponder: (handler: ProgressRequestHandler) => ProgressResponder;
+  topics: string[];
+  groupId: string;
+  concurrency: number;
+  shutdownTimeoutMs: number;
+  /** Port for /healthz, /readyz and /metrics; null serves none (the caller exposes them). */
+  healthPort: number | null;
+  readiness: HealthCheck[];
+  metrics: WorkerMetrics;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * The worker: a consumer group member executing jobs, the progress responder, and its health
+ * port. `close` stops taking work, lets in-flight jobs finish within the shutdown timeout and
+ * leaves the rest uncommitted, to be redelivered.
+ */
+export class Worker {
+  private readonly consumer: JobConsumer;
+  private readonly responder: ProgressResponder;
+  private readonly health: HealthServer | undefined;
+  private closing = false;
+  healthPort: number | undefined;
+
+  constructor(private readonly options: WorkerOptions) {
+    const now = options.now ?? (() => new Date());
+    const { metrics, logger } = options;
+    const jobDeps: ExecuteJobDeps = {
+      statuses: options.statuses,
+      results: options.results,
+      providers: options.providers,
+      now,
+      logger,
+    };
+    const handler: DeliveryHandler = async (record, { signal }) => {
+      metrics.jobsInFlight.inc();
+      try {
+        const { delivery, outcome } = await executeJobRecord(jobDeps, record, signal);
+        if (outcome.kind === 'completed' || outcome.kind === 'failed') {
+          metrics.jobsProcessed.inc({ job_type: outcome.message.job_type, outcome: outcome.kind });
+          metrics.jobDuration.observe({ job_type: outcome.message.job_type }, outcome.durationMs / 1000);
+        } else if (outcome.kind === 'already-done') {
+          metrics.jobsProcessed.inc({ job_type: outcome.message.job_type, outcome: 'already_done' });
+        }
+        return delivery;
+      } finally {
+        metrics.jobsInFlight.dec();
+      }
+    };
+    this.consumer = options.queue.createConsumer({
+      groupId: options.groupId,
+      topics: options.topics,
+      handler,
+      concurrency: options.concurrency,
+      deadLetterTopic: DEAD_LETTER_TOPIC,
+      events: {
+        onHandlerError: (record, error) => {
+          metrics.handlerErrors.inc();
+          logger.error(
+            { err: error, job_id: record.key, topic: record.topic, partition: record.partition, offset: record.offset },
+            'job record not committed; it will be delivered again',
+          );
+        },
+        onDeadLetter: (record) => metrics.deadLettered.inc({ topic: record.topic }),
+      },
+    });
+    this.responder = options.createProgressResponder(async (request) => {
+      const reply = await answerProgress(options.statuses, request, now);
+      const outcome = 'error' in reply ? ({ JOB_NOT_FOUND: 'not_found', INVALID_REQUEST: 'invalid', STATUS_UNAVAILABLE: 'unavailable' } as const)[reply.error.code] : 'ok';
+      metrics.progressAnswered.inc({ outcome });
+      return reply;
+    });
+    if (options.healthPort !== null) {
+      this.health = new HealthServer({
+        port: options.healthPort,
+        registry: metrics.registry,
+        notReady: () => this.notReady(),
+      });
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.health) this.healthPort = await this.health.start();
+    await this.options.queue.ensureTopics(this.options.topics);
+    await this.responder.start();
+    await this.consumer.start();
+    this.options.logger.info(
+      { topics: this.options.topics, group: this.options.groupId, concurrency: this.options.concurrency, health_port: this.healthPort },
+      'worker started',
+    );
+  }
+
+  ready(): boolean {
+    return !this.closing && this.consumer.ready() && this.responder.ready();
+  }
+
+  inFlight(): number {
+    return this.consumer.inFlight();
+  }
+
+  async notReady(): Promise<string[]> {
+    const problems: string[] = [];
+    if (this.closing) problems.push('shutting down');
+    if (!this.consumer.ready()) problems.push('job consumer');
+    if (!this.responder.ready()) problems.push('progress responder');
+    for (const check of this.options.readiness) {
+      await check.check().catch(() => problems.push(check.name));
+    }
+    return problems;
+  }
+
+  /** Drains the consumer within the shutdown timeout, then stops the responder and the port. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const log = this.options.logger;
+    const inFlight = this.consumer.inFlight();
+    log.info({ in_flight: inFlight, timeout_ms: this.options.shutdownTimeoutMs }, 'worker stopping: draining in-flight jobs');
+    await this.consumer.close({ drainTimeoutMs: this.options.shutdownTimeoutMs });
+    await this.responder.close();
+    await this.health?.close();
+    log.info({}, 'worker stopped');
+  }
+}
