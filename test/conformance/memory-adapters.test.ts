@@ -1,0 +1,53 @@
+import {
+  MemoryIdempotencyStore,
+  MemoryJobQueue,
+  MemoryProgressBus,
+  MemoryResultStore,
+  MemoryStatusStore,
+} from '../../adapters/memory/index.js';
+import { testLogger } from '../support/test-logger.js';
+import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
+import { describeJobQueueConformance } from './job-queue.suite.js';
+import { describeProgressRpcConformance } from './progress-rpc.suite.js';
+import { describeResultStoreConformance } from './result-store.suite.js';
+import { describeStatusStoreConformance } from './status-store.suite.js';
+
+describeJobQueueConformance('in-memory', async () => {
+  const queue = new MemoryJobQueue({ partitions: 3, retryBackoff: { initialMs: 10, maxMs: 50 } });
+  return { queue, partitions: 3, cleanup: () => queue.close() };
+});
+
+describeStatusStoreConformance('in-memory', async ({ ttlSeconds }) => {
+  const store = new MemoryStatusStore(ttlSeconds ? { ttlSeconds } : {});
+  return { store, cleanup: () => store.close() };
+});
+
+describeIdempotencyStoreConformance('in-memory', async () => {
+  const store = new MemoryIdempotencyStore();
+  return { store, cleanup: () => store.close() };
+});
+
+describeResultStoreConformance('in-memory', async () => {
+  const store = new MemoryResultStore();
+  return { store, cleanup: () => store.close() };
+});
+
+describeProgressRpcConformance('in-memory', async () => {
+  const bus = new MemoryProgressBus();
+  const closers: Array<() => Promise<void>> = [];
+  return {
+    client: async (options) => {
+      const client = bus.createClient({ timeoutMs: options?.timeoutMs ?? 2_000 });
+      closers.push(() => client.close());
+      return client;
+    },
+    responder: async (handler) => {
+      const responder = bus.createResponder({ handler, logger: testLogger() });
+      closers.push(() => responder.close());
+      return responder;
+    },
+    cleanup: async () => {
+      for (const close of closers) await close();
+    },
+  };
+});

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JobStatusSchema } from '../../contracts/index.js';
+import type { StatusStore, StatusWrite } from '../../core/ports/index.js';
+import { waitFor } from '../support/wait-for.js';
+
+export interface StatusStoreFixture {
+  store: StatusStore;
+  cleanup(): Promise<void>;
+}
+
+const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+
+function queued(jobId: string, second: number, overrides: Partial<StatusWrite> = {}): StatusWrite {
+  return {
+    job_id: jobId,
+    state: 'queued',
+    progress_percent: 0,
+    message: 'queued',
+    updated_at: at(second),
+    submitted_at: at(second),
+    trace_id: randomUUID(),
+    job_type: 'weather',
+    ...overrides,
+  };
+}
+
+/** The status-store port's guarantees; every adapter runs this suite. */
+export function describeStatusStoreConformance(
+  adapter: string,
+  create: (options: { ttlSeconds?: number }) => Promise<StatusStoreFixture>,
+): void {
+  describe(`status store conformance: ${adapter}`, () => {
+    const open: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const close of open.splice(0)) await close();
+    });
+    async function store(options: { ttlSeconds?: number } = {}) {
+      const fixture = await create(options);
+      open.push(() => fixture.cleanup());
+      return fixture.store;
+    }
+
+    it('round-trips every contract field', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      const write = queued(jobId, 1);
+      expect(await s.write(write)).toEqual({ applied: true });
+      const read = await s.get(jobId);
+      expect(JobStatusSchema.parse(read)).toEqual({ ...write });
+      expect(await s.get(randomUUID())).toBeNull();
+    });
+
+    it('keeps job fields across later writes and records error fields', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      const first = queued(jobId, 1);
+      await s.write(first);
+      await s.write({ job_id: jobId, state: 'running', progress_percent: 50, message: 'calling provider', updated_at: at(2) });
+      await s.write({ job_id: jobId, state: 'failed', progress_percent: 50, message: 'failed', updated_at: at(3), error_code: 'CITY_NOT_FOUND', error_message: 'no such city' });
+      expect(await s.get(jobId)).toEqual({
+        ...first,
+        state: 'failed',
+        progress_percent: 50,
+        message: 'failed',
+        updated_at: at(3),
+        error_code: 'CITY_NOT_FOUND',
+        error_message: 'no such city',
+      });
+    });
+
+    it('never moves progress or state backwards, and keeps terminal states final', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      await s.write(queued(jobId, 1));
+      await s.write({ job_id: jobId, state: 'running', progress_percent: 80, message: 'storing', updated_at: at(3) });
+      expect(await s.write({ job_id: jobId, state: 'running', progress_percent: 50, message: 'late', updated_at: at(4) })).toEqual({ applied: false });
+      expect(await s.write({ job_id: jobId, state: 'queued', progress_percent: 80, message: 'back', updated_at: at(4) })).toEqual({ applied: false });
+      expect((await s.get(jobId))?.progress_percent).toBe(80);
+      await s.write({ job_id: jobId, state: 'completed', progress_percent: 100, message: 'completed', updated_at: at(5) });
+      expect(await s.write({ job_id: jobId, state: 'failed', progress_percent: 100, message: 'x', updated_at: at(6) })).toEqual({ applied: false });
+      expect(await s.get(jobId)).toMatchObject({ state: 'completed', progress_percent: 100, message: 'completed' });
+    });
+
+    it('settles concurrent writes on the furthest progress', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      await s.write(queued(jobId, 1));
+      const order = [50, 20, 80, 20, 50, 80, 20];
+      await Promise.all(order.map((p, i) => s.write({ job_id: jobId, state: 'running', progress_percent: p, message: `p${p}`, updated_at: at(10 + i) })));
+      expect((await s.get(jobId))?.progress_percent).toBe(80);
+    });
+
+    it('forgets a status after its TTL', async () => {
+      const s = await store({ ttlSeconds: 1 });
+      const jobId = randomUUID();
+      await s.write(queued(jobId, 1));
+      expect(await s.get(jobId)).not.toBeNull();
+      await waitFor(async () => ((await s.get(jobId)) === null ? true : undefined), { timeoutMs: 5_000, what: 'expiry' });
+    });
+
+    it('lists recent jobs newest first, filtered, in pages that cover each job once', async () => {
+      const s = await store();
+      const ids: string[] = Array.from({ length: 7 }, () => randomUUID());
+      // A year no other test writes, so the page contents are ours even on a shared server.
+      const base = Date.UTC(2091, 0, 1);
+      for (const [i, id] of ids.entries()) {
+        const submitted = new Date(base + i * 1000).toISOString();
+        await s.write(queued(id, 0, { submitted_at: submitted, updated_at: submitted, job_type: i % 2 === 0 ? 'quote' : 'weather' }));
+      }
+      await s.write({ job_id: ids[6]!, state: 'running', progress_percent: 20, message: 'started', updated_at: at(50) });
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await s.listRecent({ limit: 3, ...(cursor ? { cursor } : {}) });
+        expect(page.items.length).toBeLessThanOrEqual(3);
+        seen.push(...page.items.map((item) => item.job_id!));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor && seen.length < 1000);
+      const ours = seen.filter((id) => ids.includes(id));
+      expect(ours).toEqual([...ids].reverse());
+      expect(new Set(seen).size).toBe(seen.length);
+
+      const quotes = await s.listRecent({ limit: 100, job_type: 'quote' });
+      expect(quotes.items.filter((i) => ids.includes(i.job_id!)).map((i) => i.job_id)).toEqual([ids[6], ids[4], ids[2], ids[0]]);
+      const running = await s.listRecent({ limit: 100, state: 'running' });
+      expect(running.items.filter((i) => ids.includes(i.job_id!)).map((i) => i.job_id)).toEqual([ids[6]]);
+      expect(running.items.every((i) => i.state === 'running')).toBe(true);
+    });
+  });
+}
