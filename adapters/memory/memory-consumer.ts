@@ -2,7 +2,7 @@ import { DEAD_LETTER_HEADERS } from '../../contracts/index.js';
 import type { ConsumerOptions, DeliveredRecord, JobConsumer } from '../../core/ports/index.js';
 import { backoffDelay, delay } from '../shared/backoff.js';
 import { Semaphore } from '../shared/semaphore.js';
-import { tpKey, type MemoryJobQueue, type TopicPartition } from './memory-job-queue.js';
+import { tpKey, type GroupMember, type PartitionedLog, type TopicPartition } from './group-coordination.js';
 
 interface OwnedPartition {
   tp: TopicPartition;
@@ -11,7 +11,7 @@ interface OwnedPartition {
 }
 
 /** One member of a consumer group on the in-memory queue; see MemoryJobQueue. */
-export class MemoryConsumer implements JobConsumer {
+export class MemoryConsumer implements JobConsumer, GroupMember {
   readonly groupId: string;
   readonly topics: string[];
   private readonly owned = new Map<string, OwnedPartition>();
@@ -22,7 +22,7 @@ export class MemoryConsumer implements JobConsumer {
   private closing = false;
 
   constructor(
-    private readonly queue: MemoryJobQueue,
+    private readonly queue: PartitionedLog,
     private readonly options: ConsumerOptions,
   ) {
     this.groupId = options.groupId;

@@ -1,30 +1,25 @@
 import type { ConsumerOptions, DeliveredRecord, JobConsumer, JobQueue, QueueRecord } from '../../core/ports/index.js';
 import { MemoryConsumer } from './memory-consumer.js';
 
+import { tpKey, type GroupMember, type PartitionedLog, type TopicPartition } from './group-coordination.js';
+
 interface Partition {
   records: DeliveredRecord[];
   waiters: Set<() => void>;
 }
 
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
-
 interface Group {
   committed: Map<string, number>;
-  members: MemoryConsumer[];
+  members: GroupMember[];
   generation: number;
 }
-
-export const tpKey = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
 
 /**
  * A partitioned log in process memory with consumer groups, mirroring the Kafka semantics the
  * worker relies on: records keyed to partitions, per-group committed offsets, partitions shared
  * among a group's members and reassigned when one joins or leaves.
  */
-export class MemoryJobQueue implements JobQueue {
+export class MemoryJobQueue implements JobQueue, PartitionedLog {
   private readonly topics = new Map<string, Partition[]>();
   private readonly groups = new Map<string, Group>();
   readonly partitions: number;
@@ -90,13 +85,13 @@ export class MemoryJobQueue implements JobQueue {
     return true;
   }
 
-  join(member: MemoryConsumer): void {
+  join(member: GroupMember): void {
     const group = this.group(member.groupId);
     group.members.push(member);
     this.rebalance(group);
   }
 
-  leave(member: MemoryConsumer): void {
+  leave(member: GroupMember): void {
     const group = this.group(member.groupId);
     const index = group.members.indexOf(member);
     if (index < 0) return;
@@ -107,7 +102,7 @@ export class MemoryJobQueue implements JobQueue {
   private rebalance(group: Group): void {
     group.generation += 1;
     const topics = [...new Set(group.members.flatMap((m) => m.topics))].sort();
-    const owners = new Map<MemoryConsumer, TopicPartition[]>(group.members.map((m) => [m, []]));
+    const owners = new Map<GroupMember, TopicPartition[]>(group.members.map((m) => [m, []]));
     let turn = 0;
     for (const topic of topics) {
       const subscribers = group.members.filter((m) => m.topics.includes(topic));

@@ -40,7 +40,7 @@ export function App() {
   return (
     <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '2rem auto', padding: '0 1rem' }}>
       <h1>dtq</h1>
-      <form onSubmit={submit}>
+      <form onSubmit={(event) => void submit(event)}>
         <label>
           City <input value={city} onChange={(e) => setCity(e.target.value)} />
         </label>{' '}

@@ -1,0 +1,51 @@
+/**
+ * Dependencies point one way. contracts ← core ← adapters ← composition ← hosts.
+ * web shares only contracts; emulators import nothing of ours.
+ */
+const notOurs = (from, allowed) => ({
+  from: { path: from },
+  to: {
+    path: '^(contracts|core|adapters|config|telemetry|composition|functions|worker-container|all-in-one|web|scripts)/',
+    pathNot: allowed,
+  },
+});
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    { name: 'contracts-import-nothing-of-ours', severity: 'error', ...notOurs('^contracts/', '^contracts/') },
+    { name: 'core-errors-import-only-contracts', severity: 'error', ...notOurs('^core/errors/', '^(contracts|core/errors)/') },
+    { name: 'ports-import-only-contracts', severity: 'error', ...notOurs('^core/ports/', '^(contracts|core/ports|core/errors)/') },
+    { name: 'domain-imports-only-ports-and-contracts', severity: 'error', ...notOurs('^core/domain/', '^(contracts|core)/') },
+    {
+      name: 'domain-is-free-of-io',
+      severity: 'error',
+      from: { path: '^core/' },
+      to: { dependencyTypes: ['core', 'npm'], path: '^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process|ioredis|amqplib|kafkajs|mongodb|pino|prom-client)' },
+    },
+    { name: 'adapters-import-ports-and-contracts', severity: 'error', ...notOurs('^adapters/', '^(contracts|core/ports|core/errors|adapters)/') },
+    {
+      name: 'adapters-stay-in-their-technology',
+      severity: 'error',
+      from: { path: '^adapters/([^/]+)/' },
+      to: { path: '^adapters/', pathNot: ['^adapters/$1/', '^adapters/shared/'] },
+    },
+    { name: 'config-imports-only-contracts', severity: 'error', ...notOurs('^config/', '^(contracts|config)/') },
+    { name: 'telemetry-imports-only-ports', severity: 'error', ...notOurs('^telemetry/', '^(core/ports|telemetry)/') },
+    { name: 'web-shares-only-contracts', severity: 'error', ...notOurs('^web/', '^(contracts|web)/') },
+    { name: 'emulators-import-nothing-of-ours', severity: 'error', ...notOurs('^scripts/emulators/', '^scripts/emulators/') },
+    {
+      name: 'handlers-never-pick-adapters',
+      severity: 'error',
+      from: { path: '^(functions/(routes|http)|core)/' },
+      to: { path: '^(adapters|composition)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },
+  },
+};

@@ -1,0 +1,28 @@
+import type { DeliveredRecord, QueueRecord } from '../../core/ports/index.js';
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export const tpKey = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
+
+/** A consumer as its group sees it: it subscribes to topics and is told its partitions. */
+export interface GroupMember {
+  readonly groupId: string;
+  readonly topics: string[];
+  assign(assignment: TopicPartition[], generation: number): void;
+  close(options?: { drainTimeoutMs?: number }): Promise<void>;
+}
+
+/** What a member needs from the log: records, committed offsets and group membership. */
+export interface PartitionedLog {
+  readonly retryBackoff: { initialMs: number; maxMs: number };
+  publish(record: QueueRecord): Promise<void>;
+  ensureTopics(topics: string[]): Promise<void>;
+  next(tp: TopicPartition, offset: number, stop: AbortSignal): Promise<DeliveredRecord | undefined>;
+  committed(groupId: string, tp: TopicPartition): number;
+  commit(groupId: string, generation: number, tp: TopicPartition, nextOffset: number): boolean;
+  join(member: GroupMember): void;
+  leave(member: GroupMember): void;
+}

@@ -1,0 +1,64 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import {
+  JOB_MESSAGE_HEADERS,
+  JobMessageHeadersSchema,
+  JobMessageSchema,
+  JobResultDocumentSchema,
+  ProgressReplySchema,
+  ProgressRequestSchema,
+  StatusHashSchema,
+  hashToStatus,
+  renderJsonSchemas,
+  renderOpenApi,
+  statusToHash,
+} from '../../contracts/index.js';
+
+const example = async (name: string) =>
+  JSON.parse(await readFile(new URL(`./examples/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+
+describe('contracts: the Week 1 brief examples', () => {
+  it('validate against the schemas', async () => {
+    expect(JobMessageSchema.safeParse(await example('kafka-job-message')).success).toBe(true);
+    expect(JobMessageHeadersSchema.safeParse(JOB_MESSAGE_HEADERS).success).toBe(true);
+    const { _id, ...result } = await example('mongo-job-result');
+    expect(_id).toBeDefined();
+    expect(JobResultDocumentSchema.strict().safeParse(result).success).toBe(true);
+    expect(ProgressRequestSchema.strict().safeParse(await example('rabbitmq-progress-request')).success).toBe(true);
+    expect(ProgressReplySchema.strict().safeParse(await example('rabbitmq-progress-reply')).success).toBe(true);
+    expect(StatusHashSchema.strict().safeParse(await example('redis-status-hash')).success).toBe(true);
+  });
+
+  it('reject what the brief rules out', async () => {
+    const message = await example('kafka-job-message');
+    const bad = [
+      { ...message, job_id: '6aab8fca-7059-10c4-97d4-53f55fd5bf67' },
+      { ...message, job_type: 'email' },
+      { ...message, submitted_at: '2026-02-14T15:12:04+02:00' },
+      { ...message, payload: { city: 'Austin', country_code: 'US', units: 'kelvin' } },
+      { ...message, trace_id: undefined },
+    ];
+    for (const candidate of bad) expect(JobMessageSchema.safeParse(candidate).success).toBe(false);
+    expect(StatusHashSchema.safeParse({ ...(await example('redis-status-hash')), progress_percent: '101' }).success).toBe(false);
+  });
+
+  it('converts a status to the Redis hash of strings and back', async () => {
+    const hash = await example('redis-status-hash');
+    const status = hashToStatus(hash as Record<string, string>);
+    expect(status.progress_percent).toBe(50);
+    expect(statusToHash(status)).toEqual(hash);
+  });
+});
+
+describe('contracts: generated JSON Schema', () => {
+  it('matches the checked-in files (run `npm run contracts:generate` after changing a schema)', async () => {
+    const dir = new URL('../../contracts/json-schema/', import.meta.url);
+    const rendered = renderJsonSchemas();
+    const onDisk = (await readdir(dir)).filter((f) => f !== 'openapi.json').sort();
+    expect(onDisk).toEqual(Object.keys(rendered).sort());
+    for (const [name, text] of Object.entries(rendered)) {
+      expect(await readFile(new URL(name, dir), 'utf8'), `${name} is stale`).toBe(text);
+    }
+    expect(await readFile(new URL('openapi.json', dir), 'utf8'), 'openapi.json is stale').toBe(renderOpenApi());
+  });
+});

@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/route-table.js';
+import { REPO_ROOT, startNode } from '../support/processes.js';
+
+describe('package.json main: the Azure Functions entry point', () => {
+  it('resolves to built files that register every route of the table with app.http', async () => {
+    const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { main: string };
+    const main = join(REPO_ROOT, pkg.main);
+    expect(existsSync(main), `${pkg.main} must exist after npm run build`).toBe(true);
+    // Outside the Functions host the library runs in test mode and reports each registration it skips.
+    const child = startNode(main, { LOG_LEVEL: 'silent' });
+    const { code } = await child.exited;
+    expect(code).toBe(0);
+    const registered = [...child.stderr.join('\n').matchAll(/register function "([^"]+)"/g)].map((m) => m[1]);
+    expect(registered.sort()).toEqual(ROUTES.map((r) => r.name).sort());
+  });
+
+  it('host.json leaves the route prefix empty, so routes are exactly the table', async () => {
+    const host = JSON.parse(await readFile(join(REPO_ROOT, 'host.json'), 'utf8'));
+    expect(host.extensions.http.routePrefix).toBe('');
+    expect(ROUTES.map((r) => `${r.methods.join(',')} /${r.route}`).sort()).toEqual(
+      ['GET /healthz', 'GET /metrics', 'GET /readyz', 'GET /v1/jobs', 'GET /v1/jobs/{job_id}/result', 'GET /v1/jobs/{job_id}/status', 'POST /v1/jobs'].sort(),
+    );
+  });
+});

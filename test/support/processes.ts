@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningChild {
+  child: ChildProcess;
+  lines: string[];
+  stderr: string[];
+  /** Resolves with the first stdout line matching, or rejects at the deadline or on exit. */
+  waitForLine(match: RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a built entry point (under dist/) with node, collecting its output lines. */
+export function startNode(script: string, env: Record<string, string>, args: string[] = []): RunningChild {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const stderr: string[] = [];
+  const listeners = new Set<() => void>();
+  const collect = (into: string[]) => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      partial += chunk.toString('utf8');
+      const parts = partial.split('\n');
+      partial = parts.pop() ?? '';
+      into.push(...parts.filter((p) => p.length > 0));
+      for (const listener of listeners) listener();
+    };
+  };
+  child.stdout!.on('data', collect(lines));
+  child.stderr!.on('data', collect(stderr));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      for (const listener of listeners) listener();
+      resolve({ code, signal });
+    }),
+  );
+  return {
+    child,
+    lines,
+    stderr,
+    exited,
+    waitForLine(match, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = lines.find((l) => match.test(l));
+          if (found) return finish(() => resolve(found));
+          if (child.exitCode !== null || child.signalCode !== null) {
+            finish(() => reject(new Error(`process exited before printing ${match}; stderr: ${stderr.join('\n')}`)));
+          }
+        };
+        const timer = setTimeout(() => finish(() => reject(new Error(`no line matching ${match} within ${timeoutMs} ms; got:\n${lines.join('\n')}\n${stderr.join('\n')}`))), timeoutMs);
+        const finish = (then: () => void) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          then();
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

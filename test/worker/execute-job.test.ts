@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
+import { createSimulatedProviders } from '../../adapters/providers/index.js';
+import { JOB_MESSAGE_HEADERS, type JobMessage } from '../../contracts/index.js';
+import { encodeJobRecord, executeJobRecord, type ExecuteJobDeps } from '../../core/domain/index.js';
+import type { DeliveredRecord, StatusWrite } from '../../core/ports/index.js';
+import { testLogger } from '../support/test-logger.js';
+
+/** A status store that remembers every write it applied, in order. */
+class RecordingStatusStore extends MemoryStatusStore {
+  readonly applied: StatusWrite[] = [];
+  override async write(status: StatusWrite) {
+    const outcome = await super.write(status);
+    if (outcome.applied) this.applied.push(status);
+    return outcome;
+  }
+}
+
+function setup() {
+  const statuses = new RecordingStatusStore();
+  const results = new MemoryResultStore();
+  const deps: ExecuteJobDeps = { statuses, results, providers: createSimulatedProviders({ delayMs: 0 }), now: () => new Date(), logger: testLogger() };
+  return { deps, statuses, results };
+}
+
+function record(message: JobMessage | Record<string, unknown>, overrides: Partial<DeliveredRecord> = {}): DeliveredRecord {
+  const base = encodeJobRecord(message as JobMessage);
+  return { ...base, partition: 0, offset: '0', ...overrides };
+}
+
+const weather = (city = 'Austin'): JobMessage => ({
+  schema_version: '1.0',
+  job_id: randomUUID(),
+  job_type: 'weather',
+  submitted_at: new Date().toISOString(),
+  trace_id: randomUUID(),
+  payload: { city, country_code: 'US', units: 'metric' },
+});
+
+const signal = new AbortController().signal;
+
+describe('executing a job record', () => {
+  it('moves through running 20 → 50 → 80 → completed 100 and stores one result', async () => {
+    const { deps, statuses, results } = setup();
+    const message = weather();
+    const handled = await executeJobRecord(deps, record(message), signal);
+    expect(handled.delivery).toEqual({ kind: 'done' });
+    expect(statuses.applied.map((w) => [w.state, w.progress_percent])).toEqual([
+      ['running', 20],
+      ['running', 50],
+      ['running', 80],
+      ['completed', 100],
+    ]);
+    expect(statuses.applied.every((w) => w.job_id === message.job_id && w.trace_id === message.trace_id)).toBe(true);
+    expect(await results.get(message.job_id)).toMatchObject({ final_state: 'completed', trace_id: message.trace_id, input: message.payload });
+  });
+
+  it('does not execute a replayed job whose result exists, and re-asserts its final status', async () => {
+    const { deps, statuses, results } = setup();
+    const message = weather();
+    await executeJobRecord(deps, record(message), signal);
+    const before = await results.get(message.job_id);
+    statuses.applied.length = 0;
+    const replay = await executeJobRecord(deps, record(message), signal);
+    expect(replay.outcome.kind).toBe('already-done');
+    expect(statuses.applied.map((w) => w.progress_percent)).toEqual([]);
+    expect(await results.get(message.job_id)).toEqual(before);
+  });
+
+  it('fails the job with the provider error code when the provider fails permanently', async () => {
+    const { deps, statuses, results } = setup();
+    const message = weather('Atlantis');
+    const handled = await executeJobRecord(deps, record(message), signal);
+    expect(handled.outcome).toMatchObject({ kind: 'failed', error: { code: 'CITY_NOT_FOUND' } });
+    expect(statuses.applied.at(-1)).toMatchObject({ state: 'failed', progress_percent: 50, error_code: 'CITY_NOT_FOUND' });
+    expect(await results.get(message.job_id)).toMatchObject({ final_state: 'failed', output: null, error: { code: 'CITY_NOT_FOUND' } });
+  });
+
+  it.each([
+    ['a value that is not JSON', { value: Buffer.from('{nope') }, 'value is not JSON'],
+    ['a message missing job_id', { value: Buffer.from(JSON.stringify({ ...weather(), job_id: undefined })) }, 'job_id'],
+    ['an unknown job type', { value: Buffer.from(JSON.stringify({ ...weather(), job_type: 'email' })) }, 'job_type'],
+    ['a payload breaking its schema', { value: Buffer.from(JSON.stringify({ ...weather(), payload: { city: 'X' } })) }, 'payload'],
+    ['a non-JSON content type', { headers: { ...JOB_MESSAGE_HEADERS, 'content-type': 'text/plain' } }, 'content-type'],
+  ])('dead-letters %s without touching the stores', async (_name, overrides, reason) => {
+    const { deps, statuses } = setup();
+    const handled = await executeJobRecord(deps, record(weather(), overrides as Partial<DeliveredRecord>), signal);
+    expect(handled.delivery.kind).toBe('dead-letter');
+    expect(handled.delivery.kind === 'dead-letter' && handled.delivery.reason).toContain(reason);
+    expect(statuses.applied).toEqual([]);
+  });
+
+  it('lets a store failure propagate so the record stays uncommitted', async () => {
+    const { deps } = setup();
+    const failing: ExecuteJobDeps = {
+      ...deps,
+      results: { ...deps.results, get: deps.results.get.bind(deps.results), save: async () => { throw new Error('mongo down'); }, list: deps.results.list.bind(deps.results), close: async () => {} },
+    };
+    await expect(executeJobRecord(failing, record(weather()), signal)).rejects.toThrow('mongo down');
+  });
+});
