@@ -18,6 +18,7 @@ export function guarded<T>(fn: () => T): T {
     const message = err instanceof Error ? err.message : String(err);
     const stage = /unregistered pipeline operator (\$\w+)/.exec(message);
     if (stage) throw fail("UnrecognizedPipelineStage", `Unrecognized pipeline stage name: '${stage[1] ?? ""}'`);
+    if (message.includes("immutable field '_id'")) throw fail("ImmutableField", message.replace(/\.$/, ""));
     throw fail("BadValue", message);
   }
 }
