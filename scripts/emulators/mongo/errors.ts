@@ -26,7 +26,7 @@ export const ErrorCode = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   CommandNotSupported: 115,
-  InvalidPipelineOperator: 168,
+  InvalidIndexSpecificationOption: 197,
   DuplicateKey: 11000,
   UnrecognizedPipelineStage: 40324,
   MissingDatabase: 40571,

@@ -25,7 +25,16 @@ export interface MongoEmulator {
 
 export async function startMongoEmulator(options: MongoEmulatorOptions = {}): Promise<MongoEmulator> {
   const host = options.host ?? "127.0.0.1";
-  const server = new EmulatorServer({ host, port: options.port ?? 0, log: options.log ?? (() => {}) });
+  const sink = options.log;
+  // A throwing log callback must never break a connection.
+  const log = (line: string): void => {
+    try {
+      sink?.(line);
+    } catch {
+      // ignored
+    }
+  };
+  const server = new EmulatorServer({ host, port: options.port ?? 0, log });
   const bound = await server.listen();
   const uriHost = bound.host.includes(":") ? `[${bound.host}]` : bound.host;
   let closing: Promise<void> | undefined;

@@ -76,7 +76,7 @@ export class Index {
     const listed: Doc = { v: 2, key, name: this.name };
     for (const [k, v] of Object.entries(spec)) {
       if (k === "key" || k === "name" || k === "v" || k === "ns") continue;
-      if (!KNOWN_OPTIONS.has(k)) throw fail("InvalidOptions", `The field '${k}' is not valid for an index specification.`);
+      if (!KNOWN_OPTIONS.has(k)) throw fail("InvalidIndexSpecificationOption", `The field '${k}' is not valid for an index specification.`);
       if (k === "background") continue;
       listed[k] = v;
     }

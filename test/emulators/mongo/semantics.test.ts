@@ -119,6 +119,27 @@ describe("mongo emulator command semantics", () => {
     expect((await client.db("admin").admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name)).not.toContain(other.databaseName);
   });
 
+  it("runs collection bulkWrite, TTL index specs and date updates", async () => {
+    const coll = db.collection(uniqueName("bulk"));
+    await coll.createIndex({ createdAt: 1 }, { expireAfterSeconds: 3600 });
+    await coll.createIndex({ job_id: 1 }, { unique: true });
+    const res = await coll.bulkWrite([
+      { insertOne: { document: { job_id: "a", state: "new" } } },
+      { updateOne: { filter: { job_id: "b" }, update: { $setOnInsert: { state: "new" }, $currentDate: { createdAt: true } }, upsert: true } },
+      { updateMany: { filter: { state: "new" }, update: { $set: { state: "seen" } } } },
+      { replaceOne: { filter: { job_id: "a" }, replacement: { job_id: "a", state: "replaced" } } },
+      { deleteOne: { filter: { job_id: "missing" } } },
+    ]);
+    expect(res).toMatchObject({ insertedCount: 1, upsertedCount: 1, matchedCount: 3, modifiedCount: 3, deletedCount: 0 });
+    const b = await coll.findOne({ job_id: "b" });
+    expect(b?.createdAt).toBeInstanceOf(Date);
+    expect(await coll.countDocuments({ createdAt: { $lte: new Date(Date.now() + 60_000) } })).toBe(1);
+    const ttl = (await coll.indexes()).find((ix) => ix.name === "createdAt_1");
+    expect(ttl?.expireAfterSeconds).toBe(3600);
+    const dup = await coll.bulkWrite([{ insertOne: { document: { job_id: "a" } } }]).catch((e: unknown) => e);
+    expect((dup as { code?: number }).code).toBe(11000);
+  });
+
   it("keeps documents isolated from later writes while a cursor is open", async () => {
     const coll = db.collection(uniqueName("snap"));
     await coll.insertMany(Array.from({ length: 4 }, (_, i) => ({ i, v: "before" })));
