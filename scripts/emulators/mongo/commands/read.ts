@@ -1,7 +1,7 @@
 /**
  * Read commands: find, getMore, killCursors, count, distinct.
  */
-import { canonicalKey, isPlainObject, valuesAtPath, type Doc } from "../documents.js";
+import { canonicalKey, isPlainObject, valuesAtPath } from "../documents.js";
 import { fail } from "../errors.js";
 import { toCursorId } from "../cursors.js";
 import { asFilter, matcher, normalizeSort, runFind } from "../query.js";
