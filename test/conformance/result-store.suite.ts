@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../support/closers.js';
 import { JobResultDocumentSchema, type JobResultDocument } from '../../contracts/index.js';
 import type { ResultStore } from '../../core/ports/index.js';
 
@@ -27,13 +28,10 @@ function result(overrides: Partial<JobResultDocument> = {}): JobResultDocument {
 /** The result-store port's guarantees; every adapter runs this suite. */
 export function describeResultStoreConformance(adapter: string, create: () => Promise<ResultStoreFixture>): void {
   describe(`result store conformance: ${adapter}`, () => {
-    const open: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      for (const close of open.splice(0)) await close();
-    });
+    const onCleanup = closeAfterEach();
     async function store() {
       const fixture = await create();
-      open.push(() => fixture.cleanup());
+      onCleanup(() => fixture.cleanup());
       return fixture.store;
     }
 
