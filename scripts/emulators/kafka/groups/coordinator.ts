@@ -1,0 +1,49 @@
+/**
+ * The group coordinator: owns every consumer group and the committed offsets,
+ * and runs one periodic sweep that evicts members whose session timed out and
+ * ends rebalance phases that ran past their deadline.
+ */
+import { Group } from './group.js';
+import { OffsetStore } from './offset-store.js';
+
+export class GroupCoordinator {
+  readonly offsets = new OffsetStore();
+  private readonly groups = new Map<string, Group>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    checkIntervalMs: number,
+    private readonly log: (line: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), checkIntervalMs);
+    this.sweeper.unref();
+  }
+
+  get(groupId: string): Group | undefined {
+    return this.groups.get(groupId);
+  }
+
+  getOrCreate(groupId: string): Group {
+    let group = this.groups.get(groupId);
+    if (!group) {
+      group = new Group(groupId, this.now, this.log);
+      this.groups.set(groupId, group);
+    }
+    return group;
+  }
+
+  /** Group ids known from membership or from committed offsets. */
+  groupIds(): string[] {
+    return [...new Set([...this.groups.keys(), ...this.offsets.groups()])];
+  }
+
+  sweep(): void {
+    for (const group of this.groups.values()) group.tick();
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const group of this.groups.values()) group.shutdown();
+  }
+}
