@@ -24,6 +24,8 @@ interface Slot {
 export class Connection {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** Size of the frame being received, once its 4-byte prefix has arrived. */
+  private frameSize = -1;
   private readonly queue: Slot[] = [];
   private readonly aborter = new AbortController();
   private readonly label: string;
@@ -60,15 +62,19 @@ export class Connection {
     try {
       for (;;) {
         if (this.socket.destroyed || this.buffered < 4) return;
-        const head = this.chunks.length === 1 ? this.chunks[0]! : this.coalesce();
-        const size = head.readInt32BE(0);
-        if (size < MIN_FRAME || size > MAX_FRAME) return this.fail(`bad frame size ${size}`);
-        if (this.buffered < 4 + size) return;
+        if (this.frameSize < 0) {
+          const size = this.coalesce().readInt32BE(0);
+          if (size < MIN_FRAME || size > MAX_FRAME) return this.fail(`bad frame size ${size}`);
+          this.frameSize = size;
+        }
+        // Chunks of a large frame are only joined once the whole frame is here.
+        if (this.buffered < 4 + this.frameSize) return;
         const all = this.coalesce();
-        const frame = all.subarray(4, 4 + size);
-        const rest = all.subarray(4 + size);
+        const frame = all.subarray(4, 4 + this.frameSize);
+        const rest = all.subarray(4 + this.frameSize);
         this.chunks = rest.length > 0 ? [rest] : [];
         this.buffered = rest.length;
+        this.frameSize = -1;
         this.dispatch(frame);
       }
     } catch (err) {
@@ -77,6 +83,7 @@ export class Connection {
   }
 
   private coalesce(): Buffer {
+    if (this.chunks.length === 1) return this.chunks[0]!;
     const all = Buffer.concat(this.chunks, this.buffered);
     this.chunks = [all];
     return all;

@@ -26,6 +26,17 @@ export interface KafkaEmulator {
   close(): Promise<void>;
 }
 
+function safeLog(log: ((line: string) => void) | undefined): (line: string) => void {
+  if (!log) return () => {};
+  return (line) => {
+    try {
+      log(line);
+    } catch {
+      // A throwing log sink must not break request handling.
+    }
+  };
+}
+
 export async function startKafkaEmulator(options: KafkaEmulatorOptions = {}): Promise<KafkaEmulator> {
   const defaultPartitions = options.defaultPartitions ?? 1;
   const sessionTimeoutCheckMs = options.sessionTimeoutCheckMs ?? 100;
@@ -38,7 +49,7 @@ export async function startKafkaEmulator(options: KafkaEmulatorOptions = {}): Pr
     port: options.port ?? 0,
     defaultPartitions,
     sessionTimeoutCheckMs,
-    log: options.log ?? (() => {}),
+    log: safeLog(options.log),
   });
   try {
     await broker.listen();

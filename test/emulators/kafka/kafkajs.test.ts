@@ -137,6 +137,26 @@ describe('kafkajs against the Kafka emulator', () => {
     );
   });
 
+  it('delivers a message larger than the consumer\'s per-partition fetch limit', async () => {
+    const topic = uniqueName('large');
+    const groupId = uniqueName('group');
+    const a = await admin();
+    await a.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    const big = 'x'.repeat(300_000);
+    const p = await producer();
+    await p.send({ topic, acks: 1, messages: [{ key: 'big', value: big }, { key: 'small', value: 'after' }] });
+
+    const c = kafka.consumer({ groupId, ...fastConsumer, maxBytesPerPartition: 64 * 1024 });
+    cleanups.push(() => c.disconnect());
+    const received: Received[] = [];
+    await c.connect();
+    await c.subscribe({ topic, fromBeginning: true });
+    await c.run({ eachMessage: async (payload) => void received.push(toReceived(payload)) });
+    await waitFor('both messages', () => received.length >= 2);
+    expect(received.map((m) => m.key)).toEqual(['big', 'small']);
+    expect(received[0]!.value).toBe(big);
+  });
+
   it('redelivers uncommitted messages to the next consumer of the group, but not committed ones', async () => {
     const topic = uniqueName('redelivery');
     const groupId = uniqueName('group');

@@ -16,8 +16,10 @@ export function handleDescribeGroups(ctx: RequestContext, r: Reader): Writer {
   if (v >= 1) w.int32(0); // throttle_time_ms
   w.array(groupIds, (w, groupId) => {
     const d = ctx.broker.groups.get(groupId)?.describe();
+    // A group known only from committed offsets is Empty; one never seen is Dead.
+    const state = d?.state ?? (ctx.broker.groups.offsets.hasGroup(groupId) ? 'Empty' : 'Dead');
     w.int16(ErrorCode.NONE).string(groupId);
-    w.string(d?.state ?? 'Dead').string(d?.protocolType ?? '').string(d?.protocolName ?? '');
+    w.string(state).string(d?.protocolType ?? '').string(d?.protocolName ?? '');
     w.array(d?.members ?? [], (w, m) => {
       w.string(m.memberId);
       if (v >= 4) w.nullableString(m.groupInstanceId);

@@ -39,7 +39,14 @@ export class GroupCoordinator {
   }
 
   sweep(): void {
-    for (const group of this.groups.values()) group.tick();
+    for (const group of this.groups.values()) {
+      try {
+        group.tick();
+      } catch (err) {
+        // A bug in one group must not take the whole test process down with it.
+        this.log(`group ${group.groupId}: sweep failed: ${(err as Error).stack ?? String(err)}`);
+      }
+    }
   }
 
   close(): void {
