@@ -135,6 +135,16 @@ describe('kafkajs against the Kafka emulator', () => {
     expect(committed[0]?.partitions.sort((x, y) => x.partition - y.partition).map((x) => x.offset)).toEqual(
       commits.map((x) => x.offset),
     );
+
+    // Admin housekeeping: a group with members cannot be deleted; once empty it can, offsets and all.
+    await expect(a.deleteGroups([groupId])).rejects.toThrow();
+    await c.stop();
+    const [deleted] = await a.deleteGroups([groupId]);
+    expect(deleted?.errorCode).toBe(0);
+    const { groups } = await a.describeGroups([groupId]);
+    expect(groups[0]?.state).toBe('Dead');
+    const afterDelete = await a.fetchOffsets({ groupId, topics: [topic] });
+    expect(afterDelete[0]?.partitions.map((x) => x.offset)).toEqual(['-1', '-1', '-1']);
   });
 
   it('delivers a message larger than the consumer\'s per-partition fetch limit', async () => {

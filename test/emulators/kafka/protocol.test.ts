@@ -28,6 +28,7 @@ const IMPLEMENTED: Array<[key: number, min: number, max: number]> = [
   [19, 0, 4], // CreateTopics
   [20, 0, 3], // DeleteTopics
   [22, 0, 1], // InitProducerId
+  [42, 0, 1], // DeleteGroups
 ];
 
 function readApiVersionsV0(c: Cursor): { errorCode: number; apis: Array<[number, number, number]> } {

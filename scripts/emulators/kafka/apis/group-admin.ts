@@ -1,4 +1,4 @@
-/** DescribeGroups (key 15) v0-v4 and ListGroups (key 16) v0-v2. */
+/** DescribeGroups (key 15) v0-v4, ListGroups (key 16) v0-v2 and DeleteGroups (key 42) v0-v1. */
 import { ErrorCode } from '../protocol/errors.js';
 import type { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
@@ -41,5 +41,13 @@ export function handleListGroups(ctx: RequestContext): Writer {
   if (v >= 1) w.int32(0); // throttle_time_ms
   w.int16(ErrorCode.NONE);
   w.array(groups, (w, g) => w.string(g.groupId).string(g.protocolType));
+  return w;
+}
+
+export function handleDeleteGroups(ctx: RequestContext, r: Reader): Writer {
+  const results = r.stringArray().map((groupId) => ({ groupId, errorCode: ctx.broker.groups.delete(groupId) }));
+  const w = new Writer();
+  w.int32(0); // throttle_time_ms
+  w.array(results, (w, g) => w.string(g.groupId).int16(g.errorCode));
   return w;
 }

@@ -7,7 +7,7 @@ import { ApiKey } from '../protocol/api-keys.js';
 import { handleApiVersions } from './api-versions.js';
 import type { ApiSpec } from './context.js';
 import { handleFetch } from './fetch.js';
-import { handleDescribeGroups, handleListGroups } from './group-admin.js';
+import { handleDeleteGroups, handleDescribeGroups, handleListGroups } from './group-admin.js';
 import { handleFindCoordinator, handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleSyncGroup } from './group-membership.js';
 import { handleListOffsets } from './list-offsets.js';
 import { handleMetadata } from './metadata.js';
@@ -34,4 +34,5 @@ export const API_TABLE: readonly ApiSpec[] = [
   { key: ApiKey.CreateTopics, name: 'CreateTopics', minVersion: 0, maxVersion: 4, handle: handleCreateTopics },
   { key: ApiKey.DeleteTopics, name: 'DeleteTopics', minVersion: 0, maxVersion: 3, handle: handleDeleteTopics },
   { key: ApiKey.InitProducerId, name: 'InitProducerId', minVersion: 0, maxVersion: 1, handle: handleInitProducerId },
+  { key: ApiKey.DeleteGroups, name: 'DeleteGroups', minVersion: 0, maxVersion: 1, handle: handleDeleteGroups },
 ];

@@ -3,6 +3,7 @@
  * and runs one periodic sweep that evicts members whose session timed out and
  * ends rebalance phases that ran past their deadline.
  */
+import { ErrorCode } from '../protocol/errors.js';
 import { Group } from './group.js';
 import { OffsetStore } from './offset-store.js';
 
@@ -31,6 +32,17 @@ export class GroupCoordinator {
       this.groups.set(groupId, group);
     }
     return group;
+  }
+
+  /** Deletes an empty group and its committed offsets; returns a Kafka error code. */
+  delete(groupId: string): number {
+    const group = this.groups.get(groupId);
+    if (!group && !this.offsets.hasGroup(groupId)) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (group && group.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP;
+    this.groups.delete(groupId);
+    this.offsets.dropGroup(groupId);
+    this.log(`group ${groupId}: deleted`);
+    return ErrorCode.NONE;
   }
 
   /** Group ids known from membership or from committed offsets. */

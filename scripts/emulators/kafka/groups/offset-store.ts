@@ -36,6 +36,10 @@ export class OffsetStore {
     return [...this.byGroup.keys()];
   }
 
+  dropGroup(group: string): void {
+    this.byGroup.delete(group);
+  }
+
   dropTopic(topic: string): void {
     for (const topics of this.byGroup.values()) topics.delete(topic);
   }
