@@ -1,0 +1,35 @@
+import type { EndToEndResult } from '../scenarios/end-to-end.js';
+import type { StatusLatencyLevel } from '../scenarios/status-latency.js';
+import type { SubmitThroughputResult } from '../scenarios/submit-throughput.js';
+import type { WorkerMemoryResult } from '../scenarios/worker-memory.js';
+import type { Spread } from '../lib/stats.js';
+
+export interface MachineInfo {
+  date: string;
+  cpuModel: string;
+  cores: number;
+  node: string;
+  /** 1-minute load average before and after the run: other work on the machine skews results. */
+  loadBefore: number;
+  loadAfter: number;
+  commit: string;
+  versions: Record<string, string>;
+}
+
+export interface EndToEndSeries extends Spread {
+  label: string;
+  runs: number[];
+  details: EndToEndResult[];
+}
+
+export interface BenchResults {
+  machine: MachineInfo;
+  settings: Record<string, unknown>;
+  submit?: SubmitThroughputResult;
+  endToEnd: { embedded?: EndToEndSeries; services?: EndToEndSeries; bullmq?: EndToEndSeries; ratios: Record<string, number> };
+  statusLatency?: StatusLatencyLevel[];
+  workerMemory?: WorkerMemoryResult;
+  /** Scenario → why it did not run. */
+  notMeasured: Record<string, string>;
+  durationSeconds: number;
+}

@@ -1,0 +1,39 @@
+// The BullMQ side of the end-to-end comparison: a worker process doing what dtq's worker does
+// per job with the same simulated provider at zero delay: progress 20, 50, 80, 100 and a result.
+import { Worker } from 'bullmq';
+import { createSimulatedProviders } from '../../adapters/providers/index.js';
+import type { PayloadFor } from '../../contracts/index.js';
+
+const queueName = process.env.BULLMQ_QUEUE ?? 'bench';
+const prefix = process.env.BULLMQ_PREFIX ?? 'bull';
+const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 8);
+const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const providers = createSimulatedProviders({ delayMs: 0 });
+
+const worker = new Worker(
+  queueName,
+  async (job, _token, signal) => {
+    await job.updateProgress(20);
+    await job.updateProgress(50);
+    const output = await providers.weather.execute(job.data as PayloadFor<'weather'>, {
+      signal: signal ?? new AbortController().signal,
+      jobId: String(job.id),
+      traceId: String(job.id),
+    });
+    await job.updateProgress(80);
+    await job.updateProgress(100);
+    return output;
+  },
+  {
+    connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), maxRetriesPerRequest: null },
+    prefix,
+    concurrency,
+  },
+);
+worker.on('error', (error) => process.stderr.write(`bullmq worker error: ${error.message}\n`));
+await worker.waitUntilReady();
+process.stdout.write(`bullmq worker ready: queue ${queueName}, concurrency ${concurrency}\n`);
+
+const stop = () => void worker.close().then(() => process.exit(0), () => process.exit(1));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
