@@ -106,7 +106,8 @@ export class AmqpSession {
   }
 
   private async openChannel(model: ChannelModel): Promise<void> {
-    model.on('error', (error: Error) => this.log.debug({ err: error }, 'amqp connection error'));
+    // Recovery re-emits connection errors once setup is done; until then an error must not throw.
+    model.on('error', () => {});
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => this.log.warn({ err: error }, 'amqp channel error'));
     channel.on('close', () => {
