@@ -64,7 +64,10 @@ export class AmqpSession {
         setup: (model: ChannelModel) => this.openChannel(model),
       },
     });
-    void this.connection.then((connection) => this.watch(connection));
+    this.connection.then(
+      (connection) => this.watch(connection),
+      (error: unknown) => this.log.error({ err: error }, 'could not set up the RabbitMQ connection'),
+    );
   }
 
   /** The channel to use now, or undefined while the connection is down. */

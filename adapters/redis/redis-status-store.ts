@@ -137,12 +137,18 @@ export class RedisStatusStore implements StatusStore {
     return entries;
   }
 
-  private async readHashes(jobIds: string[]): Promise<Array<Record<string, string> | undefined>> {
+  /** One pipeline; any failed read fails the call, so a hiccup never looks like an expired job. */
+  private async readHashes(jobIds: string[]): Promise<Array<Record<string, string>>> {
     if (jobIds.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of jobIds) pipeline.hgetall(this.statusKey(id));
-    const replies = (await redisCall(this.redis, () => pipeline.exec())) ?? [];
-    return replies.map(([error, hash]) => (error ? undefined : (hash as Record<string, string>)));
+    return redisCall(this.redis, async () => {
+      const replies = await pipeline.exec();
+      if (!replies || replies.length !== jobIds.length) throw new Error('pipeline returned no replies');
+      const failed = replies.find(([error]) => error);
+      if (failed) throw failed[0];
+      return replies.map(([, hash]) => hash as Record<string, string>);
+    });
   }
 
   /** A hash someone else wrote in a shape the contract does not allow is skipped, not fatal. */
