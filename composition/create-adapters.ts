@@ -12,8 +12,9 @@ import type {
   ResultStore,
   StatusStore,
 } from '../core/ports/index.js';
-import { MemoryJobQueue, MemoryResultStore } from '../adapters/memory/index.js';
+import { MemoryJobQueue } from '../adapters/memory/index.js';
 import { createProgressRpc } from './create-progress-rpc.js';
+import { createResultStore } from './create-result-store.js';
 import { createStatusStores } from './create-status-stores.js';
 
 /** The adapter behind each port for one process, chosen from the configuration. */
@@ -28,18 +29,24 @@ export interface PortAdapters {
   readiness: HealthCheck[];
   /** True when jobs travel in process memory, so API and worker must share this process. */
   inProcessQueue: boolean;
+  /**
+   * Prepares what the adapters need before serving (the result store's indexes). Hosts await it
+   * at start-up, so a service that cannot be reached stops the start with its name; idempotent.
+   */
+  init(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Picks each port's adapter: a service when its variable is set, in-memory otherwise. */
 export function createAdapters(config: Config, logger: Logger): PortAdapters {
-  const unsupported = (['KAFKA_BROKERS', 'MONGODB_URI'] as const).filter((v) => config[v]);
+  const unsupported = (['KAFKA_BROKERS'] as const).filter((v) => config[v]);
   if (unsupported.length > 0) {
     throw new Error(`${unsupported.join(', ')}: this build has no adapter for these services yet; unset them to run embedded`);
   }
   const stores = createStatusStores(config, logger);
   const rpc = createProgressRpc(config, logger);
-  const results = new MemoryResultStore();
+  const resultStore = createResultStore(config, logger);
+  const results = resultStore.results;
   const queue = new MemoryJobQueue({ partitions: config.KAFKA_TOPIC_PARTITIONS });
   return {
     statuses: stores.statuses,
@@ -48,8 +55,11 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     queue,
     createProgressClient: (events) => rpc.createClient(events),
     createProgressResponder: (handler, events) => rpc.createResponder(handler, events),
-    readiness: [...stores.readiness, ...rpc.readiness],
+    readiness: [...stores.readiness, ...rpc.readiness, ...resultStore.readiness],
     inProcessQueue: true,
+    async init() {
+      await resultStore.init();
+    },
     async close() {
       await queue.close();
       await rpc.close();
