@@ -12,9 +12,10 @@ import {
   startEmbeddedHost,
   startEmulators,
   startServicesApi,
-  startServicesWorker,
+  startServicesStack,
   servicesEnv,
   type BenchSettings,
+  type ServicesStack,
 } from './lib/dtq-stack.js';
 import { REPO_ROOT, RESULTS_DIR } from './lib/processes.js';
 import { round, spread } from './lib/stats.js';
@@ -129,28 +130,20 @@ if (only.has('submit')) {
 }
 
 let servicesJobIds: string[] = [];
-let servicesApiUrl: string | undefined;
 const statusKeyPrefix = isolationEnv(runId).REDIS_KEY_PREFIX!;
 const runs: Record<'embedded' | 'services' | 'bullmq', EndToEndResult[]> = { embedded: [], services: [], bullmq: [] };
 
+let servicesLabel = '';
 if (only.has('e2e') || only.has('status')) {
   log(`end to end: ${jobs} jobs, ${inFlight} in flight, ${e2eRounds} rounds`);
-  const emulators = await startEmulators(settings, 'e2e').catch((error: unknown) => {
-    results.notMeasured['endToEnd.services'] = `emulators did not start: ${(error as Error).message}`;
-    return undefined;
+  let emulators: Awaited<ReturnType<typeof startEmulators>> | undefined;
+  let services: ServicesStack | undefined;
+  await attempt('endToEnd.services', async () => {
+    emulators = await startEmulators(settings, 'e2e');
+    services = await startServicesStack(settings, servicesEnv(settings, runId, emulators), 'e2e');
+    servicesLabel = services.label;
+    if (!services.kafka) log(`  this build has no Kafka adapter: measuring ${services.label}`);
   });
-  const env = emulators ? servicesEnv(settings, runId, emulators) : {};
-  let services: { api: Awaited<ReturnType<typeof startServicesApi>>; worker: Awaited<ReturnType<typeof startServicesWorker>> } | undefined;
-  if (emulators) {
-    await attempt('endToEnd.services', async () => {
-      const api = await startServicesApi(settings, env, 'e2e-api');
-      const worker = await startServicesWorker(settings, env, 'e2e-worker').catch(async (error: unknown) => {
-        await api.proc.stop();
-        throw error;
-      });
-      services = { api, worker };
-    });
-  }
   try {
     for (let r = 0; r < (only.has('e2e') ? e2eRounds : 0); r++) {
       await attempt('endToEnd.embedded', async () => {
@@ -164,12 +157,12 @@ if (only.has('e2e') || only.has('status')) {
         }
       });
       if (services) {
-        const { api, worker } = services;
+        const stack = services;
         await attempt('endToEnd.services', async () => {
-          const { result, jobIds } = await runDtqEndToEnd({ apiUrl: api.baseUrl, workerMetricsUrl: worker.baseUrl, jobs, inFlight, watch: [api.proc, worker.proc] });
+          const { result, jobIds } = await runDtqEndToEnd({ apiUrl: stack.apiUrl, workerMetricsUrl: stack.workerMetricsUrl, jobs, inFlight, watch: stack.processes });
           runs.services.push(result);
           servicesJobIds = jobIds;
-          log(`  dtq services: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
+          log(`  dtq services${stack.kafka ? '' : ' without Kafka'}: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
         });
       }
       await attempt('endToEnd.bullmq', async () => {
@@ -181,14 +174,15 @@ if (only.has('e2e') || only.has('status')) {
     if (only.has('status')) {
       await attempt('statusLatency', async () => {
         if (!services) throw new Error(results.notMeasured['endToEnd.services'] ?? 'the services stack did not start');
+        const stack = services;
         if (servicesJobIds.length === 0) {
-          const { jobIds } = await runDtqEndToEnd({ apiUrl: services.api.baseUrl, workerMetricsUrl: services.worker.baseUrl, jobs: Math.min(jobs, 2_000), inFlight, watch: [services.api.proc, services.worker.proc] });
+          const { jobIds } = await runDtqEndToEnd({ apiUrl: stack.apiUrl, workerMetricsUrl: stack.workerMetricsUrl, jobs: Math.min(jobs, 2_000), inFlight, watch: stack.processes });
           servicesJobIds = jobIds;
         }
-        servicesApiUrl = services.api.baseUrl;
-        log(`status latency: ${statusRequests} requests per level`);
+        log(`status latency: ${statusRequests} requests per level (${stack.label})`);
+        results.statusLatencyLabel = stack.label;
         results.statusLatency = await runStatusLatency({
-          apiUrl: servicesApiUrl,
+          apiUrl: stack.apiUrl,
           jobIds: servicesJobIds,
           redisKeyPrefix: statusKeyPrefix,
           levels: [50, 200],
@@ -198,7 +192,7 @@ if (only.has('e2e') || only.has('status')) {
       });
     }
   } finally {
-    await Promise.all([services?.worker.proc.stop(), services?.api.proc.stop()]);
+    await services?.stop();
     await emulators?.stop();
   }
 }
@@ -206,7 +200,7 @@ if (only.has('e2e') || only.has('status')) {
 const series = (label: string, list: EndToEndResult[]): EndToEndSeries | undefined =>
   list.length === 0 ? undefined : { label, ...spread(list.map((x) => x.jobsPerSecond)), details: list };
 results.endToEnd.embedded = series('dtq embedded (in-memory adapters, one process)', runs.embedded);
-results.endToEnd.services = series('dtq services (Redis, RabbitMQ, Kafka (emulator), MongoDB (emulator); API + worker processes)', runs.services);
+results.endToEnd.services = series(servicesLabel, runs.services);
 results.endToEnd.bullmq = series('BullMQ (same Redis, worker process)', runs.bullmq);
 const bull = results.endToEnd.bullmq?.median;
 if (bull) {

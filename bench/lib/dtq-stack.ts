@@ -89,13 +89,20 @@ function portOpen(port: number): Promise<true | undefined> {
   });
 }
 
-/** The API host with its in-process worker (no KAFKA_BROKERS), on the in-memory adapters. */
-export async function startEmbeddedHost(settings: BenchSettings, name: string): Promise<HttpService & { metricsUrl: string }> {
+/**
+ * The API host with its in-process worker (no KAFKA_BROKERS): on the in-memory adapters, or on
+ * whichever services `env` selects.
+ */
+export async function startEmbeddedHost(
+  settings: BenchSettings,
+  name: string,
+  env: Record<string, string> = baseEnv(settings),
+): Promise<HttpService & { metricsUrl: string }> {
   const [port, metricsPort] = [await freePort(), await freePort()];
   const proc = startProcess({
     name,
     script: API_HOST_SCRIPT,
-    env: { ...baseEnv(settings), PORT: String(port), WORKER_METRICS_PORT: String(metricsPort) },
+    env: { ...env, PORT: String(port), WORKER_METRICS_PORT: String(metricsPort) },
     nodeFlags: profileFlags(settings, 'api', name),
   });
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -174,5 +181,52 @@ export function logHas(proc: BenchProcess, pattern: RegExp): true | undefined {
     return pattern.test(readFileSync(proc.logFile, 'utf8')) ? true : undefined;
   } catch {
     return undefined;
+  }
+}
+
+export interface ServicesStack {
+  label: string;
+  /** False when the build has no Kafka adapter and the queue had to stay in process memory. */
+  kafka: boolean;
+  apiUrl: string;
+  workerMetricsUrl: string;
+  processes: BenchProcess[];
+  stop(): Promise<void>;
+}
+
+const SERVICES_LABEL = 'dtq services (Redis, RabbitMQ, Kafka (emulator), MongoDB (emulator); API and worker processes)';
+const NO_KAFKA_LABEL = 'dtq services without Kafka (Redis, RabbitMQ, MongoDB (emulator); in-memory queue, API and worker in one process)';
+
+/**
+ * API and worker processes on every service. When this build has no Kafka adapter, the API host
+ * alone on the other services, its worker in process, labelled as such.
+ */
+export async function startServicesStack(settings: BenchSettings, env: Record<string, string>, name: string): Promise<ServicesStack> {
+  let api: HttpService | undefined;
+  try {
+    api = await startServicesApi(settings, env, `${name}-api`);
+    const worker = await startServicesWorker(settings, env, `${name}-worker`);
+    const processes = [api.proc, worker.proc];
+    return {
+      label: SERVICES_LABEL,
+      kafka: true,
+      apiUrl: api.baseUrl,
+      workerMetricsUrl: worker.baseUrl,
+      processes,
+      stop: async () => void (await Promise.all(processes.map((proc) => proc.stop()))),
+    };
+  } catch (error) {
+    await api?.proc.stop();
+    if (!/KAFKA_BROKERS[^\n]*no adapter/.test((error as Error).message)) throw error;
+    const { KAFKA_BROKERS: _unused, ...withoutKafka } = env;
+    const host = await startEmbeddedHost(settings, `${name}-no-kafka`, withoutKafka);
+    return {
+      label: NO_KAFKA_LABEL,
+      kafka: false,
+      apiUrl: host.baseUrl,
+      workerMetricsUrl: host.metricsUrl,
+      processes: [host.proc],
+      stop: () => host.proc.stop(),
+    };
   }
 }

@@ -94,7 +94,9 @@ export async function waitUntil<T>(
   while (Date.now() < deadline) {
     for (const proc of options.watch ?? []) {
       if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-        throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) while waiting for ${what}:\n${logTail(proc)}`);
+        const tail = logTail(proc);
+        const lastLine = tail.split('\n').pop();
+        throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) while waiting for ${what}: ${lastLine}\n${tail}`);
       }
     }
     try {

@@ -69,6 +69,7 @@ export function renderResults(results: BenchResults): string {
   lines.push('');
   if (results.statusLatency) {
     const first = results.statusLatency[0]!;
+    if (results.statusLatencyLabel) lines.push(`Stack: ${results.statusLatencyLabel}.`, '');
     lines.push(`Closed loop: N callers each asking again as soon as answered, ${first.rpc.requests} requests per row over the stored jobs; ` +
       'the floor is HGETALL of the same hashes on one Redis connection at the same concurrency.');
     lines.push('');

@@ -28,6 +28,8 @@ export interface BenchResults {
   submit?: SubmitThroughputResult;
   endToEnd: { embedded?: EndToEndSeries; services?: EndToEndSeries; bullmq?: EndToEndSeries; ratios: Record<string, number> };
   statusLatency?: StatusLatencyLevel[];
+  /** Which stack answered the status calls. */
+  statusLatencyLabel?: string;
   workerMemory?: WorkerMemoryResult;
   /** Scenario → why it did not run. */
   notMeasured: Record<string, string>;
