@@ -140,7 +140,10 @@ if (only.has('e2e') || only.has('status')) {
   let services: ServicesStack | undefined;
   await attempt('endToEnd.services', async () => {
     emulators = await startEmulators(settings, 'e2e');
-    services = await startServicesStack(settings, servicesEnv(settings, runId, emulators), 'e2e');
+    services = await startServicesStack(settings, servicesEnv(settings, runId, emulators), 'e2e', {
+      'kafka emulator': emulators.kafka.pid,
+      'mongo emulator': emulators.mongo.pid,
+    });
     servicesLabel = services.label;
     if (!services.kafka) log(`  this build has no Kafka adapter: measuring ${services.label}`);
   });
@@ -149,7 +152,14 @@ if (only.has('e2e') || only.has('status')) {
       await attempt('endToEnd.embedded', async () => {
         const host = await startEmbeddedHost(settings, `e2e-embedded-${r}`);
         try {
-          const { result } = await runDtqEndToEnd({ apiUrl: host.baseUrl, workerMetricsUrl: host.metricsUrl, jobs, inFlight, watch: [host.proc] });
+          const { result } = await runDtqEndToEnd({
+            apiUrl: host.baseUrl,
+            workerMetricsUrl: host.metricsUrl,
+            jobs,
+            inFlight,
+            watch: [host.proc],
+            cpuPids: { 'api + worker': host.proc.pid },
+          });
           runs.embedded.push(result);
           log(`  dtq embedded: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
         } finally {
@@ -159,7 +169,14 @@ if (only.has('e2e') || only.has('status')) {
       if (services) {
         const stack = services;
         await attempt('endToEnd.services', async () => {
-          const { result, jobIds } = await runDtqEndToEnd({ apiUrl: stack.apiUrl, workerMetricsUrl: stack.workerMetricsUrl, jobs, inFlight, watch: stack.processes });
+          const { result, jobIds } = await runDtqEndToEnd({
+            apiUrl: stack.apiUrl,
+            workerMetricsUrl: stack.workerMetricsUrl,
+            jobs,
+            inFlight,
+            watch: stack.processes,
+            cpuPids: stack.cpuPids,
+          });
           runs.services.push(result);
           servicesJobIds = jobIds;
           log(`  dtq services${stack.kafka ? '' : ' without Kafka'}: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
@@ -176,7 +193,14 @@ if (only.has('e2e') || only.has('status')) {
         if (!services) throw new Error(results.notMeasured['endToEnd.services'] ?? 'the services stack did not start');
         const stack = services;
         if (servicesJobIds.length === 0) {
-          const { jobIds } = await runDtqEndToEnd({ apiUrl: stack.apiUrl, workerMetricsUrl: stack.workerMetricsUrl, jobs: Math.min(jobs, 2_000), inFlight, watch: stack.processes });
+          const { jobIds } = await runDtqEndToEnd({
+            apiUrl: stack.apiUrl,
+            workerMetricsUrl: stack.workerMetricsUrl,
+            jobs: Math.min(jobs, 2_000),
+            inFlight,
+            watch: stack.processes,
+            cpuPids: stack.cpuPids,
+          });
           servicesJobIds = jobIds;
         }
         log(`status latency: ${statusRequests} requests per level (${stack.label})`);

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { servicePids } from './cpu.js';
 import { readFileSync } from 'node:fs';
 import { freePort, startProcess, waitUntil, PROFILE_DIR, type BenchProcess } from './processes.js';
 import { httpClient } from './http.js';
@@ -191,6 +192,8 @@ export interface ServicesStack {
   apiUrl: string;
   workerMetricsUrl: string;
   processes: BenchProcess[];
+  /** Every process of the stack, the emulators and the machine's Redis and RabbitMQ, by label. */
+  cpuPids: Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -201,7 +204,12 @@ const NO_KAFKA_LABEL = 'dtq services without Kafka (Redis, RabbitMQ, MongoDB (em
  * API and worker processes on every service. When this build has no Kafka adapter, the API host
  * alone on the other services, its worker in process, labelled as such.
  */
-export async function startServicesStack(settings: BenchSettings, env: Record<string, string>, name: string): Promise<ServicesStack> {
+export async function startServicesStack(
+  settings: BenchSettings,
+  env: Record<string, string>,
+  name: string,
+  emulatorPids: Record<string, number>,
+): Promise<ServicesStack> {
   let api: HttpService | undefined;
   try {
     api = await startServicesApi(settings, env, `${name}-api`);
@@ -213,6 +221,7 @@ export async function startServicesStack(settings: BenchSettings, env: Record<st
       apiUrl: api.baseUrl,
       workerMetricsUrl: worker.baseUrl,
       processes,
+      cpuPids: { api: api.proc.pid, worker: worker.proc.pid, ...emulatorPids, ...servicePids() },
       stop: async () => void (await Promise.all(processes.map((proc) => proc.stop()))),
     };
   } catch (error) {
@@ -226,6 +235,7 @@ export async function startServicesStack(settings: BenchSettings, env: Record<st
       apiUrl: host.baseUrl,
       workerMetricsUrl: host.metricsUrl,
       processes: [host.proc],
+      cpuPids: { 'api + worker': host.proc.pid, ...emulatorPids, ...servicePids() },
       stop: () => host.proc.stop(),
     };
   }

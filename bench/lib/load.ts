@@ -21,7 +21,9 @@ export async function loadTest(options: {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
-}): Promise<LoadResult> {
+  /** Called between warm-up and measurement; what its meter counts comes back as `cpu`. */
+  onMeasureStart: () => { stop(): Record<string, number> };
+}): Promise<{ result: LoadResult; cpu: Record<string, number> }> {
   const run = (duration: number) =>
     autocannon({
       url: options.url,
@@ -31,8 +33,10 @@ export async function loadTest(options: {
       ...(options.body === undefined ? {} : { body: options.body, headers: { 'content-type': 'application/json' } }),
     });
   if (options.warmupSeconds > 0) await run(options.warmupSeconds);
+  const meter = options.onMeasureStart();
   const result = await run(options.durationSeconds);
-  return {
+  const cpu = meter.stop();
+  const summary: LoadResult = {
     requestsPerSecond: result.requests.average,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
@@ -41,4 +45,5 @@ export async function loadTest(options: {
     errors: result.errors,
     timeouts: result.timeouts,
   };
+  return { result: summary, cpu };
 }

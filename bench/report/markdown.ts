@@ -33,11 +33,15 @@ export function renderResults(results: BenchResults): string {
     lines.push(`autocannon, ${submit.connections} connections, ${submit.durationSeconds} s per run after a warm-up; ` +
       `the same ${submit.responseBytes}-byte 202 body and headers from both servers.`);
     lines.push('');
-    lines.push('| server | req/s (median, range) | p99 latency ms (median, range) |');
-    lines.push('|---|---|---|');
-    lines.push(`| dtq fallback host, in-process worker draining | ${spreadText(submit.dtq.requestsPerSecond)} | ${spreadText(submit.dtq.latencyP99Ms)} |`);
-    lines.push(`| bare node:http, same answer | ${spreadText(submit.bare.requestsPerSecond)} | ${spreadText(submit.bare.latencyP99Ms)} |`);
-    lines.push(`| **ratio dtq / bare** | **${submit.ratio.toFixed(2)}** | |`);
+    lines.push('| server | req/s (median, range) | p99 latency ms (median, range) | server CPU µs per request |');
+    lines.push('|---|---|---|---|');
+    for (const [label, series] of [
+      ['dtq fallback host, in-process worker draining', submit.dtq],
+      ['bare node:http, same answer', submit.bare],
+    ] as const) {
+      lines.push(`| ${label} | ${spreadText(series.requestsPerSecond)} | ${spreadText(series.latencyP99Ms)} | ${spreadText(series.serverCpuMicrosPerRequest)} |`);
+    }
+    lines.push(`| **ratio dtq / bare** | **${submit.ratio.toFixed(2)}** | | |`);
   } else {
     lines.push(`Not measured: ${results.notMeasured.submit ?? 'not selected'}.`);
   }
@@ -62,6 +66,19 @@ export function renderResults(results: BenchResults): string {
   for (const [name, value] of Object.entries(e2e.ratios)) lines.push(`| **${name}** | **${value.toFixed(2)}** | | |`);
   for (const key of ['endToEnd.embedded', 'endToEnd.services', 'endToEnd.bullmq']) {
     if (results.notMeasured[key]) lines.push(`| ${key.split('.')[1]} | not measured: ${results.notMeasured[key]} | | |`);
+  }
+  const cpuRows = [e2e.embedded, e2e.services, e2e.bullmq].filter((x): x is NonNullable<typeof x> => x !== undefined);
+  if (cpuRows.length > 0) {
+    lines.push('');
+    lines.push('CPU seconds per 1,000 jobs by process, last run of each (the machine has 2 cores; `bench` is the load generator):');
+    lines.push('');
+    lines.push('| system | CPU s / 1,000 jobs |');
+    lines.push('|---|---|');
+    for (const series of cpuRows) {
+      const last = series.details[series.details.length - 1]!;
+      const parts = Object.entries(last.cpuSeconds).map(([name, seconds]) => `${name} ${((seconds * 1000) / last.jobs).toFixed(2)}`);
+      lines.push(`| ${series.label} | ${parts.join(', ')} |`);
+    }
   }
   lines.push('');
 

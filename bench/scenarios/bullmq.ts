@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { cpuMeter, servicePids } from '../lib/cpu.js';
 import { REDIS_URL, logHas, type BenchSettings } from '../lib/dtq-stack.js';
 import { runBounded } from '../lib/http.js';
 import { WEATHER_PAYLOAD } from '../lib/job-body.js';
@@ -27,6 +28,7 @@ export async function runBullmqEndToEnd(
   try {
     await queue.waitUntilReady();
     await waitUntil('BullMQ worker', async () => logHas(worker, /bullmq worker ready/), { timeoutMs: 30_000, watch: [worker] });
+    const meter = cpuMeter({ 'bullmq worker': worker.pid, ...servicePids() });
     const started = performance.now();
     await runBounded(options.jobs, options.inFlight, async () => {
       await queue.add('weather', WEATHER_PAYLOAD);
@@ -37,7 +39,7 @@ export async function runBullmqEndToEnd(
       async () => ((await queue.getCompletedCount()) >= options.jobs ? true : undefined),
       { timeoutMs: 300_000, intervalMs: POLL_INTERVAL_MS, watch: [worker] },
     );
-    const result = endToEndResult({ ...options, started, submitSeconds });
+    const result = endToEndResult({ ...options, started, submitSeconds, cpuSeconds: meter.stop() });
     const failed = await queue.getFailedCount();
     if (failed > 0) throw new Error(`${failed} BullMQ jobs failed`);
     return result;

@@ -1,3 +1,4 @@
+import { cpuMeter } from '../lib/cpu.js';
 import { processedJobs } from '../lib/dtq-stack.js';
 import { httpClient, runBounded } from '../lib/http.js';
 import { SUBMIT_BODY } from '../lib/job-body.js';
@@ -14,6 +15,8 @@ export interface EndToEndResult {
   submitSeconds: number;
   /** How often the stored count was polled; bounds the end time's error. */
   pollIntervalMs: number;
+  /** CPU seconds each process used during the run (bench = the load generator). */
+  cpuSeconds: Record<string, number>;
 }
 
 export interface Submitted {
@@ -34,10 +37,13 @@ export async function runDtqEndToEnd(options: {
   jobs: number;
   inFlight: number;
   watch: BenchProcess[];
+  /** Processes whose CPU time to count, by label. */
+  cpuPids: Record<string, number>;
 }): Promise<Submitted> {
   const before = await processedJobs(options.workerMetricsUrl);
   const client = httpClient(options.apiUrl, options.inFlight);
   const jobIds: string[] = new Array(options.jobs);
+  const meter = cpuMeter(options.cpuPids);
   const started = performance.now();
   let submitSeconds: number;
   try {
@@ -55,11 +61,17 @@ export async function runDtqEndToEnd(options: {
   } finally {
     client.close();
   }
-  return { jobIds, result: endToEndResult({ ...options, started, submitSeconds }) };
+  return { jobIds, result: endToEndResult({ ...options, started, submitSeconds, cpuSeconds: meter.stop() }) };
 }
 
 /** The figures of one run that started at `started` (performance.now()) and ends now. */
-export function endToEndResult(run: { jobs: number; inFlight: number; started: number; submitSeconds: number }): EndToEndResult {
+export function endToEndResult(run: {
+  jobs: number;
+  inFlight: number;
+  started: number;
+  submitSeconds: number;
+  cpuSeconds: Record<string, number>;
+}): EndToEndResult {
   const seconds = (performance.now() - run.started) / 1000;
   return {
     jobs: run.jobs,
@@ -68,5 +80,6 @@ export function endToEndResult(run: { jobs: number; inFlight: number; started: n
     jobsPerSecond: round(run.jobs / seconds, 1),
     submitSeconds: round(run.submitSeconds, 3),
     pollIntervalMs: POLL_INTERVAL_MS,
+    cpuSeconds: run.cpuSeconds,
   };
 }

@@ -1,3 +1,4 @@
+import { cpuMeter } from '../lib/cpu.js';
 import { startEmbeddedHost, type BenchSettings } from '../lib/dtq-stack.js';
 import { httpClient } from '../lib/http.js';
 import { SUBMIT_BODY } from '../lib/job-body.js';
@@ -12,14 +13,26 @@ export interface SubmitThroughputOptions {
   rounds: number;
 }
 
+export interface SubmitRun extends LoadResult {
+  /** CPU time the server process used per answered request, in microseconds. */
+  serverCpuMicrosPerRequest: number;
+}
+
 export interface SubmitThroughputResult {
   connections: number;
   durationSeconds: number;
-  dtq: { requestsPerSecond: Spread; latencyP99Ms: Spread; runs: LoadResult[] };
-  bare: { requestsPerSecond: Spread; latencyP99Ms: Spread; runs: LoadResult[] };
+  dtq: SubmitSeries;
+  bare: SubmitSeries;
   /** dtq req/s over bare req/s, medians. */
   ratio: number;
   responseBytes: number;
+}
+
+export interface SubmitSeries {
+  requestsPerSecond: Spread;
+  latencyP99Ms: Spread;
+  serverCpuMicrosPerRequest: Spread;
+  runs: SubmitRun[];
 }
 
 /** Headers that belong to the connection, not to the answer. */
@@ -50,31 +63,36 @@ export async function runSubmitThroughput(settings: BenchSettings, options: Subm
     const bareProc = bare;
     await waitUntil('bare server', async () => (/ready/.test(logTail(bareProc)) ? true : undefined), { timeoutMs: 20_000, watch: [bare] });
 
-    const runs = { dtq: [] as LoadResult[], bare: [] as LoadResult[] };
+    const runs = { dtq: [] as SubmitRun[], bare: [] as SubmitRun[] };
     const targets = [
-      { name: 'dtq' as const, url: `${host.baseUrl}/v1/jobs` },
-      { name: 'bare' as const, url: `http://127.0.0.1:${barePort}/v1/jobs` },
+      { name: 'dtq' as const, url: `${host.baseUrl}/v1/jobs`, pid: host.proc.pid },
+      { name: 'bare' as const, url: `http://127.0.0.1:${barePort}/v1/jobs`, pid: bare.pid },
     ];
     for (let r = 0; r < options.rounds; r++) {
       for (const target of r % 2 === 0 ? targets : [...targets].reverse()) {
-        const result = await loadTest({
+        const load = await loadTest({
           url: target.url,
           method: 'POST',
           body: SUBMIT_BODY,
           connections: options.connections,
           durationSeconds: options.durationSeconds,
           warmupSeconds: options.warmupSeconds,
+          onMeasureStart: () => cpuMeter({ server: target.pid }),
         });
+        const result = { ...load.result, serverCpuMicrosPerRequest: round(((load.cpu.server ?? NaN) * 1e6) / load.result.requests, 1) };
         if (result.non2xx > 0 || result.errors > 0) {
           throw new Error(`${target.name}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
         }
         runs[target.name].push(result);
-        process.stdout.write(`  submit ${target.name}: ${round(result.requestsPerSecond, 0)} req/s, p99 ${result.latencyP99Ms} ms\n`);
+        process.stdout.write(
+          `  submit ${target.name}: ${round(result.requestsPerSecond, 0)} req/s, p99 ${result.latencyP99Ms} ms, server CPU ${result.serverCpuMicrosPerRequest} µs/request\n`,
+        );
       }
     }
-    const summarize = (list: LoadResult[]) => ({
+    const summarize = (list: SubmitRun[]): SubmitSeries => ({
       requestsPerSecond: spread(list.map((x) => x.requestsPerSecond)),
       latencyP99Ms: spread(list.map((x) => x.latencyP99Ms)),
+      serverCpuMicrosPerRequest: spread(list.map((x) => x.serverCpuMicrosPerRequest)),
       runs: list,
     });
     const dtq = summarize(runs.dtq);
