@@ -7,11 +7,12 @@ import type { ApiDeps } from '../api-deps.js';
 import { instrumentRoute, type AzureHttpHandler } from '../http/instrument-route.js';
 import type { RouteDefinition } from '../http/route-definition.js';
 import { errorResponse } from '../http/responses.js';
+import { responseBytes } from './response-bytes.js';
 import { compileRoutes, matchRoute } from './route-matcher.js';
 import { serveStatic } from './static-files.js';
 
 // @azure/functions is CommonJS: its classes come from the default export.
-const { HttpRequest, HttpResponse, InvocationContext } = azureFunctions;
+const { HttpRequest, InvocationContext } = azureFunctions;
 
 export interface ApiServerOptions {
   routes: readonly RouteDefinition[];
@@ -114,12 +115,7 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 async function send(res: ServerResponse, init: HttpResponseInit): Promise<void> {
-  const response = new HttpResponse(init);
-  const body = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  res.writeHead(response.status, { ...headers, 'content-length': String(body.length) });
+  const { status, headers, body } = await responseBytes(init);
+  res.writeHead(status, { ...headers, 'content-length': String(body.length) });
   res.end(body);
 }
