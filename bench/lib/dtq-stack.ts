@@ -1,6 +1,5 @@
 import { connect } from 'node:net';
 import { servicePids } from './cpu.js';
-import { readFileSync } from 'node:fs';
 import { freePort, startProcess, waitUntil, PROFILE_DIR, type BenchProcess } from './processes.js';
 import { httpClient } from './http.js';
 import { sumMetric } from './prometheus.js';
@@ -79,7 +78,8 @@ async function answers(url: string, path: string): Promise<true | undefined> {
   }
 }
 
-function portOpen(port: number): Promise<true | undefined> {
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function portOpen(port: number): Promise<true | undefined> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     socket.once('connect', () => {
@@ -174,15 +174,6 @@ export async function startServicesWorker(
   const baseUrl = `http://127.0.0.1:${port}`;
   if (options.waitReady) await waitUntil(`${name} /readyz`, () => answers(baseUrl, '/readyz'), { timeoutMs: 60_000, watch: [proc] });
   return { proc, baseUrl };
-}
-
-/** Whether a log file mentions a line matching `pattern` (for processes that print readiness). */
-export function logHas(proc: BenchProcess, pattern: RegExp): true | undefined {
-  try {
-    return pattern.test(readFileSync(proc.logFile, 'utf8')) ? true : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export interface ServicesStack {

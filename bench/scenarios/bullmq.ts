@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { cpuMeter, servicePids } from '../lib/cpu.js';
-import { REDIS_URL, logHas, type BenchSettings } from '../lib/dtq-stack.js';
+import { REDIS_URL, type BenchSettings } from '../lib/dtq-stack.js';
 import { runBounded } from '../lib/http.js';
 import { WEATHER_PAYLOAD } from '../lib/job-body.js';
 import { startProcess, waitUntil } from '../lib/processes.js';
@@ -27,7 +27,7 @@ export async function runBullmqEndToEnd(
   });
   try {
     await queue.waitUntilReady();
-    await waitUntil('BullMQ worker', async () => logHas(worker, /bullmq worker ready/), { timeoutMs: 30_000, watch: [worker] });
+    await waitUntil('BullMQ worker', async () => ((await queue.getWorkersCount()) > 0 ? true : undefined), { timeoutMs: 30_000, watch: [worker] });
     const meter = cpuMeter({ 'bullmq worker': worker.pid, ...servicePids() });
     const started = performance.now();
     await runBounded(options.jobs, options.inFlight, async () => {

@@ -1,9 +1,9 @@
 import { cpuMeter } from '../lib/cpu.js';
-import { startEmbeddedHost, type BenchSettings } from '../lib/dtq-stack.js';
+import { portOpen, startEmbeddedHost, type BenchSettings } from '../lib/dtq-stack.js';
 import { httpClient } from '../lib/http.js';
 import { SUBMIT_BODY } from '../lib/job-body.js';
 import { loadTest, type LoadResult } from '../lib/load.js';
-import { freePort, startProcess, waitUntil, logTail } from '../lib/processes.js';
+import { freePort, startProcess, waitUntil } from '../lib/processes.js';
 import { round, spread, type Spread } from '../lib/stats.js';
 
 export interface SubmitThroughputOptions {
@@ -60,8 +60,7 @@ export async function runSubmitThroughput(settings: BenchSettings, options: Subm
       script: 'bench/servers/bare-http.ts',
       env: { BARE_PORT: String(barePort), BARE_STATUS: '202', BARE_HEADERS: JSON.stringify(headers), BARE_BODY: sample.body },
     });
-    const bareProc = bare;
-    await waitUntil('bare server', async () => (/ready/.test(logTail(bareProc)) ? true : undefined), { timeoutMs: 20_000, watch: [bare] });
+    await waitUntil('bare server', () => portOpen(barePort), { timeoutMs: 20_000, watch: [bare] });
 
     const runs = { dtq: [] as SubmitRun[], bare: [] as SubmitRun[] };
     const targets = [
