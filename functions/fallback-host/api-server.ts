@@ -4,6 +4,7 @@ import azureFunctions, { type HttpResponseInit } from '@azure/functions';
 import { MAX_REQUEST_BODY_BYTES } from '../../contracts/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import type { ApiDeps } from '../api-deps.js';
+import type { ApiKeyAuth } from '../http/api-key-auth.js';
 import { instrumentRoute, type AzureHttpHandler } from '../http/instrument-route.js';
 import type { RouteDefinition } from '../http/route-definition.js';
 import { errorResponse } from '../http/responses.js';
@@ -17,6 +18,8 @@ export interface ApiServerOptions {
   routes: readonly RouteDefinition[];
   deps: ApiDeps;
   logger: Logger;
+  /** API keys required on routes with authLevel 'function'; none or an empty set leaves them open. */
+  auth?: ApiKeyAuth;
   /** Folder of the built web app to serve at `/`, if any. */
   staticDir?: string;
   maxBodyBytes?: number;
@@ -31,7 +34,7 @@ class BodyTooLarge extends Error {}
 export function createApiServer(options: ApiServerOptions): Server {
   const compiled = compileRoutes(options.routes);
   const handlers = new Map<RouteDefinition, AzureHttpHandler>(
-    options.routes.map((route) => [route, instrumentRoute(route, options.deps)]),
+    options.routes.map((route) => [route, instrumentRoute(route, options.deps, options.auth ? { auth: options.auth } : {})]),
   );
   const limit = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
 
