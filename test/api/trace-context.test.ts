@@ -121,6 +121,13 @@ describe('W3C trace context: one trace id from the HTTP request to the result', 
     expect(missing.headers.get('x-trace-id')).toBe(traceId);
     // An unsampled caller stays unsampled.
     expect(missing.headers.get('traceparent')).toMatch(new RegExp(`^00-${uuidToTraceId(traceId)}-[0-9a-f]{16}-00$`));
+    // Errors the host finds before any route (no route, wrong method) carry it too.
+    for (const init of [{ path: '/v2/nothing', method: 'GET' }, { path: '/v1/jobs', method: 'DELETE' }]) {
+      const refused = await request(`${app.baseUrl}${init.path}`, { method: init.method, headers: { traceparent } });
+      expect(refused.status).toBeGreaterThanOrEqual(404);
+      expect(refused.body.error.trace_id).toBe(traceId);
+      expect(refused.headers.get('traceparent')).toContain(uuidToTraceId(traceId));
+    }
   });
 });
 
