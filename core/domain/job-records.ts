@@ -56,10 +56,13 @@ export function readJobTrace(headers: Record<string, string>): JobTrace {
 }
 
 /**
- * Log fields naming the job a record is about, for records that may break the contract: the
- * key as job_id and the trace id from its traceparent (when that is a UUID v4, as dtq writes it).
+ * Log fields naming the job a record is about: its job_id and trace_id when the body is a valid
+ * job message; for a record that breaks the contract, the key as job_id and the trace id of its
+ * traceparent (when that is a UUID v4, as dtq writes it).
  */
-export function recordLogFields(record: Pick<QueueRecord, 'key' | 'headers'>): { job_id?: string; trace_id?: string } {
+export function recordLogFields(record: Pick<QueueRecord, 'key' | 'headers' | 'value'>): { job_id?: string; trace_id?: string } {
+  const decoded = decodeJobRecord(record);
+  if (decoded.ok) return { job_id: decoded.message.job_id, trace_id: decoded.message.trace_id };
   const parsed = parseTraceparent(record.headers[TRACE_HEADERS.traceparent]);
   const traceId = parsed ? traceIdToUuidV4(parsed.traceId) : undefined;
   return { ...(record.key !== null ? { job_id: record.key } : {}), ...(traceId ? { trace_id: traceId } : {}) };
