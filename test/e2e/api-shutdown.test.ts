@@ -102,6 +102,23 @@ describe('API host graceful shutdown (built npm start process)', () => {
     }
   });
 
+  it('exits at once, with code 1, on a second signal during the drain', async () => {
+    const { app, port } = await startAllInOne({ SHUTDOWN_TIMEOUT_MS: '60000' });
+    try {
+      const slow = slowSubmit(port);
+      slow.response.catch(() => {});
+      await slow.accepted;
+      app.child.kill('SIGTERM');
+      await app.waitForLine(/shutdown: stop accepting done/);
+      app.child.kill('SIGTERM');
+      expect((await app.exited).code).toBe(1);
+      expect(parsed(app).some((l) => l.msg === 'second signal: exiting immediately')).toBe(true);
+      expect(phase(app, 'drain http')).toBeUndefined();
+    } finally {
+      await app.stop('SIGKILL');
+    }
+  });
+
   it('cuts requests still open at SHUTDOWN_TIMEOUT_MS and still exits 0', async () => {
     const { app, port } = await startAllInOne({ SHUTDOWN_TIMEOUT_MS: '300' });
     try {
