@@ -19,6 +19,7 @@ await runProcess('dtq', async ({ config, logger }) => {
     { url: `http://localhost:${config.PORT}`, adapters: describeAdapters(config), auth: api.auth.describe() },
     `dtq starting on http://localhost:${config.PORT}: API, worker and web UI in one process; ${adapterList}; auth=${api.auth.describe()}`,
   );
+  await adapters.init();
   const host = await startApiHost({ config, logger, adapters, api, worker, ...(staticDir ? { staticDir } : {}) });
   logger.info(
     { url: `http://localhost:${host.port}`, worker_metrics_port: worker.healthPort, web: staticDir ? 'served at /' : 'not built (npm run build:web)' },

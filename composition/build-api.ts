@@ -5,6 +5,7 @@ import { ApiKeyAuth } from '../functions/http/api-key-auth.js';
 import { createApiMetrics } from '../telemetry/index.js';
 import { createApiDeps } from './create-api-deps.js';
 import type { PortAdapters } from './create-adapters.js';
+import { countConnectionEvents } from './progress-rpc-events.js';
 
 export interface BuiltApi {
   deps: ApiDeps;
@@ -18,12 +19,16 @@ export interface BuiltApi {
 /** The API's dependencies over the given adapters. */
 export function buildApi(options: { config: Config; adapters: PortAdapters; logger: Logger }): BuiltApi {
   let accepting = true;
-  const progress = options.adapters.createProgressClient();
+  const metrics = createApiMetrics();
+  const progress = options.adapters.createProgressClient({
+    ...countConnectionEvents(metrics.progressRpcConnection),
+    onReplyDropped: (reason) => metrics.progressRepliesDropped.inc({ reason }),
+  });
   const deps = createApiDeps({
     config: options.config,
     adapters: options.adapters,
     progress,
-    metrics: createApiMetrics(),
+    metrics,
     logger: options.logger.child({ component: 'api' }),
     accepting: () => accepting,
   });

@@ -15,6 +15,7 @@ await runProcess('dtq-api', async ({ config, logger }) => {
     { adapters: describeAdapters(config), port: config.PORT, auth: api.auth.describe() },
     `dtq API starting on port ${config.PORT}${adapters.inProcessQueue ? ' with an in-process worker (no KAFKA_BROKERS)' : ''}; auth=${api.auth.describe()}`,
   );
+  await adapters.init();
   const worker = adapters.inProcessQueue ? buildWorker({ config, adapters, logger }) : undefined;
   const staticDir = config.SERVE_WEB === false ? undefined : findWebDistDir();
   const host = await startApiHost({ config, logger, adapters, api, ...(worker ? { worker } : {}), ...(staticDir ? { staticDir } : {}) });

@@ -27,6 +27,12 @@ export async function startEmbeddedApp(
   const config = loadConfig({ PORT: '0', SIMULATED_PROVIDER_DELAY_MS: '20', LOG_LEVEL: 'silent', ...env });
   const logger = options.logger ?? testLogger();
   const adapters = createAdapters(config, logger);
+  try {
+    await adapters.init();
+  } catch (error) {
+    await adapters.close();
+    throw error;
+  }
   const api = buildApi({ config, adapters, logger });
   const worker = buildWorker({ config, adapters, logger, healthPort: 0 });
   const host = await startApiHost({
