@@ -69,13 +69,20 @@ async function startAllInOne(env: Record<string, string>): Promise<{ app: Runnin
   return { app, port, workerPort };
 }
 
+/** Starts the process, puts a submit in flight, then sends SIGTERM. */
+async function sigtermWithRequestInFlight(env: Record<string, string>) {
+  const started = await startAllInOne(env);
+  const slow = slowSubmit(started.port);
+  slow.response.catch(() => {}); // some tests expect it to be cut
+  await slow.accepted;
+  started.app.child.kill('SIGTERM');
+  return { ...started, slow };
+}
+
 describe('API host graceful shutdown (built npm start process)', () => {
   it('on SIGTERM refuses new connections, turns readiness off, answers the request in flight, then exits 0', async () => {
-    const { app, port, workerPort } = await startAllInOne({ SHUTDOWN_TIMEOUT_MS: '20000' });
+    const { app, port, workerPort, slow } = await sigtermWithRequestInFlight({ SHUTDOWN_TIMEOUT_MS: '20000' });
     try {
-      const slow = slowSubmit(port);
-      await slow.accepted;
-      app.child.kill('SIGTERM');
       await app.waitForLine(/shutdown: stop accepting done/);
       expect(phase(app, 'stop accepting')).toMatchObject({ in_flight_requests: 1 });
 
@@ -103,12 +110,8 @@ describe('API host graceful shutdown (built npm start process)', () => {
   });
 
   it('exits at once, with code 1, on a second signal during the drain', async () => {
-    const { app, port } = await startAllInOne({ SHUTDOWN_TIMEOUT_MS: '60000' });
+    const { app } = await sigtermWithRequestInFlight({ SHUTDOWN_TIMEOUT_MS: '60000' });
     try {
-      const slow = slowSubmit(port);
-      slow.response.catch(() => {});
-      await slow.accepted;
-      app.child.kill('SIGTERM');
       await app.waitForLine(/shutdown: stop accepting done/);
       app.child.kill('SIGTERM');
       expect((await app.exited).code).toBe(1);
@@ -120,12 +123,8 @@ describe('API host graceful shutdown (built npm start process)', () => {
   });
 
   it('cuts requests still open at SHUTDOWN_TIMEOUT_MS and still exits 0', async () => {
-    const { app, port } = await startAllInOne({ SHUTDOWN_TIMEOUT_MS: '300' });
+    const { app, slow } = await sigtermWithRequestInFlight({ SHUTDOWN_TIMEOUT_MS: '300' });
     try {
-      const slow = slowSubmit(port);
-      slow.response.catch(() => {});
-      await slow.accepted;
-      app.child.kill('SIGTERM');
       expect((await app.exited).code).toBe(0);
       expect(phase(app, 'drain http')).toMatchObject({ in_flight: 1, abandoned: 1 });
       await expect(slow.response).rejects.toThrow();
