@@ -1,5 +1,5 @@
 import { DEAD_LETTER_HEADERS } from '../../contracts/index.js';
-import type { ConsumerOptions, DeliveredRecord, JobConsumer } from '../../core/ports/index.js';
+import type { ConsumerOptions, DeliveredRecord, JobConsumer, PartitionLag } from '../../core/ports/index.js';
 import { backoffDelay, delay } from '../shared/backoff.js';
 import { Semaphore } from '../shared/semaphore.js';
 import { tpKey, type GroupMember, type PartitionedLog, type TopicPartition } from './group-coordination.js';
@@ -43,6 +43,14 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
 
   inFlight(): number {
     return this.inFlightWork.size;
+  }
+
+  async lag(): Promise<PartitionLag[]> {
+    return [...this.owned.values()].map(({ tp }) => ({
+      topic: tp.topic,
+      partition: tp.partition,
+      lag: Math.max(0, this.queue.endOffset(tp) - this.queue.committed(this.groupId, tp)),
+    }));
   }
 
   /** Called by the group on every rebalance with this member's new partitions. */

@@ -98,8 +98,7 @@ describe('generated submit form', () => {
     await user.type(screen.getByLabelText('Max length'), '10');
     await user.click(screen.getByRole('button', { name: 'Submit' }));
     expect(messagesFor('Tag')).toEqual(['Tag must be a lowercase tag such as "wisdom"']);
-    // zod's own wording where the contract gives none, exactly as the API sends it.
-    expect(messagesFor('Max length')).toEqual(['Max length: Too small: expected number to be >=20']);
+    expect(messagesFor('Max length')).toEqual(['Max length must be at least 20']);
     expect(within(screen.getByRole('form')).queryByRole('alert')).toBeNull();
     expect(fetchSpy).not.toHaveBeenCalled();
   });
