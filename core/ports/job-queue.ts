@@ -31,6 +31,10 @@ export interface ConsumerEvents {
   onHandlerError?(record: DeliveredRecord, error: unknown): void;
   /** A record went to the dead-letter topic. */
   onDeadLetter?(record: DeliveredRecord, reason: string): void;
+  /** Records of a partition not yet processed, as the adapter last saw it (queues that can tell). */
+  onLag?(topic: string, partition: number, lag: number): void;
+  /** The member lost its connection to the group; `restarting` says whether it rejoins by itself. */
+  onCrash?(error: unknown, restarting: boolean): void;
 }
 
 export interface ConsumerOptions {
