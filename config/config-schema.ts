@@ -37,6 +37,10 @@ export const ConfigSchema = z.object({
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('dtq-worker'),
   KAFKA_CLIENT_ID: z.string().min(1).default('dtq'),
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(3),
+  KAFKA_SSL: flag.default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   RABBITMQ_URL: url(['amqp:', 'amqps:']).optional(),
@@ -63,6 +67,16 @@ export const ConfigSchema = z.object({
   GITHUB_TOKEN: z.string().min(1).optional(),
 
   SERVE_WEB: flag.optional(),
+}).superRefine((config, ctx) => {
+  // SASL is all or nothing: a mechanism without credentials, or credentials nobody uses, is a mistake.
+  const credentials = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
+  if (config.KAFKA_SASL_MECHANISM) {
+    for (const variable of credentials) {
+      if (!config[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when KAFKA_SASL_MECHANISM is set' });
+    }
+  } else if (credentials.some((variable) => config[variable])) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_MECHANISM'], message: 'is required when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is set (plain, scram-sha-256 or scram-sha-512)' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
