@@ -17,6 +17,7 @@ import {
   MemoryResultStore,
   MemoryStatusStore,
 } from '../adapters/memory/index.js';
+import { KafkaJobQueue } from '../adapters/kafka/index.js';
 
 /** The adapter behind each port for one process, chosen from the configuration. */
 export interface PortAdapters {
@@ -34,14 +35,15 @@ export interface PortAdapters {
 
 /** Picks each port's adapter: a service when its variable is set, in-memory otherwise. */
 export function createAdapters(config: Config, logger: Logger): PortAdapters {
-  const unsupported = (['KAFKA_BROKERS', 'REDIS_URL', 'RABBITMQ_URL', 'MONGODB_URI'] as const).filter((v) => config[v]);
+  const unsupported = (['REDIS_URL', 'RABBITMQ_URL', 'MONGODB_URI'] as const).filter((v) => config[v]);
   if (unsupported.length > 0) {
     throw new Error(`${unsupported.join(', ')}: this build has no adapter for these services yet; unset them to run embedded`);
   }
   const statuses = new MemoryStatusStore();
   const idempotency = new MemoryIdempotencyStore();
   const results = new MemoryResultStore();
-  const queue = new MemoryJobQueue({ partitions: config.KAFKA_TOPIC_PARTITIONS });
+  const kafka = config.KAFKA_BROKERS ? createKafkaJobQueue(config, config.KAFKA_BROKERS, logger) : undefined;
+  const queue = kafka ?? new MemoryJobQueue({ partitions: config.KAFKA_TOPIC_PARTITIONS });
   const bus = new MemoryProgressBus();
   return {
     statuses,
@@ -50,11 +52,30 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     queue,
     createProgressClient: () => bus.createClient({ timeoutMs: config.STATUS_RPC_TIMEOUT_MS }),
     createProgressResponder: (handler) => bus.createResponder({ handler, logger }),
-    readiness: [],
-    inProcessQueue: true,
+    readiness: [
+      ...(kafka ? [kafka.healthCheck()] : []),
+    ],
+    inProcessQueue: !kafka,
     async close() {
       await queue.close();
       await Promise.allSettled([statuses.close(), idempotency.close(), results.close()]);
     },
   };
+}
+
+/**
+ * The job queue on Kafka. Topics are created with KAFKA_TOPIC_PARTITIONS partitions when missing:
+ * by the worker at start-up, and by any process before its first publish to a topic.
+ */
+function createKafkaJobQueue(config: Config, brokers: string, logger: Logger): KafkaJobQueue {
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  return new KafkaJobQueue({
+    brokers: brokers.split(','),
+    clientId: config.KAFKA_CLIENT_ID,
+    ssl: config.KAFKA_SSL,
+    // The config schema refuses a mechanism without both credentials.
+    ...(mechanism && username && password ? { sasl: { mechanism, username, password } } : {}),
+    partitions: config.KAFKA_TOPIC_PARTITIONS,
+    logger,
+  });
 }
