@@ -1,5 +1,5 @@
 import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
-import type { ConsumerOptions, DeliveredRecord, JobConsumer, Logger, QueueRecord } from '../../core/ports/index.js';
+import type { ConsumerOptions, DeliveredRecord, JobConsumer, Logger, PartitionLag, QueueRecord } from '../../core/ports/index.js';
 import { backoffDelay, delay } from '../shared/backoff.js';
 import { deadLetterRecord } from '../shared/dead-letter-record.js';
 import { settlesWithin } from '../shared/settles-within.js';
@@ -20,6 +20,8 @@ export interface KafkaConsumerDeps {
   handlerRetryBackoff: { initialMs: number; maxMs: number };
   ensureTopics(topics: string[]): Promise<void>;
   publish(record: QueueRecord): Promise<void>;
+  /** Committed offsets against partition ends, for the given group and partitions. */
+  readLag(groupId: string, partitions: Map<string, number[]>): Promise<PartitionLag[]>;
   logger: Logger;
   onClosed(consumer: KafkaConsumer): void;
 }
@@ -38,8 +40,8 @@ export class KafkaConsumer implements JobConsumer {
   private readonly consumer: Consumer;
   private readonly log: Logger;
   private readonly inFlightWork = new Set<Promise<void>>();
-  /** Records the latest fetched high watermark of each partition, for lag. */
-  private readonly highWatermarks = new Map<string, bigint>();
+  /** Partitions of each topic this member owns, as of its last join. */
+  private assignment = new Map<string, number[]>();
   /** Fires at close, once the drain time is over: handlers still running are abandoned. */
   private readonly abandon = new AbortController();
   private readonly abandoned: Promise<void>;
@@ -82,6 +84,12 @@ export class KafkaConsumer implements JobConsumer {
     return this.inFlightWork.size;
   }
 
+  /** Lag of the partitions this member owns: records not yet committed by the group. */
+  async lag(): Promise<PartitionLag[]> {
+    if (!this.ready() || this.assignment.size === 0) return [];
+    return this.deps.readLag(this.options.groupId, this.assignment);
+  }
+
   /** Stops fetching, lets in-flight records finish (and commit) within the drain time, leaves. */
   close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
     this.closed ??= this.shutdown(options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
@@ -111,9 +119,10 @@ export class KafkaConsumer implements JobConsumer {
   }
 
   private watchGroupEvents(): void {
-    const { GROUP_JOIN, CRASH, STOP, DISCONNECT, START_BATCH_PROCESS } = this.consumer.events;
+    const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       this.inGroup = true;
+      this.assignment = new Map(Object.entries(payload.memberAssignment));
       this.log.info({ member_id: payload.memberId, assignment: payload.memberAssignment }, 'joined the consumer group');
       this.joinWaiter?.resolve();
     });
@@ -130,16 +139,10 @@ export class KafkaConsumer implements JobConsumer {
     });
     const left = () => {
       this.inGroup = false;
+      this.assignment = new Map();
     };
     this.consumer.on(STOP, left);
     this.consumer.on(DISCONNECT, left);
-    this.consumer.on(START_BATCH_PROCESS, ({ payload }) => {
-      const highWatermark = BigInt(payload.highWatermark);
-      this.highWatermarks.set(partitionKey(payload.topic, payload.partition), highWatermark);
-      if (payload.firstOffset !== null) {
-        this.reportLag(payload.topic, payload.partition, highWatermark - BigInt(payload.firstOffset));
-      }
-    });
   }
 
   /** kafkajs hands each partition's records here one at a time, in order. */
@@ -183,8 +186,6 @@ export class KafkaConsumer implements JobConsumer {
     } finally {
       keepAlive.stop();
     }
-    const highWatermark = this.highWatermarks.get(partitionKey(record.topic, record.partition));
-    if (highWatermark !== undefined) this.reportLag(record.topic, record.partition, highWatermark - BigInt(record.offset) - 1n);
   }
 
   /**
@@ -213,10 +214,6 @@ export class KafkaConsumer implements JobConsumer {
     }
   }
 
-  private reportLag(topic: string, partition: number, lag: bigint): void {
-    this.options.events?.onLag?.(topic, partition, Number(lag > 0n ? lag : 0n));
-  }
-
   private async shutdown(drainTimeoutMs: number): Promise<void> {
     this.closing = true;
     this.stopRetrying.abort();
@@ -241,10 +238,6 @@ export class KafkaConsumer implements JobConsumer {
     this.deps.onClosed(this);
     this.log.info({ drained_in_flight: drained ? inFlight : inFlight - this.inFlightWork.size }, 'left the consumer group');
   }
-}
-
-function partitionKey(topic: string, partition: number): string {
-  return `${topic}:${partition}`;
 }
 
 /**

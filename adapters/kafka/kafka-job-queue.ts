@@ -1,5 +1,5 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Producer, type SASLOptions } from 'kafkajs';
-import type { ConsumerOptions, HealthCheck, JobConsumer, JobQueue, Logger, QueueRecord } from '../../core/ports/index.js';
+import type { ConsumerOptions, HealthCheck, JobConsumer, JobQueue, Logger, PartitionLag, QueueRecord } from '../../core/ports/index.js';
 import { settlesWithin } from '../shared/settles-within.js';
 import { KafkaConsumer, type KafkaConsumerTuning } from './kafka-consumer.js';
 import { asUnavailable } from './kafka-errors.js';
@@ -23,7 +23,7 @@ export interface KafkaJobQueueOptions {
   retry?: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number };
   /** Backoff between attempts of a record whose handler rejected. */
   handlerRetryBackoff?: { initialMs: number; maxMs: number };
-  /** How long the readiness check waits for the cluster to answer. */
+  /** How long the readiness check and a lag reading wait for the cluster to answer. */
   healthCheckTimeoutMs?: number;
 }
 
@@ -119,6 +119,7 @@ export class KafkaJobQueue implements JobQueue {
       handlerRetryBackoff: this.options.handlerRetryBackoff ?? { initialMs: 100, maxMs: 5_000 },
       ensureTopics: (topics) => this.ensureTopics(topics),
       publish: (record) => this.publish(record),
+      readLag: (groupId, partitions) => this.readLag(groupId, partitions),
       logger: this.options.logger,
       onClosed: (closed) => this.consumers.delete(closed),
     });
@@ -161,15 +162,45 @@ export class KafkaJobQueue implements JobQueue {
   }
 
   private checkCluster(): Promise<void> {
-    this.probe ??= (async () => {
-      const timeoutMs = this.options.healthCheckTimeoutMs ?? 1_000;
-      const described = this.connectAdmin().then(() => this.admin.describeCluster());
-      if (!(await settlesWithin(described, timeoutMs))) throw new Error(`kafka cluster did not answer within ${timeoutMs} ms`);
-      await described;
-    })().finally(() => {
-      this.probe = undefined;
-    });
+    this.probe ??= this.answerWithin(
+      'kafka cluster',
+      this.connectAdmin().then(() => this.admin.describeCluster()),
+    )
+      .then(() => undefined)
+      .finally(() => {
+        this.probe = undefined;
+      });
     return this.probe;
+  }
+
+  /**
+   * Lag of the given partitions: each partition's end offset minus the group's committed offset
+   * (or minus the partition's start while the group has committed nothing there, as it then
+   * starts from the beginning). Read from the cluster, so it is right even while records wait.
+   */
+  private readLag(groupId: string, partitions: Map<string, number[]>): Promise<PartitionLag[]> {
+    const topics = [...partitions.keys()];
+    const reading = this.connectAdmin().then(() =>
+      Promise.all([this.admin.fetchOffsets({ groupId, topics }), Promise.all(topics.map((topic) => this.admin.fetchTopicOffsets(topic)))]),
+    );
+    return this.answerWithin('kafka offsets', reading).then(([committed, ends]) =>
+      topics.flatMap((topic, i) =>
+        (partitions.get(topic) ?? []).map((partition) => {
+          const end = ends[i]!.find((p) => p.partition === partition);
+          const done = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === partition);
+          const from = done && BigInt(done.offset) >= 0n ? BigInt(done.offset) : BigInt(end?.low ?? '0');
+          const lag = end ? BigInt(end.high) - from : 0n;
+          return { topic, partition, lag: Number(lag > 0n ? lag : 0n) };
+        }),
+      ),
+    );
+  }
+
+  /** The answer of a cluster request, or an error once the health-check timeout has passed. */
+  private async answerWithin<T>(what: string, request: Promise<T>): Promise<T> {
+    const timeoutMs = this.options.healthCheckTimeoutMs ?? 1_000;
+    if (!(await settlesWithin(request, timeoutMs))) throw new Error(`${what} did not answer within ${timeoutMs} ms`);
+    return request;
   }
 
   private connectProducer(): Promise<void> {

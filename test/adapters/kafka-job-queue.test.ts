@@ -1,6 +1,6 @@
 /**
- * What the Kafka job queue does beyond the port's conformance suite: topic creation, lag and
- * crash events, kafkajs logs in our logger, a consumer that outlives its broker, credentials
+ * What the Kafka job queue does beyond the port's conformance suite: topic creation, consumer
+ * lag, crash events, kafkajs logs in our logger, a consumer that outlives its broker, credentials
  * kept out of logs and errors. Against the Kafka emulator (a test fixture).
  */
 import { Writable } from 'node:stream';
@@ -15,7 +15,7 @@ import { closeAfterEach } from '../support/closers.js';
 import { FAST_KAFKA_GROUP } from '../support/kafka-timings.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
-import { waitFor } from '../support/wait-for.js';
+import { deferred, waitFor } from '../support/wait-for.js';
 
 /** Few, short kafkajs retries, so a missing broker is noticed quickly. */
 const QUICK_RETRY = { retries: 2, initialRetryTimeMs: 50, maxRetryTimeMs: 200 };
@@ -86,30 +86,38 @@ describe('Kafka job queue', () => {
     expect(await partitionsOf(publishedTo)).toBe(4);
   });
 
-  it('reports consumer lag per partition, down to 0 once everything is processed', async () => {
+  it('reads the lag of the partitions a member owns from the cluster, down to 0 once processed', async () => {
     const q = queue();
     const topic = uniqueName('jobs.lag');
     await q.ensureTopics([topic]);
     for (let i = 0; i < 12; i++) await q.publish({ topic, key: 'one-key', value: Buffer.from(String(i)), headers: {} });
-    const lags: Array<{ partition: number; lag: number }> = [];
+    const gate = deferred<void>();
+    const firstStarted = deferred<DeliveredRecord>();
     let processed = 0;
     const consumer = q.createConsumer({
       groupId: uniqueName('group'),
       topics: [topic],
       concurrency: 2,
       deadLetterTopic: uniqueName('jobs.dlq'),
-      handler: async () => {
+      handler: async (record) => {
+        firstStarted.resolve(record);
+        await gate.promise;
         processed += 1;
         return { kind: 'done' };
       },
-      events: { onLag: (t, partition, lag) => void (t === topic && lags.push({ partition, lag })) },
     });
     onCleanup(() => consumer.close({ drainTimeoutMs: 0 }));
+    expect(await consumer.lag!()).toEqual([]);
     await consumer.start();
-    await waitFor(() => (processed === 12 && lags.at(-1)?.lag === 0 ? true : undefined), { what: '12 records and lag 0' });
-    const partition = lags[0]!.partition;
-    expect(lags.every((l) => l.partition === partition)).toBe(true);
-    expect(Math.max(...lags.map((l) => l.lag))).toBe(12);
+    const { partition } = await firstStarted.promise;
+    const waiting = await consumer.lag!();
+    expect(waiting.sort((a, b) => a.partition - b.partition)).toEqual(
+      [0, 1, 2].map((p) => ({ topic, partition: p, lag: p === partition ? 12 : 0 })),
+    );
+    gate.resolve();
+    await waitFor(async () => (processed === 12 && (await consumer.lag!()).every((l) => l.lag === 0) ? true : undefined), {
+      what: '12 records processed and no lag',
+    });
   });
 
   it('routes kafkajs logs into the structured logger', async () => {
