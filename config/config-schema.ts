@@ -23,7 +23,7 @@ const flag = z
  * Every environment variable dtq reads. Unset service URLs select the in-memory adapters; an
  * invalid value stops the process with a message naming the variable.
  */
-export const ConfigSchema = z.object({
+const ConfigVariables = z.object({
   PORT: port.default(7071),
   WORKER_METRICS_PORT: port.default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -76,7 +76,10 @@ export const ConfigSchema = z.object({
   GITHUB_TOKEN: z.string().min(1).optional(),
 
   SERVE_WEB: flag.optional(),
-}).superRefine((config, ctx) => {
+});
+
+/** The variables, plus the rules that span several of them. */
+export const ConfigSchema = ConfigVariables.superRefine((config, ctx) => {
   // SASL is all or nothing: a mechanism without credentials, or credentials nobody uses, is a mistake.
   const credentials = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
   if (config.KAFKA_SASL_MECHANISM) {
