@@ -1,13 +1,10 @@
 /**
- * The whole flow with the job queue on Kafka (the emulator, a test fixture): jobs submitted over
- * HTTP travel through Kafka topics to the worker and complete; the records on `jobs.weather.v1`
- * follow the contract; records that break it are dead-lettered without stopping the worker; with
- * the broker gone, a submit answers 503 and the job is marked failed.
- *
- * The other ports are in memory here (this build has no Redis, RabbitMQ or MongoDB adapter), so
- * API and worker share one process through startEmbeddedApp for the flow; the built worker
- * container also runs as its own process against the same broker. With those adapters the same
- * checks apply to API and worker as separate processes.
+ * The whole flow as it runs in Azure: the API (`start:api`) and the worker container as separate
+ * processes, meeting only through the services — jobs on Kafka (the emulator, a test fixture),
+ * statuses in the machine's Redis, progress RPC over its RabbitMQ, results in MongoDB (the
+ * emulator). Jobs submitted over HTTP complete; the records on `jobs.weather.v1` follow the
+ * contract; records that break it are dead-lettered without stopping the worker; the worker
+ * leaves the group on SIGTERM; with the broker gone a submit answers 503 and the job is failed.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -16,13 +13,15 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_HEADERS, DEAD_LETTER_TOPIC, JOB_MESSAGE_HEADERS, JobMessageSchema } from '../../contracts/index.js';
 import { startKafkaEmulator, type KafkaEmulator } from '../../scripts/emulators/kafka/index.js';
-import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
+import { startMongoEmulator, type MongoEmulator } from '../../scripts/emulators/mongo/index.js';
 import { expectErrorBody, postJson, request, waitForTerminal, weatherJob } from '../support/http-client.js';
-import { REPO_ROOT, freePort, startNode } from '../support/processes.js';
+import { REPO_ROOT, freePort, startNode, type RunningChild } from '../support/processes.js';
+import { deleteRabbitQueues, deleteRedisKeys, TEST_RABBITMQ_URL, TEST_REDIS_URL } from '../support/services.js';
 import { uniqueName } from '../support/unique.js';
 import { waitFor } from '../support/wait-for.js';
 
 const WEATHER_TOPIC = 'jobs.weather.v1';
+const API_ENTRY = join(REPO_ROOT, 'dist/functions/fallback-host/main.js');
 const WORKER_ENTRY = join(REPO_ROOT, 'dist/worker-container/main.js');
 
 interface ReadRecord {
@@ -33,21 +32,50 @@ interface ReadRecord {
   headers: Record<string, string>;
 }
 
-describe('job flow over Kafka', () => {
-  let emulator: KafkaEmulator;
-  let app: EmbeddedApp;
-  let kafka: Kafka;
+describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separate processes', () => {
   const groupId = uniqueName('dtq-worker');
+  const keyPrefix = `${uniqueName('dtq-kafka-e2e')}:`;
+  const requestQueue = uniqueName('progress.kafka-e2e');
+  let kafkaEmulator: KafkaEmulator;
+  let mongoEmulator: MongoEmulator;
+  let kafka: Kafka;
+  let api: RunningChild;
+  let worker: RunningChild;
+  let apiBase: string;
+  let workerBase: string;
 
   beforeAll(async () => {
-    emulator = await startKafkaEmulator({ port: 0, defaultPartitions: 3 });
-    app = await startEmbeddedApp({ KAFKA_BROKERS: emulator.brokers, KAFKA_CONSUMER_GROUP: groupId });
-    kafka = new Kafka({ clientId: 'dtq-e2e-reader', brokers: [emulator.brokers], logLevel: logLevel.NOTHING });
+    for (const entry of [API_ENTRY, WORKER_ENTRY]) {
+      if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build:server first (npm test does)`);
+    }
+    kafkaEmulator = await startKafkaEmulator({ port: 0, defaultPartitions: 3 });
+    mongoEmulator = await startMongoEmulator();
+    kafka = new Kafka({ clientId: 'dtq-e2e-reader', brokers: [kafkaEmulator.brokers], logLevel: logLevel.NOTHING });
+    const services = {
+      KAFKA_BROKERS: kafkaEmulator.brokers,
+      KAFKA_CONSUMER_GROUP: groupId,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: keyPrefix,
+      RABBITMQ_URL: TEST_RABBITMQ_URL,
+      PROGRESS_REQUEST_QUEUE: requestQueue,
+      MONGODB_URI: mongoEmulator.uri,
+      SIMULATED_PROVIDER_DELAY_MS: '10',
+    };
+    const [apiPort, workerPort] = [await freePort(), await freePort()];
+    apiBase = `http://127.0.0.1:${apiPort}`;
+    workerBase = `http://127.0.0.1:${workerPort}`;
+    worker = startNode(WORKER_ENTRY, { ...services, WORKER_METRICS_PORT: String(workerPort) });
+    api = startNode(API_ENTRY, { ...services, PORT: String(apiPort), SERVE_WEB: 'false' });
+    await Promise.all([worker.waitForLine(/worker started/), api.waitForLine(/dtq API ready/)]);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await emulator?.close();
+    await api?.stop('SIGKILL');
+    await worker?.stop('SIGKILL');
+    await kafkaEmulator?.close();
+    await mongoEmulator?.close();
+    await deleteRedisKeys(keyPrefix);
+    await deleteRabbitQueues([requestQueue]);
   });
 
   /**
@@ -73,11 +101,25 @@ describe('job flow over Kafka', () => {
     }
   }
 
+  /** The worker group's committed offset of a partition (-1 when none). */
+  async function committedOffset(partition: number): Promise<bigint> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [WEATHER_TOPIC] });
+      return BigInt(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   it('runs submitted jobs to completion and puts contract-shaped records on jobs.weather.v1', async () => {
-    const submitted = await Promise.all(['Austin', 'Oslo', 'Lima'].map((city) => postJson(`${app.baseUrl}/v1/jobs`, weatherJob(city))));
+    const submitted = await Promise.all(['Austin', 'Oslo', 'Lima'].map((city) => postJson(`${apiBase}/v1/jobs`, weatherJob(city))));
     for (const response of submitted) expect(response.status).toBe(202);
     for (const response of submitted) {
-      expect(await waitForTerminal(app.baseUrl, response.body.job_id)).toMatchObject({ state: 'completed', progress_percent: 100 });
+      expect(await waitForTerminal(apiBase, response.body.job_id)).toMatchObject({ state: 'completed', progress_percent: 100 });
+      const result = await request(`${apiBase}/v1/jobs/${response.body.job_id}/result`);
+      expect(result).toMatchObject({ status: 200, body: { job_id: response.body.job_id, final_state: 'completed' } });
     }
 
     await readingTopic(WEATHER_TOPIC, async (onTopic) => {
@@ -97,16 +139,16 @@ describe('job flow over Kafka', () => {
   it('commits and dead-letters records that break the contract, and keeps consuming', async () => {
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
-    const missingJobId = { schema_version: '1.0', job_type: 'weather', submitted_at: new Date().toISOString(), payload: weatherJob().payload };
+    const missingJobId = { schema_version: '1.0', job_type: 'weather', submitted_at: new Date().toISOString(), trace_id: randomUUID(), payload: weatherJob().payload };
     const [notJson, noJobId] = await Promise.all([
       producer.send({ topic: WEATHER_TOPIC, acks: -1, messages: [{ key: 'malformed-1', value: 'this is not JSON', headers: { 'content-type': 'application/json' } }] }),
       producer.send({ topic: WEATHER_TOPIC, acks: -1, messages: [{ key: 'malformed-2', value: JSON.stringify(missingJobId) }] }),
     ]);
     await producer.disconnect();
 
-    const later = await postJson(`${app.baseUrl}/v1/jobs`, weatherJob('Nairobi'));
+    const later = await postJson(`${apiBase}/v1/jobs`, weatherJob('Nairobi'));
     expect(later.status).toBe(202);
-    expect(await waitForTerminal(app.baseUrl, later.body.job_id)).toMatchObject({ state: 'completed' });
+    expect(await waitForTerminal(apiBase, later.body.job_id)).toMatchObject({ state: 'completed' });
 
     await readingTopic(DEAD_LETTER_TOPIC, async (dead) => {
       await waitFor(() => (dead.length >= 2 ? true : undefined), { what: 'two dead letters' });
@@ -127,89 +169,42 @@ describe('job flow over Kafka', () => {
     });
 
     // Committed: the worker group's offsets are past both records.
+    for (const sent of [notJson[0]!, noJobId[0]!]) {
+      expect(await committedOffset(sent.partition)).toBeGreaterThan(BigInt(sent.baseOffset!));
+    }
+  });
+
+  it('reports the worker ready with Kafka, and leaves the group at once on SIGTERM', async () => {
+    const ready = await request(`${workerBase}/readyz`);
+    expect(ready).toMatchObject({ status: 200, body: { status: 'ok' } });
+    const metrics = await fetch(`${workerBase}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/dtq_worker_jobs_processed_total\{job_type="weather",outcome="completed"\} [1-9]/);
+    expect(metrics).toMatch(/dtq_worker_dead_lettered_total\{topic="jobs\.weather\.v1"\} 2/);
+
+    expect((await worker.stop('SIGTERM')).code).toBe(0);
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [WEATHER_TOPIC] });
-      const committed = new Map(offsets!.partitions.map((p) => [p.partition, BigInt(p.offset)]));
-      for (const sent of [notJson[0]!, noJobId[0]!]) {
-        expect(committed.get(sent.partition)! > BigInt(sent.baseOffset!)).toBe(true);
-      }
+      const { groups } = await admin.describeGroups([groupId]);
+      expect(groups[0]?.members).toEqual([]);
     } finally {
       await admin.disconnect();
     }
   });
 
-  it('runs the worker container as its own process on Kafka, ready, and leaving the group on SIGTERM', async () => {
-    if (!existsSync(WORKER_ENTRY)) throw new Error(`${WORKER_ENTRY} is missing: run npm run build:server first (npm test does)`);
-    const workerGroup = uniqueName('dtq-worker-process');
-    const healthPort = await freePort();
-    const worker = startNode(WORKER_ENTRY, {
-      KAFKA_BROKERS: emulator.brokers,
-      KAFKA_CONSUMER_GROUP: workerGroup,
-      WORKER_METRICS_PORT: String(healthPort),
-      SIMULATED_PROVIDER_DELAY_MS: '10',
-    });
-    try {
-      await worker.waitForLine(/worker started/);
-      const message = {
-        schema_version: '1.0',
-        job_id: randomUUID(),
-        job_type: 'weather',
-        submitted_at: new Date().toISOString(),
-        trace_id: randomUUID(),
-        payload: weatherJob('Process City').payload,
-      };
-      const producer = kafka.producer({ allowAutoTopicCreation: false });
-      await producer.connect();
-      const [sent] = await producer.send({
-        topic: WEATHER_TOPIC,
-        acks: -1,
-        messages: [{ key: message.job_id, value: JSON.stringify(JobMessageSchema.parse(message)), headers: { ...JOB_MESSAGE_HEADERS } }],
-      });
-      await producer.disconnect();
-
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        // A new group reads from the beginning, so it commits past every record on the topic.
-        await waitFor(
-          async () => {
-            const [offsets] = await admin.fetchOffsets({ groupId: workerGroup, topics: [WEATHER_TOPIC] });
-            const committed = offsets?.partitions.find((p) => p.partition === sent!.partition)?.offset;
-            return committed !== undefined && BigInt(committed) > BigInt(sent!.baseOffset!) ? true : undefined;
-          },
-          { what: 'the worker process to commit the job record' },
-        );
-        const ready = await request(`http://127.0.0.1:${healthPort}/readyz`);
-        expect(ready).toMatchObject({ status: 200, body: { status: 'ok' } });
-        const metrics = await fetch(`http://127.0.0.1:${healthPort}/metrics`).then((r) => r.text());
-        expect(metrics).toMatch(/dtq_worker_jobs_processed_total\{job_type="weather",outcome="completed"\} [1-9]/);
-
-        expect((await worker.stop('SIGTERM')).code).toBe(0);
-        const { groups } = await admin.describeGroups([workerGroup]);
-        expect(groups[0]?.members).toEqual([]);
-      } finally {
-        await admin.disconnect();
-      }
-    } finally {
-      await worker.stop('SIGKILL');
-    }
-  });
-
   // Stops the broker: keep this test last.
   it('answers 503 when the broker is gone and marks the job failed with ENQUEUE_FAILED', { timeout: 60_000 }, async () => {
-    await emulator.close();
-    const response = await postJson(`${app.baseUrl}/v1/jobs`, weatherJob('Nowhere'));
+    await kafkaEmulator.close();
+    const response = await postJson(`${apiBase}/v1/jobs`, weatherJob('Nowhere'));
     const error = expectErrorBody(response, 503, 'SERVICE_UNAVAILABLE');
     expect(error.message).toContain('kafka');
 
-    const failed = await request(`${app.baseUrl}/v1/jobs?state=failed`);
+    const failed = await request(`${apiBase}/v1/jobs?state=failed`);
     expect(failed.status).toBe(200);
     const job = (failed.body.items as Array<Record<string, string>>).find((item) => item.trace_id === error.trace_id);
     expect(job).toMatchObject({ state: 'failed', error_code: 'ENQUEUE_FAILED', job_type: 'weather' });
 
-    const ready = await request(`${app.baseUrl}/readyz`);
+    const ready = await request(`${apiBase}/readyz`);
     expect(ready.status).toBe(503);
     expect(ready.body.checks.kafka).toMatchObject({ ok: false });
   });
