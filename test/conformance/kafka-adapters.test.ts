@@ -23,7 +23,6 @@ function kafkaFixture(brokers: () => string[]): () => Promise<JobQueueFixture> {
       brokers: brokers(),
       clientId: 'dtq-conformance',
       partitions: PARTITIONS,
-      replicationFactor: 1,
       logger: testLogger(),
       consumerTuning: FAST_KAFKA_GROUP,
       handlerRetryBackoff: { initialMs: 10, maxMs: 50 },
