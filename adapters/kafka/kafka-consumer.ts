@@ -72,6 +72,9 @@ export class KafkaConsumer implements JobConsumer {
 
   /** Resolves once the member has joined the group and fetches; rejects if it cannot join. */
   start(): Promise<void> {
+    if (this.closing && !this.starting) {
+      return Promise.reject(asUnavailable(new Error('the consumer is closed'), `consumer group ${this.options.groupId}`));
+    }
     this.starting ??= this.join();
     return this.starting;
   }
