@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_TOPIC_TEMPLATE, PROGRESS_REQUEST_QUEUE } from '../contracts/index.js';
+import { keyListProblem, parseKeyList, readKeyFile } from './api-keys.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -18,6 +19,24 @@ const url = (protocols: string[]) =>
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const apiKeyList = z.string().superRefine((value, ctx) => {
+  const problem = keyListProblem(parseKeyList(value), (i) => `entry ${i + 1}`);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const apiKeyFile = z
+  .string()
+  .trim()
+  .superRefine((path, ctx) => {
+    let keys: string[];
+    try {
+      keys = readKeyFile(path);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `must name a readable file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}: ${path})` });
+      return;
+    }
+    const problem = keyListProblem(keys, (i) => `key ${i + 1}`);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /**
  * Every environment variable dtq reads. Unset service URLs select the in-memory adapters; an
@@ -76,6 +95,9 @@ const ConfigVariables = z.object({
   GITHUB_TOKEN: z.string().min(1).optional(),
 
   SERVE_WEB: flag.optional(),
+
+  API_KEYS: apiKeyList.optional(),
+  API_KEYS_FILE: apiKeyFile.optional(),
 });
 
 /** The variables, plus the rules that span several of them. */

@@ -1,4 +1,4 @@
-import type { ConsumerOptions, DeliveredRecord, JobConsumer } from '../../core/ports/index.js';
+import type { ConsumerOptions, DeliveredRecord, JobConsumer, PartitionLag } from '../../core/ports/index.js';
 import { backoffDelay, delay } from '../shared/backoff.js';
 import { deadLetterRecord } from '../shared/dead-letter-record.js';
 import { Semaphore } from '../shared/semaphore.js';
@@ -44,6 +44,14 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
 
   inFlight(): number {
     return this.inFlightWork.size;
+  }
+
+  async lag(): Promise<PartitionLag[]> {
+    return [...this.owned.values()].map(({ tp }) => ({
+      topic: tp.topic,
+      partition: tp.partition,
+      lag: Math.max(0, this.queue.endOffset(tp) - this.queue.committed(this.groupId, tp)),
+    }));
   }
 
   /** Called by the group on every rebalance with this member's new partitions. */
