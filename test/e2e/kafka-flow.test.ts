@@ -174,12 +174,21 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
     }
   });
 
-  it('reports the worker ready with Kafka, and leaves the group at once on SIGTERM', async () => {
+  it('reports the worker ready with Kafka and its lag, and leaves the group at once on SIGTERM', async () => {
     const ready = await request(`${workerBase}/readyz`);
     expect(ready).toMatchObject({ status: 200, body: { status: 'ok' } });
     const metrics = await fetch(`${workerBase}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/dtq_worker_jobs_processed_total\{job_type="weather",outcome="completed"\} [1-9]/);
     expect(metrics).toMatch(/dtq_worker_dead_lettered_total\{topic="jobs\.weather\.v1"\} 2/);
+    // The lag of every partition the worker owns, read from the cluster when scraped: all caught up.
+    await waitFor(
+      async () => {
+        const text = await fetch(`${workerBase}/metrics`).then((r) => r.text());
+        const lags = [...text.matchAll(/^dtq_worker_consumer_lag\{topic="jobs\.weather\.v1",partition="(\d+)"\} (\d+)$/gm)];
+        return lags.length === 3 && lags.every((m) => m[2] === '0') ? true : undefined;
+      },
+      { what: 'lag 0 on the three partitions of jobs.weather.v1' },
+    );
 
     expect((await worker.stop('SIGTERM')).code).toBe(0);
     const admin = kafka.admin();
