@@ -42,7 +42,7 @@ const apiKeyFile = z
  * Every environment variable dtq reads. Unset service URLs select the in-memory adapters; an
  * invalid value stops the process with a message naming the variable.
  */
-export const ConfigSchema = z.object({
+const ConfigVariables = z.object({
   PORT: port.default(7071),
   WORKER_METRICS_PORT: port.default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -56,6 +56,15 @@ export const ConfigSchema = z.object({
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('dtq-worker'),
   KAFKA_CLIENT_ID: z.string().min(1).default('dtq'),
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(3),
+  /**
+   * How long the group waits for a silent worker before giving its partitions to another. Lower
+   * means faster recovery from a crashed worker; Kafka brokers refuse values under 6000 by default.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6_000).max(300_000).default(30_000),
+  KAFKA_SSL: flag.default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   /** Put before every Redis key (e.g. `staging:`), so deployments can share one Redis; default none. */
@@ -94,6 +103,19 @@ export const ConfigSchema = z.object({
 
   API_KEYS: apiKeyList.optional(),
   API_KEYS_FILE: apiKeyFile.optional(),
+});
+
+/** The variables, plus the rules that span several of them. */
+export const ConfigSchema = ConfigVariables.superRefine((config, ctx) => {
+  // SASL is all or nothing: a mechanism without credentials, or credentials nobody uses, is a mistake.
+  const credentials = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
+  if (config.KAFKA_SASL_MECHANISM) {
+    for (const variable of credentials) {
+      if (!config[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when KAFKA_SASL_MECHANISM is set' });
+    }
+  } else if (credentials.some((variable) => config[variable])) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_MECHANISM'], message: 'is required when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is set (plain, scram-sha-256 or scram-sha-512)' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -61,6 +61,12 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ['topic'] as const,
       registers: [registry],
     }),
+    consumerCrashes: new Counter({
+      name: 'dtq_worker_consumer_crashes_total',
+      help: 'Times the job consumer lost its consumer group, by whether it rejoins by itself (restarting) or stays out',
+      labelNames: ['restarting'] as const,
+      registers: [registry],
+    }),
     ready: new Gauge({
       name: 'dtq_worker_ready',
       help: '1 while the worker consumes jobs and answers progress requests, 0 otherwise (e.g. shutting down)',

@@ -87,6 +87,7 @@ export class Worker {
           );
         },
         onDeadLetter: (record) => metrics.deadLettered.inc({ topic: record.topic }),
+        onCrash: (_error, restarting) => metrics.consumerCrashes.inc({ restarting: String(restarting) }),
       },
     });
     const consumer = this.consumer;

@@ -31,6 +31,8 @@ export interface ConsumerEvents {
   onHandlerError?(record: DeliveredRecord, error: unknown): void;
   /** A record went to the dead-letter topic. */
   onDeadLetter?(record: DeliveredRecord, reason: string): void;
+  /** The member lost its connection to the group; `restarting` says whether it rejoins by itself. */
+  onCrash?(error: unknown, restarting: boolean): void;
 }
 
 export interface ConsumerOptions {
