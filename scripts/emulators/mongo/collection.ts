@@ -34,6 +34,24 @@ export class Collection {
     return [...this.docs.values()];
   }
 
+  /**
+   * The documents `filter` can match, in natural order: for `{field: "a string"}` with a unique
+   * index on that field alone that covers every document, the one document the index names (or
+   * none), as a server answers it from the index; otherwise every document. Callers still apply
+   * the whole filter, so this only spares scanning the collection.
+   */
+  candidates(filter: Doc): Doc[] {
+    const fields = Object.keys(filter);
+    const field = fields[0];
+    const value = field === undefined ? undefined : filter[field];
+    if (fields.length !== 1 || typeof value !== "string") return this.all();
+    const index = this.indexList.find((ix) => ix.unique && ix.coversAllDocuments && ix.fields.length === 1 && ix.fields[0] === field);
+    if (!index) return this.all();
+    const idKey = index.entries.get(canonicalKey([value]));
+    const doc = idKey === undefined ? undefined : this.docs.get(idKey);
+    return doc ? [doc] : [];
+  }
+
   byId(id: unknown): Doc | undefined {
     return this.docs.get(canonicalKey(id));
   }

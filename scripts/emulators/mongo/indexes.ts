@@ -94,6 +94,11 @@ export class Index {
     return SIGNIFICANT_OPTIONS.every((opt) => canonicalKey(this.spec[opt] ?? null) === canonicalKey(other.spec[opt] ?? null));
   }
 
+  /** Whether every document has its keys here (no partial filter), compared bytewise (no collation). */
+  get coversAllDocuments(): boolean {
+    return this.partial === undefined && this.spec.collation === undefined;
+  }
+
   /** The index keys a document produces, or [] when the document is not indexed. */
   keysFor(doc: Doc): IndexKeyEntry[] {
     if (this.partial && !this.partial.test(doc)) return [];

@@ -51,10 +51,10 @@ export function targets(coll: Collection | undefined, filter: Doc, multi: boolea
   if (!coll) return [];
   if (!multi && !sort) {
     const match = matcher(filter);
-    for (const doc of coll.all()) if (match(doc)) return [doc];
+    for (const doc of coll.candidates(filter)) if (match(doc)) return [doc];
     return [];
   }
-  return runFind(coll.all(), { filter, sort, limit: multi ? 0 : 1 });
+  return runFind(coll.candidates(filter), { filter, sort, limit: multi ? 0 : 1 });
 }
 
 export function executeUpdate(store: Store, db: string, collName: string, stmt: UpdateStatement): UpdateOutcome {
@@ -83,7 +83,7 @@ export function executeDelete(store: Store, db: string, collName: string, filter
   if (!coll) return 0;
   const match = matcher(filter);
   let n = 0;
-  for (const doc of coll.all()) {
+  for (const doc of coll.candidates(filter)) {
     if (!match(doc)) continue;
     coll.remove(doc);
     n++;

@@ -29,7 +29,7 @@ const find: CommandHandler = (ctx) => {
     singleBatch = true;
   }
   const batchSize = optionalNonNegative(body, "batchSize", "find");
-  const source = ctx.server.store.get(ctx.db, coll)?.all() ?? [];
+  const source = ctx.server.store.get(ctx.db, coll)?.candidates(filter) ?? [];
   const docs = runFind(source, { filter, sort, skip, limit, projection });
   const batch = ctx.server.cursors.openCursor(`${ctx.db}.${coll}`, docs, batchSize, singleBatch);
   return firstBatchReply(batch);
@@ -59,7 +59,7 @@ const count: CommandHandler = (ctx) => {
   const filter = asFilter(ctx.body.query, "count.query");
   const skip = optionalNonNegative(ctx.body, "skip", "count") ?? 0;
   const limit = Math.abs(optionalNumber(ctx.body, "limit", "count") ?? 0);
-  const source = ctx.server.store.get(ctx.db, coll)?.all() ?? [];
+  const source = ctx.server.store.get(ctx.db, coll)?.candidates(filter) ?? [];
   let n = Object.keys(filter).length === 0 ? source.length : source.filter(matcher(filter)).length;
   n = Math.max(0, n - skip);
   if (limit > 0) n = Math.min(n, limit);
