@@ -10,8 +10,11 @@ export function percentiles(values: Float64Array): { p50: number; p90: number; p
   return { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), max: quantile(sorted, 1) };
 }
 
+/** The middle value; for an even count, the mean of the two middle ones. */
 export function median(values: number[]): number {
-  return quantile([...values].sort((a, b) => a - b), 0.5);
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Median of repeated runs with the lowest and highest, so the report shows the spread. */
