@@ -44,7 +44,6 @@ export class KafkaConsumer implements JobConsumer {
   private assignment = new Map<string, number[]>();
   /** Fires at close, once the drain time is over: handlers still running are abandoned. */
   private readonly abandon = new AbortController();
-  private readonly abandoned: Promise<void>;
   /** Fires as close begins: records waiting for a retry stay uncommitted instead. */
   private readonly stopRetrying = new AbortController();
   private joinWaiter: { resolve(): void; reject(error: unknown): void } | undefined;
@@ -58,7 +57,6 @@ export class KafkaConsumer implements JobConsumer {
     private readonly deps: KafkaConsumerDeps,
   ) {
     this.log = deps.logger.child({ component: 'kafka-consumer', group: options.groupId });
-    this.abandoned = new Promise((resolve) => this.abandon.signal.addEventListener('abort', () => resolve(), { once: true }));
     this.consumer = deps.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: deps.tuning.sessionTimeoutMs,
@@ -161,7 +159,7 @@ export class KafkaConsumer implements JobConsumer {
     this.inFlightWork.add(tracked);
     try {
       // An abandoned record returns without a commit; its handler may still be running.
-      await Promise.race([work, this.abandoned]);
+      await settledOrAborted(work, this.abandon.signal);
     } finally {
       this.inFlightWork.delete(tracked);
     }
@@ -241,6 +239,21 @@ export class KafkaConsumer implements JobConsumer {
     this.deps.onClosed(this);
     this.log.info({ drained_in_flight: drained ? inFlight : inFlight - this.inFlightWork.size }, 'left the consumer group');
   }
+}
+
+/**
+ * Settles with `work`, or resolves when `signal` aborts first. Unlike Promise.race with one
+ * long-lived promise, it leaves nothing behind per call: every race against a promise that never
+ * settles added a reaction to it that lived as long as the consumer, so a worker draining a
+ * backlog kept every record it had handled.
+ */
+function settledOrAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**
