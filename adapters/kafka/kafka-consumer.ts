@@ -12,7 +12,16 @@ export interface KafkaConsumerTuning {
   rebalanceTimeoutMs: number;
   /** How long one fetch long-polls. kafkajs heartbeats only between fetches, so keep it short. */
   maxWaitTimeMs: number;
+  /** Bytes one fetch takes from each partition (default 128 KiB); see DEFAULT_MAX_BYTES_PER_PARTITION. */
+  maxBytesPerPartition?: number;
 }
+
+/**
+ * kafkajs fetches up to 1 MiB per partition and keeps the decoded batch until the next fetch:
+ * a worker facing a backlog held about that much of it in memory, as objects several times the
+ * size of the records. Jobs are a few hundred bytes, so 128 KiB is still hundreds per fetch.
+ */
+export const DEFAULT_MAX_BYTES_PER_PARTITION = 128 * 1024;
 
 export interface KafkaConsumerDeps {
   kafka: Kafka;
@@ -63,6 +72,7 @@ export class KafkaConsumer implements JobConsumer {
       heartbeatInterval: deps.tuning.heartbeatIntervalMs,
       rebalanceTimeout: deps.tuning.rebalanceTimeoutMs,
       maxWaitTimeInMs: deps.tuning.maxWaitTimeMs,
+      maxBytesPerPartition: deps.tuning.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
       allowAutoTopicCreation: false,
     });
     this.watchGroupEvents();
