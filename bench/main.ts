@@ -28,7 +28,8 @@ import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
 
-const SCENARIOS = ['submit', 'e2e', 'status', 'memory'] as const;
+/** `e2e` is the three end-to-end parts together; each can also be chosen alone. */
+const SCENARIOS = ['submit', 'e2e', 'embedded', 'services', 'bullmq', 'status', 'memory'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -134,11 +135,16 @@ const statusKeyPrefix = isolationEnv(runId).REDIS_KEY_PREFIX!;
 const runs: Record<'embedded' | 'services' | 'bullmq', EndToEndResult[]> = { embedded: [], services: [], bullmq: [] };
 
 let servicesLabel = '';
-if (only.has('e2e') || only.has('status')) {
+const e2eParts = {
+  embedded: only.has('e2e') || only.has('embedded'),
+  services: only.has('e2e') || only.has('services'),
+  bullmq: only.has('e2e') || only.has('bullmq'),
+};
+if (e2eParts.embedded || e2eParts.services || e2eParts.bullmq || only.has('status')) {
   log(`end to end: ${jobs} jobs, ${inFlight} in flight, ${e2eRounds} rounds`);
   let emulators: Awaited<ReturnType<typeof startEmulators>> | undefined;
   let services: ServicesStack | undefined;
-  await attempt('endToEnd.services', async () => {
+  if (e2eParts.services || only.has('status')) await attempt('endToEnd.services', async () => {
     emulators = await startEmulators(settings, 'e2e');
     services = await startServicesStack(settings, servicesEnv(settings, runId, emulators), 'e2e', {
       'kafka emulator': emulators.kafka.pid,
@@ -148,8 +154,8 @@ if (only.has('e2e') || only.has('status')) {
     if (!services.kafka) log(`  this build has no Kafka adapter: measuring ${services.label}`);
   });
   try {
-    for (let r = 0; r < (only.has('e2e') ? e2eRounds : 0); r++) {
-      await attempt('endToEnd.embedded', async () => {
+    for (let r = 0; r < e2eRounds; r++) {
+      if (e2eParts.embedded) await attempt('endToEnd.embedded', async () => {
         const host = await startEmbeddedHost(settings, `e2e-embedded-${r}`);
         try {
           const { result } = await runDtqEndToEnd({
@@ -166,7 +172,7 @@ if (only.has('e2e') || only.has('status')) {
           await host.proc.stop();
         }
       });
-      if (services) {
+      if (services && e2eParts.services) {
         const stack = services;
         await attempt('endToEnd.services', async () => {
           const { result, jobIds } = await runDtqEndToEnd({
@@ -182,7 +188,7 @@ if (only.has('e2e') || only.has('status')) {
           log(`  dtq services${stack.kafka ? '' : ' without Kafka'}: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
         });
       }
-      await attempt('endToEnd.bullmq', async () => {
+      if (e2eParts.bullmq) await attempt('endToEnd.bullmq', async () => {
         const result = await runBullmqEndToEnd(settings, { runId: `${runId}-${r}`, jobs, inFlight });
         runs.bullmq.push(result);
         log(`  BullMQ: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
