@@ -1,0 +1,93 @@
+// Builds the kustomize overlays the way `kubectl apply -k` does, in a copy of k8s/ that holds
+// what a deployment adds: azure.env (from azure.env.example) and, while ops/ has no monitoring
+// sources yet, monitoring manifests rendered from the test fixtures.
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseAllDocuments, parse } from 'yaml';
+import { renderMonitoring } from '../../../scripts/monitoring/render-monitoring.js';
+import { REPO_ROOT } from '../../support/processes.js';
+import { sourcesForChecks } from './monitoring-sources.js';
+
+export const OVERLAYS = ['dev', 'prod'] as const;
+export type Overlay = (typeof OVERLAYS)[number];
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: any;
+}
+
+/** kubectl's built-in kustomize (what `kubectl apply -k` uses); v5 or newer is needed for the components. */
+export function kubectlKustomizeVersion(): string {
+  const result = spawnSync('kubectl', ['version', '--client', '--output=json'], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new Error(
+      'kubectl is needed to build the kustomize overlays (kubectl kustomize, as kubectl apply -k does) and was not found: ' +
+        'install kubectl 1.27 or newer (kustomize v5), e.g. `az aks install-cli`',
+    );
+  }
+  const version = String((JSON.parse(result.stdout) as { kustomizeVersion?: string }).kustomizeVersion ?? '');
+  if (!/^v?([5-9]|\d{2,})\./.test(version)) throw new Error(`kubectl's kustomize is ${version || 'unknown'}; v5 or newer is needed`);
+  return version;
+}
+
+export interface KustomizeWorkspace {
+  root: string;
+  azureValues: Record<string, string>;
+  build(overlayDir: string): K8sObject[];
+  close(): Promise<void>;
+}
+
+export async function kustomizeWorkspace(): Promise<KustomizeWorkspace> {
+  const root = await mkdtemp(join(tmpdir(), 'dtq-k8s-'));
+  await cp(join(REPO_ROOT, 'k8s'), join(root, 'k8s'), { recursive: true });
+  const example = await readFile(join(REPO_ROOT, 'k8s/components/azure-values/azure.env.example'), 'utf8');
+  for (const overlay of OVERLAYS) await writeFile(join(root, 'k8s/overlays', overlay, 'azure.env'), example);
+  const { sources, fromFixtures } = await sourcesForChecks();
+  if (fromFixtures) {
+    for (const [path, text] of Object.entries(renderMonitoring(sources))) {
+      if (!path.startsWith('k8s/')) continue;
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), text);
+    }
+  }
+  return {
+    root,
+    azureValues: parseEnvFile(example),
+    build(overlayDir) {
+      const result = spawnSync('kubectl', ['kustomize', join(root, overlayDir)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      if (result.status !== 0) throw new Error(`kubectl kustomize ${overlayDir} failed: ${result.stderr || result.error?.message}`);
+      return parseAllDocuments(result.stdout).map((doc) => doc.toJS() as K8sObject);
+    },
+    close: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+export function parseEnvFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) values[match[1]!] = match[2]!;
+  }
+  return values;
+}
+
+export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} in the build (${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`);
+  return found;
+}
+
+/** A ConfigMap by the name the base gives it (kustomize adds a content hash). */
+export function findConfigMap(objects: K8sObject[], baseName: string): K8sObject {
+  const found = objects.find((o) => o.kind === 'ConfigMap' && new RegExp(`^${baseName}(-[a-z0-9]{10})?$`).test(o.metadata.name));
+  if (!found) throw new Error(`no ConfigMap ${baseName} in the build`);
+  return found;
+}
+
+export function readYaml(path: string): Promise<unknown> {
+  return readFile(join(REPO_ROOT, path), 'utf8').then((text) => parse(text) as unknown);
+}
