@@ -19,6 +19,11 @@ export default tseslint.config(
     },
   },
   {
+    // In the browser the console is where a rendering failure can be reported.
+    files: ['web/src/**'],
+    rules: { 'no-console': ['error', { allow: ['error'] }] },
+  },
+  {
     files: ['test/**', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -22,6 +22,7 @@ await runProcess('dtq', async ({ config, logger }) => {
     { url: `http://localhost:${config.PORT}`, adapters: describeAdapters(config) },
     `dtq starting on http://localhost:${config.PORT}: API, worker and web UI in one process; ${adapterList}`,
   );
+  await adapters.init();
   await worker.start();
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
   const port = (server.address() as AddressInfo).port;

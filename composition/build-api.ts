@@ -4,6 +4,7 @@ import type { ApiDeps } from '../functions/api-deps.js';
 import { createApiMetrics } from '../telemetry/index.js';
 import { createApiDeps } from './create-api-deps.js';
 import type { PortAdapters } from './create-adapters.js';
+import { countConnectionEvents } from './progress-rpc-events.js';
 
 export interface BuiltApi {
   deps: ApiDeps;
@@ -15,12 +16,16 @@ export interface BuiltApi {
 /** The API's dependencies over the given adapters. */
 export function buildApi(options: { config: Config; adapters: PortAdapters; logger: Logger }): BuiltApi {
   let accepting = true;
-  const progress = options.adapters.createProgressClient();
+  const metrics = createApiMetrics();
+  const progress = options.adapters.createProgressClient({
+    ...countConnectionEvents(metrics.progressRpcConnection),
+    onReplyDropped: (reason) => metrics.progressRepliesDropped.inc({ reason }),
+  });
   const deps = createApiDeps({
     config: options.config,
     adapters: options.adapters,
     progress,
-    metrics: createApiMetrics(),
+    metrics,
     logger: options.logger.child({ component: 'api' }),
     accepting: () => accepting,
   });

@@ -5,6 +5,7 @@ import { createWorkerMetrics } from '../telemetry/index.js';
 import { Worker } from '../worker-container/worker.js';
 import type { PortAdapters } from './create-adapters.js';
 import { createProviders } from './create-providers.js';
+import { countConnectionEvents } from './progress-rpc-events.js';
 
 /** A worker over the given adapters, configured from the environment. */
 export function buildWorker(options: { config: Config; adapters: PortAdapters; logger: Logger; healthPort?: number | null }): Worker {
@@ -15,7 +16,11 @@ export function buildWorker(options: { config: Config; adapters: PortAdapters; l
     statuses: adapters.statuses,
     results: adapters.results,
     providers: createProviders(config, metrics),
-    createProgressResponder: (handler) => adapters.createProgressResponder(handler),
+    createProgressResponder: (handler) =>
+      adapters.createProgressResponder(handler, {
+        ...countConnectionEvents(metrics.progressRpcConnection),
+        onRequestDropped: (reason) => metrics.progressRequestsDropped.inc({ reason }),
+      }),
     topics: jobTopics(config.KAFKA_TOPIC_TEMPLATE),
     groupId: config.KAFKA_CONSUMER_GROUP,
     concurrency: config.WORKER_CONCURRENCY,

@@ -5,18 +5,17 @@ import type {
   JobQueue,
   Logger,
   ProgressClient,
+  ProgressClientEvents,
   ProgressRequestHandler,
   ProgressResponder,
+  ProgressResponderEvents,
   ResultStore,
   StatusStore,
 } from '../core/ports/index.js';
-import {
-  MemoryIdempotencyStore,
-  MemoryJobQueue,
-  MemoryProgressBus,
-  MemoryResultStore,
-  MemoryStatusStore,
-} from '../adapters/memory/index.js';
+import { MemoryJobQueue } from '../adapters/memory/index.js';
+import { createProgressRpc } from './create-progress-rpc.js';
+import { createResultStore } from './create-result-store.js';
+import { createStatusStores } from './create-status-stores.js';
 
 /** The adapter behind each port for one process, chosen from the configuration. */
 export interface PortAdapters {
@@ -24,37 +23,47 @@ export interface PortAdapters {
   idempotency: IdempotencyStore;
   results: ResultStore;
   queue: JobQueue;
-  createProgressClient(): ProgressClient;
-  createProgressResponder(handler: ProgressRequestHandler): ProgressResponder;
+  /** `events` let the caller count connection changes and dropped messages. */
+  createProgressClient(events?: ProgressClientEvents): ProgressClient;
+  createProgressResponder(handler: ProgressRequestHandler, events?: ProgressResponderEvents): ProgressResponder;
   readiness: HealthCheck[];
   /** True when jobs travel in process memory, so API and worker must share this process. */
   inProcessQueue: boolean;
+  /**
+   * Prepares what the adapters need before serving (the result store's indexes). Hosts await it
+   * at start-up, so a service that cannot be reached stops the start with its name; idempotent.
+   */
+  init(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Picks each port's adapter: a service when its variable is set, in-memory otherwise. */
 export function createAdapters(config: Config, logger: Logger): PortAdapters {
-  const unsupported = (['KAFKA_BROKERS', 'REDIS_URL', 'RABBITMQ_URL', 'MONGODB_URI'] as const).filter((v) => config[v]);
+  const unsupported = (['KAFKA_BROKERS'] as const).filter((v) => config[v]);
   if (unsupported.length > 0) {
     throw new Error(`${unsupported.join(', ')}: this build has no adapter for these services yet; unset them to run embedded`);
   }
-  const statuses = new MemoryStatusStore();
-  const idempotency = new MemoryIdempotencyStore();
-  const results = new MemoryResultStore();
+  const stores = createStatusStores(config, logger);
+  const rpc = createProgressRpc(config, logger);
+  const resultStore = createResultStore(config, logger);
+  const results = resultStore.results;
   const queue = new MemoryJobQueue({ partitions: config.KAFKA_TOPIC_PARTITIONS });
-  const bus = new MemoryProgressBus();
   return {
-    statuses,
-    idempotency,
+    statuses: stores.statuses,
+    idempotency: stores.idempotency,
     results,
     queue,
-    createProgressClient: () => bus.createClient({ timeoutMs: config.STATUS_RPC_TIMEOUT_MS }),
-    createProgressResponder: (handler) => bus.createResponder({ handler, logger }),
-    readiness: [],
+    createProgressClient: (events) => rpc.createClient(events),
+    createProgressResponder: (handler, events) => rpc.createResponder(handler, events),
+    readiness: [...stores.readiness, ...rpc.readiness, ...resultStore.readiness],
     inProcessQueue: true,
+    async init() {
+      await resultStore.init();
+    },
     async close() {
       await queue.close();
-      await Promise.allSettled([statuses.close(), idempotency.close(), results.close()]);
+      await rpc.close();
+      await Promise.allSettled([stores.close(), results.close()]);
     },
   };
 }

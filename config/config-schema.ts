@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_TOPIC_TEMPLATE } from '../contracts/index.js';
+import { DEFAULT_TOPIC_TEMPLATE, PROGRESS_REQUEST_QUEUE } from '../contracts/index.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -39,7 +39,16 @@ export const ConfigSchema = z.object({
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(3),
 
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  /** Put before every Redis key (e.g. `staging:`), so deployments can share one Redis; default none. */
+  REDIS_KEY_PREFIX: z.string().max(128).regex(/^\S*$/, 'must not contain whitespace').default(''),
   RABBITMQ_URL: url(['amqp:', 'amqps:']).optional(),
+  /** The queue progress requests go to; the contract's name unless a deployment needs its own. */
+  PROGRESS_REQUEST_QUEUE: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((name) => !name.startsWith('amq.'), 'must not start with "amq." (reserved by RabbitMQ)')
+    .default(PROGRESS_REQUEST_QUEUE),
   MONGODB_URI: url(['mongodb:', 'mongodb+srv:']).optional(),
   MONGODB_DATABASE: z.string().min(1).default('dtq'),
 

@@ -7,5 +7,6 @@ export * from './job-result.js';
 export * from './progress-rpc.js';
 export * from './http-api.js';
 export * from './errors.js';
+export * from './field-issues.js';
 export * from './schema-catalog.js';
 export * from './render-json-schema.js';

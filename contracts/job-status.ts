@@ -31,19 +31,8 @@ export const JobStatusSchema = z.object({
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
 /** The same status as stored in the Redis hash: every field a string. */
-export const StatusHashSchema = z.object({
-  state: JobStateSchema,
-  progress_percent: z
-    .string()
-    .regex(/^(100|[1-9]?[0-9])$/, 'must be an integer string 0..100'),
-  updated_at: UtcTimestampSchema,
-  message: z.string(),
-  job_id: UuidV4Schema.optional(),
-  trace_id: UuidV4Schema.optional(),
-  error_code: z.string().optional(),
-  error_message: z.string().optional(),
-  job_type: JobTypeSchema.optional(),
-  submitted_at: UtcTimestampSchema.optional(),
+export const StatusHashSchema = JobStatusSchema.extend({
+  progress_percent: z.string().regex(/^(100|[1-9]?[0-9])$/, 'must be an integer string 0..100'),
 });
 export type StatusHash = z.infer<typeof StatusHashSchema>;
 

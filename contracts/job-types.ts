@@ -23,14 +23,19 @@ export const QuotePayloadSchema = z.strictObject({
     .string()
     .regex(/^[a-z][a-z-]{0,39}$/, 'must be a lowercase tag such as "wisdom"')
     .optional(),
-  max_length: z.number().int('must be a whole number').min(20).max(500).optional(),
+  max_length: z
+    .number()
+    .int('must be a whole number')
+    .min(20, 'must be at least 20')
+    .max(500, 'must be at most 500')
+    .optional(),
 });
 
 export const ExchangeRatePayloadSchema = z
   .strictObject({
     base: currencyCode,
     target: currencyCode,
-    amount: z.number().positive('must be greater than 0').max(1e12).optional(),
+    amount: z.number().positive('must be greater than 0').max(1e12, 'must be at most 1000000000000').optional(),
   })
   .refine((p) => p.base !== p.target, { path: ['target'], message: 'must differ from base' });
 

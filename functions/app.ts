@@ -15,6 +15,11 @@ const config = loadConfig();
 const logger = createLogger({ service: 'dtq-functions', level: config.LOG_LEVEL });
 const adapters = createAdapters(config, logger);
 logger.info({ adapters: describeAdapters(config) }, 'dtq Functions app loading');
+// Routes must register while this module loads, so start-up preparation runs beside them rather
+// than before: a store that is down now answers 503 and prepares itself on first use instead.
+const initialised = adapters
+  .init()
+  .catch((error: unknown) => logger.error({ err: error }, 'adapter start-up failed; affected requests answer 503 until it succeeds'));
 const api = buildApi({ config, adapters, logger });
 
 for (const route of ROUTES) {
@@ -28,5 +33,7 @@ for (const route of ROUTES) {
 
 if (adapters.inProcessQueue) {
   const worker = buildWorker({ config, adapters, logger, healthPort: null });
-  worker.start().catch((error: unknown) => logger.error({ err: error }, 'in-process worker failed to start'));
+  initialised
+    .then(() => worker.start())
+    .catch((error: unknown) => logger.error({ err: error }, 'in-process worker failed to start'));
 }

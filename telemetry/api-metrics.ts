@@ -31,6 +31,18 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    progressRpcConnection: new Counter({
+      name: 'dtq_api_progress_rpc_connection_events_total',
+      help: 'Progress RPC client connection changes: connected, reconnected, disconnected',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
+    progressRepliesDropped: new Counter({
+      name: 'dtq_api_progress_rpc_replies_dropped_total',
+      help: 'Progress replies dropped by the client: invalid (broke the contract), unmatched (no caller waiting)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
   };
 }
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;

@@ -53,6 +53,18 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    progressRpcConnection: new Counter({
+      name: 'dtq_worker_progress_rpc_connection_events_total',
+      help: 'Progress responder connection changes: connected, reconnected, disconnected',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
+    progressRequestsDropped: new Counter({
+      name: 'dtq_worker_progress_requests_dropped_total',
+      help: 'Progress requests not answered with a status: malformed, no_reply_address, handler_error, invalid_reply',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
   };
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

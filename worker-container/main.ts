@@ -11,6 +11,7 @@ await runProcess('dtq-worker', async ({ config, logger }) => {
     { adapters: describeAdapters(config), health_port: config.WORKER_METRICS_PORT },
     `dtq worker starting${adapters.inProcessQueue ? '; no KAFKA_BROKERS, so it sees only jobs published in this process' : ''}`,
   );
+  await adapters.init();
   const worker = buildWorker({ config, adapters, logger });
   await worker.start();
   return {

@@ -16,6 +16,7 @@ await runProcess('dtq-api', async ({ config, logger }) => {
     { adapters: describeAdapters(config), port: config.PORT },
     `dtq API starting on port ${config.PORT}${adapters.inProcessQueue ? ' with an in-process worker (no KAFKA_BROKERS)' : ''}`,
   );
+  await adapters.init();
   const api = buildApi({ config, adapters, logger });
   const worker = adapters.inProcessQueue ? buildWorker({ config, adapters, logger }) : undefined;
   const staticDir = config.SERVE_WEB === false ? undefined : findWebDistDir();

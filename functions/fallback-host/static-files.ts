@@ -20,7 +20,13 @@ const CONTENT_TYPES: Record<string, string> = {
  * routes survive a reload (the same fallback the Static Web App config declares).
  */
 export async function serveStatic(root: string, urlPath: string, response: ServerResponse): Promise<boolean> {
-  const relative = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return false;
+  }
+  const relative = normalize(decoded).replace(/^([/\\])+/, '');
   if (relative.split(sep).includes('..')) return false;
   let file = join(root, relative || 'index.html');
   let info = await stat(file).catch(() => undefined);

@@ -151,3 +151,27 @@ describe('HTTP API when the worker does not answer', () => {
     }
   });
 });
+
+describe('fallback host static files', () => {
+  it('never serves files outside the web folder and answers malformed paths with the error shape', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'dtq-web-'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+    const app = await startEmbeddedApp({}, { staticDir: dir });
+    try {
+      const page = await fetch(`${app.baseUrl}/jobs/some-client-route`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('id="root"');
+      for (const path of ['/%2e%2e/%2e%2e/etc/passwd', '/..%2fpackage.json', '/%E0%A4%A']) {
+        const response = await request(`${app.baseUrl}${path}`);
+        expect(String(response.body)).not.toContain('root:');
+        if (response.status !== 200) expectErrorBody(response, 404, 'ROUTE_NOT_FOUND');
+        else expect(String(response.body)).toContain('id="root"');
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../support/closers.js';
 import type { IdempotencyRecord, IdempotencyStore } from '../../core/ports/index.js';
 import { uniqueName } from '../support/unique.js';
 import { waitFor } from '../support/wait-for.js';
@@ -20,13 +21,10 @@ const record = (fingerprint = 'abc'): IdempotencyRecord => ({
 /** The idempotency-store port's guarantees; every adapter runs this suite. */
 export function describeIdempotencyStoreConformance(adapter: string, create: () => Promise<IdempotencyStoreFixture>): void {
   describe(`idempotency store conformance: ${adapter}`, () => {
-    const open: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      for (const close of open.splice(0)) await close();
-    });
+    const onCleanup = closeAfterEach();
     async function store() {
       const fixture = await create();
-      open.push(() => fixture.cleanup());
+      onCleanup(() => fixture.cleanup());
       return fixture.store;
     }
 

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../support/closers.js';
 import { DEAD_LETTER_HEADERS } from '../../contracts/index.js';
 import type { DeliveredRecord, DeliveryHandler, JobConsumer, JobQueue } from '../../core/ports/index.js';
 import { deferred, waitFor } from '../support/wait-for.js';
@@ -14,20 +15,17 @@ export interface JobQueueFixture {
 /** The job-queue port's guarantees; every adapter runs this suite. */
 export function describeJobQueueConformance(adapter: string, create: () => Promise<JobQueueFixture>): void {
   describe(`job queue conformance: ${adapter}`, () => {
-    const open: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      for (const close of open.splice(0).reverse()) await close();
-    });
+    const onCleanup = closeAfterEach();
 
     async function setup() {
       const fixture = await create();
-      open.push(() => fixture.cleanup());
+      onCleanup(() => fixture.cleanup());
       const topic = uniqueName('jobs.test');
       const dlq = uniqueName('jobs.dlq');
       await fixture.queue.ensureTopics([topic, dlq]);
       const consumer = (groupId: string, handler: DeliveryHandler, topics = [topic]): JobConsumer => {
         const c = fixture.queue.createConsumer({ groupId, topics, handler, concurrency: 4, deadLetterTopic: dlq });
-        open.push(() => c.close({ drainTimeoutMs: 0 }));
+        onCleanup(() => c.close({ drainTimeoutMs: 0 }));
         return c;
       };
       const publish = (key: string, value: string, headers: Record<string, string> = {}) =>

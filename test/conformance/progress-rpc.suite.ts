@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../support/closers.js';
 import type { ProgressAnyReply } from '../../contracts/index.js';
 import { StatusTimeoutError } from '../../core/errors/index.js';
 import type { ProgressClient, ProgressRequestHandler, ProgressResponder } from '../../core/ports/index.js';
@@ -21,13 +22,10 @@ const reply = (jobId: string, progress: number): ProgressAnyReply => ({
 /** The progress-RPC port's guarantees; every adapter runs this suite. */
 export function describeProgressRpcConformance(adapter: string, create: () => Promise<ProgressRpcFixture>): void {
   describe(`progress RPC conformance: ${adapter}`, () => {
-    const open: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      for (const close of open.splice(0).reverse()) await close();
-    });
+    const onCleanup = closeAfterEach();
     async function setup() {
       const fixture = await create();
-      open.push(() => fixture.cleanup());
+      onCleanup(() => fixture.cleanup());
       return fixture;
     }
 

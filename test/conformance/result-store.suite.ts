@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../support/closers.js';
 import { JobResultDocumentSchema, type JobResultDocument } from '../../contracts/index.js';
 import type { ResultStore } from '../../core/ports/index.js';
 
@@ -8,7 +9,8 @@ export interface ResultStoreFixture {
   cleanup(): Promise<void>;
 }
 
-function result(overrides: Partial<JobResultDocument> = {}): JobResultDocument {
+/** A valid result document (a completed weather job); tests override what they vary. */
+export function sampleResult(overrides: Partial<JobResultDocument> = {}): JobResultDocument {
   return {
     schema_version: '1.0',
     job_id: randomUUID(),
@@ -27,19 +29,16 @@ function result(overrides: Partial<JobResultDocument> = {}): JobResultDocument {
 /** The result-store port's guarantees; every adapter runs this suite. */
 export function describeResultStoreConformance(adapter: string, create: () => Promise<ResultStoreFixture>): void {
   describe(`result store conformance: ${adapter}`, () => {
-    const open: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      for (const close of open.splice(0)) await close();
-    });
+    const onCleanup = closeAfterEach();
     async function store() {
       const fixture = await create();
-      open.push(() => fixture.cleanup());
+      onCleanup(() => fixture.cleanup());
       return fixture.store;
     }
 
     it('saves a result and reads back exactly the contract document', async () => {
       const s = await store();
-      const doc = result();
+      const doc = sampleResult();
       expect(await s.save(doc)).toEqual({ inserted: true });
       const read = await s.get(doc.job_id);
       expect(JobResultDocumentSchema.strict().parse(read)).toEqual(doc);
@@ -48,7 +47,7 @@ export function describeResultStoreConformance(adapter: string, create: () => Pr
 
     it('keeps the first document when a job is saved again', async () => {
       const s = await store();
-      const doc = result();
+      const doc = sampleResult();
       await s.save(doc);
       const replay = { ...doc, output: { temperature: 99, condition: 'Changed', humidity_pct: 1, wind_kph: 1 }, completed_at: '2026-02-14T16:00:00.000Z' };
       expect(await s.save(replay)).toEqual({ inserted: false });
@@ -57,7 +56,7 @@ export function describeResultStoreConformance(adapter: string, create: () => Pr
 
     it('leaves one document when many saves of one job race', async () => {
       const s = await store();
-      const doc = result();
+      const doc = sampleResult();
       const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => s.save({ ...doc, output: { ...doc.output, attempt: i } })));
       expect(outcomes.filter((o) => o.inserted)).toHaveLength(1);
       const stored = await s.get(doc.job_id);
@@ -68,7 +67,7 @@ export function describeResultStoreConformance(adapter: string, create: () => Pr
 
     it('stores failures with their error', async () => {
       const s = await store();
-      const doc = result({ final_state: 'failed', output: null, error: { code: 'CITY_NOT_FOUND', message: 'no city' } });
+      const doc = sampleResult({ final_state: 'failed', output: null, error: { code: 'CITY_NOT_FOUND', message: 'no city' } });
       await s.save(doc);
       expect(await s.get(doc.job_id)).toEqual(doc);
     });
@@ -77,7 +76,7 @@ export function describeResultStoreConformance(adapter: string, create: () => Pr
       const s = await store();
       const base = Date.UTC(2092, 0, 1);
       const docs = Array.from({ length: 7 }, (_, i) =>
-        result({
+        sampleResult({
           completed_at: new Date(base + i * 1000).toISOString(),
           job_type: i % 2 === 0 ? 'quote' : 'weather',
           final_state: i === 3 ? 'failed' : 'completed',

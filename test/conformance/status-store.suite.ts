@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../support/closers.js';
 import { JobStatusSchema } from '../../contracts/index.js';
 import type { StatusStore, StatusWrite } from '../../core/ports/index.js';
 import { waitFor } from '../support/wait-for.js';
@@ -31,13 +32,10 @@ export function describeStatusStoreConformance(
   create: (options: { ttlSeconds?: number }) => Promise<StatusStoreFixture>,
 ): void {
   describe(`status store conformance: ${adapter}`, () => {
-    const open: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      for (const close of open.splice(0)) await close();
-    });
+    const onCleanup = closeAfterEach();
     async function store(options: { ttlSeconds?: number } = {}) {
       const fixture = await create(options);
-      open.push(() => fixture.cleanup());
+      onCleanup(() => fixture.cleanup());
       return fixture.store;
     }
 

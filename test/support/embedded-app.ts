@@ -25,6 +25,12 @@ export async function startEmbeddedApp(env: Record<string, string> = {}, options
   const config = loadConfig({ SIMULATED_PROVIDER_DELAY_MS: '20', LOG_LEVEL: 'silent', ...env });
   const logger = testLogger();
   const adapters = createAdapters(config, logger);
+  try {
+    await adapters.init();
+  } catch (error) {
+    await adapters.close();
+    throw error;
+  }
   const api = buildApi({ config, adapters, logger });
   const worker = buildWorker({ config, adapters, logger, healthPort: 0 });
   const server = createApiServer({ routes: ROUTES, deps: api.deps, logger, ...(options.staticDir ? { staticDir: options.staticDir } : {}) });

@@ -1,0 +1,45 @@
+import {
+  MongoClientClosedError,
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
+import { DependencyUnavailableError } from '../../core/errors/index.js';
+import { isThrottlingError } from './throttling-retry.js';
+
+const DUPLICATE_KEY = 11000;
+/** Cosmos DB: the server-side retry of a throttled request ran out of time. */
+const EXCEEDED_TIME_LIMIT = 50;
+
+/** E11000: another writer inserted the same unique key first. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return error instanceof MongoError && error.code === DUPLICATE_KEY;
+}
+
+/** Failures that say "the store cannot be reached or is overloaded now", not "the request is wrong". */
+export function isUnavailableError(error: unknown): boolean {
+  return (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError ||
+    error instanceof MongoClientClosedError ||
+    error instanceof MongoOperationTimeoutError ||
+    (error instanceof MongoError && error.code === EXCEEDED_TIME_LIMIT) ||
+    isThrottlingError(error)
+  );
+}
+
+/**
+ * What the result store throws: DependencyUnavailableError (→ 503, record redelivered) when
+ * MongoDB is down, unreachable or throttling; anything else unchanged, since it is a bug or a
+ * misconfiguration that a retry will not fix.
+ */
+export function toStoreError(error: unknown, operation: string): unknown {
+  if (!isUnavailableError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DependencyUnavailableError('result store', `${operation}: ${reason}`, { cause: error });
+}

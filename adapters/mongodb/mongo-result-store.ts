@@ -1,0 +1,148 @@
+import type { RetryPolicy } from 'cockatiel';
+import { MongoClient, type Collection, type Filter } from 'mongodb';
+import { RESULT_COLLECTION, RESULT_DATABASE, type JobResultDocument } from '../../contracts/index.js';
+import type { HealthCheck, Logger, ResultPage, ResultPageQuery, ResultStore } from '../../core/ports/index.js';
+import { decodeCursor, encodeCursor } from '../shared/page-cursor.js';
+import { isDuplicateKeyError, toStoreError } from './mongo-errors.js';
+import { MongoPingHealthCheck } from './mongo-health-check.js';
+import { ensureResultIndexes } from './result-indexes.js';
+import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOptions } from './throttling-retry.js';
+
+/** Fail fast when MongoDB is down: a request waits this long for a server, then answers 503. */
+export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5_000;
+
+export interface MongoResultStoreOptions {
+  /** A connection string (the store then owns and closes its client) or a client the caller owns. */
+  client: MongoClient | string;
+  database?: string;
+  collection?: string;
+  logger: Logger;
+  /** Used only with a connection string that does not set `serverSelectionTimeoutMS` itself. */
+  serverSelectionTimeoutMS?: number;
+  throttlingRetry?: ThrottlingRetryOptions;
+}
+
+/**
+ * Job results in MongoDB (`dtq.job_results` by default), one document per job_id.
+ *
+ * Documents are the contract document plus MongoDB's `_id`; reads project `_id` away and return
+ * the contract document. Timestamps stay RFC 3339 strings, as the contract defines them, written
+ * in `Date#toISOString()` form (UTC, milliseconds, "Z"): strings of that one fixed shape sort
+ * chronologically, which the newest-first listing and its keyset cursor rely on. `save`
+ * rewrites any other valid form ("…:08Z", microseconds) to it, since "…:08.5Z" < "…:08Z" as text.
+ */
+export class MongoResultStore implements ResultStore {
+  readonly healthCheck: HealthCheck;
+  private readonly client: MongoClient;
+  private readonly ownsClient: boolean;
+  private readonly collection: Collection<JobResultDocument>;
+  private readonly retry: RetryPolicy;
+  private readonly logger: Logger;
+  private indexes: Promise<void> | undefined;
+
+  constructor(options: MongoResultStoreOptions) {
+    const database = options.database ?? RESULT_DATABASE;
+    this.ownsClient = typeof options.client === 'string';
+    this.client = typeof options.client === 'string' ? createClient(options.client, options.serverSelectionTimeoutMS) : options.client;
+    this.collection = this.client.db(database).collection<JobResultDocument>(options.collection ?? RESULT_COLLECTION);
+    this.retry = createThrottlingRetry(options.throttlingRetry ?? DEFAULT_THROTTLING_RETRY);
+    this.logger = options.logger.child({ component: 'mongo-result-store', database, collection: this.collection.collectionName });
+    this.healthCheck = new MongoPingHealthCheck({ client: this.client, database });
+  }
+
+  /**
+   * Creates the indexes (idempotent). Start-up calls it so a missing unique index exists before
+   * the first write (Cosmos DB can only add one to an empty collection); every operation also
+   * awaits it, so a process that started while MongoDB was down builds them on first use.
+   */
+  init(): Promise<void> {
+    this.indexes ??= this.withRetry('ensure indexes', {}, async () => {
+      const names = await ensureResultIndexes(this.collection);
+      this.logger.info({ indexes: names }, 'result store indexes ensured');
+    }).catch((error: unknown) => {
+      this.indexes = undefined;
+      throw error;
+    });
+    return this.indexes;
+  }
+
+  async save(result: JobResultDocument): Promise<{ inserted: boolean }> {
+    const doc = { ...result, started_at: canonicalTimestamp(result.started_at), completed_at: canonicalTimestamp(result.completed_at) };
+    return this.run('save', { job_id: result.job_id, trace_id: result.trace_id }, async () => {
+      try {
+        // $setOnInsert: an existing document is never touched, so a replay keeps the first result.
+        const outcome = await this.collection.updateOne({ job_id: doc.job_id }, { $setOnInsert: doc }, { upsert: true });
+        return { inserted: outcome.upsertedCount === 1 };
+      } catch (error) {
+        // Two upserts raced: both missed, one inserted, the unique index refused the other.
+        if (isDuplicateKeyError(error)) return { inserted: false };
+        throw error;
+      }
+    });
+  }
+
+  async get(jobId: string): Promise<JobResultDocument | null> {
+    return this.run('get', { job_id: jobId }, async () => {
+      const found = await this.collection.findOne({ job_id: jobId }, { projection: { _id: 0 } });
+      return found as JobResultDocument | null;
+    });
+  }
+
+  async list(query: ResultPageQuery): Promise<ResultPage> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    const after = decodeCursor(query.cursor);
+    const filter: Filter<JobResultDocument> = {
+      ...(query.final_state ? { final_state: query.final_state } : {}),
+      ...(query.job_type ? { job_type: query.job_type } : {}),
+      // Keyset: strictly after the cursor in (completed_at desc, job_id desc) order.
+      ...(after ? { $or: [{ completed_at: { $lt: after.at } }, { completed_at: after.at, job_id: { $lt: after.id } }] } : {}),
+    };
+    return this.run('list', {}, async () => {
+      // One extra document says whether another page follows.
+      const docs = (await this.collection
+        .find(filter, { projection: { _id: 0 }, sort: { completed_at: -1, job_id: -1 }, limit: limit + 1 })
+        .toArray()) as JobResultDocument[];
+      const items = docs.slice(0, limit);
+      const last = items[items.length - 1];
+      return { items, next_cursor: docs.length > limit && last ? encodeCursor({ at: last.completed_at, id: last.job_id }) : null };
+    });
+  }
+
+  /** Closes the client when the store created it; never rejects. */
+  async close(): Promise<void> {
+    if (!this.ownsClient) return;
+    try {
+      await this.client.close();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'closing the MongoDB client failed');
+    }
+  }
+
+  private async run<T>(operation: string, fields: Record<string, unknown>, call: () => Promise<T>): Promise<T> {
+    await this.init();
+    return this.withRetry(operation, fields, call);
+  }
+
+  /** Throttled calls are retried; what still fails leaves as DependencyUnavailableError when MongoDB is unreachable. */
+  private async withRetry<T>(operation: string, fields: Record<string, unknown>, call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.retry.execute(({ attempt }) => {
+        if (attempt > 0) this.logger.warn({ ...fields, operation, attempt }, 'result store throttled; retrying');
+        return call();
+      });
+    } catch (error) {
+      throw toStoreError(error, operation);
+    }
+  }
+}
+
+function createClient(uri: string, serverSelectionTimeoutMS = DEFAULT_SERVER_SELECTION_TIMEOUT_MS): MongoClient {
+  // Options given here override the connection string's, so only fill in what it leaves unset.
+  const setInUri = /[?&]serverSelectionTimeoutMS=/i.test(uri);
+  return new MongoClient(uri, setInUri ? {} : { serverSelectionTimeoutMS });
+}
+
+function canonicalTimestamp(value: string): string {
+  const parsed = new Date(value);
+  return Number.isNaN(parsed.getTime()) ? value : parsed.toISOString();
+}

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { ClaimResult, IdempotencyRecord, IdempotencyStore, Logger } from '../../core/ports/index.js';
+import { closeRedis, redisCall, resolveRedis } from './redis-connection.js';
+import { withScripts } from './redis-scripts.js';
+
+export interface RedisIdempotencyStoreOptions {
+  /** A client (the caller closes it) or a URL (the store opens and closes its own client). */
+  redis: Redis | string;
+  keyPrefix?: string;
+  logger: Logger;
+}
+
+const StoredRecordSchema = z.object({
+  job_id: z.string(),
+  fingerprint: z.string(),
+  trace_id: z.string(),
+  job_type: z.string(),
+  submitted_at: z.string(),
+});
+
+/**
+ * Idempotency keys as Redis strings `idempotency:{sha256(key)}` holding the record as JSON. A
+ * claim is one script (SET NX EX, else GET), so of racing claims exactly one wins and the
+ * others see its record; release deletes only while the key still names the given job.
+ */
+export class RedisIdempotencyStore implements IdempotencyStore {
+  private readonly redis: Redis;
+  private readonly ownsClient: boolean;
+  private readonly prefix: string;
+
+  constructor(options: RedisIdempotencyStoreOptions) {
+    const { client, owned } = resolveRedis(options.redis, options.logger);
+    this.redis = client;
+    this.ownsClient = owned;
+    this.prefix = options.keyPrefix ?? '';
+  }
+
+  /** Hashed, so a client's key of any length or alphabet makes a short, safe Redis key. */
+  redisKey(key: string): string {
+    return `${this.prefix}idempotency:${createHash('sha256').update(key).digest('hex')}`;
+  }
+
+  async claim(key: string, record: IdempotencyRecord, ttlSeconds: number): Promise<ClaimResult> {
+    const scripts = withScripts(this.redis);
+    const value = JSON.stringify(StoredRecordSchema.parse(record));
+    const existing = await redisCall(this.redis, () =>
+      scripts.dtqClaimIdempotencyKey(this.redisKey(key), value, Math.max(1, Math.ceil(ttlSeconds))),
+    );
+    if (existing === null || existing === undefined) return { claimed: true };
+    return { claimed: false, existing: parseStored(String(existing)) };
+  }
+
+  async release(key: string, jobId: string): Promise<void> {
+    const scripts = withScripts(this.redis);
+    await redisCall(this.redis, () => scripts.dtqReleaseIdempotencyKey(this.redisKey(key), jobId));
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await closeRedis(this.redis);
+  }
+}
+
+function parseStored(value: string): IdempotencyRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    throw new Error('stored idempotency record is not JSON');
+  }
+  const parsed = StoredRecordSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`stored idempotency record is invalid: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+  return parsed.data;
+}

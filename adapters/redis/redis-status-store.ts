@@ -1,0 +1,191 @@
+import type { Redis } from 'ioredis';
+import { STATUS_TTL_SECONDS, hashToStatus, statusToHash, type JobStatus } from '../../contracts/index.js';
+import type { Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite } from '../../core/ports/index.js';
+import { decodeCursor, encodeCursor, type CursorPosition } from '../shared/page-cursor.js';
+import { closeRedis, redisCall, resolveRedis } from './redis-connection.js';
+import { withScripts } from './redis-scripts.js';
+
+export interface RedisStatusStoreOptions {
+  /** A client (the caller closes it) or a URL (the store opens and closes its own client). */
+  redis: Redis | string;
+  /** Put before every key, so several deployments (or test runs) can share one server. */
+  keyPrefix?: string;
+  ttlSeconds?: number;
+  /**
+   * Index entries one `listRecent` call examines at most. A filter that matches few jobs then
+   * returns a short (even empty) page with a cursor to continue, instead of walking the whole
+   * 24 h window in one request.
+   */
+  maxScanPerList?: number;
+  logger: Logger;
+}
+
+const SCAN_BATCH = 100;
+
+/**
+ * Job statuses in Redis hashes `job:{id}:status` (TTL 24 h), plus a sorted set of recent jobs
+ * (`jobs:recent`, score = submission time) for the listing. Writes run as one Lua script, so
+ * the forward-only rule, the fields, the TTL and the index change together or not at all.
+ */
+export class RedisStatusStore implements StatusStore {
+  private readonly redis: Redis;
+  private readonly ownsClient: boolean;
+  private readonly prefix: string;
+  private readonly ttlSeconds: number;
+  private readonly maxScan: number;
+  private readonly logger: Logger;
+
+  constructor(options: RedisStatusStoreOptions) {
+    const { client, owned } = resolveRedis(options.redis, options.logger);
+    this.redis = client;
+    this.ownsClient = owned;
+    this.prefix = options.keyPrefix ?? '';
+    this.ttlSeconds = options.ttlSeconds ?? STATUS_TTL_SECONDS;
+    this.maxScan = Math.max(1, options.maxScanPerList ?? 1_000);
+    this.logger = options.logger.child({ component: 'redis-status-store' });
+  }
+
+  /** The hash's key for a job, as the contract names it (after the deployment's prefix). */
+  statusKey(jobId: string): string {
+    return `${this.prefix}job:${jobId}:status`;
+  }
+
+  /** The recent-jobs index: member = job id, score = submitted_at in ms. */
+  recentKey(): string {
+    return `${this.prefix}jobs:recent`;
+  }
+
+  async write(write: StatusWrite): Promise<{ applied: boolean }> {
+    const fields = statusToHash(write);
+    const submittedMs = write.submitted_at ? Date.parse(write.submitted_at) : NaN;
+    const scripts = withScripts(this.redis);
+    const applied = await redisCall(this.redis, () =>
+      scripts.dtqWriteStatus(
+        this.statusKey(write.job_id),
+        this.recentKey(),
+        this.ttlSeconds,
+        write.state,
+        write.progress_percent,
+        write.job_id,
+        Number.isFinite(submittedMs) ? submittedMs : '',
+        ...Object.entries(fields).flat(),
+      ),
+    );
+    return { applied: Number(applied) === 1 };
+  }
+
+  async get(jobId: string): Promise<JobStatus | null> {
+    const hash = await redisCall(this.redis, () => this.redis.hgetall(this.statusKey(jobId)));
+    return Object.keys(hash).length === 0 ? null : hashToStatus(hash);
+  }
+
+  /**
+   * Walks the index newest first from the cursor, reading the hashes of each batch in one
+   * pipeline. Index entries whose hash has expired are removed on the way. Stops after
+   * `maxScanPerList` entries; the cursor then points after the last entry examined.
+   */
+  async listRecent(query: StatusPageQuery): Promise<StatusPage> {
+    const after = toScorePosition(decodeCursor(query.cursor));
+    const items: Array<{ status: JobStatus; position: ScorePosition }> = [];
+    const expired: string[] = [];
+    let lastExamined: ScorePosition | undefined;
+    let offset = 0;
+    let exhausted = false;
+    let scanned = 0;
+    while (items.length <= query.limit && scanned < this.maxScan) {
+      const count = Math.min(SCAN_BATCH, this.maxScan - scanned);
+      const batch = await this.indexBatch(after, offset, count);
+      offset += batch.length;
+      if (batch.length < count) exhausted = true;
+      const fresh = batch.filter((entry) => isAfter(entry, after));
+      scanned += batch.length;
+      const hashes = await this.readHashes(fresh.map((entry) => entry.id));
+      for (const [i, entry] of fresh.entries()) {
+        lastExamined = entry;
+        const hash = hashes[i];
+        if (!hash || Object.keys(hash).length === 0) {
+          expired.push(entry.id);
+          continue;
+        }
+        const status = this.parseListed(entry.id, hash);
+        if (status && matches(status, query)) items.push({ status, position: entry });
+      }
+      if (exhausted) break;
+    }
+    if (expired.length > 0) await this.forget(expired);
+    const page = items.slice(0, query.limit);
+    const more = items.length > query.limit || (!exhausted && scanned >= this.maxScan);
+    const cursorAt = items.length > query.limit ? page[page.length - 1]?.position : lastExamined;
+    return {
+      items: page.map((item) => item.status),
+      next_cursor: more && cursorAt ? encodeCursor({ at: new Date(cursorAt.score).toISOString(), id: cursorAt.id }) : null,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await closeRedis(this.redis);
+  }
+
+  /** Index entries from the cursor's score down, `count` of them from `offset`. */
+  private async indexBatch(after: ScorePosition | undefined, offset: number, count: number): Promise<ScorePosition[]> {
+    const max = after ? String(after.score) : '+inf';
+    const flat = await redisCall(this.redis, () =>
+      this.redis.zrevrangebyscore(this.recentKey(), max, '-inf', 'WITHSCORES', 'LIMIT', offset, count),
+    );
+    const entries: ScorePosition[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ id: flat[i]!, score: Number(flat[i + 1]) });
+    return entries;
+  }
+
+  /** One pipeline; any failed read fails the call, so a hiccup never looks like an expired job. */
+  private async readHashes(jobIds: string[]): Promise<Array<Record<string, string>>> {
+    if (jobIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of jobIds) pipeline.hgetall(this.statusKey(id));
+    return redisCall(this.redis, async () => {
+      const replies = await pipeline.exec();
+      if (!replies || replies.length !== jobIds.length) throw new Error('pipeline returned no replies');
+      const failed = replies.find(([error]) => error);
+      if (failed) throw failed[0];
+      return replies.map(([, hash]) => hash as Record<string, string>);
+    });
+  }
+
+  /** A hash someone else wrote in a shape the contract does not allow is skipped, not fatal. */
+  private parseListed(jobId: string, hash: Record<string, string>): JobStatus | undefined {
+    try {
+      return hashToStatus(hash);
+    } catch (error) {
+      this.logger.warn({ err: error, job_id: jobId }, 'status hash does not match the contract; left out of the listing');
+      return undefined;
+    }
+  }
+
+  private async forget(jobIds: string[]): Promise<void> {
+    await redisCall(this.redis, () => this.redis.zrem(this.recentKey(), ...jobIds)).catch((error: unknown) =>
+      this.logger.debug({ err: error }, 'could not remove expired jobs from the recent index'),
+    );
+  }
+}
+
+interface ScorePosition {
+  score: number;
+  id: string;
+}
+
+/** Cursors carry the index score as an ISO time, so they stay opaque and order like the index. */
+function toScorePosition(position: CursorPosition | undefined): ScorePosition | undefined {
+  const score = position ? Date.parse(position.at) : NaN;
+  return position && Number.isFinite(score) ? { score, id: position.id } : undefined;
+}
+
+/** The index orders equal scores by member, descending (ZREVRANGEBYSCORE), as the cursor does. */
+function isAfter(entry: ScorePosition, cursor: ScorePosition | undefined): boolean {
+  if (!cursor) return true;
+  return entry.score < cursor.score || (entry.score === cursor.score && entry.id < cursor.id);
+}
+
+/** Only jobs the API submitted (with their submission time) are listed, as in every store. */
+function matches(status: JobStatus, query: StatusPageQuery): boolean {
+  return status.submitted_at !== undefined && (!query.state || status.state === query.state) && (!query.job_type || status.job_type === query.job_type);
+}

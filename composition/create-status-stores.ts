@@ -1,0 +1,39 @@
+import type { Config } from '../config/index.js';
+import type { HealthCheck, IdempotencyStore, Logger, StatusStore } from '../core/ports/index.js';
+import { MemoryIdempotencyStore, MemoryStatusStore } from '../adapters/memory/index.js';
+import {
+  RedisIdempotencyStore,
+  RedisStatusStore,
+  closeRedis,
+  createRedisConnection,
+  redisHealthCheck,
+} from '../adapters/redis/index.js';
+
+export interface StatusStores {
+  statuses: StatusStore;
+  idempotency: IdempotencyStore;
+  readiness: HealthCheck[];
+  close(): Promise<void>;
+}
+
+/** Redis (one shared, fail-fast client) when REDIS_URL is set, process memory otherwise. */
+export function createStatusStores(config: Config, logger: Logger): StatusStores {
+  if (!config.REDIS_URL) {
+    const statuses = new MemoryStatusStore();
+    const idempotency = new MemoryIdempotencyStore();
+    return {
+      statuses,
+      idempotency,
+      readiness: [],
+      close: async () => void (await Promise.allSettled([statuses.close(), idempotency.close()])),
+    };
+  }
+  const redis = createRedisConnection({ url: config.REDIS_URL, logger });
+  const keyPrefix = config.REDIS_KEY_PREFIX;
+  return {
+    statuses: new RedisStatusStore({ redis, keyPrefix, logger }),
+    idempotency: new RedisIdempotencyStore({ redis, keyPrefix, logger }),
+    readiness: [redisHealthCheck(redis)],
+    close: () => closeRedis(redis),
+  };
+}

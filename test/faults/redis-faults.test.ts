@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DependencyUnavailableError } from '../../core/errors/index.js';
+import type { StatusWrite } from '../../core/ports/index.js';
+import { RedisStatusStore, closeRedis, createRedisConnection, redisHealthCheck } from '../../adapters/redis/index.js';
+import { deleteRedisKeys, TEST_REDIS_URL } from '../support/services.js';
+import { outcomeWithin, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { testLogger } from '../support/test-logger.js';
+import { uniqueName } from '../support/unique.js';
+import { waitFor } from '../support/wait-for.js';
+
+/** What the API allows a status call before answering 504; a Redis call must settle well within. */
+const CALL_DEADLINE_MS = 2_000;
+
+describe('redis status store through a network cut', () => {
+  const keyPrefix = `${uniqueName('dtq-fault')}:`;
+  let proxy: TcpProxy;
+  let redis: Redis;
+  let store: RedisStatusStore;
+
+  beforeAll(async () => {
+    const target = new URL(TEST_REDIS_URL);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    redis = createRedisConnection({
+      url: `redis://127.0.0.1:${proxy.port}`,
+      logger: testLogger(),
+      commandTimeoutMs: 500,
+      reconnect: { initialMs: 50, maxMs: 300 },
+    });
+    store = new RedisStatusStore({ redis, keyPrefix, logger: testLogger() });
+  });
+  afterAll(async () => {
+    await store.close();
+    await closeRedis(redis);
+    await proxy.close();
+    await deleteRedisKeys(keyPrefix);
+  });
+
+  const write = (jobId: string, progress: number): StatusWrite => ({
+    job_id: jobId,
+    state: progress === 0 ? 'queued' : 'running',
+    progress_percent: progress,
+    message: `at ${progress}`,
+    updated_at: new Date().toISOString(),
+    ...(progress === 0 ? { submitted_at: new Date().toISOString(), job_type: 'quote' as const } : {}),
+  });
+
+  it('fails fast while cut off, reports not ready, and recovers by itself', async () => {
+    const health = redisHealthCheck(redis);
+    const jobId = randomUUID();
+    await store.write(write(jobId, 0));
+    await health.check();
+
+    // Traffic in flight when the connection goes.
+    const traffic: Array<Promise<unknown>> = Array.from({ length: 20 }, (_, i) => (i % 2 ? store.get(jobId) : store.write(write(jobId, 20))));
+    proxy.cut();
+    const outcomes = await Promise.all(traffic.map((call) => outcomeWithin(call, CALL_DEADLINE_MS)));
+    expect(outcomes).not.toContain('pending');
+
+    // Calls made while it is down reject with the typed error, promptly.
+    const whileDown = await Promise.all(
+      [store.get(jobId), store.write(write(jobId, 50)), store.listRecent({ limit: 5 })].map((call: Promise<unknown>) => outcomeWithin(call, CALL_DEADLINE_MS)),
+    );
+    for (const outcome of whileDown) {
+      expect(outcome).not.toBe('pending');
+      expect((outcome as { error?: unknown }).error).toBeInstanceOf(DependencyUnavailableError);
+    }
+    await waitFor(() => health.check().then(() => undefined, () => true), { what: 'readiness to fail' });
+
+    proxy.restore();
+    await waitFor(() => health.check().then(() => true), { what: 'readiness to recover', timeoutMs: 15_000 });
+    expect(await store.write(write(jobId, 80))).toEqual({ applied: true });
+    expect(await store.get(jobId)).toMatchObject({ state: 'running', progress_percent: 80 });
+  });
+});

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { MongoClient, MongoServerError } from 'mongodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MongoResultStore, isDuplicateKeyError } from '../../adapters/mongodb/index.js';
+import { DependencyUnavailableError } from '../../core/errors/index.js';
+import { startMongoEmulator, type MongoEmulator } from '../../scripts/emulators/mongo/index.js';
+import { sampleResult } from '../conformance/result-store.suite.js';
+import { testLogger } from '../support/test-logger.js';
+import { uniqueName } from '../support/unique.js';
+
+describe('MongoResultStore specifics', () => {
+  let emulator: MongoEmulator;
+  let client: MongoClient;
+  const databases: string[] = [];
+  const stores: MongoResultStore[] = [];
+
+  beforeAll(async () => {
+    emulator = await startMongoEmulator();
+    client = new MongoClient(emulator.uri, { serverSelectionTimeoutMS: 5_000 });
+    await client.connect();
+  });
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    for (const database of databases.splice(0)) await client.db(database).dropDatabase();
+  });
+  afterAll(async () => {
+    await client?.close();
+    await emulator?.close();
+  });
+
+  function store(options: { client?: MongoClient | string } = {}): { store: MongoResultStore; database: string } {
+    const database = uniqueName('dtq_results');
+    databases.push(database);
+    const created = new MongoResultStore({ client: options.client ?? client, database, logger: testLogger() });
+    stores.push(created);
+    return { store: created, database };
+  }
+
+  it('creates the unique job_id index and the listing indexes at init, and init is idempotent', async () => {
+    const { store: first, database } = store();
+    await first.init();
+    const second = new MongoResultStore({ client, database, logger: testLogger() });
+    stores.push(second);
+    await second.init();
+    await first.init();
+
+    const indexes = await client.db(database).collection('job_results').listIndexes().toArray();
+    const byName = Object.fromEntries(indexes.map((ix) => [ix.name as string, ix]));
+    expect(byName.job_id_1).toMatchObject({ key: { job_id: 1 }, unique: true });
+    expect(Object.values(byName).map((ix) => ix.key)).toEqual(
+      expect.arrayContaining([
+        { _id: 1 },
+        { completed_at: -1 },
+        { completed_at: -1, job_id: -1 },
+        { final_state: 1, completed_at: -1, job_id: -1 },
+        { job_type: 1, completed_at: -1, job_id: -1 },
+      ]),
+    );
+    expect(indexes).toHaveLength(6);
+  });
+
+  it('stores the contract document plus _id, in the default collection', async () => {
+    const { store: s, database } = store();
+    const doc = sampleResult();
+    await s.save(doc);
+    const raw = await client.db(database).collection('job_results').findOne({ job_id: doc.job_id });
+    expect(Object.keys(raw ?? {}).sort()).toEqual([...Object.keys(doc), '_id'].sort());
+    expect(await s.get(doc.job_id)).toEqual(doc);
+  });
+
+  it('writes timestamps in toISOString form so text order is time order', async () => {
+    const { store: s } = store();
+    const whole = sampleResult({ completed_at: '2093-01-01T00:00:08Z', started_at: '2093-01-01T00:00:01Z' });
+    const later = sampleResult({ completed_at: '2093-01-01T00:00:08.500Z' });
+    await s.save(whole);
+    await s.save(later);
+    expect((await s.get(whole.job_id))?.completed_at).toBe('2093-01-01T00:00:08.000Z');
+    expect((await s.get(whole.job_id))?.started_at).toBe('2093-01-01T00:00:01.000Z');
+    const page = await s.list({ limit: 10, job_type: 'weather' });
+    expect(page.items.map((d) => d.job_id)).toEqual([later.job_id, whole.job_id]);
+  });
+
+  it('treats an unreadable cursor as the first page, as the other adapters do', async () => {
+    const { store: s } = store();
+    const doc = sampleResult();
+    await s.save(doc);
+    const page = await s.list({ limit: 10, cursor: 'not-a-cursor' });
+    expect(page).toEqual({ items: [doc], next_cursor: null });
+  });
+
+  it('recognises the E11000 a racing upsert receives from the server', async () => {
+    const collection = client.db(uniqueName('dtq_dup')).collection('job_results');
+    databases.push(collection.dbName);
+    await collection.createIndex({ job_id: 1 }, { unique: true });
+    await collection.insertOne({ job_id: 'a' });
+    const error = await collection.insertOne({ job_id: 'a' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(isDuplicateKeyError(error)).toBe(true);
+    expect(isDuplicateKeyError(new MongoServerError({ code: 16500, errmsg: 'TooManyRequests' }))).toBe(false);
+  });
+
+  it('owns and closes a client it created from a connection string', async () => {
+    const { store: s } = store({ client: emulator.uri });
+    await s.init();
+    await s.healthCheck.check();
+    await s.close();
+    await expect(s.get(randomUUID())).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await s.close();
+  });
+
+  it('answers DependencyUnavailableError, not a driver error, when MongoDB cannot be reached', async () => {
+    const gone = await startMongoEmulator();
+    const uri = `${gone.uri}&serverSelectionTimeoutMS=300`;
+    await gone.close();
+    const { store: s } = store({ client: uri });
+
+    const failure = await s.get(randomUUID()).catch((caught: unknown) => caught);
+    expect(failure).toBeInstanceOf(DependencyUnavailableError);
+    expect(failure).toMatchObject({ code: 'SERVICE_UNAVAILABLE', dependency: 'result store' });
+    await expect(s.save(sampleResult())).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(s.init()).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(s.healthCheck.check()).rejects.toThrow();
+  });
+});

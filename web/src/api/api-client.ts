@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  JobResultResponseSchema,
+  JobStatusResponseSchema,
+  ListJobsResponseSchema,
+  SubmitJobResponseSchema,
+  type JobResultResponse,
+  type JobStatusResponse,
+  type ListJobsResponse,
+  type SubmitJobRequest,
+  type SubmitJobResponse,
+} from '../../../contracts/http-api.js';
+import type { JobState } from '../../../contracts/common.js';
+import type { JobType } from '../../../contracts/job-types.js';
+import { API_BASE_URL } from '../api-base.js';
+import { NetworkError, isApiError, toApiError } from './api-errors.js';
+
+export interface JobListFilters {
+  state?: JobState;
+  job_type?: JobType;
+}
+
+/** Sends one request and checks the answer against its contract, so bad data fails loudly here. */
+async function request<S extends z.ZodType>(path: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE_URL}${path}`, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+  } catch (error) {
+    throw new NetworkError(error instanceof Error ? error.message : String(error));
+  }
+  if (!response.ok) throw await toApiError(response);
+  const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) throw new NetworkError(`the answer to ${path} does not match the dtq contract`);
+  return parsed.data;
+}
+
+export function submitJob(body: SubmitJobRequest, idempotencyKey: string): Promise<SubmitJobResponse> {
+  return request('/v1/jobs', SubmitJobResponseSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: idempotencyKey },
+    body: JSON.stringify(body),
+  });
+}
+
+export function listJobs(filters: JobListFilters, options: { limit: number; cursor?: string }): Promise<ListJobsResponse> {
+  const query = new URLSearchParams({ limit: String(options.limit) });
+  if (filters.state) query.set('state', filters.state);
+  if (filters.job_type) query.set('job_type', filters.job_type);
+  if (options.cursor) query.set('cursor', options.cursor);
+  return request(`/v1/jobs?${query}`, ListJobsResponseSchema);
+}
+
+export function getJobStatus(jobId: string): Promise<JobStatusResponse> {
+  return request(`/v1/jobs/${encodeURIComponent(jobId)}/status`, JobStatusResponseSchema);
+}
+
+/** The durable result, or null while the job has none yet (404 RESULT_NOT_READY). */
+export async function getJobResult(jobId: string): Promise<JobResultResponse | null> {
+  try {
+    return await request(`/v1/jobs/${encodeURIComponent(jobId)}/result`, JobResultResponseSchema);
+  } catch (error) {
+    if (isApiError(error, 'RESULT_NOT_READY')) return null;
+    throw error;
+  }
+}

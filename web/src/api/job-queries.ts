@@ -1,0 +1,79 @@
+import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { TERMINAL_STATES, type JobState } from '../../../contracts/common.js';
+import type { JobSummary, ListJobsResponse } from '../../../contracts/http-api.js';
+import { getJobResult, getJobStatus, listJobs, type JobListFilters } from './api-client.js';
+import { LIVE_POLL_MS } from './query-client.js';
+
+const PAGE_SIZE = 20;
+/** How far back the detail view looks for a job's summary when no loaded list has it. */
+const SUMMARY_LOOKUP_LIMIT = 100;
+
+export const jobKeys = {
+  lists: ['jobs'] as const,
+  list: (filters: JobListFilters) => ['jobs', filters] as const,
+  status: (jobId: string) => ['job', jobId, 'status'] as const,
+  result: (jobId: string) => ['job', jobId, 'result'] as const,
+  summary: (jobId: string) => ['job', jobId, 'summary'] as const,
+  submitted: (jobId: string) => ['job', jobId, 'submitted'] as const,
+};
+
+export const isTerminal = (state: JobState): boolean => TERMINAL_STATES.includes(state);
+
+/** Recent jobs, newest first, polled while any of them is still moving. */
+export function useJobsList(filters: JobListFilters) {
+  return useInfiniteQuery({
+    queryKey: jobKeys.list(filters),
+    queryFn: ({ pageParam }) => listJobs(filters, { limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) }),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    refetchInterval: (query) =>
+      !query.state.error && allItems(query.state.data).some((job) => !isTerminal(job.state)) ? LIVE_POLL_MS : false,
+  });
+}
+
+/** Every loaded item once: a job that moved between pages while they were refetched is not listed twice. */
+export function allItems(data: InfiniteData<ListJobsResponse> | undefined): JobSummary[] {
+  const seen = new Set<string>();
+  return (data?.pages.flatMap((page) => page.items) ?? []).filter((job) => !seen.has(job.job_id) && Boolean(seen.add(job.job_id)));
+}
+
+/** A job's live status (over the progress RPC), polled until it is terminal. */
+export function useJobStatus(jobId: string) {
+  return useQuery({
+    queryKey: jobKeys.status(jobId),
+    queryFn: () => getJobStatus(jobId),
+    refetchInterval: (query) => (query.state.error || (query.state.data && isTerminal(query.state.data.state)) ? false : LIVE_POLL_MS),
+  });
+}
+
+/**
+ * The durable result, asked for once the status is terminal (or gone): while a job runs the
+ * API would only answer 404 RESULT_NOT_READY, which reads as null and is asked again.
+ */
+export function useJobResult(jobId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: jobKeys.result(jobId),
+    queryFn: () => getJobResult(jobId),
+    enabled,
+    staleTime: Infinity,
+    refetchInterval: (query) => (query.state.data === null ? LIVE_POLL_MS : false),
+  });
+}
+
+/** The job's listing entry (submitted time, type, trace id): from a loaded list, else one lookup. */
+export function useJobSummary(jobId: string) {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: jobKeys.summary(jobId),
+    queryFn: async () => {
+      const cached = client
+        .getQueriesData<InfiniteData<ListJobsResponse>>({ queryKey: jobKeys.lists })
+        .flatMap(([, data]) => allItems(data))
+        .find((job) => job.job_id === jobId);
+      if (cached) return cached;
+      const recent = await listJobs({}, { limit: SUMMARY_LOOKUP_LIMIT });
+      return recent.items.find((job) => job.job_id === jobId) ?? null;
+    },
+    staleTime: Infinity,
+  });
+}

@@ -1,0 +1,70 @@
+import { useMutation, useQueryClient, type InfiniteData, type QueryKey } from '@tanstack/react-query';
+import { useRef } from 'react';
+import type { JobSummary, ListJobsResponse, SubmitJobResponse } from '../../../contracts/http-api.js';
+import type { JobPayload, JobType } from '../../../contracts/job-types.js';
+import { submitJob, type JobListFilters } from './api-client.js';
+import { NetworkError } from './api-errors.js';
+import { newIdempotencyKey } from './idempotency-key.js';
+import { jobKeys } from './job-queries.js';
+
+export interface Submission {
+  job_type: JobType;
+  payload: JobPayload;
+}
+
+/** What the browser remembers of a job it submitted: the input, before any result exists. */
+export interface SubmittedJob extends Submission {
+  response: SubmitJobResponse;
+}
+
+/**
+ * Submits a job. A retry after a network failure reuses the Idempotency-Key, so a request that
+ * did reach the API is not enqueued twice. The new job is put into the loaded lists at once.
+ */
+export function useSubmitJob() {
+  const client = useQueryClient();
+  const lastAttempt = useRef<{ body: string; key: string; failedInTransit: boolean } | null>(null);
+
+  return useMutation({
+    mutationFn: async (submission: Submission) => {
+      const body = JSON.stringify(submission);
+      const previous = lastAttempt.current;
+      const key = previous?.failedInTransit && previous.body === body ? previous.key : newIdempotencyKey();
+      lastAttempt.current = { body, key, failedInTransit: false };
+      try {
+        return await submitJob(submission, key);
+      } catch (error) {
+        if (error instanceof NetworkError) lastAttempt.current = { body, key, failedInTransit: true };
+        throw error;
+      }
+    },
+    onSuccess: (response, submission) => {
+      client.setQueryData<SubmittedJob>(jobKeys.submitted(response.job_id), { ...submission, response });
+      const summary: JobSummary = {
+        job_id: response.job_id,
+        job_type: response.job_type,
+        state: response.state,
+        progress_percent: 0,
+        message: response.state,
+        submitted_at: response.submitted_at,
+        updated_at: response.submitted_at,
+        trace_id: response.trace_id,
+      };
+      for (const [key] of client.getQueriesData({ queryKey: jobKeys.lists })) {
+        if (matches(key, summary)) client.setQueryData<InfiniteData<ListJobsResponse>>(key, (data) => prepend(data, summary));
+      }
+      void client.invalidateQueries({ queryKey: jobKeys.lists });
+    },
+  });
+}
+
+function matches(key: QueryKey, job: JobSummary): boolean {
+  const filters = (key[1] ?? {}) as JobListFilters;
+  return (!filters.state || filters.state === job.state) && (!filters.job_type || filters.job_type === job.job_type);
+}
+
+function prepend(data: InfiniteData<ListJobsResponse> | undefined, job: JobSummary): InfiniteData<ListJobsResponse> | undefined {
+  const [first, ...rest] = data?.pages ?? [];
+  if (!data || !first || first.items.some((item) => item.job_id === job.job_id)) return data;
+  return { ...data, pages: [{ ...first, items: [job, ...first.items] }, ...rest] };
+}

@@ -1,0 +1,78 @@
+// @vitest-environment jsdom
+import { cleanup, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { renderWithQueryClient } from '../test-support/render-with-query.js';
+import { failOnConsoleOutput } from '../test-support/console-guard.js';
+import { fakeApi } from '../test-support/fake-api.js';
+import { JobDetail } from './JobDetail.js';
+
+failOnConsoleOutput();
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+const JOB_ID = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+const TRACE_ID = '1b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+const base = `/v1/jobs/${JOB_ID}`;
+
+function renderDetail() {
+  renderWithQueryClient(<JobDetail jobId={JOB_ID} />);
+}
+
+describe('job detail', () => {
+  it('does not ask for the result while the job runs', async () => {
+    const { requested } = fakeApi({
+      [`${base}/status`]: { status: 200, body: { job_id: JOB_ID, state: 'running', progress_percent: 50, message: 'calling simulated', updated_at: '2026-01-01T10:00:00Z' } },
+      '/v1/jobs': { status: 200, body: { items: [], next_cursor: null } },
+    });
+    renderDetail();
+    expect((await screen.findByRole('progressbar')).getAttribute('aria-valuenow')).toBe('50');
+    expect(screen.getByText('Not ready yet: the result is stored when the job finishes.')).toBeTruthy();
+    expect(requested.filter((url) => url.endsWith('/result'))).toEqual([]);
+  });
+
+  it('shows a failed job with its error code, message, input and trace id', async () => {
+    fakeApi({
+      [`${base}/status`]: {
+        status: 200,
+        body: { job_id: JOB_ID, state: 'failed', progress_percent: 50, message: 'failed', updated_at: '2026-01-01T10:00:02Z', error_code: 'CITY_NOT_FOUND', error_message: 'no city "Atlantis" in US' },
+      },
+      [`${base}/result`]: {
+        status: 200,
+        body: {
+          schema_version: '1.0',
+          job_id: JOB_ID,
+          job_type: 'weather',
+          input: { city: 'Atlantis', country_code: 'US', units: 'metric' },
+          output: null,
+          final_state: 'failed',
+          started_at: '2026-01-01T10:00:00Z',
+          completed_at: '2026-01-01T10:00:01.5Z',
+          error: { code: 'CITY_NOT_FOUND', message: 'no city "Atlantis" in US' },
+          trace_id: TRACE_ID,
+        },
+      },
+      '/v1/jobs': { status: 200, body: { items: [], next_cursor: null } },
+    });
+    renderDetail();
+    expect(await screen.findByText('No output: the job failed.')).toBeTruthy();
+    expect(screen.getByText('CITY_NOT_FOUND')).toBeTruthy();
+    expect(screen.getByText('no city "Atlantis" in US')).toBeTruthy();
+    expect(screen.getByText('Atlantis')).toBeTruthy();
+    expect(screen.getByText('1.50 s')).toBeTruthy();
+    expect(screen.getByText(TRACE_ID)).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toContain('Weather job');
+  });
+
+  it('says so when the job does not exist', async () => {
+    fakeApi({
+      [`${base}/status`]: { status: 404, body: { error: { code: 'JOB_NOT_FOUND', message: `job ${JOB_ID} not found`, trace_id: TRACE_ID } } },
+      [`${base}/result`]: { status: 404, body: { error: { code: 'JOB_NOT_FOUND', message: `job ${JOB_ID} not found`, trace_id: TRACE_ID } } },
+      '/v1/jobs': { status: 200, body: { items: [], next_cursor: null } },
+    });
+    renderDetail();
+    expect((await screen.findByRole('alert')).textContent).toContain(`No job ${JOB_ID}`);
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+});

@@ -1,0 +1,120 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { isApiError } from '../api/api-errors.js';
+import { isTerminal, jobKeys, useJobResult, useJobStatus, useJobSummary } from '../api/job-queries.js';
+import type { SubmittedJob } from '../api/use-submit-job.js';
+import { JOB_TYPE_LABELS } from '../forms/job-type-labels.js';
+import { ErrorNotice } from './ErrorNotice.js';
+import { Facts } from './Facts.js';
+import { formatDuration, formatTime } from './format.js';
+import { JobInput } from './JobInput.js';
+import { JobOutput } from './JobOutput.js';
+import { Link } from './Link.js';
+import { ProgressBar } from './ProgressBar.js';
+import { StateBadge } from './StateBadge.js';
+
+/**
+ * One job: live status (GET /status, polled until terminal), the durable result (GET /result),
+ * its input, timings and trace id. The listing supplies what neither has (the submit time).
+ */
+export function JobDetail({ jobId }: { jobId: string }) {
+  const status = useJobStatus(jobId);
+  const terminal = status.data ? isTerminal(status.data.state) : false;
+  const statusGone = isApiError(status.error, 'JOB_NOT_FOUND');
+  const result = useJobResult(jobId, terminal || statusGone);
+  const summary = useJobSummary(jobId);
+  const submitted = useQueryClient().getQueryData<SubmittedJob>(jobKeys.submitted(jobId));
+
+  const doc = result.data ?? null;
+  const jobType = doc?.job_type ?? summary.data?.job_type ?? submitted?.job_type;
+  const title = jobType ? `${JOB_TYPE_LABELS[jobType]} job` : 'Job';
+  const input = doc?.input ?? (submitted?.payload as Record<string, unknown> | undefined);
+  const error =
+    doc?.error ??
+    (status.data?.error_code ? { code: status.data.error_code, message: status.data.error_message ?? '' } : null);
+  const submittedAt = summary.data?.submitted_at ?? submitted?.response.submitted_at;
+  const traceId = doc?.trace_id ?? summary.data?.trace_id ?? submitted?.response.trace_id;
+
+  useEffect(() => {
+    document.title = `${title} ${jobId.slice(0, 8)} · dtq`;
+  }, [title, jobId]);
+
+  const notFound = statusGone && !doc;
+
+  return (
+    <article className="job-detail" aria-labelledby="job-heading">
+      <p>
+        <Link to="/">← All jobs</Link>
+      </p>
+      <h2 id="job-heading">
+        {title} <code className="job-id">{jobId}</code>
+      </h2>
+
+      <section className="card" aria-labelledby="status-heading">
+        <h3 id="status-heading">Status</h3>
+        {status.isPending && <p className="muted">Asking the worker…</p>}
+        {notFound && <p role="alert">No job {jobId}: it does not exist, or its status expired (statuses are kept 24 hours).</p>}
+        {status.isError && !notFound && (
+          <ErrorNotice error={status.error} context="The live status could not be read" onRetry={() => void status.refetch()} />
+        )}
+        {status.data && (
+          <>
+            <p className="status-line">
+              <StateBadge state={status.data.state} />
+              {status.data.message !== status.data.state && <span>{status.data.message}</span>}
+            </p>
+            <ProgressBar
+              percent={status.data.progress_percent}
+              state={status.data.state}
+              message={status.data.message}
+              label={`Progress of ${title.toLowerCase()}`}
+            />
+          </>
+        )}
+        {error && (
+          <div className="notice notice-error job-error">
+            <Facts rows={[['Error code', <code key="code">{error.code}</code>], ['Error message', error.message]]} />
+          </div>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="result-heading">
+        <h3 id="result-heading">Result</h3>
+        {doc ? (
+          doc.output ? (
+            <JobOutput jobType={doc.job_type} output={doc.output} input={doc.input} />
+          ) : (
+            <p className="muted">No output: the job failed.</p>
+          )
+        ) : result.isError ? (
+          !isApiError(result.error, 'JOB_NOT_FOUND') && (
+            <ErrorNotice error={result.error} context="The result could not be read" onRetry={() => void result.refetch()} />
+          )
+        ) : result.isLoading ? (
+          <p className="muted">Loading the result…</p>
+        ) : (
+          <p className="muted">Not ready yet: the result is stored when the job finishes.</p>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="input-heading">
+        <h3 id="input-heading">Input</h3>
+        {input && jobType ? <JobInput jobType={jobType} input={input} /> : <p className="muted">Shown once the result is stored.</p>}
+      </section>
+
+      <section className="card" aria-labelledby="timings-heading">
+        <h3 id="timings-heading">Timings and trace</h3>
+        <Facts
+          rows={[
+            ['Submitted', formatTime(submittedAt)],
+            ['Started', formatTime(doc?.started_at)],
+            ['Completed', formatTime(doc?.completed_at)],
+            ['Duration', formatDuration(doc?.started_at, doc?.completed_at)],
+            ['Last update', formatTime(status.data?.updated_at)],
+            ['Trace id', traceId ? <code key="trace">{traceId}</code> : '—'],
+          ]}
+        />
+      </section>
+    </article>
+  );
+}

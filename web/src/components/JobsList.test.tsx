@@ -1,0 +1,72 @@
+// @vitest-environment jsdom
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { JobSummary } from '../../../contracts/http-api.js';
+import { renderWithQueryClient } from '../test-support/render-with-query.js';
+import { failOnConsoleOutput } from '../test-support/console-guard.js';
+import { fakeApi } from '../test-support/fake-api.js';
+import { JobsList } from './JobsList.js';
+
+failOnConsoleOutput();
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+const job = (id: string, overrides: Partial<JobSummary>): JobSummary => ({
+  job_id: id,
+  job_type: 'weather',
+  state: 'completed',
+  progress_percent: 100,
+  message: 'completed',
+  submitted_at: '2026-01-01T10:00:00.000Z',
+  updated_at: '2026-01-01T10:00:01.000Z',
+  ...overrides,
+});
+
+function renderList() {
+  return renderWithQueryClient(<JobsList />);
+}
+
+describe('jobs list', () => {
+  it('lists jobs with their state and progress, and sends the chosen filters', async () => {
+    const { requested } = fakeApi({
+      '/v1/jobs': {
+        status: 200,
+        body: {
+          items: [
+            job('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d001', { job_type: 'quote', state: 'failed', progress_percent: 50, message: 'failed', error_code: 'QUOTE_FAILED' }),
+            job('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d002', {}),
+          ],
+          next_cursor: null,
+        },
+      },
+    });
+    const user = renderList();
+    const items = await screen.findAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    expect(within(items[0]!).getByRole('link').textContent).toBe('Quote job 5f0c1f3e');
+    expect(within(items[0]!).getByText('QUOTE_FAILED')).toBeTruthy();
+    expect(within(items[0]!).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('50');
+    expect(within(items[1]!).getByText('completed', { selector: '.state' })).toBeTruthy();
+
+    await user.selectOptions(screen.getByLabelText('Filter by state'), 'failed');
+    await user.selectOptions(screen.getByLabelText('Filter by type'), 'quote');
+    await waitFor(() => expect(requested).toContain('/v1/jobs?limit=20&state=failed&job_type=quote'));
+  });
+
+  it('shows a Retry button when the API cannot be reached, and loads on retry', async () => {
+    let reachable = false;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async () => {
+      if (!reachable) throw new TypeError('Failed to fetch');
+      return new Response(JSON.stringify({ items: [job('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d003', {})], next_cursor: null }), { status: 200 });
+    });
+    const user = renderList();
+    const alert = await screen.findByRole('alert', {}, { timeout: 5_000 });
+    expect(alert.textContent).toContain('The jobs could not be loaded: Could not reach the dtq API: Failed to fetch');
+    reachable = true;
+    await user.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('link', { name: 'Weather job 5f0c1f3e' })).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});

@@ -1,0 +1,75 @@
+import { useId, type ChangeEvent } from 'react';
+import type { FieldSpec } from '../forms/describe-payload.js';
+
+interface PayloadFieldProps {
+  field: FieldSpec;
+  value: string;
+  /** Messages as the API words them ("must be ..."); shown after the field's label. */
+  errors: readonly string[];
+  onChange: (name: string, value: string) => void;
+}
+
+/** One generated control: its label, whether it is required, and its messages right below it. */
+export function PayloadField({ field, value, errors, onChange }: PayloadFieldProps) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const invalid = errors.length > 0;
+  const common = {
+    id,
+    name: field.name,
+    value,
+    'aria-describedby': invalid ? `${hintId} ${errorId}` : hintId,
+    'aria-invalid': invalid || undefined,
+    'aria-required': field.required,
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => onChange(field.name, event.target.value),
+  };
+
+  return (
+    <div className={`field${invalid ? ' field-invalid' : ''}`}>
+      <div className="field-label">
+        <label htmlFor={id}>{field.label}</label>
+        <span id={hintId} className="field-hint">
+          {field.required ? 'required' : 'optional'}
+        </span>
+      </div>
+      {field.kind === 'enum' ? (
+        <select {...common}>
+          {!field.required && <option value="">(not set)</option>}
+          {field.options?.map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      ) : field.kind === 'number' ? (
+        <input
+          {...common}
+          type="number"
+          inputMode={field.integer ? 'numeric' : 'decimal'}
+          step={field.integer ? 1 : 'any'}
+          min={field.min}
+          max={field.max}
+        />
+      ) : (
+        <input {...common} type="text" autoComplete="off" spellCheck={false} />
+      )}
+      {invalid && <FieldErrors id={errorId} label={field.label} messages={errors} />}
+    </div>
+  );
+}
+
+export function FieldErrors({ id, label, messages }: { id: string; label: string; messages: readonly string[] }) {
+  return (
+    <p id={id} className="field-error">
+      {messages.map((message, index) => (
+        <span key={`${index}:${message}`}>{withLabel(label, message)}</span>
+      ))}
+    </p>
+  );
+}
+
+/** "City" + "is required" reads as a sentence; a message that is one already keeps a colon. */
+function withLabel(label: string, message: string): string {
+  return /^[a-z]/.test(message) ? `${label} ${message}` : `${label}: ${message}`;
+}

@@ -1,0 +1,47 @@
+import type { FieldIssue } from '../../../contracts/errors.js';
+import { toFieldIssues } from '../../../contracts/field-issues.js';
+import { JobPayloadSchemas, type JobPayload, type JobType } from '../../../contracts/job-types.js';
+import { payloadFields, type FieldSpec } from './describe-payload.js';
+
+/** What the controls hold: text, keyed by payload field name. */
+export type FormValues = Record<string, string>;
+
+/** The field path prefix the API puts on payload issues (`payload.city`). */
+export const PAYLOAD_PREFIX = 'payload';
+
+/** Controls' text → the payload the API receives. An empty control means the field is not given. */
+export function toPayload(fields: readonly FieldSpec[], values: FormValues): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  for (const field of fields) {
+    const raw = values[field.name] ?? '';
+    if (raw === '' || (field.kind !== 'text' && raw.trim() === '')) continue;
+    payload[field.name] = field.kind === 'number' ? Number(raw) : raw;
+  }
+  return payload;
+}
+
+export type PayloadCheck = { ok: true; payload: JobPayload } | { ok: false; issues: FieldIssue[] };
+
+/** Runs the contract's payload schema and words its issues exactly as the API does. */
+export function validatePayload(jobType: JobType, values: FormValues): PayloadCheck {
+  const parsed = JobPayloadSchemas[jobType].safeParse(toPayload(payloadFields(jobType), values));
+  if (parsed.success) return { ok: true, payload: parsed.data };
+  return { ok: false, issues: toFieldIssues(parsed.error, PAYLOAD_PREFIX) };
+}
+
+/** Issues keyed by the control they concern; issues no control owns go under ''. */
+export function issuesByControl(issues: readonly FieldIssue[], controls: readonly FieldSpec[]): Map<string, string[]> {
+  const names = new Set(controls.map((c) => c.name));
+  const byControl = new Map<string, string[]>();
+  for (const issue of issues) {
+    const name = issue.field.startsWith(`${PAYLOAD_PREFIX}.`) ? issue.field.slice(PAYLOAD_PREFIX.length + 1) : issue.field;
+    const key = names.has(name) ? name : issue.field === 'job_type' ? 'job_type' : '';
+    byControl.set(key, [...(byControl.get(key) ?? []), issue.message]);
+  }
+  return byControl;
+}
+
+/** Initial control values: a required choice starts on its first option, everything else empty. */
+export function initialValues(fields: readonly FieldSpec[]): FormValues {
+  return Object.fromEntries(fields.map((f) => [f.name, f.kind === 'enum' && f.required ? (f.options?.[0] ?? '') : '']));
+}

@@ -1,0 +1,34 @@
+import { useSyncExternalStore } from 'react';
+
+/** The views, as the address bar spells them: `/` and `/jobs/{job_id}`. */
+export type Route = { view: 'home' } | { view: 'job'; jobId: string };
+
+const NAVIGATE_EVENT = 'dtq:navigate';
+
+export function parseRoute(pathname: string): Route {
+  const match = /^\/jobs\/([^/]+)\/?$/.exec(pathname);
+  return match?.[1] ? { view: 'job', jobId: decodeURIComponent(match[1]) } : { view: 'home' };
+}
+
+export const jobPath = (jobId: string): string => `/jobs/${encodeURIComponent(jobId)}`;
+
+/** Moves to another view with the history API; the host's SPA fallback serves any of them on reload. */
+export function navigate(path: string): void {
+  if (path === window.location.pathname) return;
+  window.history.pushState(null, '', path);
+  window.dispatchEvent(new Event(NAVIGATE_EVENT));
+  window.scrollTo(0, 0);
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('popstate', onChange);
+  window.addEventListener(NAVIGATE_EVENT, onChange);
+  return () => {
+    window.removeEventListener('popstate', onChange);
+    window.removeEventListener(NAVIGATE_EVENT, onChange);
+  };
+}
+
+export function usePathname(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
