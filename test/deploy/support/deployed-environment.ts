@@ -23,7 +23,8 @@ export function functionAppSettings(): { dtq: Map<string, DeployedVariable>; pla
 function classify(entries: Map<string, string>): Map<string, DeployedVariable> {
   const settings = new Map<string, DeployedVariable>();
   for (const [name, text] of entries) {
-    const literal = /^'([^'$]*)'$/.exec(text);
+    // A plain string: no interpolation (a '$' not followed by '{' is just a character).
+    const literal = /^'((?:[^'$\\]|\$(?!\{))*)'$/.exec(text);
     if (literal) settings.set(name, { source: 'literal', value: literal[1]! });
     else if (text.startsWith('keyVaultReference(')) settings.set(name, { source: 'key-vault' });
     else settings.set(name, { source: 'expression' });
