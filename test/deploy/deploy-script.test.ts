@@ -7,6 +7,7 @@ import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { REPO_ROOT } from '../support/processes.js';
 import { declaredOutputs, readBicep } from './support/bicep-source.js';
 
@@ -125,5 +126,32 @@ describe('scripts/deploy.sh', () => {
     const read = [...component.matchAll(/fieldPath: data\.(\w+)/g)].map((m) => m[1]!);
     expect(read.length).toBeGreaterThan(3);
     for (const key of read) expect(script, `deploy.sh must write ${key}= into azure.env`).toMatch(new RegExp(`^${key}=`, 'm'));
+  });
+});
+
+describe('.github/workflows/ci-cd.yml', () => {
+  const workflow = parse(readFileSync(join(REPO_ROOT, '.github/workflows/ci-cd.yml'), 'utf8')) as {
+    on: { push: { tags: string[] } };
+    jobs: Record<string, { if?: string; needs?: string[]; services?: Record<string, unknown>; permissions?: Record<string, string>; steps: Array<{ uses?: string; run?: string }> }>;
+  };
+  const runs = (job: string) => workflow.jobs[job]!.steps.map((s) => s.run ?? '').join('\n');
+
+  it('tests against Redis and RabbitMQ with the Debian packages .ci/run installs', () => {
+    const ciRun = readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8');
+    const packages = /^apt_packages=\(([^)]*)\)/m.exec(ciRun)![1]!.split(/\s+/).filter(Boolean);
+    const install = /apt-get install [^\n]*/.exec(runs('test'))![0];
+    expect(packages.filter((pkg) => !install.split(/\s+/).includes(pkg)), 'in .ci/run but not in the workflow').toEqual([]);
+    expect(Object.keys(workflow.jobs.test!.services ?? {}).sort()).toEqual(['rabbitmq', 'redis']);
+    for (const command of ['npm run typecheck', 'npm run lint', 'npm test']) expect(runs('test')).toContain(command);
+  });
+
+  it('deploys a v* tag to prod with scripts/deploy.sh after tests and images, logged in through OIDC', () => {
+    expect(workflow.on.push.tags).toEqual(['v*']);
+    const deploy = workflow.jobs.deploy!;
+    expect(deploy.if).toContain("startsWith(github.ref, 'refs/tags/v')");
+    expect(deploy.needs).toEqual(['test', 'images']);
+    expect(deploy.permissions?.['id-token']).toBe('write');
+    expect(deploy.steps.some((s) => s.uses?.startsWith('azure/login@'))).toBe(true);
+    expect(runs('deploy')).toMatch(/bash scripts\/deploy\.sh --env prod\b/);
   });
 });

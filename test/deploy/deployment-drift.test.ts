@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ZodType } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
 import { CONFIG_VARIABLES, ConfigSchema } from '../../config/index.js';
 import { DEAD_LETTER_TOPIC, JOB_TYPES } from '../../contracts/index.js';
@@ -15,7 +15,7 @@ import { dashboardExpressions, dtqMetricsInPromql, exportedMetricNames } from '.
 import { REPO_ROOT } from '../support/processes.js';
 import { assignedParams, declaredParams, declaredResources, literalValues, readBicep } from './support/bicep-source.js';
 import { functionAppSettings, keyVaultObjectNames, providerClassOf, workerEnvironment, type DeployedVariable } from './support/deployed-environment.js';
-import { OVERLAYS, find, findConfigMap, kubectlKustomizeVersion, kustomizeWorkspace, type K8sObject, type KustomizeWorkspace, type Overlay } from './support/kustomize-build.js';
+import { OVERLAYS, find, findConfigMap, useBuiltOverlays } from './support/kustomize-build.js';
 import { sourcesForChecks } from './support/monitoring-sources.js';
 import { parseRuleFile } from '../../scripts/monitoring/render-monitoring.js';
 
@@ -74,15 +74,7 @@ function expectValuesValid(where: string, variables: Map<string, DeployedVariabl
   }
 }
 
-let workspace: KustomizeWorkspace;
-const built = new Map<Overlay, K8sObject[]>();
-
-beforeAll(async () => {
-  kubectlKustomizeVersion();
-  workspace = await kustomizeWorkspace();
-  for (const overlay of OVERLAYS) built.set(overlay, workspace.build(`k8s/overlays/${overlay}`));
-});
-afterAll(() => workspace?.close());
+const overlays = useBuiltOverlays();
 
 describe('deployment drift: environment variables against config/config-schema.ts', () => {
   it('the schema still reads the variables a services deployment is built around', () => {
@@ -116,7 +108,7 @@ describe('deployment drift: environment variables against config/config-schema.t
 
   for (const overlay of OVERLAYS) {
     it(`the worker manifests (${overlay}) set every variable the worker needs, secrets from Key Vault`, () => {
-      const environment = workerEnvironment(built.get(overlay)!);
+      const environment = workerEnvironment(overlays.objects(overlay));
       for (const name of [...requiredEverywhere(), ...WORKER_MANIFEST_VARIABLES]) {
         expect(environment.has(name), `worker variable ${name} in k8s/overlays/${overlay}`).toBe(true);
       }
@@ -124,7 +116,7 @@ describe('deployment drift: environment variables against config/config-schema.t
     });
 
     it(`the worker manifests (${overlay}) set nothing the schema does not read`, () => {
-      const environment = workerEnvironment(built.get(overlay)!);
+      const environment = workerEnvironment(overlays.objects(overlay));
       expect([...environment.keys()].filter((name) => !schema.has(name))).toEqual([]);
     });
   }
@@ -149,7 +141,7 @@ describe('deployment drift: names shared by code, Bicep and manifests', () => {
 
   for (const overlay of OVERLAYS) {
     it(`KEDA (${overlay}) watches every job topic with the worker's consumer group, within the partitions`, () => {
-      const objects = built.get(overlay)!;
+      const objects = overlays.objects(overlay);
       const config = findConfigMap(objects, 'dtq-worker-config').data as Record<string, string>;
       const scaledObject = find(objects, 'ScaledObject', 'dtq-worker');
       const triggers = scaledObject.spec.triggers as Array<{ type: string; metadata: Record<string, string> }>;
@@ -168,7 +160,7 @@ describe('deployment drift: names shared by code, Bicep and manifests', () => {
     });
 
     it(`workload identity (${overlay}): namespace and service accounts are the ones Bicep federates`, () => {
-      const objects = built.get(overlay)!;
+      const objects = overlays.objects(overlay);
       expect(paramDefault('kubernetesNamespace')).toBe(find(objects, 'Namespace', 'dtq').metadata.name);
       const federated = literalValues(main, 'serviceAccount');
       const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name);
@@ -181,7 +173,7 @@ describe('deployment drift: names shared by code, Bicep and manifests', () => {
           declaredResources(readBicep(file), 'Microsoft.KeyVault/vaults/secrets').map((body) => (body.get('name') ?? '').replace(/'/g, '')),
         ),
       );
-      const objects = built.get(overlay)!;
+      const objects = overlays.objects(overlay);
       for (const spc of objects.filter((o) => o.kind === 'SecretProviderClass')) {
         for (const name of keyVaultObjectNames(spc)) expect(written, `${spc.metadata.name} reads ${name}`).toContain(name);
       }

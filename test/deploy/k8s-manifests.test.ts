@@ -3,9 +3,9 @@
 // period above the drain timeout, selectors that select, Secrets that something provides.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syncedSecretKeys, providerClassOf } from './support/deployed-environment.js';
-import { OVERLAYS, find, findConfigMap, kubectlKustomizeVersion, kustomizeWorkspace, type K8sObject, type KustomizeWorkspace, type Overlay } from './support/kustomize-build.js';
+import { OVERLAYS, find, findConfigMap, kubectlKustomizeVersion, useBuiltOverlays, type K8sObject } from './support/kustomize-build.js';
 
 /** Every kind the manifests may use, with the API version the cluster (and its add-ons) serves. */
 const KNOWN_KINDS: Record<string, string> = {
@@ -29,15 +29,8 @@ const KNOWN_KINDS: Record<string, string> = {
 const CLUSTER_SCOPED = new Set(['Namespace']);
 const PLACEHOLDER = 'set-by-azure-values';
 
-let workspace: KustomizeWorkspace;
-const built = new Map<Overlay, K8sObject[]>();
-
-beforeAll(async () => {
-  kubectlKustomizeVersion();
-  workspace = await kustomizeWorkspace();
-  for (const overlay of OVERLAYS) built.set(overlay, workspace.build(`k8s/overlays/${overlay}`));
-});
-afterAll(() => workspace?.close());
+const overlays = useBuiltOverlays();
+const workspace = () => overlays.workspace();
 
 const podSpec = (workload: K8sObject) => workload.spec.template.spec as K8sObject;
 const podLabels = (workload: K8sObject) => workload.spec.template.metadata.labels as Record<string, string>;
@@ -47,7 +40,7 @@ const selects = (selector: Record<string, string>, labels: Record<string, string
 const workloads = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
 
 describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
-  const objects = () => built.get(overlay)!;
+  const objects = () => overlays.objects(overlay);
 
   it('builds with kubectl kustomize, as kubectl apply -k does', () => {
     console.log(`kubectl kustomize ${kubectlKustomizeVersion()}: k8s/overlays/${overlay} builds ${objects().length} objects`);
@@ -68,12 +61,12 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
   it('has every deployment-specific value filled in from azure.env', () => {
     expect(JSON.stringify(objects())).not.toContain(PLACEHOLDER);
     const worker = find(objects(), 'Deployment', 'dtq-worker');
-    expect(containers(worker)[0]!.image).toBe(workspace.azureValues.WORKER_IMAGE);
+    expect(containers(worker)[0]!.image).toBe(workspace().azureValues.WORKER_IMAGE);
     const rabbitmq = find(objects(), 'Service', 'dtq-rabbitmq');
     expect(rabbitmq.spec.type).toBe('LoadBalancer');
     expect(rabbitmq.metadata.annotations).toMatchObject({
       'service.beta.kubernetes.io/azure-load-balancer-internal': 'true',
-      'service.beta.kubernetes.io/azure-load-balancer-ipv4': workspace.azureValues.RABBITMQ_PRIVATE_IP,
+      'service.beta.kubernetes.io/azure-load-balancer-ipv4': workspace().azureValues.RABBITMQ_PRIVATE_IP,
     });
   });
 
@@ -156,7 +149,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
       for (const volume of (podSpec(workload).volumes ?? []) as K8sObject[]) {
         if (!volume.csi) continue;
         const spc = find(objects(), 'SecretProviderClass', volume.csi.volumeAttributes.secretProviderClass);
-        expect(spc.spec.parameters).toMatchObject({ usePodIdentity: 'false', clientID: clientId, keyvaultName: workspace.azureValues.KEY_VAULT_NAME });
+        expect(spc.spec.parameters).toMatchObject({ usePodIdentity: 'false', clientID: clientId, keyvaultName: workspace().azureValues.KEY_VAULT_NAME });
       }
     }
   });
@@ -176,13 +169,13 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
 
 describe('k8s/components/prometheus-operator', () => {
   it('adds the alert rules as a PrometheusRule to an overlay', async () => {
-    const dir = join(workspace.root, 'k8s/overlays/with-prometheus-operator');
+    const dir = join(workspace().root, 'k8s/overlays/with-prometheus-operator');
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'kustomization.yaml'), 'resources:\n  - ../dev\ncomponents:\n  - ../../components/prometheus-operator\n');
-    const objects = workspace.build('k8s/overlays/with-prometheus-operator');
+    const objects = workspace().build('k8s/overlays/with-prometheus-operator');
     const rule = find(objects, 'PrometheusRule', 'dtq-alert-rules');
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
     expect((rule.spec.groups as unknown[]).length).toBeGreaterThan(0);
-    expect(built.get('dev')!.some((o) => o.kind === 'PrometheusRule'), 'AKS overlays: managed Prometheus has no PrometheusRule CRD').toBe(false);
+    expect(overlays.objects('dev').some((o) => o.kind === 'PrometheusRule'), 'AKS overlays: managed Prometheus has no PrometheusRule CRD').toBe(false);
   });
 });

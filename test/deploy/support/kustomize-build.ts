@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
 import { renderMonitoring } from '../../../scripts/monitoring/render-monitoring.js';
 import { REPO_ROOT } from '../../support/processes.js';
@@ -90,4 +91,20 @@ export function findConfigMap(objects: K8sObject[], baseName: string): K8sObject
 
 export function readYaml(path: string): Promise<unknown> {
   return readFile(join(REPO_ROOT, path), 'utf8').then((text) => parse(text) as unknown);
+}
+
+/** Builds both overlays once for a test file (before its tests) and removes the copy after. */
+export function useBuiltOverlays(): { objects(overlay: Overlay): K8sObject[]; workspace(): KustomizeWorkspace } {
+  let workspace: KustomizeWorkspace | undefined;
+  const built = new Map<Overlay, K8sObject[]>();
+  beforeAll(async () => {
+    kubectlKustomizeVersion();
+    workspace = await kustomizeWorkspace();
+    for (const overlay of OVERLAYS) built.set(overlay, workspace.build(`k8s/overlays/${overlay}`));
+  });
+  afterAll(() => workspace?.close());
+  return {
+    objects: (overlay) => built.get(overlay)!,
+    workspace: () => workspace!,
+  };
 }
