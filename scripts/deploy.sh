@@ -135,6 +135,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 else
   note "az kubectl kubelogin node npm zip swa: found"
 fi
+# k8s/overlays use kustomize components the way kustomize v5 (kubectl 1.27+) resolves them.
+if ! $DRY_RUN && ! kubectl version --client --output=json 2>/dev/null | grep -Eq '"kustomizeVersion": "v([5-9]|[1-9][0-9])\.'; then
+  die "kubectl 1.27 or newer is needed (its kustomize v5 builds k8s/overlays): az aks install-cli"
+fi
 if $DRY_RUN; then note "DRY RUN: nothing below is run"; fi
 note "environment ${ENVIRONMENT}, resource group ${RESOURCE_GROUP}, image tag ${IMAGE_TAG}"
 
