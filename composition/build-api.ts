@@ -1,6 +1,7 @@
-import type { Config } from '../config/index.js';
+import { readApiKeys, type Config } from '../config/index.js';
 import type { Logger } from '../core/ports/index.js';
 import type { ApiDeps } from '../functions/api-deps.js';
+import { ApiKeyAuth } from '../functions/http/api-key-auth.js';
 import { createApiMetrics } from '../telemetry/index.js';
 import { createApiDeps } from './create-api-deps.js';
 import type { PortAdapters } from './create-adapters.js';
@@ -8,6 +9,8 @@ import { countConnectionEvents } from './progress-rpc-events.js';
 
 export interface BuiltApi {
   deps: ApiDeps;
+  /** API keys from API_KEYS / API_KEYS_FILE, for the fallback host (Azure Functions checks its own keys). */
+  auth: ApiKeyAuth;
   /** Marks the API as draining: /readyz answers 503 from now on. */
   stopAccepting(): void;
   close(): Promise<void>;
@@ -31,6 +34,7 @@ export function buildApi(options: { config: Config; adapters: PortAdapters; logg
   });
   return {
     deps,
+    auth: new ApiKeyAuth(readApiKeys(options.config)),
     stopAccepting: () => {
       accepting = false;
     },

@@ -12,7 +12,7 @@ import type {
   ResultStore,
   StatusStore,
 } from '../core/ports/index.js';
-import { MemoryJobQueue } from '../adapters/memory/index.js';
+import { createJobQueue } from './create-job-queue.js';
 import { createProgressRpc } from './create-progress-rpc.js';
 import { createResultStore } from './create-result-store.js';
 import { createStatusStores } from './create-status-stores.js';
@@ -39,15 +39,12 @@ export interface PortAdapters {
 
 /** Picks each port's adapter: a service when its variable is set, in-memory otherwise. */
 export function createAdapters(config: Config, logger: Logger): PortAdapters {
-  const unsupported = (['KAFKA_BROKERS'] as const).filter((v) => config[v]);
-  if (unsupported.length > 0) {
-    throw new Error(`${unsupported.join(', ')}: this build has no adapter for these services yet; unset them to run embedded`);
-  }
   const stores = createStatusStores(config, logger);
   const rpc = createProgressRpc(config, logger);
   const resultStore = createResultStore(config, logger);
   const results = resultStore.results;
-  const queue = new MemoryJobQueue({ partitions: config.KAFKA_TOPIC_PARTITIONS });
+  const jobQueue = createJobQueue(config, logger);
+  const queue = jobQueue.queue;
   return {
     statuses: stores.statuses,
     idempotency: stores.idempotency,
@@ -55,8 +52,8 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     queue,
     createProgressClient: (events) => rpc.createClient(events),
     createProgressResponder: (handler, events) => rpc.createResponder(handler, events),
-    readiness: [...stores.readiness, ...rpc.readiness, ...resultStore.readiness],
-    inProcessQueue: true,
+    readiness: [...jobQueue.readiness, ...stores.readiness, ...rpc.readiness, ...resultStore.readiness],
+    inProcessQueue: jobQueue.inProcess,
     async init() {
       await resultStore.init();
     },

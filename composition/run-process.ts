@@ -8,6 +8,20 @@ export interface RunningProcess {
 }
 
 /**
+ * One step of a graceful shutdown, logged with how long it took and what it reports. A step
+ * that fails is logged and the shutdown goes on with the next one.
+ */
+export async function shutdownPhase(logger: Logger, phase: string, step: () => Promise<object | void>): Promise<void> {
+  const started = Date.now();
+  try {
+    const report = await step();
+    logger.info({ phase, duration_ms: Date.now() - started, ...(report ?? {}) }, `shutdown: ${phase} done`);
+  } catch (error) {
+    logger.error({ phase, duration_ms: Date.now() - started, err: error }, `shutdown: ${phase} failed`);
+  }
+}
+
+/**
  * The life of one dtq process: validated config (a bad value exits 1 naming the variable),
  * a logger, start-up, and a graceful stop on SIGTERM/SIGINT. A second signal exits at once.
  */

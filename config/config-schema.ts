@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_TOPIC_TEMPLATE, PROGRESS_REQUEST_QUEUE } from '../contracts/index.js';
+import { keyListProblem, parseKeyList, readKeyFile } from './api-keys.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -18,12 +19,30 @@ const url = (protocols: string[]) =>
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const apiKeyList = z.string().superRefine((value, ctx) => {
+  const problem = keyListProblem(parseKeyList(value), (i) => `entry ${i + 1}`);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const apiKeyFile = z
+  .string()
+  .trim()
+  .superRefine((path, ctx) => {
+    let keys: string[];
+    try {
+      keys = readKeyFile(path);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `must name a readable file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}: ${path})` });
+      return;
+    }
+    const problem = keyListProblem(keys, (i) => `key ${i + 1}`);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /**
  * Every environment variable dtq reads. Unset service URLs select the in-memory adapters; an
  * invalid value stops the process with a message naming the variable.
  */
-export const ConfigSchema = z.object({
+const ConfigVariables = z.object({
   PORT: port.default(7071),
   WORKER_METRICS_PORT: port.default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -37,6 +56,10 @@ export const ConfigSchema = z.object({
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('dtq-worker'),
   KAFKA_CLIENT_ID: z.string().min(1).default('dtq'),
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(3),
+  KAFKA_SSL: flag.default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   /** Put before every Redis key (e.g. `staging:`), so deployments can share one Redis; default none. */
@@ -72,6 +95,22 @@ export const ConfigSchema = z.object({
   GITHUB_TOKEN: z.string().min(1).optional(),
 
   SERVE_WEB: flag.optional(),
+
+  API_KEYS: apiKeyList.optional(),
+  API_KEYS_FILE: apiKeyFile.optional(),
+});
+
+/** The variables, plus the rules that span several of them. */
+export const ConfigSchema = ConfigVariables.superRefine((config, ctx) => {
+  // SASL is all or nothing: a mechanism without credentials, or credentials nobody uses, is a mistake.
+  const credentials = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
+  if (config.KAFKA_SASL_MECHANISM) {
+    for (const variable of credentials) {
+      if (!config[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when KAFKA_SASL_MECHANISM is set' });
+    }
+  } else if (credentials.some((variable) => config[variable])) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_MECHANISM'], message: 'is required when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is set (plain, scram-sha-256 or scram-sha-512)' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

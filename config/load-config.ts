@@ -27,12 +27,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** Which adapter backs each port under this configuration, for the first log line. */
 export function describeAdapters(config: Config): Record<string, string> {
   return {
-    job_queue: config.KAFKA_BROKERS ? `kafka (${config.KAFKA_BROKERS})` : 'in-memory',
+    job_queue: config.KAFKA_BROKERS ? `kafka (${describeKafka(config.KAFKA_BROKERS, config)})` : 'in-memory',
     status_store: config.REDIS_URL ? `redis (${redactUrl(config.REDIS_URL)})` : 'in-memory',
     result_store: config.MONGODB_URI ? `mongodb (${redactUrl(config.MONGODB_URI)})` : 'in-memory',
     progress_rpc: config.RABBITMQ_URL ? `rabbitmq (${redactUrl(config.RABBITMQ_URL)})` : 'in-memory',
     providers: config.PROVIDER_MODE === 'http' ? 'http' : `simulated (${config.SIMULATED_PROVIDER_DELAY_MS} ms)`,
   };
+}
+
+/** Brokers, and whether TLS and SASL are on; never the credentials. */
+function describeKafka(brokers: string, config: Config): string {
+  const security = [config.KAFKA_SSL ? 'tls' : undefined, config.KAFKA_SASL_MECHANISM ? `sasl ${config.KAFKA_SASL_MECHANISM}` : undefined];
+  return [brokers, ...security].filter(Boolean).join(', ');
 }
 
 /** host:port only: credentials and query strings of connection URLs never reach a log. */

@@ -2,6 +2,7 @@ export * from './common.js';
 export * from './job-types.js';
 export * from './job-outputs.js';
 export * from './kafka-job-message.js';
+export * from './trace-context.js';
 export * from './job-status.js';
 export * from './job-result.js';
 export * from './progress-rpc.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION, UtcTimestampSchema, UuidV4Schema } from './common.js';
 import { JobPayloadSchemas, JobTypeSchema, type JobType } from './job-types.js';
+import { TRACE_HEADERS, TraceparentSchema, TracestateSchema } from './trace-context.js';
 
 /** Headers every job message carries on Kafka. */
 export const JOB_MESSAGE_HEADERS = {
@@ -41,9 +42,13 @@ export const JobMessageSchema = z.discriminatedUnion('job_type', [
 ]);
 export type JobMessage = z.infer<typeof JobMessageSchema>;
 
+/** The contract's headers, plus the optional W3C trace context the worker continues. */
 export const JobMessageHeadersSchema = z.object({
   'content-type': z.literal(JOB_MESSAGE_HEADERS['content-type']),
   'schema-version': z.literal(JOB_MESSAGE_HEADERS['schema-version']),
+  [TRACE_HEADERS.traceparent]: TraceparentSchema.optional(),
+  [TRACE_HEADERS.tracestate]: TracestateSchema.optional(),
+  [TRACE_HEADERS.parentTraceparent]: z.string().max(256).optional(),
 });
 
 export { JobTypeSchema };

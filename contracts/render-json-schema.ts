@@ -18,6 +18,12 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: './http-error-body.json' } } },
 });
 
+/** Job routes need an API key where the host requires one (401 none sent, 403 refused). */
+const authResponses = {
+  '401': errorResponse('No API key sent (x-api-key or Authorization: Bearer)'),
+  '403': errorResponse('API key refused'),
+};
+
 /** A small OpenAPI 3.1 description of the HTTP API whose bodies point at the generated schemas. */
 export function renderOpenApi(): string {
   const jobId = { name: 'job_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
@@ -25,6 +31,13 @@ export function renderOpenApi(): string {
   const doc = {
     openapi: '3.1.0',
     info: { title: 'dtq API', version: '1.0.0' },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        bearer: { type: 'http', scheme: 'bearer' },
+      },
+    },
+    security: [{ apiKey: [] }, { bearer: [] }],
     paths: {
       '/v1/jobs': {
         post: {
@@ -39,6 +52,7 @@ export function renderOpenApi(): string {
             '409': errorResponse('Idempotency-Key reused with another body'),
             '413': errorResponse('Body over 1 MiB'),
             '503': errorResponse('Queue or status store unavailable'),
+            ...authResponses,
           },
         },
         get: {
@@ -49,7 +63,11 @@ export function renderOpenApi(): string {
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
             { name: 'cursor', in: 'query', schema: { type: 'string' } },
           ],
-          responses: { '200': { description: 'A page of jobs', content: json('http-list-jobs-response') }, '400': errorResponse('Bad filter') },
+          responses: {
+            '200': { description: 'A page of jobs', content: json('http-list-jobs-response') },
+            '400': errorResponse('Bad filter'),
+            ...authResponses,
+          },
         },
       },
       '/v1/jobs/{job_id}/status': {
@@ -62,6 +80,7 @@ export function renderOpenApi(): string {
             '404': errorResponse('Unknown job'),
             '503': errorResponse('Broker unavailable'),
             '504': errorResponse('No reply in time'),
+            ...authResponses,
           },
         },
       },
@@ -73,20 +92,22 @@ export function renderOpenApi(): string {
             '200': { description: 'Result', content: json('http-job-result-response') },
             '400': errorResponse('Malformed job id'),
             '404': errorResponse('Unknown job, or no result yet'),
+            ...authResponses,
           },
         },
       },
-      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive', content: json('http-health-response') } } } },
+      '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive', content: json('http-health-response') } } } },
       '/readyz': {
         get: {
           summary: 'Readiness of every dependency',
+          security: [],
           responses: {
             '200': { description: 'Ready', content: json('http-health-response') },
             '503': { description: 'Not ready', content: json('http-health-response') },
           },
         },
       },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'Text exposition format' } } } },
     },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

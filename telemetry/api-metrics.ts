@@ -25,6 +25,12 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['job_type', 'replayed'] as const,
       registers: [registry],
     }),
+    authFailures: new Counter({
+      name: 'dtq_api_auth_failures_total',
+      help: 'Requests refused by the API-key check, by route and reason (missing: 401, invalid: 403)',
+      labelNames: ['route', 'reason'] as const,
+      registers: [registry],
+    }),
     statusRpc: new Counter({
       name: 'dtq_api_status_rpc_total',
       help: 'Progress RPC calls by outcome: ok, not_found, timeout, unavailable',

@@ -1,11 +1,25 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PartitionLag } from '../core/ports/index.js';
+
+/** What the worker's scrape-time gauges read; the worker binds them once it exists. */
+export interface WorkerMetricSources {
+  /** Consuming jobs and answering progress requests now. */
+  ready(): boolean;
+  /** Lag per owned partition, when the queue adapter can tell. */
+  consumerLag?(): Promise<PartitionLag[]>;
+}
 
 /** The worker's metrics, served on its own port. */
 export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'dtq_worker_' });
+  let sources: WorkerMetricSources | undefined;
   return {
     registry,
+    /** Connects the scrape-time gauges (readiness, consumer lag) to a running worker. */
+    bindSources(bound: WorkerMetricSources): void {
+      sources = bound;
+    },
     jobsProcessed: new Counter({
       name: 'dtq_worker_jobs_processed_total',
       help: 'Job records handled, by job type and outcome (completed, failed, already_done)',
@@ -45,6 +59,36 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       name: 'dtq_worker_dead_lettered_total',
       help: 'Records published to the dead-letter topic, by source topic',
       labelNames: ['topic'] as const,
+      registers: [registry],
+    }),
+    consumerCrashes: new Counter({
+      name: 'dtq_worker_consumer_crashes_total',
+      help: 'Times the job consumer lost its consumer group, by whether it rejoins by itself (restarting) or stays out',
+      labelNames: ['restarting'] as const,
+      registers: [registry],
+    }),
+    ready: new Gauge({
+      name: 'dtq_worker_ready',
+      help: '1 while the worker consumes jobs and answers progress requests, 0 otherwise (e.g. shutting down)',
+      registers: [registry],
+      collect() {
+        this.set(sources?.ready() ? 1 : 0);
+      },
+    }),
+    consumerLag: new Gauge({
+      name: 'dtq_worker_consumer_lag',
+      help: 'Records not yet committed by the consumer group, per partition this worker owns (read at scrape time)',
+      labelNames: ['topic', 'partition'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const lags = (await sources?.consumerLag?.().catch(() => [])) ?? [];
+        for (const { topic, partition, lag } of lags) this.set({ topic, partition: String(partition) }, lag);
+      },
+    }),
+    shutdownDuration: new Gauge({
+      name: 'dtq_worker_shutdown_duration_seconds',
+      help: 'How long the last graceful shutdown took to drain in-flight jobs, set when it finishes',
       registers: [registry],
     }),
     progressAnswered: new Counter({

@@ -3,7 +3,7 @@
 import { describeAdapters } from '../config/index.js';
 import { buildWorker } from '../composition/build-worker.js';
 import { createAdapters } from '../composition/create-adapters.js';
-import { runProcess } from '../composition/run-process.js';
+import { runProcess, shutdownPhase } from '../composition/run-process.js';
 
 await runProcess('dtq-worker', async ({ config, logger }) => {
   const adapters = createAdapters(config, logger);
@@ -16,8 +16,8 @@ await runProcess('dtq-worker', async ({ config, logger }) => {
   await worker.start();
   return {
     async close() {
-      await worker.close();
-      await adapters.close();
+      await shutdownPhase(logger, 'stop worker', () => worker.close());
+      await shutdownPhase(logger, 'close clients', () => adapters.close());
     },
   };
 });

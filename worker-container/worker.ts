@@ -1,5 +1,5 @@
 import { DEAD_LETTER_TOPIC } from '../contracts/index.js';
-import { answerProgress, executeJobRecord, type ExecuteJobDeps } from '../core/domain/index.js';
+import { answerProgress, executeJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
 import type {
   DeliveryHandler,
   HealthCheck,
@@ -14,6 +14,7 @@ import type {
 } from '../core/ports/index.js';
 import type { WorkerMetrics } from '../telemetry/index.js';
 import { HealthServer } from './health-server.js';
+import { inJobSpan } from './job-span.js';
 
 export interface WorkerOptions {
   queue: JobQueue;
@@ -43,6 +44,7 @@ export class Worker {
   private readonly responder: ProgressResponder;
   private readonly health: HealthServer | undefined;
   private closing = false;
+  private shuttingDown = false;
   healthPort: number | undefined;
 
   constructor(private readonly options: WorkerOptions) {
@@ -55,7 +57,7 @@ export class Worker {
       now,
       logger,
     };
-    const handler: DeliveryHandler = async (record, { signal }) => {
+    const handler: DeliveryHandler = (record, { signal }) => inJobSpan(record, async () => {
       metrics.jobsInFlight.inc();
       try {
         const { delivery, outcome } = await executeJobRecord(jobDeps, record, signal);
@@ -69,7 +71,7 @@ export class Worker {
       } finally {
         metrics.jobsInFlight.dec();
       }
-    };
+    });
     this.consumer = options.queue.createConsumer({
       groupId: options.groupId,
       topics: options.topics,
@@ -80,12 +82,18 @@ export class Worker {
         onHandlerError: (record, error) => {
           metrics.handlerErrors.inc();
           logger.error(
-            { err: error, job_id: record.key, topic: record.topic, partition: record.partition, offset: record.offset },
+            { err: error, ...recordLogFields(record), topic: record.topic, partition: record.partition, offset: record.offset },
             'job record not committed; it will be delivered again',
           );
         },
         onDeadLetter: (record) => metrics.deadLettered.inc({ topic: record.topic }),
+        onCrash: (_error, restarting) => metrics.consumerCrashes.inc({ restarting: String(restarting) }),
       },
+    });
+    const consumer = this.consumer;
+    metrics.bindSources({
+      ready: () => this.ready(),
+      ...(consumer.lag ? { consumerLag: () => consumer.lag!() } : {}),
     });
     this.responder = options.createProgressResponder(async (request) => {
       const reply = await answerProgress(options.statuses, request, now);
@@ -113,8 +121,21 @@ export class Worker {
     );
   }
 
+  /** The worker's metrics (also served on its health port). */
+  get metrics(): WorkerMetrics {
+    return this.options.metrics;
+  }
+
   ready(): boolean {
-    return !this.closing && this.consumer.ready() && this.responder.ready();
+    return !this.shuttingDown && this.consumer.ready() && this.responder.ready();
+  }
+
+  /**
+   * Turns /readyz to 503 at once, before `close` drains: a process that stops other parts
+   * first (the API host drains its requests) is out of rotation for the whole shutdown.
+   */
+  beginShutdown(): void {
+    this.shuttingDown = true;
   }
 
   inFlight(): number {
@@ -123,7 +144,7 @@ export class Worker {
 
   async notReady(): Promise<string[]> {
     const problems: string[] = [];
-    if (this.closing) problems.push('shutting down');
+    if (this.shuttingDown) problems.push('shutting down');
     if (!this.consumer.ready()) problems.push('job consumer');
     if (!this.responder.ready()) problems.push('progress responder');
     for (const check of this.options.readiness) {
@@ -136,12 +157,17 @@ export class Worker {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.shuttingDown = true;
     const log = this.options.logger;
+    const started = performance.now();
     const inFlight = this.consumer.inFlight();
     log.info({ in_flight: inFlight, timeout_ms: this.options.shutdownTimeoutMs }, 'worker stopping: draining in-flight jobs');
     await this.consumer.close({ drainTimeoutMs: this.options.shutdownTimeoutMs });
+    const drainedMs = performance.now() - started;
+    this.options.metrics.shutdownDuration.set(drainedMs / 1000);
+    log.info({ duration_ms: Math.round(drainedMs) }, 'worker drained');
     await this.responder.close();
     await this.health?.close();
-    log.info({}, 'worker stopped');
+    log.info({ duration_ms: Math.round(performance.now() - started) }, 'worker stopped');
   }
 }

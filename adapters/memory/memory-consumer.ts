@@ -1,7 +1,8 @@
-import { DEAD_LETTER_HEADERS } from '../../contracts/index.js';
-import type { ConsumerOptions, DeliveredRecord, JobConsumer } from '../../core/ports/index.js';
+import type { ConsumerOptions, DeliveredRecord, JobConsumer, PartitionLag } from '../../core/ports/index.js';
 import { backoffDelay, delay } from '../shared/backoff.js';
+import { deadLetterRecord } from '../shared/dead-letter-record.js';
 import { Semaphore } from '../shared/semaphore.js';
+import { settlesWithin } from '../shared/settles-within.js';
 import { tpKey, type GroupMember, type PartitionedLog, type TopicPartition } from './group-coordination.js';
 
 interface OwnedPartition {
@@ -45,6 +46,14 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
     return this.inFlightWork.size;
   }
 
+  async lag(): Promise<PartitionLag[]> {
+    return [...this.owned.values()].map(({ tp }) => ({
+      topic: tp.topic,
+      partition: tp.partition,
+      lag: Math.max(0, this.queue.endOffset(tp) - this.queue.committed(this.groupId, tp)),
+    }));
+  }
+
   /** Called by the group on every rebalance with this member's new partitions. */
   assign(assignment: TopicPartition[], generation: number): void {
     const keep = new Set(assignment.map(tpKey));
@@ -71,11 +80,7 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
     if (this.closing) return;
     this.closing = true;
     for (const owned of this.owned.values()) owned.revoked.abort();
-    const drained = Promise.allSettled([...this.inFlightWork]);
-    const timeout = options.drainTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([drained, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout)))]);
-    clearTimeout(timer);
+    await settlesWithin(Promise.allSettled([...this.inFlightWork]), options.drainTimeoutMs ?? 30_000);
     this.abandon.abort();
     this.owned.clear();
     this.queue.leave(this);
@@ -114,19 +119,7 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
     const outcome = await this.options.handler(record, { signal: this.abandon.signal });
     if (owned.revoked.signal.aborted && this.abandon.signal.aborted) throw new Error('abandoned at shutdown');
     if (outcome.kind === 'dead-letter') {
-      await this.queue.publish({
-        topic: this.options.deadLetterTopic,
-        key: record.key,
-        value: record.value,
-        headers: {
-          ...record.headers,
-          [DEAD_LETTER_HEADERS.reason]: outcome.reason,
-          [DEAD_LETTER_HEADERS.sourceTopic]: record.topic,
-          [DEAD_LETTER_HEADERS.sourcePartition]: String(record.partition),
-          [DEAD_LETTER_HEADERS.sourceOffset]: record.offset,
-          [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
-        },
-      });
+      await this.queue.publish(deadLetterRecord(record, { topic: this.options.deadLetterTopic, reason: outcome.reason }));
       this.options.events?.onDeadLetter?.(record, outcome.reason);
     }
   }

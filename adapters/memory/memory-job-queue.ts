@@ -72,6 +72,10 @@ export class MemoryJobQueue implements JobQueue, PartitionedLog {
     return undefined;
   }
 
+  endOffset(tp: TopicPartition): number {
+    return this.topic(tp.topic)[tp.partition]?.records.length ?? 0;
+  }
+
   committed(groupId: string, tp: TopicPartition): number {
     return this.group(groupId).committed.get(tpKey(tp)) ?? 0;
   }

@@ -15,7 +15,7 @@ import type {
   ResultStore,
   StatusStore,
 } from '../ports/index.js';
-import { decodeJobRecord } from './job-records.js';
+import { decodeJobRecord, readJobTrace, recordLogFields } from './job-records.js';
 
 export interface ExecuteJobDeps {
   statuses: StatusStore;
@@ -50,13 +50,19 @@ export async function executeJobRecord(
   const decoded = decodeJobRecord(record);
   if (!decoded.ok) {
     deps.logger.warn(
-      { topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.reason },
+      { ...recordLogFields(record), topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.reason },
       'job record breaks the contract; dead-lettering it',
     );
     return { delivery: { kind: 'dead-letter', reason: decoded.reason }, outcome: { kind: 'dead-lettered', reason: decoded.reason } };
   }
   const message = decoded.message;
-  const log = deps.logger.child({ job_id: message.job_id, trace_id: message.trace_id, job_type: message.job_type });
+  const { parentTraceparent } = readJobTrace(record.headers);
+  const log = deps.logger.child({
+    job_id: message.job_id,
+    trace_id: message.trace_id,
+    job_type: message.job_type,
+    ...(parentTraceparent ? { parent_traceparent: parentTraceparent } : {}),
+  });
 
   const existing = await deps.results.get(message.job_id);
   if (existing) {

@@ -3,6 +3,9 @@ import {
   JOB_MESSAGE_HEADERS,
   JOB_TYPES,
   JobMessageSchema,
+  TRACE_HEADERS,
+  parseTraceparent,
+  traceIdToUuidV4,
   type JobMessage,
   type JobType,
 } from '../../contracts/index.js';
@@ -17,14 +20,52 @@ export function jobTopics(template: string = DEFAULT_TOPIC_TEMPLATE): string[] {
   return JOB_TYPES.map((type) => topicFor(type, template));
 }
 
+/**
+ * The W3C trace context a job record carries, so the worker continues the submitting request's
+ * trace. `traceparent`'s trace id is the message's trace_id; `parentTraceparent` is an incoming
+ * traceparent that could not be continued, kept for correlation.
+ */
+export interface JobTrace {
+  traceparent?: string;
+  tracestate?: string;
+  parentTraceparent?: string;
+}
+
 /** The queue record for a job message: topic by type, key = job_id, the contract's headers. */
-export function encodeJobRecord(message: JobMessage, template?: string): QueueRecord {
+export function encodeJobRecord(message: JobMessage, template?: string, trace: JobTrace = {}): QueueRecord {
   return {
     topic: topicFor(message.job_type, template),
     key: message.job_id,
     value: Buffer.from(JSON.stringify(message)),
-    headers: { ...JOB_MESSAGE_HEADERS },
+    headers: {
+      ...JOB_MESSAGE_HEADERS,
+      ...(trace.traceparent ? { [TRACE_HEADERS.traceparent]: trace.traceparent } : {}),
+      ...(trace.tracestate ? { [TRACE_HEADERS.tracestate]: trace.tracestate } : {}),
+      ...(trace.parentTraceparent ? { [TRACE_HEADERS.parentTraceparent]: trace.parentTraceparent } : {}),
+    },
   };
+}
+
+/** The trace context headers of a consumed record. */
+export function readJobTrace(headers: Record<string, string>): JobTrace {
+  const trace: JobTrace = {};
+  if (headers[TRACE_HEADERS.traceparent]) trace.traceparent = headers[TRACE_HEADERS.traceparent];
+  if (headers[TRACE_HEADERS.tracestate]) trace.tracestate = headers[TRACE_HEADERS.tracestate];
+  if (headers[TRACE_HEADERS.parentTraceparent]) trace.parentTraceparent = headers[TRACE_HEADERS.parentTraceparent];
+  return trace;
+}
+
+/**
+ * Log fields naming the job a record is about: its job_id and trace_id when the body is a valid
+ * job message; for a record that breaks the contract, the key as job_id and the trace id of its
+ * traceparent (when that is a UUID v4, as dtq writes it).
+ */
+export function recordLogFields(record: Pick<QueueRecord, 'key' | 'headers' | 'value'>): { job_id?: string; trace_id?: string } {
+  const decoded = decodeJobRecord(record);
+  if (decoded.ok) return { job_id: decoded.message.job_id, trace_id: decoded.message.trace_id };
+  const parsed = parseTraceparent(record.headers[TRACE_HEADERS.traceparent]);
+  const traceId = parsed ? traceIdToUuidV4(parsed.traceId) : undefined;
+  return { ...(record.key !== null ? { job_id: record.key } : {}), ...(traceId ? { trace_id: traceId } : {}) };
 }
 
 export type DecodedRecord = { ok: true; message: JobMessage } | { ok: false; reason: string };

@@ -8,7 +8,7 @@ import { IdempotencyConflictError, InvalidIdempotencyKeyError } from '../errors/
 import type { IdempotencyStore, JobQueue, Logger, StatusStore } from '../ports/index.js';
 import { fingerprint } from './fingerprint.js';
 import { guardDependency } from './guard-dependency.js';
-import { encodeJobRecord } from './job-records.js';
+import { encodeJobRecord, type JobTrace } from './job-records.js';
 import { parseSubmission } from './parse-submission.js';
 
 export interface SubmitJobDeps {
@@ -26,6 +26,8 @@ export interface SubmitJobInput {
   idempotencyKey?: string | null;
   /** A trace id to continue; a new one is made otherwise. */
   traceId?: string;
+  /** Trace context for the job record; its traceparent must carry `traceId`. */
+  trace?: JobTrace;
 }
 
 export interface SubmittedJob {
@@ -53,7 +55,11 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
     trace_id: input.traceId ?? deps.newId(),
     payload: submission.payload,
   } as JobMessage;
-  const log = deps.logger.child({ job_id: message.job_id, trace_id: message.trace_id });
+  const log = deps.logger.child({
+    job_id: message.job_id,
+    trace_id: message.trace_id,
+    ...(input.trace?.parentTraceparent ? { parent_traceparent: input.trace.parentTraceparent } : {}),
+  });
 
   if (key !== undefined) {
     const bodyHash = fingerprint(input.body);
@@ -96,7 +102,7 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
         submitted_at: message.submitted_at,
       }),
     );
-    await guardDependency('job queue', () => deps.queue.publish(encodeJobRecord(message, deps.topicTemplate)));
+    await guardDependency('job queue', () => deps.queue.publish(encodeJobRecord(message, deps.topicTemplate, input.trace)));
   } catch (error) {
     await markNotEnqueued(deps, message, key, error, log);
     throw error;

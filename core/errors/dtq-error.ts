@@ -76,6 +76,22 @@ export class PayloadTooLargeError extends DtqError {
   }
 }
 
+/** No credentials were sent (HTTP 401): the client should authenticate. */
+export class UnauthorizedError extends DtqError {
+  readonly code = 'UNAUTHORIZED';
+  constructor() {
+    super('an API key is required: send it as "x-api-key: <key>" or "Authorization: Bearer <key>"');
+  }
+}
+
+/** Credentials were sent and refused (HTTP 403): sending the same again will not help. */
+export class ForbiddenError extends DtqError {
+  readonly code = 'FORBIDDEN';
+  constructor() {
+    super('the API key was not accepted');
+  }
+}
+
 export class JobNotFoundError extends DtqError {
   readonly code = 'JOB_NOT_FOUND';
   constructor(jobId: string) {

@@ -31,6 +31,8 @@ export interface ConsumerEvents {
   onHandlerError?(record: DeliveredRecord, error: unknown): void;
   /** A record went to the dead-letter topic. */
   onDeadLetter?(record: DeliveredRecord, reason: string): void;
+  /** The member lost its connection to the group; `restarting` says whether it rejoins by itself. */
+  onCrash?(error: unknown, restarting: boolean): void;
 }
 
 export interface ConsumerOptions {
@@ -43,12 +45,25 @@ export interface ConsumerOptions {
   events?: ConsumerEvents;
 }
 
+/** How far a group's committed offset trails the end of one partition. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Records on the partition not yet committed by the group. */
+  lag: number;
+}
+
 /** A group member. `close` stops fetching, waits for in-flight work up to `drainTimeoutMs`,
  *  commits only what finished and leaves the group. */
 export interface JobConsumer extends Lifecycle {
   close(options?: { drainTimeoutMs?: number }): Promise<void>;
   /** Records handed to the handler and not yet settled. */
   inFlight(): number;
+  /**
+   * Lag of the partitions this member owns now, read when metrics are scraped. Optional: an
+   * adapter that cannot tell leaves it out and the lag metric stays empty.
+   */
+  lag?(): Promise<PartitionLag[]>;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import azureFunctions, { type HttpResponseInit } from '@azure/functions';
-import { MAX_REQUEST_BODY_BYTES } from '../../contracts/index.js';
+import { MAX_REQUEST_BODY_BYTES, type ErrorCode } from '../../contracts/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import type { ApiDeps } from '../api-deps.js';
+import type { ApiKeyAuth } from '../http/api-key-auth.js';
 import { instrumentRoute, type AzureHttpHandler } from '../http/instrument-route.js';
 import type { RouteDefinition } from '../http/route-definition.js';
+import { inRequestTrace } from '../http/request-trace.js';
 import { errorResponse } from '../http/responses.js';
 import { compileRoutes, matchRoute } from './route-matcher.js';
 import { serveStatic } from './static-files.js';
@@ -17,6 +19,8 @@ export interface ApiServerOptions {
   routes: readonly RouteDefinition[];
   deps: ApiDeps;
   logger: Logger;
+  /** API keys required on routes with authLevel 'function'; none or an empty set leaves them open. */
+  auth?: ApiKeyAuth;
   /** Folder of the built web app to serve at `/`, if any. */
   staticDir?: string;
   maxBodyBytes?: number;
@@ -31,14 +35,14 @@ class BodyTooLarge extends Error {}
 export function createApiServer(options: ApiServerOptions): Server {
   const compiled = compileRoutes(options.routes);
   const handlers = new Map<RouteDefinition, AzureHttpHandler>(
-    options.routes.map((route) => [route, instrumentRoute(route, options.deps)]),
+    options.routes.map((route) => [route, instrumentRoute(route, options.deps, options.auth ? { auth: options.auth } : {})]),
   );
   const limit = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.logger.error({ err: error }, 'fallback host failed to answer a request');
-      if (!res.headersSent) void send(res, errorResponse('INTERNAL', 'the request could not be served', randomUUID()));
+      if (!res.headersSent) void sendHostError(req, res, 'INTERNAL', 'the request could not be served');
       else res.destroy();
     });
   });
@@ -49,11 +53,11 @@ export function createApiServer(options: ApiServerOptions): Server {
     const match = matchRoute(compiled, method, url.pathname);
     if (match.kind === 'none') {
       if ((method === 'GET' || method === 'HEAD') && options.staticDir && (await serveStatic(options.staticDir, url.pathname, res))) return;
-      return send(res, errorResponse('ROUTE_NOT_FOUND', `no route ${method} ${url.pathname}`, randomUUID()));
+      return sendHostError(req, res, 'ROUTE_NOT_FOUND', `no route ${method} ${url.pathname}`);
     }
     if (match.kind === 'wrong-method') {
       const allow = [...new Set(match.allowed)].join(', ');
-      return send(res, errorResponse('METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, randomUUID(), undefined, { allow }));
+      return sendHostError(req, res, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, undefined, { allow });
     }
     let body: Buffer;
     try {
@@ -61,7 +65,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
       res.setHeader('connection', 'close');
-      return send(res, errorResponse('PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, randomUUID(), { limit_bytes: limit }));
+      return sendHostError(req, res, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, { limit_bytes: limit });
     }
     const request = new HttpRequest({
       method,
@@ -80,6 +84,21 @@ export function createApiServer(options: ApiServerOptions): Server {
   }
 
   return server;
+}
+
+/** Answers an error the host finds itself (no route, wrong method, body too large) under the request's trace. */
+function sendHostError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const requestHeaders = { get: (name: string) => flattenHeaders(req)[name.toLowerCase()] ?? null };
+  return inRequestTrace(requestHeaders, { name: `${req.method ?? 'GET'} (no route)` }, (trace) =>
+    send(res, errorResponse(code, message, trace.traceId, details, { ...trace.responseHeaders, ...headers })),
+  );
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

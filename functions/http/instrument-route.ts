@@ -1,34 +1,56 @@
-import { randomUUID } from 'node:crypto';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { ApiDeps } from '../api-deps.js';
+import { authFailureOf, type ApiKeyAuth } from './api-key-auth.js';
+import { inRequestTrace } from './request-trace.js';
 import type { RouteDefinition } from './route-definition.js';
 import { responseForError } from './responses.js';
 
 export type AzureHttpHandler = (request: HttpRequest, invocation: InvocationContext) => Promise<HttpResponseInit>;
 
+export interface InstrumentOptions {
+  /**
+   * API keys the host requires on routes with authLevel 'function'. The fallback host passes
+   * them; the Azure Functions host checks its own function keys and passes none.
+   */
+  auth?: ApiKeyAuth;
+}
+
 /**
- * Wraps a route's handler with what every request gets: a trace id, a request-scoped logger,
- * error-to-response mapping, and the request counter and duration histogram.
+ * Wraps a route's handler with what every request gets: its trace (W3C traceparent in and
+ * out), the API-key check, a request-scoped logger, error-to-response mapping, and the
+ * request counter and duration histogram.
  */
-export function instrumentRoute(route: RouteDefinition, deps: ApiDeps): AzureHttpHandler {
+export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: InstrumentOptions = {}): AzureHttpHandler {
   const handler = route.create(deps);
   const label = `/${route.route}`;
-  return async (request, invocation) => {
-    const stopTimer = deps.metrics.httpDuration.startTimer({ route: label, method: request.method });
-    const traceId = randomUUID();
-    const logger = deps.logger.child({ trace_id: traceId, route: label });
-    let response: HttpResponseInit;
-    try {
-      response = await handler(request, { traceId, logger, invocation });
-    } catch (error) {
-      response = responseForError(error, traceId);
-      const status = response.status ?? 500;
-      if (status >= 500) logger.error({ err: error, status }, 'request failed');
-      else logger.info({ status, error_code: (error as { code?: string }).code }, 'request rejected');
-    }
-    response.headers = { 'x-trace-id': traceId, ...(response.headers as Record<string, string> | undefined) };
-    stopTimer();
-    deps.metrics.httpRequests.inc({ route: label, method: request.method, status: String(response.status ?? 200) });
-    return response;
-  };
+  const auth = route.authLevel === 'function' && options.auth?.enabled ? options.auth : undefined;
+  return (request, invocation) =>
+    inRequestTrace(
+      request.headers,
+      { name: `${request.method} ${label}`, attributes: { 'http.request.method': request.method, 'http.route': label } },
+      async (trace, span) => {
+        const stopTimer = deps.metrics.httpDuration.startTimer({ route: label, method: request.method });
+        const logger = deps.logger.child({ ...trace.logFields, route: label });
+        let response: HttpResponseInit;
+        try {
+          auth?.verify(request.headers);
+          response = await handler(request, { traceId: trace.traceId, trace: trace.downstream, logger, invocation });
+        } catch (error) {
+          response = responseForError(error, trace.traceId);
+          const status = response.status ?? 500;
+          const authFailure = authFailureOf(error);
+          if (authFailure) deps.metrics.authFailures.inc({ route: label, reason: authFailure });
+          if (status >= 500) logger.error({ err: error, status }, 'request failed');
+          else logger.info({ status, error_code: (error as { code?: string }).code }, 'request rejected');
+        }
+        response.headers = { ...trace.responseHeaders, ...(response.headers as Record<string, string> | undefined) };
+        const status = response.status ?? 200;
+        stopTimer();
+        deps.metrics.httpRequests.inc({ route: label, method: request.method, status: String(status) });
+        span.setAttribute('http.response.status_code', status);
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        return response;
+      },
+    );
 }

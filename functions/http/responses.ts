@@ -41,7 +41,9 @@ export function errorResponse(
   const status = HTTP_STATUS_BY_CODE[code];
   const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}), trace_id: traceId } };
   const retry: Record<string, string> = status === 503 ? { 'retry-after': '1' } : {};
-  return jsonResponse(status, body, { ...retry, 'x-trace-id': traceId, ...headers });
+  // RFC 9110: a 401 names the scheme to authenticate with.
+  const challenge: Record<string, string> = status === 401 ? { 'www-authenticate': 'Bearer realm="dtq"' } : {};
+  return jsonResponse(status, body, { ...retry, ...challenge, 'x-trace-id': traceId, ...headers });
 }
 
 /** Maps a thrown error to the error body; anything untyped is an INTERNAL error without internals. */

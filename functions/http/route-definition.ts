@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { JobTrace } from '../../core/domain/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import type { ApiDeps } from '../api-deps.js';
 
@@ -6,7 +7,10 @@ export type HttpMethod = 'GET' | 'POST';
 
 /** Per-request values the instrumentation layer provides to every handler. */
 export interface RequestContext {
+  /** The request's trace id, a UUID v4. */
   traceId: string;
+  /** W3C trace context for what the request sends on (the job record). */
+  trace: JobTrace;
   logger: Logger;
   invocation: InvocationContext;
 }

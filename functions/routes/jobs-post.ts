@@ -10,12 +10,13 @@ export const jobsPost: RouteDefinition = {
   methods: ['POST'],
   route: 'v1/jobs',
   authLevel: 'function',
-  create: (deps) => async (request, { traceId }) => {
+  create: (deps) => async (request, { traceId, trace }) => {
     const body = await readJsonBody(request);
     const job = await submitJob(deps.submit, {
       body,
       idempotencyKey: request.headers.get(IDEMPOTENCY_KEY_HEADER),
       traceId,
+      trace,
     });
     deps.metrics.jobsSubmitted.inc({ job_type: job.job_type, replayed: String(job.replayed) });
     const statusUrl = `/v1/jobs/${job.job_id}/status`;

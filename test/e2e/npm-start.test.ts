@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,10 +25,12 @@ describe('npm start: the one-process runner on embedded defaults', () => {
     await app?.stop('SIGKILL');
   });
 
-  it('says in its first log line where it serves and which adapter backs each port', () => {
-    const first = JSON.parse(app.lines[0]!) as { msg: string; adapters: Record<string, string> };
+  it('says in its first log line where it serves, which adapter backs each port, and that the API is open', () => {
+    const first = JSON.parse(app.lines[0]!) as { msg: string; adapters: Record<string, string>; auth: string };
     expect(first.msg).toContain(`http://localhost:${new URL(base).port}`);
     expect(first.msg).toMatch(/job_queue=in-memory.*status_store=in-memory.*result_store=in-memory.*progress_rpc=in-memory/);
+    expect(first.msg).toContain('auth=open (no API_KEYS)');
+    expect(first.auth).toBe('open (no API_KEYS)');
     expect(first.adapters).toMatchObject({ job_queue: 'in-memory', status_store: 'in-memory', result_store: 'in-memory', progress_rpc: 'in-memory' });
   });
 
@@ -50,6 +53,19 @@ describe('npm start: the one-process runner on embedded defaults', () => {
     expect(jobLines.every((l) => l.trace_id === submitted.body.trace_id)).toBe(true);
   });
 
+  it('continues a caller\'s W3C trace: the same trace id in the response, every job line and the result', async () => {
+    const traceId = randomUUID();
+    const traceparent = `00-${traceId.replaceAll('-', '')}-00f067aa0ba902b7-01`;
+    const submitted = await postJson(`${base}/v1/jobs`, weatherJob('Traced City'), { traceparent });
+    expect(submitted.body.trace_id).toBe(traceId);
+    expect(submitted.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId.replaceAll('-', '')}-[0-9a-f]{16}-01$`));
+    await waitForTerminal(base, submitted.body.job_id);
+    const jobLines = app.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.job_id === submitted.body.job_id);
+    expect(jobLines.map((l) => l.msg)).toEqual(expect.arrayContaining(['job accepted', 'job running', 'job finished']));
+    expect(jobLines.every((l) => l.trace_id === traceId)).toBe(true);
+    expect((await request(`${base}/v1/jobs/${submitted.body.job_id}/result`)).body.trace_id).toBe(traceId);
+  });
+
   it('stops on SIGTERM with exit code 0', async () => {
     const { code } = await app.stop('SIGTERM');
     expect(code).toBe(0);
@@ -63,6 +79,7 @@ describe('configuration is validated at start-up', () => {
     ['REDIS_URL', 'http://wrong-scheme'],
     ['KAFKA_BROKERS', 'no port here'],
     ['WORKER_CONCURRENCY', '0'],
+    ['API_KEYS_FILE', '/nonexistent/dtq-api-keys'],
   ])('%s=%s stops the process with a message naming the variable', async (variable, value) => {
     const child = startNode(ENTRY, { [variable]: value });
     const { code } = await child.exited;

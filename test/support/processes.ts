@@ -28,7 +28,12 @@ export interface RunningChild {
 
 /** Starts a built entry point (under dist/) with node, collecting its output lines. */
 export function startNode(script: string, env: Record<string, string>, args: string[] = []): RunningChild {
-  const child = spawn(process.execPath, [script, ...args], {
+  return startProcess(process.execPath, [script, ...args], env);
+}
+
+/** Starts any program in the repository root with a minimal environment, collecting its output lines. */
+export function startProcess(command: string, args: string[], env: Record<string, string> = {}): RunningChild {
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,290 @@
+import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type { ConsumerOptions, DeliveredRecord, JobConsumer, Logger, PartitionLag, QueueRecord } from '../../core/ports/index.js';
+import { backoffDelay, delay } from '../shared/backoff.js';
+import { deadLetterRecord } from '../shared/dead-letter-record.js';
+import { settlesWithin } from '../shared/settles-within.js';
+import { asUnavailable } from './kafka-errors.js';
+
+/** Group timings; the defaults suit production, tests shorten them for quick rebalances. */
+export interface KafkaConsumerTuning {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+  /** How long one fetch long-polls. kafkajs heartbeats only between fetches, so keep it short. */
+  maxWaitTimeMs: number;
+}
+
+export interface KafkaConsumerDeps {
+  kafka: Kafka;
+  tuning: KafkaConsumerTuning;
+  handlerRetryBackoff: { initialMs: number; maxMs: number };
+  ensureTopics(topics: string[]): Promise<void>;
+  publish(record: QueueRecord): Promise<void>;
+  /** Committed offsets against partition ends, for the given group and partitions. */
+  readLag(groupId: string, partitions: Map<string, number[]>): Promise<PartitionLag[]>;
+  logger: Logger;
+  onClosed(consumer: KafkaConsumer): void;
+}
+
+const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+
+/**
+ * One member of a Kafka consumer group (kafkajs), with the port's semantics: each record's offset
+ * is committed only after its handler's outcome; a rejected handler retries the same record in
+ * place with backoff; a dead-letter outcome is published to the dead-letter topic and then
+ * committed. Partitions are processed concurrently, one record at a time each. While a record is
+ * retried its partition waits; the other partitions finish the batches already fetched and then
+ * wait too, because kafkajs fetches the next round only when the current one is done.
+ */
+export class KafkaConsumer implements JobConsumer {
+  private readonly consumer: Consumer;
+  private readonly log: Logger;
+  private readonly inFlightWork = new Set<Promise<void>>();
+  /** Partitions of each topic this member owns, as of its last join. */
+  private assignment = new Map<string, number[]>();
+  /** Fires at close, once the drain time is over: handlers still running are abandoned. */
+  private readonly abandon = new AbortController();
+  private readonly abandoned: Promise<void>;
+  /** Fires as close begins: records waiting for a retry stay uncommitted instead. */
+  private readonly stopRetrying = new AbortController();
+  private joinWaiter: { resolve(): void; reject(error: unknown): void } | undefined;
+  private starting: Promise<void> | undefined;
+  private closed: Promise<void> | undefined;
+  private inGroup = false;
+  private closing = false;
+
+  constructor(
+    private readonly options: ConsumerOptions,
+    private readonly deps: KafkaConsumerDeps,
+  ) {
+    this.log = deps.logger.child({ component: 'kafka-consumer', group: options.groupId });
+    this.abandoned = new Promise((resolve) => this.abandon.signal.addEventListener('abort', () => resolve(), { once: true }));
+    this.consumer = deps.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: deps.tuning.sessionTimeoutMs,
+      heartbeatInterval: deps.tuning.heartbeatIntervalMs,
+      rebalanceTimeout: deps.tuning.rebalanceTimeoutMs,
+      maxWaitTimeInMs: deps.tuning.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+    });
+    this.watchGroupEvents();
+  }
+
+  /** Resolves once the member has joined the group and fetches; rejects if it cannot join. */
+  start(): Promise<void> {
+    if (this.closing && !this.starting) {
+      return Promise.reject(asUnavailable(new Error('the consumer is closed'), `consumer group ${this.options.groupId}`));
+    }
+    this.starting ??= this.join();
+    return this.starting;
+  }
+
+  ready(): boolean {
+    return this.inGroup && !this.closing;
+  }
+
+  inFlight(): number {
+    return this.inFlightWork.size;
+  }
+
+  /** Lag of the partitions this member owns: records not yet committed by the group. */
+  async lag(): Promise<PartitionLag[]> {
+    if (!this.ready() || this.assignment.size === 0) return [];
+    return this.deps.readLag(this.options.groupId, this.assignment);
+  }
+
+  /** Stops fetching, lets in-flight records finish (and commit) within the drain time, leaves. */
+  close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
+    this.closed ??= this.shutdown(options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+    return this.closed;
+  }
+
+  private async join(): Promise<void> {
+    const joined = new Promise<void>((resolve, reject) => (this.joinWaiter = { resolve, reject }));
+    joined.catch(() => undefined);
+    try {
+      await this.deps.ensureTopics(this.options.topics);
+      await this.consumer.connect();
+      // A new group starts at the beginning: jobs published before any worker existed are work too.
+      await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+      await this.consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: this.options.concurrency,
+        eachMessage: (payload) => this.onMessage(payload),
+      });
+      await joined;
+    } catch (error) {
+      await this.consumer.disconnect().catch(() => undefined);
+      throw asUnavailable(error, `consumer group ${this.options.groupId} could not join`);
+    } finally {
+      this.joinWaiter = undefined;
+    }
+  }
+
+  private watchGroupEvents(): void {
+    const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, ({ payload }) => {
+      this.inGroup = true;
+      this.assignment = new Map(Object.entries(payload.memberAssignment));
+      this.log.info({ member_id: payload.memberId, assignment: payload.memberAssignment }, 'joined the consumer group');
+      this.joinWaiter?.resolve();
+    });
+    // kafkajs has already given up on its own retries here; it restarts the member by itself when
+    // the error is retriable. Nothing rejects: the crash is logged, counted and waited out.
+    this.consumer.on(CRASH, ({ payload }) => {
+      this.inGroup = false;
+      this.log.error(
+        { err: payload.error, restarting: payload.restart },
+        payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed and will not restart',
+      );
+      this.options.events?.onCrash?.(payload.error, payload.restart);
+      this.joinWaiter?.reject(payload.error);
+    });
+    const left = () => {
+      this.inGroup = false;
+      this.assignment = new Map();
+    };
+    this.consumer.on(STOP, left);
+    this.consumer.on(DISCONNECT, left);
+  }
+
+  /** kafkajs hands each partition's records here one at a time, in order. */
+  private async onMessage(payload: EachMessagePayload): Promise<void> {
+    // Fetched before close paused the partitions: leave it uncommitted for the next member.
+    if (this.closing) return;
+    const record = toDeliveredRecord(payload);
+    const work = this.process(record, payload.heartbeat);
+    const tracked = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlightWork.add(tracked);
+    try {
+      // An abandoned record returns without a commit; its handler may still be running.
+      await Promise.race([work, this.abandoned]);
+    } finally {
+      this.inFlightWork.delete(tracked);
+    }
+  }
+
+  private async process(record: DeliveredRecord, heartbeat: () => Promise<void>): Promise<void> {
+    const keepAlive = keepMemberAlive({ heartbeat, intervalMs: this.deps.tuning.heartbeatIntervalMs, until: this.abandon.signal });
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.settle(record);
+          break;
+        } catch (error) {
+          if (this.abandon.signal.aborted) return;
+          this.options.events?.onHandlerError?.(record, error);
+          if (this.closing) return;
+          await delay(backoffDelay(attempt, this.deps.handlerRetryBackoff), this.stopRetrying.signal);
+          if (this.closing) return;
+          // The group is rebalancing: give the partition back (uncommitted) instead of retrying.
+          keepAlive.throwIfGroupChanged();
+        }
+      }
+      if (this.abandon.signal.aborted) return;
+      await this.commit(record);
+    } finally {
+      keepAlive.stop();
+    }
+  }
+
+  /**
+   * Commits the offset after this record. A failure (the group rebalanced, the coordinator moved)
+   * propagates to kafkajs, which rejoins or retries; the record is then delivered again.
+   */
+  private async commit(record: DeliveredRecord): Promise<void> {
+    try {
+      await this.consumer.commitOffsets([{ topic: record.topic, partition: record.partition, offset: (BigInt(record.offset) + 1n).toString() }]);
+    } catch (error) {
+      this.log.warn(
+        { err: error, job_id: record.key, topic: record.topic, partition: record.partition, offset: record.offset },
+        'offset commit failed; the record will be delivered again',
+      );
+      throw error;
+    }
+  }
+
+  /** Runs the handler to a durable outcome; rejects when the record must come again. */
+  private async settle(record: DeliveredRecord): Promise<void> {
+    const outcome = await this.options.handler(record, { signal: this.abandon.signal });
+    if (this.abandon.signal.aborted) throw new Error('abandoned at shutdown');
+    if (outcome.kind === 'dead-letter') {
+      await this.deps.publish(deadLetterRecord(record, { topic: this.options.deadLetterTopic, reason: outcome.reason }));
+      this.options.events?.onDeadLetter?.(record, outcome.reason);
+    }
+  }
+
+  private async shutdown(drainTimeoutMs: number): Promise<void> {
+    this.closing = true;
+    this.stopRetrying.abort();
+    this.joinWaiter?.reject(new Error('closed before joining the group'));
+    await this.starting?.catch(() => undefined);
+    try {
+      this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    } catch {
+      // Not running (never started, or crashed): there is nothing to pause.
+    }
+    const inFlight = this.inFlightWork.size;
+    const drained = await settlesWithin(Promise.allSettled([...this.inFlightWork]), drainTimeoutMs);
+    if (!drained) this.log.warn({ in_flight: this.inFlightWork.size, drain_timeout_ms: drainTimeoutMs }, 'abandoning unfinished records; they stay uncommitted');
+    this.abandon.abort();
+    try {
+      // Leaves the group at once, so the partitions move to the other members now.
+      await this.consumer.disconnect();
+    } catch (error) {
+      this.log.warn({ err: error }, 'consumer did not disconnect cleanly');
+    }
+    this.inGroup = false;
+    this.deps.onClosed(this);
+    this.log.info({ drained_in_flight: drained ? inFlight : inFlight - this.inFlightWork.size }, 'left the consumer group');
+  }
+}
+
+/**
+ * kafkajs heartbeats only between records, so a long handler (or a long retry) would let the
+ * session expire. This heartbeats on a timer meanwhile, until the record settles or is abandoned,
+ * and remembers whether the group has moved on.
+ */
+function keepMemberAlive(options: { heartbeat: () => Promise<void>; intervalMs: number; until: AbortSignal }) {
+  let groupChanged: unknown;
+  const timer = setInterval(() => {
+    options.heartbeat().catch((error: unknown) => {
+      groupChanged = error;
+    });
+  }, options.intervalMs);
+  const stop = () => clearInterval(timer);
+  options.until.addEventListener('abort', stop, { once: true });
+  return {
+    stop: () => {
+      stop();
+      options.until.removeEventListener('abort', stop);
+    },
+    throwIfGroupChanged: () => {
+      if (groupChanged !== undefined) throw groupChanged;
+    },
+  };
+}
+
+function toDeliveredRecord({ topic, partition, message }: EachMessagePayload): DeliveredRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value ?? Buffer.alloc(0),
+    headers: decodeHeaders(message.headers),
+  };
+}
+
+/** Header values arrive as bytes; a header repeated on the wire keeps its last value. */
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(raw) ? raw.at(-1) : raw;
+    if (value !== undefined) decoded[name] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  }
+  return decoded;
+}

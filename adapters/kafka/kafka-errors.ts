@@ -1,0 +1,8 @@
+import { DependencyUnavailableError, DtqError } from '../../core/errors/index.js';
+
+/** Typed errors pass through; anything kafkajs throws becomes "kafka is unavailable" (503-class). */
+export function asUnavailable(error: unknown, what: string): DtqError {
+  if (error instanceof DtqError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DependencyUnavailableError('kafka', `${what}: ${reason}`, { cause: error });
+}

@@ -1,0 +1,221 @@
+import { Kafka, Partitioners, logLevel, type Admin, type Producer, type SASLOptions } from 'kafkajs';
+import type { ConsumerOptions, HealthCheck, JobConsumer, JobQueue, Logger, PartitionLag, QueueRecord } from '../../core/ports/index.js';
+import { settlesWithin } from '../shared/settles-within.js';
+import { KafkaConsumer, type KafkaConsumerTuning } from './kafka-consumer.js';
+import { asUnavailable } from './kafka-errors.js';
+import { kafkaLogCreator } from './kafka-log-creator.js';
+
+export interface KafkaJobQueueOptions {
+  brokers: string[];
+  clientId: string;
+  /** TLS to the brokers (Azure Event Hubs needs it). */
+  ssl?: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** Partitions of the topics this queue creates; existing topics keep theirs. */
+  partitions: number;
+  /** Replicas of the topics this queue creates; unset lets the broker choose its default. */
+  replicationFactor?: number;
+  logger: Logger;
+  consumerTuning?: Partial<KafkaConsumerTuning>;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** kafkajs retries of every request (publish, admin, group); a publish fails once they run out. */
+  retry?: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number };
+  /** Backoff between attempts of a record whose handler rejected. */
+  handlerRetryBackoff?: { initialMs: number; maxMs: number };
+  /** How long the readiness check and a lag reading wait for the cluster to answer. */
+  healthCheckTimeoutMs?: number;
+}
+
+const DEFAULT_TUNING: KafkaConsumerTuning = {
+  sessionTimeoutMs: 30_000,
+  heartbeatIntervalMs: 3_000,
+  rebalanceTimeoutMs: 60_000,
+  maxWaitTimeMs: 1_000,
+};
+
+/**
+ * The job queue on Kafka (kafkajs). Publishes wait for all in-sync replicas (acks -1) and reject
+ * when the broker does not acknowledge. A topic is made to exist (with the configured partition
+ * count) before the first publish to it from this process, so a fresh cluster needs no set-up
+ * and broker-side auto-creation is never relied on.
+ *
+ * The producer is not idempotent: kafkajs' idempotent mode wants unbounded retries, which would
+ * turn a broker outage into a hanging request instead of a prompt 503, and a record written
+ * twice is harmless here (key = job_id, and the worker does not run a finished job again).
+ */
+export class KafkaJobQueue implements JobQueue {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly log: Logger;
+  private readonly tuning: KafkaConsumerTuning;
+  private readonly consumers = new Set<KafkaConsumer>();
+  /** Topics known to exist, or being created, by this process. */
+  private readonly ensured = new Map<string, Promise<void>>();
+  private producerConnection: Promise<void> | undefined;
+  private adminConnection: Promise<void> | undefined;
+  private probe: Promise<void> | undefined;
+  private closed: Promise<void> | undefined;
+
+  constructor(private readonly options: KafkaJobQueueOptions) {
+    this.log = options.logger.child({ component: 'kafka' });
+    this.tuning = { ...DEFAULT_TUNING, ...options.consumerTuning };
+    const retry = options.retry ?? { retries: 5, initialRetryTimeMs: 100, maxRetryTimeMs: 3_000 };
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      ssl: options.ssl ?? false,
+      // The three mechanisms take the same fields; kafkajs types them one by one.
+      ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
+      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      retry: { retries: retry.retries, initialRetryTime: retry.initialRetryTimeMs, maxRetryTime: retry.maxRetryTimeMs },
+      logLevel: logLevel.INFO,
+      logCreator: kafkaLogCreator(options.logger),
+    });
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      // Java's murmur2 partitioner: a key maps to the same partition as with any other client.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  async publish(record: QueueRecord): Promise<void> {
+    if (this.closed) throw asUnavailable(new Error('the job queue is closed'), `publish to ${record.topic}`);
+    try {
+      await this.ensureTopics([record.topic]);
+      await this.connectProducer();
+      await this.producer.send({
+        topic: record.topic,
+        acks: -1,
+        messages: [{ key: record.key, value: record.value, headers: record.headers }],
+      });
+    } catch (error) {
+      throw asUnavailable(error, `publish to ${record.topic} failed`);
+    }
+  }
+
+  /** Creates the missing topics with the configured partition count; existing ones are left alone. */
+  async ensureTopics(topics: string[]): Promise<void> {
+    const wanted = [...new Set(topics)];
+    const unknown = wanted.filter((topic) => !this.ensured.has(topic));
+    if (unknown.length > 0) {
+      const creating = this.createMissing(unknown);
+      for (const topic of unknown) this.ensured.set(topic, creating);
+      creating.catch(() => {
+        // Not cached: the next call asks the broker again.
+        for (const topic of unknown) if (this.ensured.get(topic) === creating) this.ensured.delete(topic);
+      });
+    }
+    await Promise.all(wanted.map((topic) => this.ensured.get(topic)));
+  }
+
+  createConsumer(options: ConsumerOptions): JobConsumer {
+    const consumer = new KafkaConsumer(options, {
+      kafka: this.kafka,
+      tuning: this.tuning,
+      handlerRetryBackoff: this.options.handlerRetryBackoff ?? { initialMs: 100, maxMs: 5_000 },
+      ensureTopics: (topics) => this.ensureTopics(topics),
+      publish: (record) => this.publish(record),
+      readLag: (groupId, partitions) => this.readLag(groupId, partitions),
+      logger: this.options.logger,
+      onClosed: (closed) => this.consumers.delete(closed),
+    });
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  /** Readiness: the cluster answers a metadata request within the timeout. */
+  healthCheck(): HealthCheck {
+    return { name: 'kafka', check: () => this.checkCluster() };
+  }
+
+  /** Closes every consumer (abandoning in-flight work), then the producer and admin connections. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await Promise.all([...this.consumers].map((consumer) => consumer.close({ drainTimeoutMs: 0 })));
+      const results = await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+      for (const result of results) {
+        if (result.status === 'rejected') this.log.warn({ err: result.reason }, 'kafka connection did not close cleanly');
+      }
+    })();
+    return this.closed;
+  }
+
+  private async createMissing(topics: string[]): Promise<void> {
+    try {
+      await this.connectAdmin();
+      // Listing first means pre-provisioned topics need no permission to create topics.
+      const existing = new Set(await this.admin.listTopics());
+      const missing = topics.filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      await this.admin.createTopics({
+        topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions, replicationFactor: this.options.replicationFactor ?? -1 })),
+        waitForLeaders: true,
+      });
+      this.log.info({ topics: missing, partitions: this.options.partitions }, 'created topics');
+    } catch (error) {
+      throw asUnavailable(error, `could not create topics ${topics.join(', ')}`);
+    }
+  }
+
+  private checkCluster(): Promise<void> {
+    this.probe ??= this.answerWithin(
+      'kafka cluster',
+      this.connectAdmin().then(() => this.admin.describeCluster()),
+    )
+      .then(() => undefined)
+      .finally(() => {
+        this.probe = undefined;
+      });
+    return this.probe;
+  }
+
+  /**
+   * Lag of the given partitions: each partition's end offset minus the group's committed offset
+   * (or minus the partition's start while the group has committed nothing there, as it then
+   * starts from the beginning). Read from the cluster, so it is right even while records wait.
+   */
+  private readLag(groupId: string, partitions: Map<string, number[]>): Promise<PartitionLag[]> {
+    const topics = [...partitions.keys()];
+    const reading = this.connectAdmin().then(() =>
+      Promise.all([this.admin.fetchOffsets({ groupId, topics }), Promise.all(topics.map((topic) => this.admin.fetchTopicOffsets(topic)))]),
+    );
+    return this.answerWithin('kafka offsets', reading).then(([committed, ends]) =>
+      topics.flatMap((topic, i) =>
+        (partitions.get(topic) ?? []).map((partition) => {
+          const end = ends[i]!.find((p) => p.partition === partition);
+          const done = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === partition);
+          const from = done && BigInt(done.offset) >= 0n ? BigInt(done.offset) : BigInt(end?.low ?? '0');
+          const lag = end ? BigInt(end.high) - from : 0n;
+          return { topic, partition, lag: Number(lag > 0n ? lag : 0n) };
+        }),
+      ),
+    );
+  }
+
+  /** The answer of a cluster request, or an error once the health-check timeout has passed. */
+  private async answerWithin<T>(what: string, request: Promise<T>): Promise<T> {
+    const timeoutMs = this.options.healthCheckTimeoutMs ?? 1_000;
+    if (!(await settlesWithin(request, timeoutMs))) throw new Error(`${what} did not answer within ${timeoutMs} ms`);
+    return request;
+  }
+
+  private connectProducer(): Promise<void> {
+    this.producerConnection ??= this.producer.connect().catch((error: unknown) => {
+      this.producerConnection = undefined;
+      throw error;
+    });
+    return this.producerConnection;
+  }
+
+  private connectAdmin(): Promise<void> {
+    this.adminConnection ??= this.admin.connect().catch((error: unknown) => {
+      this.adminConnection = undefined;
+      throw error;
+    });
+    return this.adminConnection;
+  }
+}

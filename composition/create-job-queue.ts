@@ -1,0 +1,33 @@
+import type { Config } from '../config/index.js';
+import type { HealthCheck, JobQueue, Logger } from '../core/ports/index.js';
+import { KafkaJobQueue } from '../adapters/kafka/index.js';
+import { MemoryJobQueue } from '../adapters/memory/index.js';
+
+export interface JobQueueChoice {
+  queue: JobQueue;
+  readiness: HealthCheck[];
+  /** True when jobs travel in process memory, so API and worker must share this process. */
+  inProcess: boolean;
+}
+
+/**
+ * Kafka when KAFKA_BROKERS is set, process memory otherwise. Kafka topics are created with
+ * KAFKA_TOPIC_PARTITIONS partitions when missing: by the worker at start-up, and by any process
+ * before its first publish to a topic (so an API that starts before Kafka still serves reads).
+ */
+export function createJobQueue(config: Config, logger: Logger): JobQueueChoice {
+  if (!config.KAFKA_BROKERS) {
+    return { queue: new MemoryJobQueue({ partitions: config.KAFKA_TOPIC_PARTITIONS }), readiness: [], inProcess: true };
+  }
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  const queue = new KafkaJobQueue({
+    brokers: config.KAFKA_BROKERS.split(','),
+    clientId: config.KAFKA_CLIENT_ID,
+    ssl: config.KAFKA_SSL,
+    // The config schema refuses a mechanism without both credentials.
+    ...(mechanism && username && password ? { sasl: { mechanism, username, password } } : {}),
+    partitions: config.KAFKA_TOPIC_PARTITIONS,
+    logger,
+  });
+  return { queue, readiness: [queue.healthCheck()], inProcess: false };
+}

@@ -1,0 +1,63 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ForbiddenError, UnauthorizedError } from '../../core/errors/index.js';
+
+export const API_KEY_HEADER = 'x-api-key';
+
+/** Why a request was refused, as the auth-failure metric counts it. */
+export type AuthFailure = 'missing' | 'invalid';
+
+const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * API-key check of the fallback host for routes with authLevel 'function' (the Azure Functions
+ * host checks its own function keys for them). Keys are kept only as SHA-256 hashes; a
+ * presented key is hashed and compared with every stored hash in constant time, so neither
+ * the keys nor how much of one matched can be learned from timing.
+ *
+ * No credentials → 401 (UNAUTHORIZED, with WWW-Authenticate): the client should authenticate.
+ * Credentials that are refused → 403 (FORBIDDEN): repeating them will not help.
+ */
+export class ApiKeyAuth {
+  private readonly hashes: readonly Buffer[];
+
+  constructor(keys: readonly string[]) {
+    this.hashes = [...new Set(keys)].map(sha256);
+  }
+
+  /** False when no key is configured: every route is open. */
+  get enabled(): boolean {
+    return this.hashes.length > 0;
+  }
+
+  /** For the first log line: whether keys are required and how many there are, never which. */
+  describe(): string {
+    return this.enabled ? `api-keys (${this.hashes.length} key${this.hashes.length === 1 ? '' : 's'})` : 'open (no API_KEYS)';
+  }
+
+  /** Throws UnauthorizedError or ForbiddenError unless the headers carry a configured key. */
+  verify(headers: { get(name: string): string | null }): void {
+    if (!this.enabled) return;
+    const presented = presentedKey(headers);
+    if (presented === undefined) throw new UnauthorizedError();
+    const hash = sha256(presented);
+    let matched = false;
+    // Every stored hash is compared, so the time taken does not depend on which key matched.
+    for (const stored of this.hashes) matched = timingSafeEqual(stored, hash) || matched;
+    if (!matched) throw new ForbiddenError();
+  }
+}
+
+/** The key from `x-api-key`, else from `Authorization: Bearer`; undefined when neither is sent. */
+function presentedKey(headers: { get(name: string): string | null }): string | undefined {
+  const header = headers.get(API_KEY_HEADER)?.trim();
+  if (header) return header;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '');
+  return bearer?.[1];
+}
+
+/** The metric label for an auth error, or undefined when the error is something else. */
+export function authFailureOf(error: unknown): AuthFailure | undefined {
+  if (error instanceof UnauthorizedError) return 'missing';
+  if (error instanceof ForbiddenError) return 'invalid';
+  return undefined;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeAdapters, loadConfig } from '../../config/index.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const problems = (env: Record<string, string>) => configError(env).problems;
+
+describe('Kafka security configuration', () => {
+  it('reads TLS and SASL settings, for example those of Azure Event Hubs', () => {
+    const config = loadConfig({
+      KAFKA_BROKERS: 'dtq-ns.servicebus.windows.net:9093',
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: '$ConnectionString',
+      KAFKA_SASL_PASSWORD: 'Endpoint=sb://dtq-ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0',
+    });
+    expect(config).toMatchObject({ KAFKA_SSL: true, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: '$ConnectionString' });
+    expect(loadConfig({}).KAFKA_SSL).toBe(false);
+  });
+
+  it('describes the queue with TLS and the mechanism but never the credentials', () => {
+    const config = loadConfig({
+      KAFKA_BROKERS: 'b1:9093,b2:9093',
+      KAFKA_SSL: 'yes',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'dtq-user',
+      KAFKA_SASL_PASSWORD: 'hunter2-secret',
+    });
+    const described = describeAdapters(config).job_queue;
+    expect(described).toBe('kafka (b1:9093,b2:9093, tls, sasl scram-sha-512)');
+    expect(described).not.toContain('dtq-user');
+    expect(described).not.toContain('hunter2-secret');
+  });
+
+  it('names each missing credential when a SASL mechanism is set', () => {
+    expect(problems({ KAFKA_SASL_MECHANISM: 'scram-sha-256' })).toEqual([
+      { variable: 'KAFKA_SASL_USERNAME', message: 'is required when KAFKA_SASL_MECHANISM is set' },
+      { variable: 'KAFKA_SASL_PASSWORD', message: 'is required when KAFKA_SASL_MECHANISM is set' },
+    ]);
+    expect(problems({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: '$ConnectionString' }).map((p) => p.variable)).toEqual([
+      'KAFKA_SASL_PASSWORD',
+    ]);
+  });
+
+  it('refuses credentials without a mechanism, and an unknown mechanism', () => {
+    expect(problems({ KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }).map((p) => p.variable)).toEqual(['KAFKA_SASL_MECHANISM']);
+    expect(problems({ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }).map((p) => p.variable)).toEqual([
+      'KAFKA_SASL_MECHANISM',
+    ]);
+    expect(problems({ KAFKA_SSL: 'maybe' }).map((p) => p.variable)).toEqual(['KAFKA_SSL']);
+  });
+
+  it('never puts the password in the error message', () => {
+    const error = configError({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: 'hunter2-secret' });
+    expect(error.message).toContain('KAFKA_SASL_USERNAME');
+    expect(error.message).not.toContain('hunter2-secret');
+  });
+});
