@@ -247,6 +247,11 @@ module staticWebApp 'modules/static-web-app.bicep' = {
 var apiAppSettings = {
   KAFKA_BROKERS: eventHubs.outputs.kafkaEndpoint
   KAFKA_TOPIC_PARTITIONS: string(eventHubPartitions)
+  // Event Hubs' Kafka endpoint: SASL PLAIN over TLS, user name literally $ConnectionString.
+  KAFKA_SSL: 'true'
+  KAFKA_SASL_MECHANISM: 'plain'
+  KAFKA_SASL_USERNAME: '$ConnectionString'
+  KAFKA_SASL_PASSWORD: keyVaultReference(keyVault.outputs.uri, eventHubs.outputs.connectionStringSecretName)
   REDIS_URL: keyVaultReference(keyVault.outputs.uri, redis.outputs.secretName)
   RABBITMQ_URL: keyVaultReference(keyVault.outputs.uri, rabbitmq.outputs.urlSecretName)
   MONGODB_URI: keyVaultReference(keyVault.outputs.uri, cosmos.outputs.secretName)

@@ -186,10 +186,12 @@ function azureRule(group: string, rule: PrometheusRuleFile['groups'][number]['ru
       `alert ${rule.alert} (group ${group}): severity "${rule.labels?.severity}" has no Azure severity; use one of ${Object.keys(AZURE_SEVERITY).join(', ')}`,
     );
   }
+  // `for: 0m` fires at once, which Azure expresses by leaving `for` out.
+  const forSeconds = rule.for ? toSeconds(rule.for, `alert ${rule.alert} for`) : 0;
   return {
     alert: rule.alert,
     expression: rule.expr,
-    ...(rule.for ? { for: secondsToIsoDuration(toSeconds(rule.for, `alert ${rule.alert} for`)) } : {}),
+    ...(forSeconds > 0 ? { for: secondsToIsoDuration(forSeconds) } : {}),
     severity: severityLabel === undefined ? DEFAULT_AZURE_SEVERITY : AZURE_SEVERITY[severityLabel],
     enabled: true,
     ...(rule.labels ? { labels: rule.labels } : {}),

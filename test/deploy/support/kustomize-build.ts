@@ -1,15 +1,12 @@
 // Builds the kustomize overlays the way `kubectl apply -k` does, in a copy of k8s/ that holds
-// what a deployment adds: azure.env (from azure.env.example) and, while ops/ has no monitoring
-// sources yet, monitoring manifests rendered from the test fixtures.
+// what a deployment adds: azure.env (from azure.env.example).
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
-import { renderMonitoring } from '../../../scripts/monitoring/render-monitoring.js';
 import { REPO_ROOT } from '../../support/processes.js';
-import { sourcesForChecks } from './monitoring-sources.js';
 
 export const OVERLAYS = ['dev', 'prod'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
@@ -47,14 +44,6 @@ export async function kustomizeWorkspace(): Promise<KustomizeWorkspace> {
   await cp(join(REPO_ROOT, 'k8s'), join(root, 'k8s'), { recursive: true });
   const example = await readFile(join(REPO_ROOT, 'k8s/components/azure-values/azure.env.example'), 'utf8');
   for (const overlay of OVERLAYS) await writeFile(join(root, 'k8s/overlays', overlay, 'azure.env'), example);
-  const { sources, fromFixtures } = await sourcesForChecks();
-  if (fromFixtures) {
-    for (const [path, text] of Object.entries(renderMonitoring(sources))) {
-      if (!path.startsWith('k8s/')) continue;
-      await mkdir(dirname(join(root, path)), { recursive: true });
-      await writeFile(join(root, path), text);
-    }
-  }
   return {
     root,
     azureValues: parseEnvFile(example),
