@@ -27,6 +27,12 @@ export function createJobQueue(config: Config, logger: Logger): JobQueueChoice {
     // The config schema refuses a mechanism without both credentials.
     ...(mechanism && username && password ? { sasl: { mechanism, username, password } } : {}),
     partitions: config.KAFKA_TOPIC_PARTITIONS,
+    // kafkajs heartbeats between fetches, so both stay well inside the session timeout.
+    consumerTuning: {
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
+      maxWaitTimeMs: Math.min(1_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
+    },
     logger,
   });
   return { queue, readiness: [queue.healthCheck()], inProcess: false };

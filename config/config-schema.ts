@@ -56,6 +56,11 @@ const ConfigVariables = z.object({
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('dtq-worker'),
   KAFKA_CLIENT_ID: z.string().min(1).default('dtq'),
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(3),
+  /**
+   * How long the group waits for a silent worker before giving its partitions to another. Lower
+   * means faster recovery from a crashed worker; Kafka brokers refuse values under 6000 by default.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6_000).max(300_000).default(30_000),
   KAFKA_SSL: flag.default(false),
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
