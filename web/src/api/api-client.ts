@@ -29,7 +29,8 @@ async function request<S extends z.ZodType>(path: string, schema: S, init?: Requ
     const apiKey = getApiKey();
     response = await fetch(`${API_BASE_URL}${path}`, {
       ...init,
-      headers: { accept: 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}), ...init?.headers },
+      // x-api-key for the fallback host, x-functions-key for the Azure Functions host's own check.
+      headers: { accept: 'application/json', ...(apiKey ? { 'x-api-key': apiKey, 'x-functions-key': apiKey } : {}), ...init?.headers },
     });
   } catch (error) {
     throw new NetworkError(error instanceof Error ? error.message : String(error));
