@@ -42,15 +42,9 @@ export async function runProcess(
   const logger = createLogger({ service, level: config.LOG_LEVEL });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  let running: RunningProcess;
-  try {
-    running = await start({ config, logger });
-  } catch (error) {
-    logger.error({ err: error }, 'start-up failed');
-    process.stderr.write(`dtq ${service}: start-up failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  }
-
+  // Signals are handled from the first moment: a SIGTERM during start-up stops the process
+  // gracefully as soon as it has started, instead of killing it half-started.
+  const startup = start({ config, logger });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -60,8 +54,8 @@ export async function runProcess(
     stopping = true;
     const started = Date.now();
     logger.info({ signal }, 'shutting down');
-    void running
-      .close()
+    void startup
+      .then((running) => running.close())
       .catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'))
       .finally(() => {
         logger.info({ duration_ms: Date.now() - started }, 'shutdown complete');
@@ -70,4 +64,12 @@ export async function runProcess(
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+
+  try {
+    await startup;
+  } catch (error) {
+    logger.error({ err: error }, 'start-up failed');
+    process.stderr.write(`dtq ${service}: start-up failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApiMetrics, createWorkerMetrics } from '../../telemetry/index.js';
+import { dashboardTargets, exportedMetricNames, promqlMetricNames } from '../support/exported-metrics.js';
 import { REPO_ROOT } from '../support/processes.js';
 
 const RULES = join(REPO_ROOT, 'ops/prometheus/alert-rules.yml');
@@ -50,35 +50,7 @@ async function dashboard(): Promise<any> {
 }
 
 async function dashboardExpressions(): Promise<Array<{ panel: string; expr: string }>> {
-  const board = await dashboard();
-  return board.panels.flatMap((panel: any) => (panel.targets ?? []).map((target: any) => ({ panel: panel.title as string, expr: target.expr as string })));
-}
-
-const KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan']);
-
-/** Metric names a PromQL expression selects: identifiers that are not functions, keywords, labels or durations. */
-function metricNames(expr: string): string[] {
-  const bare = expr
-    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
-    .replace(/\$\{?\w+\}?/g, '')
-    .replace(/\{[^}]*\}/g, '')
-    .replace(/\[[^\]]*\]/g, '')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '');
-  const names = [...bare.matchAll(/(?<![\w.:])([a-zA-Z_:][\w:]*)(?![\w:])(?!\s*\()/g)].map((m) => m[1]!);
-  return names.filter((name) => !KEYWORDS.has(name.toLowerCase()));
-}
-
-/** Every series name the API and worker registries export (histograms as _bucket, _sum, _count). */
-async function exportedNames(): Promise<Set<string>> {
-  const names = new Set<string>();
-  for (const metrics of [createApiMetrics(), createWorkerMetrics()]) {
-    for (const metric of await metrics.registry.getMetricsAsJSON()) {
-      // prom-client types `type` as a numeric enum; at run time it is the exposition type name.
-      if (String(metric.type) === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
-      else names.add(metric.name);
-    }
-  }
-  return names;
+  return dashboardTargets(await dashboard());
 }
 
 describe('Prometheus alert rules', () => {
@@ -147,18 +119,18 @@ describe('Grafana dashboard', () => {
 
 describe('every metric the alerts and the dashboard query is exported by dtq', () => {
   it('finds metric names in PromQL', () => {
-    expect(metricNames('histogram_quantile(0.95, sum by (le, route) (rate(dtq_api_x_bucket{a="b"}[$__rate_interval])))')).toEqual(['dtq_api_x_bucket']);
-    expect(metricNames('sum(increase(a_total[10m])) > 0 and (sum(b_total) or vector(0)) == 1e3')).toEqual(['a_total', 'b_total']);
-    expect(metricNames('up{job="dtq-worker"} == 0')).toEqual(['up']);
+    expect(promqlMetricNames('histogram_quantile(0.95, sum by (le, route) (rate(dtq_api_x_bucket{a="b"}[$__rate_interval])))')).toEqual(['dtq_api_x_bucket']);
+    expect(promqlMetricNames('sum(increase(a_total[10m])) > 0 and (sum(b_total) or vector(0)) == 1e3')).toEqual(['a_total', 'b_total']);
+    expect(promqlMetricNames('up{job="dtq-worker"} == 0')).toEqual(['up']);
   });
 
   it('no expression names a metric the API or worker registry lacks', async () => {
-    const exported = await exportedNames();
+    const exported = await exportedMetricNames();
     exported.add('up'); // Prometheus's own, per scrape target.
     const used = [...(await alertExpressions()).map((e) => ({ where: `alert ${e.alert}`, expr: e.expr })), ...(await dashboardExpressions()).map((e) => ({ where: `panel "${e.panel}"`, expr: e.expr }))];
     expect(used.length).toBeGreaterThan(15);
     for (const { where, expr } of used) {
-      const names = metricNames(expr);
+      const names = promqlMetricNames(expr);
       expect(names.length, `${where}: no metric found in ${expr}`).toBeGreaterThan(0);
       for (const name of names) expect(exported.has(name), `${where} queries ${name}, which dtq does not export`).toBe(true);
     }

@@ -15,6 +15,7 @@ import type { JobState } from '../../../contracts/common.js';
 import type { JobType } from '../../../contracts/job-types.js';
 import { API_BASE_URL } from '../api-base.js';
 import { NetworkError, isApiError, toApiError } from './api-errors.js';
+import { getApiKey } from './api-key.js';
 
 export interface JobListFilters {
   state?: JobState;
@@ -25,7 +26,12 @@ export interface JobListFilters {
 async function request<S extends z.ZodType>(path: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
   let response: Response;
   try {
-    response = await fetch(`${API_BASE_URL}${path}`, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+    const apiKey = getApiKey();
+    response = await fetch(`${API_BASE_URL}${path}`, {
+      ...init,
+      // x-api-key for the fallback host, x-functions-key for the Azure Functions host's own check.
+      headers: { accept: 'application/json', ...(apiKey ? { 'x-api-key': apiKey, 'x-functions-key': apiKey } : {}), ...init?.headers },
+    });
   } catch (error) {
     throw new NetworkError(error instanceof Error ? error.message : String(error));
   }

@@ -1,0 +1,320 @@
+// dtq on Azure, in one resource group: the HTTP API on Functions Flex Consumption, the worker on
+// AKS (managed Prometheus + Grafana, KEDA, Key Vault CSI with workload identity), Event Hubs as
+// Kafka, Azure Managed Redis, Cosmos DB for MongoDB, RabbitMQ in the cluster, the web UI as a
+// Static Web App, and Key Vault holding every secret. `scripts/deploy.sh --env <env>` deploys it
+// with main.<env>.bicepparam; the outputs are every endpoint a client or an operator needs.
+targetScope = 'resourceGroup'
+
+@allowed(['dev', 'prod'])
+param environmentName string
+param location string = resourceGroup().location
+param tags object = {}
+
+// Messaging. These must match the code: a test compares them with contracts/ and config/.
+@description('contracts/job-types.ts JOB_TYPES: one Event Hub (Kafka topic) each')
+param jobTypes array = ['weather', 'quote', 'exchange_rate', 'github_user']
+@description('KAFKA_TOPIC_TEMPLATE default')
+param topicTemplate string = 'jobs.%s.v1'
+@description('contracts DEAD_LETTER_TOPIC')
+param deadLetterTopic string = 'jobs.dlq.v1'
+@description('KAFKA_CONSUMER_GROUP default')
+param consumerGroup string = 'dtq-worker'
+@description('Partitions per hub; also the most worker replicas that get work (KEDA maxReplicaCount)')
+@minValue(1)
+@maxValue(32)
+param eventHubPartitions int = 3
+@allowed(['Standard', 'Premium'])
+param eventHubsSku string = 'Standard'
+param eventHubsCapacity int = 1
+param eventHubsRetentionDays int = 1
+
+// Cluster
+param aksKubernetesVersion string = ''
+param aksNodeVmSize string = 'Standard_D2ds_v5'
+param aksNodeMinCount int = 2
+param aksNodeMaxCount int = 4
+@allowed(['Free', 'Standard'])
+param aksTier string = 'Free'
+@description('k8s/base/namespace.yaml')
+param kubernetesNamespace string = 'dtq'
+@allowed(['Basic', 'Standard', 'Premium'])
+param registrySku string = 'Basic'
+
+// Data services
+param redisSku string = 'Balanced_B0'
+param redisHighAvailability bool = false
+param cosmosServerless bool = true
+param cosmosMaxThroughput int = 1000
+@description('MONGODB_DATABASE default')
+param mongoDatabaseName string = 'dtq'
+param keyVaultPurgeProtection bool = false
+
+// RabbitMQ (in the cluster)
+param rabbitmqUsername string = 'dtq'
+@secure()
+@minLength(16)
+@description('Set by scripts/deploy.sh: read back from Key Vault on re-runs, generated on the first')
+param rabbitmqPassword string
+@description('Internal load balancer IP of RabbitMQ, inside the AKS subnet (10.40.0.0/22)')
+param rabbitmqPrivateIp string = '10.40.3.250'
+
+// API and web
+param functionMaximumInstances int = 40
+@allowed([512, 2048, 4096])
+param functionInstanceMemoryMB int = 2048
+@allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+param logLevel string = 'info'
+param staticWebAppLocation string = 'westeurope'
+@allowed(['Free', 'Standard'])
+param staticWebAppSku string = 'Free'
+
+// People
+@description('Object id of the user or service principal running the deployment: gets AKS RBAC Cluster Admin, Grafana Admin, Key Vault Secrets Officer. Empty: none.')
+param deployerPrincipalId string = ''
+@allowed(['User', 'ServicePrincipal', 'Group'])
+param deployerPrincipalType string = 'User'
+param alertEmailAddress string = ''
+
+var baseName = 'dtq-${environmentName}'
+var suffix = take(uniqueString(subscription().id, resourceGroup().id), 8)
+var allTags = union(tags, { application: 'dtq', environment: environmentName })
+
+func keyVaultReference(vaultUri string, secretName string) string =>
+  '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName}/)'
+
+module identities 'modules/identities.bicep' = {
+  name: 'identities'
+  params: { baseName: baseName, location: location, tags: allTags }
+}
+
+module network 'modules/network.bicep' = {
+  name: 'network'
+  params: { baseName: baseName, location: location, tags: allTags }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    baseName: baseName
+    suffix: suffix
+    location: location
+    tags: allTags
+    deployerPrincipalId: deployerPrincipalId
+    deployerPrincipalType: deployerPrincipalType
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    baseName: baseName
+    suffix: suffix
+    location: location
+    tags: allTags
+    purgeProtection: keyVaultPurgeProtection
+    deployerPrincipalId: deployerPrincipalId
+    deployerPrincipalType: deployerPrincipalType
+  }
+}
+
+module registry 'modules/container-registry.bicep' = {
+  name: 'container-registry'
+  params: { baseName: baseName, suffix: suffix, location: location, tags: allTags, sku: registrySku }
+}
+
+module aks 'modules/aks.bicep' = {
+  name: 'aks'
+  params: {
+    baseName: baseName
+    location: location
+    tags: allTags
+    kubernetesVersion: aksKubernetesVersion
+    nodeVmSize: aksNodeVmSize
+    nodeMinCount: aksNodeMinCount
+    nodeMaxCount: aksNodeMaxCount
+    tier: aksTier
+    controlPlaneIdentityId: identities.outputs.aksControlPlaneId
+    controlPlanePrincipalId: identities.outputs.aksControlPlanePrincipalId
+    vnetName: network.outputs.vnetName
+    subnetName: network.outputs.aksSubnetName
+    registryName: registry.outputs.name
+    collectionRuleId: monitoring.outputs.collectionRuleId
+    collectionEndpointId: monitoring.outputs.collectionEndpointId
+    namespace: kubernetesNamespace
+    // Service accounts of k8s/base: the worker and RabbitMQ read their secrets as these identities.
+    workloadIdentities: [
+      { identityName: identities.outputs.workerName, serviceAccount: 'dtq-worker' }
+      { identityName: identities.outputs.rabbitmqName, serviceAccount: 'dtq-rabbitmq' }
+    ]
+    deployerPrincipalId: deployerPrincipalId
+    deployerPrincipalType: deployerPrincipalType
+  }
+}
+
+module eventHubs 'modules/event-hubs.bicep' = {
+  name: 'event-hubs'
+  params: {
+    baseName: baseName
+    suffix: suffix
+    location: location
+    tags: allTags
+    sku: eventHubsSku
+    capacity: eventHubsCapacity
+    jobTypes: jobTypes
+    topicTemplate: topicTemplate
+    deadLetterTopic: deadLetterTopic
+    consumerGroup: consumerGroup
+    partitionCount: eventHubPartitions
+    retentionDays: eventHubsRetentionDays
+    keyVaultName: keyVault.outputs.name
+    apiPrincipalId: identities.outputs.apiPrincipalId
+    workerPrincipalId: identities.outputs.workerPrincipalId
+  }
+}
+
+module redis 'modules/redis.bicep' = {
+  name: 'redis'
+  params: {
+    baseName: baseName
+    suffix: suffix
+    location: location
+    tags: allTags
+    sku: redisSku
+    highAvailability: redisHighAvailability
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+module cosmos 'modules/cosmos-mongo.bicep' = {
+  name: 'cosmos-mongo'
+  params: {
+    baseName: baseName
+    suffix: suffix
+    location: location
+    tags: allTags
+    serverless: cosmosServerless
+    maxThroughput: cosmosMaxThroughput
+    databaseName: mongoDatabaseName
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+module rabbitmq 'modules/rabbitmq-secrets.bicep' = {
+  name: 'rabbitmq-secrets'
+  params: {
+    keyVaultName: keyVault.outputs.name
+    username: rabbitmqUsername
+    password: rabbitmqPassword
+    privateIp: rabbitmqPrivateIp
+  }
+}
+
+// Which identity reads which secret. The API and the worker read the service connections; the
+// RabbitMQ pod reads only its password.
+var serviceSecrets = [
+  redis.outputs.secretName
+  rabbitmq.outputs.urlSecretName
+  cosmos.outputs.secretName
+  eventHubs.outputs.connectionStringSecretName
+]
+
+module keyVaultAccess 'modules/key-vault-access.bicep' = {
+  name: 'key-vault-access'
+  params: {
+    keyVaultName: keyVault.outputs.name
+    grants: concat(
+      map(serviceSecrets, name => { secretName: name, principalId: identities.outputs.apiPrincipalId }),
+      map(serviceSecrets, name => { secretName: name, principalId: identities.outputs.workerPrincipalId }),
+      [{ secretName: rabbitmq.outputs.passwordSecretName, principalId: identities.outputs.rabbitmqPrincipalId }]
+    )
+  }
+}
+
+module staticWebApp 'modules/static-web-app.bicep' = {
+  name: 'static-web-app'
+  params: {
+    baseName: baseName
+    suffix: suffix
+    location: staticWebAppLocation
+    tags: allTags
+    sku: staticWebAppSku
+  }
+}
+
+// The API's settings: variables of config/config-schema.ts. Secrets are Key Vault references
+// (versionless, so a rotated secret is picked up). test/deploy/deployment-drift.test.ts checks
+// that this block sets every variable a services deployment needs, and nothing the schema lacks.
+var apiAppSettings = {
+  KAFKA_BROKERS: eventHubs.outputs.kafkaEndpoint
+  KAFKA_TOPIC_PARTITIONS: string(eventHubPartitions)
+  // Event Hubs' Kafka endpoint: SASL PLAIN over TLS, user name literally $ConnectionString.
+  KAFKA_SSL: 'true'
+  KAFKA_SASL_MECHANISM: 'plain'
+  KAFKA_SASL_USERNAME: '$ConnectionString'
+  KAFKA_SASL_PASSWORD: keyVaultReference(keyVault.outputs.uri, eventHubs.outputs.connectionStringSecretName)
+  REDIS_URL: keyVaultReference(keyVault.outputs.uri, redis.outputs.secretName)
+  RABBITMQ_URL: keyVaultReference(keyVault.outputs.uri, rabbitmq.outputs.urlSecretName)
+  MONGODB_URI: keyVaultReference(keyVault.outputs.uri, cosmos.outputs.secretName)
+  MONGODB_DATABASE: mongoDatabaseName
+  PROVIDER_MODE: 'http'
+  LOG_LEVEL: logLevel
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  params: {
+    baseName: baseName
+    suffix: suffix
+    location: location
+    tags: allTags
+    identityId: identities.outputs.apiId
+    identityClientId: identities.outputs.apiClientId
+    identityPrincipalId: identities.outputs.apiPrincipalId
+    appInsightsName: monitoring.outputs.appInsightsName
+    subnetId: network.outputs.functionsSubnetId
+    dtqSettings: apiAppSettings
+    allowedOrigins: [staticWebApp.outputs.url]
+    maximumInstanceCount: functionMaximumInstances
+    instanceMemoryMB: functionInstanceMemoryMB
+  }
+  // Key Vault references resolve only once the identity may read the secrets.
+  dependsOn: [keyVaultAccess]
+}
+
+module prometheusRules 'modules/prometheus-rules.bicep' = {
+  name: 'prometheus-rules'
+  params: {
+    baseName: baseName
+    location: location
+    tags: allTags
+    prometheusWorkspaceId: monitoring.outputs.prometheusWorkspaceId
+    clusterName: aks.outputs.name
+    alertEmailAddress: alertEmailAddress
+  }
+}
+
+@description('The HTTP API (Function App); the web UI calls it')
+output apiUrl string = functionApp.outputs.url
+output functionAppName string = functionApp.outputs.name
+@description('The web UI')
+output staticWebAppUrl string = staticWebApp.outputs.url
+output staticWebAppName string = staticWebApp.outputs.name
+output acrLoginServer string = registry.outputs.loginServer
+output acrName string = registry.outputs.name
+output aksName string = aks.outputs.name
+@description('KAFKA_BROKERS: <namespace>.servicebus.windows.net:9093, SASL PLAIN ($ConnectionString), TLS')
+output eventHubsKafkaEndpoint string = eventHubs.outputs.kafkaEndpoint
+output eventHubsNamespace string = eventHubs.outputs.namespaceName
+output grafanaUrl string = monitoring.outputs.grafanaUrl
+output grafanaName string = monitoring.outputs.grafanaName
+output prometheusQueryEndpoint string = monitoring.outputs.prometheusQueryEndpoint
+output keyVaultUri string = keyVault.outputs.uri
+output keyVaultName string = keyVault.outputs.name
+output redisHostName string = redis.outputs.hostName
+output cosmosAccountName string = cosmos.outputs.accountName
+output rabbitmqPrivateIp string = rabbitmqPrivateIp
+output tenantId string = tenant().tenantId
+@description('Workload identity of the worker pods (k8s service account dtq-worker)')
+output workerIdentityClientId string = identities.outputs.workerClientId
+@description('Workload identity of the RabbitMQ pod (k8s service account dtq-rabbitmq)')
+output rabbitmqIdentityClientId string = identities.outputs.rabbitmqClientId

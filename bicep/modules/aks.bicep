@@ -1,0 +1,167 @@
+// The worker's cluster: Entra ID + Azure RBAC, workload identity (pods read Key Vault through the
+// Secrets Store CSI driver add-on), the KEDA add-on (scales the worker on consumer lag), and the
+// managed Prometheus metrics add-on wired to the Azure Monitor workspace.
+param baseName string
+param location string
+param tags object
+param kubernetesVersion string
+param nodeVmSize string
+param nodeMinCount int
+param nodeMaxCount int
+@allowed(['Free', 'Standard'])
+param tier string
+param controlPlaneIdentityId string
+param controlPlanePrincipalId string
+param vnetName string
+param subnetName string
+param registryName string
+param collectionRuleId string
+param collectionEndpointId string
+@description('Namespace of the dtq workloads in k8s/ (k8s/base/namespace.yaml)')
+param namespace string
+@description('[{ identityName: string, serviceAccount: string }]: workload identity federation')
+param workloadIdentities array
+param deployerPrincipalId string
+param deployerPrincipalType string
+
+var networkContributor = '4d97b98b-1d4f-4787-a291-c67834d212e7'
+var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+var clusterAdmin = 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b'
+
+resource vnet 'Microsoft.Network/virtualNetworks@2024-01-01' existing = {
+  name: vnetName
+}
+
+resource subnet 'Microsoft.Network/virtualNetworks/subnets@2024-01-01' existing = {
+  parent: vnet
+  name: subnetName
+}
+
+// The control plane manages node NICs and the internal load balancer in our subnet.
+resource controlPlaneOnSubnet 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(subnet.id, controlPlaneIdentityId, networkContributor)
+  scope: subnet
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', networkContributor)
+    principalId: controlPlanePrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
+  name: 'aks-${baseName}'
+  location: location
+  tags: tags
+  sku: { name: 'Base', tier: tier }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${controlPlaneIdentityId}': {} }
+  }
+  properties: {
+    kubernetesVersion: empty(kubernetesVersion) ? null : kubernetesVersion
+    dnsPrefix: 'aks-${baseName}'
+    enableRBAC: true
+    disableLocalAccounts: true
+    aadProfile: { managed: true, enableAzureRBAC: true, tenantID: tenant().tenantId }
+    oidcIssuerProfile: { enabled: true }
+    securityProfile: { workloadIdentity: { enabled: true } }
+    workloadAutoScalerProfile: { keda: { enabled: true } }
+    azureMonitorProfile: { metrics: { enabled: true } }
+    addonProfiles: {
+      azureKeyvaultSecretsProvider: {
+        enabled: true
+        config: { enableSecretRotation: 'true', rotationPollInterval: '2m' }
+      }
+    }
+    autoUpgradeProfile: { upgradeChannel: 'patch', nodeOSUpgradeChannel: 'NodeImage' }
+    agentPoolProfiles: [
+      {
+        name: 'system'
+        mode: 'System'
+        osType: 'Linux'
+        osSKU: 'AzureLinux'
+        type: 'VirtualMachineScaleSets'
+        vmSize: nodeVmSize
+        count: nodeMinCount
+        enableAutoScaling: true
+        minCount: nodeMinCount
+        maxCount: nodeMaxCount
+        vnetSubnetID: subnet.id
+      }
+    ]
+    networkProfile: {
+      networkPlugin: 'azure'
+      networkPluginMode: 'overlay'
+      podCidr: '10.244.0.0/16'
+      serviceCidr: '10.41.0.0/16'
+      dnsServiceIP: '10.41.0.10'
+      loadBalancerSku: 'standard'
+    }
+  }
+  dependsOn: [controlPlaneOnSubnet]
+}
+
+// Managed Prometheus: the add-on reads its configuration from the endpoint and sends per the rule.
+resource prometheusRule 'Microsoft.Insights/dataCollectionRuleAssociations@2022-06-01' = {
+  name: 'dtq-managed-prometheus'
+  scope: cluster
+  properties: {
+    dataCollectionRuleId: collectionRuleId
+    description: 'Sends the cluster metrics add-on data to the dtq Azure Monitor workspace'
+  }
+}
+
+resource prometheusEndpoint 'Microsoft.Insights/dataCollectionRuleAssociations@2022-06-01' = {
+  name: 'configurationAccessEndpoint'
+  scope: cluster
+  properties: {
+    dataCollectionEndpointId: collectionEndpointId
+  }
+}
+
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
+  name: registryName
+}
+
+resource kubeletPullsImages 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, cluster.id, acrPull)
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
+    principalId: cluster.properties.identityProfile.kubeletidentity.objectId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource identities 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = [
+  for workload in workloadIdentities: {
+    name: workload.identityName
+  }
+]
+
+// A pod running as the service account gets a token for its identity (no secret in the cluster).
+@batchSize(1)
+resource federations 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = [
+  for (workload, i) in workloadIdentities: {
+    parent: identities[i]
+    name: 'aks-${namespace}-${workload.serviceAccount}'
+    properties: {
+      issuer: cluster.properties.oidcIssuerProfile.issuerURL
+      subject: 'system:serviceaccount:${namespace}:${workload.serviceAccount}'
+      audiences: ['api://AzureADTokenExchange']
+    }
+  }
+]
+
+resource deployerClusterAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(cluster.id, deployerPrincipalId, clusterAdmin)
+  scope: cluster
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', clusterAdmin)
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+  }
+}
+
+output name string = cluster.name
+output oidcIssuerUrl string = cluster.properties.oidcIssuerProfile.issuerURL

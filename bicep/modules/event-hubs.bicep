@@ -1,0 +1,114 @@
+// Event Hubs with its Kafka endpoint (<namespace>.servicebus.windows.net:9093, Standard tier or
+// higher): one hub per job type, the dead-letter hub, and the worker's consumer group.
+param baseName string
+param suffix string
+param location string
+param tags object
+@allowed(['Standard', 'Premium'])
+param sku string
+param capacity int
+param jobTypes array
+@description('KAFKA_TOPIC_TEMPLATE: %s is replaced by the job type')
+param topicTemplate string
+param deadLetterTopic string
+param consumerGroup string
+param partitionCount int
+param retentionDays int
+param keyVaultName string
+param apiPrincipalId string
+param workerPrincipalId string
+
+var dataSender = '2b629674-e913-4c01-ae53-ef4638d8f975'
+var dataReceiver = 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
+var jobTopics = map(jobTypes, jobType => replace(topicTemplate, '%s', jobType))
+
+resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
+  name: 'evhns-${baseName}-${suffix}'
+  location: location
+  tags: tags
+  sku: { name: sku, tier: sku, capacity: capacity }
+  properties: {
+    minimumTlsVersion: '1.2'
+    // Kafka clients authenticate with SASL PLAIN and a connection string (a SAS key).
+    disableLocalAuth: false
+  }
+}
+
+resource hubs 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = [
+  for topic in concat(jobTopics, [deadLetterTopic]): {
+    parent: namespace
+    name: topic
+    properties: {
+      partitionCount: partitionCount
+      messageRetentionInDays: retentionDays
+    }
+  }
+]
+
+// Only the job hubs are consumed; the dead-letter hub is written to and inspected by hand.
+resource consumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = [
+  for (topic, i) in jobTopics: {
+    parent: hubs[i]
+    name: consumerGroup
+  }
+]
+
+// Send + Listen: what the API (publish), the worker (consume, dead-letter) and KEDA (lag) need.
+resource appRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {
+  parent: namespace
+  name: 'dtq-app'
+  properties: { rights: ['Send', 'Listen'] }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
+
+resource connectionString 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'eventhubs-connection-string'
+  properties: {
+    value: appRule.listKeys().primaryConnectionString
+    contentType: 'Event Hubs connection string: the Kafka SASL PLAIN password (username $ConnectionString)'
+  }
+}
+
+// Data roles for Entra ID (OAUTHBEARER) clients; the SAS rule above serves SASL PLAIN.
+resource apiSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(namespace.id, apiPrincipalId, dataSender)
+  scope: namespace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+    principalId: apiPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource workerReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(namespace.id, workerPrincipalId, dataReceiver)
+  scope: namespace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
+    principalId: workerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The worker publishes invalid records to the dead-letter hub.
+resource workerSendsDeadLetters 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hubs[length(jobTopics)].id, workerPrincipalId, dataSender)
+  scope: hubs[length(jobTopics)]
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+    principalId: workerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+var host = replace(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':443/', '')
+
+output namespaceName string = namespace.name
+@description('KAFKA_BROKERS for API and worker')
+output kafkaEndpoint string = '${host}:9093'
+output topics array = concat(jobTopics, [deadLetterTopic])
+output connectionStringSecretName string = connectionString.name

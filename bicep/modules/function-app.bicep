@@ -1,0 +1,135 @@
+// The HTTP API on Azure Functions Flex Consumption (Node 20). The repository root is the function
+// app (host.json, package.json "main"); scripts/deploy.sh publishes a zip of the build.
+param baseName string
+param suffix string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param identityPrincipalId string
+param appInsightsName string
+param subnetId string
+@description('dtq\'s own settings (variables of config/config-schema.ts), Key Vault references for secrets')
+param dtqSettings object
+param allowedOrigins array
+param maximumInstanceCount int
+param instanceMemoryMB int
+param nodeVersion string = '20'
+
+var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var metricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var packageContainer = 'app-package'
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'st${replace(baseName, '-', '')}${suffix}'
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    // The host and deployments use the app's identity; no account keys.
+    allowSharedKeyAccess: false
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource packages 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: packageContainer
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource storageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identityId, blobDataOwner)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataOwner)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Application Insights has local auth off: the host sends telemetry with this identity.
+resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, identityId, metricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', metricsPublisher)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-${baseName}-${suffix}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+// Settings the Functions host itself reads. Flex Consumption rejects FUNCTIONS_WORKER_RUNTIME and
+// FUNCTIONS_EXTENSION_VERSION: the runtime is functionAppConfig.runtime below.
+var platformSettings = {
+  AzureWebJobsStorage__accountName: storage.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  NODE_ENV: 'production'
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'func-${baseName}-${suffix}'
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Key Vault references resolve with this identity.
+    keyVaultReferenceIdentity: identityId
+    // Private traffic (RabbitMQ's internal load balancer) goes through the VNet.
+    virtualNetworkSubnetId: subnetId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${packageContainer}'
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identityId }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: { name: 'node', version: nodeVersion }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      cors: { allowedOrigins: allowedOrigins, supportCredentials: false }
+      appSettings: [for setting in items(union(platformSettings, dtqSettings)): { name: setting.key, value: setting.value }]
+    }
+  }
+  dependsOn: [storageOwner, telemetryPublisher, packages]
+}
+
+output name string = site.name
+output url string = 'https://${site.properties.defaultHostName}'

@@ -1,0 +1,130 @@
+// Telemetry: Log Analytics + Application Insights for the Function App; an Azure Monitor
+// workspace (managed Prometheus) with the data collection endpoint and rule the AKS metrics
+// add-on sends to; Azure Managed Grafana reading that workspace.
+param baseName string
+param suffix string
+param location string
+param tags object
+@description('Object id of whoever runs the deployment; gets Grafana Admin. Empty: no assignment.')
+param deployerPrincipalId string
+param deployerPrincipalType string
+
+var monitoringDataReader = 'b0d8363b-8ddd-447d-831f-62ca05bff136'
+var grafanaAdmin = '22926164-76b3-42b3-bc55-97df8dab3e41'
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: 'log-${baseName}-${suffix}'
+  location: location
+  tags: tags
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: 'appi-${baseName}-${suffix}'
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    // Telemetry is sent with the Function App's identity (Monitoring Metrics Publisher), not the key.
+    DisableLocalAuth: true
+  }
+}
+
+resource prometheusWorkspace 'Microsoft.Monitor/accounts@2023-04-03' = {
+  name: 'amw-${baseName}-${suffix}'
+  location: location
+  tags: tags
+}
+
+resource collectionEndpoint 'Microsoft.Insights/dataCollectionEndpoints@2022-06-01' = {
+  name: take('MSProm-${location}-${baseName}', 44)
+  location: location
+  tags: tags
+  kind: 'Linux'
+  properties: {}
+}
+
+resource collectionRule 'Microsoft.Insights/dataCollectionRules@2022-06-01' = {
+  name: take('MSProm-${location}-${baseName}', 44)
+  location: location
+  tags: tags
+  kind: 'Linux'
+  properties: {
+    dataCollectionEndpointId: collectionEndpoint.id
+    description: 'AKS metrics add-on (managed Prometheus) to the dtq Azure Monitor workspace'
+    dataSources: {
+      prometheusForwarder: [
+        {
+          name: 'PrometheusDataSource'
+          streams: ['Microsoft-PrometheusMetrics']
+          labelIncludeFilter: {}
+        }
+      ]
+    }
+    destinations: {
+      monitoringAccounts: [
+        {
+          accountResourceId: prometheusWorkspace.id
+          name: 'MonitoringAccount1'
+        }
+      ]
+    }
+    dataFlows: [
+      {
+        streams: ['Microsoft-PrometheusMetrics']
+        destinations: ['MonitoringAccount1']
+      }
+    ]
+  }
+}
+
+resource grafana 'Microsoft.Dashboard/grafana@2024-10-01' = {
+  name: 'gf-${baseName}-${suffix}'
+  location: location
+  tags: tags
+  sku: { name: 'Standard' }
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    publicNetworkAccess: 'Enabled'
+    apiKey: 'Disabled'
+    zoneRedundancy: 'Disabled'
+    grafanaIntegrations: {
+      azureMonitorWorkspaceIntegrations: [{ azureMonitorWorkspaceResourceId: prometheusWorkspace.id }]
+    }
+  }
+}
+
+// Grafana queries the Prometheus data with its own identity.
+resource grafanaReadsPrometheus 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(prometheusWorkspace.id, grafana.id, monitoringDataReader)
+  scope: prometheusWorkspace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringDataReader)
+    principalId: grafana.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The deployer can open Grafana and import the dtq dashboard.
+resource deployerGrafanaAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(grafana.id, deployerPrincipalId, grafanaAdmin)
+  scope: grafana
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', grafanaAdmin)
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+  }
+}
+
+output appInsightsName string = appInsights.name
+output prometheusWorkspaceId string = prometheusWorkspace.id
+output prometheusQueryEndpoint string = prometheusWorkspace.properties.metrics.prometheusQueryEndpoint
+output collectionEndpointId string = collectionEndpoint.id
+output collectionRuleId string = collectionRule.id
+output grafanaName string = grafana.name
+output grafanaUrl string = grafana.properties.endpoint

@@ -1,0 +1,35 @@
+import { useState, type KeyboardEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { setApiKey } from '../api/api-key.js';
+
+/**
+ * Shown when the API asks for a key: the user enters one and every view loads again with it.
+ * A group rather than a form, since it may sit inside the submit form.
+ */
+export function ApiKeyForm({ onSaved }: { onSaved?: () => void }) {
+  const [key, setKey] = useState('');
+  const queryClient = useQueryClient();
+
+  function save() {
+    if (!key.trim()) return;
+    setApiKey(key.trim());
+    void queryClient.invalidateQueries();
+    onSaved?.();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    save();
+  }
+
+  return (
+    <div className="api-key-form" role="group" aria-label="Enter an API key">
+      <label htmlFor="api-key">API key</label>
+      <input id="api-key" type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} onKeyDown={onKeyDown} />
+      <button type="button" onClick={save}>
+        Use key
+      </button>
+    </div>
+  );
+}
