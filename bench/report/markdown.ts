@@ -103,14 +103,19 @@ export function renderResults(results: BenchResults): string {
 
   lines.push('### Worker memory (10,000-job backlog, services mode)');
   lines.push('');
-  const mem = results.workerMemory;
-  if (mem) {
-    lines.push('| backlog | peak RSS (VmHWM) MB | max sampled RSS MB | RSS after drain MB | drain s | drain jobs/s |');
-    lines.push('|---|---|---|---|---|---|');
-    lines.push(`| ${mem.backlog} | ${n(mem.peakRssMb, 1)} | ${n(mem.sampledMaxRssMb, 1)} | ${n(mem.rssAfterDrainMb, 1)} | ${n(mem.drainSeconds, 2)} | ${n(mem.drainJobsPerSecond, 1)} |`);
-  } else {
-    lines.push(`Not measured: ${results.notMeasured.workerMemory ?? 'not selected'}.`);
+  const memoryRows = [results.workerMemory, results.workerMemoryCappedHeap].filter((x): x is NonNullable<typeof x> => x !== undefined);
+  if (memoryRows.length > 0) {
+    lines.push('| worker started with | backlog | peak RSS (VmHWM) MB | max sampled RSS MB | RSS after drain MB | drain s | drain jobs/s |');
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const mem of memoryRows) {
+      lines.push(`| ${mem.nodeOptions ? `\`NODE_OPTIONS=${mem.nodeOptions}\`` : 'defaults'} | ${mem.backlog} | ${n(mem.peakRssMb, 1)} | ${n(mem.sampledMaxRssMb, 1)} | ` +
+        `${n(mem.rssAfterDrainMb, 1)} | ${n(mem.drainSeconds, 2)} | ${n(mem.drainJobsPerSecond, 1)} |`);
+    }
   }
+  for (const key of ['workerMemory', 'workerMemoryCappedHeap']) {
+    if (results.notMeasured[key]) lines.push(`Not measured (${key}): ${results.notMeasured[key]}.`);
+  }
+  if (memoryRows.length === 0 && !results.notMeasured.workerMemory) lines.push('Not measured: not selected.');
   return lines.join('\n');
 }
 

@@ -30,7 +30,9 @@ export interface BenchResults {
   statusLatency?: StatusLatencyLevel[];
   /** Which stack answered the status calls. */
   statusLatencyLabel?: string;
-  workerMemory?: WorkerMemoryResult;
+  workerMemory?: WorkerMemoryResult & { nodeOptions: string };
+  /** The same drain with NODE_OPTIONS capping V8's old space. */
+  workerMemoryCappedHeap?: WorkerMemoryResult & { nodeOptions: string };
   /** Scenario → why it did not run. */
   notMeasured: Record<string, string>;
   durationSeconds: number;
