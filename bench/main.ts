@@ -218,6 +218,7 @@ if (e2eParts.embedded || e2eParts.services || e2eParts.bullmq || only.has('statu
           levels: [50, 200],
           requests: statusRequests,
           warmupRequests: Math.min(1_000, statusRequests),
+          cpuPids: stack.cpuPids,
         });
       });
     }

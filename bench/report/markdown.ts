@@ -96,6 +96,13 @@ export function renderResults(results: BenchResults): string {
       lines.push(`| ${level.concurrency} | ${n(level.rpc.p50Ms, 2)} | ${n(level.rpc.p99Ms, 2)} | ${n(level.rpc.perSecond)} | ` +
         `${n(level.redis.p50Ms, 2)} | ${n(level.redis.p99Ms, 2)} | ${n(level.redis.perSecond)} | ${n(level.p99Ratio, 1)} |`);
     }
+    lines.push('');
+    lines.push('CPU µs per status request by process, during the RPC rows:');
+    lines.push('');
+    for (const level of results.statusLatency) {
+      const parts = Object.entries(level.rpcCpuMicrosPerRequest ?? {}).map(([name, micros]) => `${name} ${micros}`);
+      lines.push(`- ${level.concurrency} callers: ${parts.join(', ')}`);
+    }
   } else {
     lines.push(`Not measured: ${results.notMeasured.statusLatency ?? 'not selected'}.`);
   }

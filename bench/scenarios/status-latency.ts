@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { cpuMeter } from '../lib/cpu.js';
 import { REDIS_URL } from '../lib/dtq-stack.js';
 import { httpClient, measureLatencies } from '../lib/http.js';
 import { percentiles, round } from '../lib/stats.js';
@@ -20,6 +21,8 @@ export interface StatusLatencyLevel {
   redis: LatencySummary;
   /** rpc p99 over redis p99. */
   p99Ratio: number;
+  /** CPU time per status request of each process during the RPC measurement, in microseconds. */
+  rpcCpuMicrosPerRequest: Record<string, number>;
 }
 
 function summarize(latencies: Float64Array, wallMs: number): LatencySummary {
@@ -45,6 +48,8 @@ export async function runStatusLatency(options: {
   levels: number[];
   requests: number;
   warmupRequests: number;
+  /** Processes whose CPU time to count, by label. */
+  cpuPids: Record<string, number>;
 }): Promise<StatusLatencyLevel[]> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true });
   await redis.connect();
@@ -67,7 +72,9 @@ export async function runStatusLatency(options: {
         if (!hash.state) throw new Error(`no status in ${key(index)}`);
       };
       await measureLatencies({ requests: options.warmupRequests, concurrency, call: rpcCall });
+      const meter = cpuMeter(options.cpuPids);
       const rpc = await measureLatencies({ requests: options.requests, concurrency, call: rpcCall });
+      const cpu = meter.stop();
       client.close();
       await measureLatencies({ requests: options.warmupRequests, concurrency, call: redisCall });
       const floor = await measureLatencies({ requests: options.requests, concurrency, call: redisCall });
@@ -76,6 +83,9 @@ export async function runStatusLatency(options: {
         rpc: summarize(rpc.latenciesMs, rpc.wallMs),
         redis: summarize(floor.latenciesMs, floor.wallMs),
         p99Ratio: 0,
+        rpcCpuMicrosPerRequest: Object.fromEntries(
+          Object.entries(cpu).map(([name, seconds]) => [name, round((seconds * 1e6) / options.requests, 0)]),
+        ),
       };
       level.p99Ratio = round(level.rpc.p99Ms / level.redis.p99Ms, 1);
       levels.push(level);
