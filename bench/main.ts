@@ -151,7 +151,6 @@ if (e2eParts.embedded || e2eParts.services || e2eParts.bullmq || only.has('statu
       'mongo emulator': emulators.mongo.pid,
     });
     servicesLabel = services.label;
-    if (!services.kafka) log(`  this build has no Kafka adapter: measuring ${services.label}`);
   });
   try {
     for (let r = 0; r < e2eRounds; r++) {
@@ -185,7 +184,7 @@ if (e2eParts.embedded || e2eParts.services || e2eParts.bullmq || only.has('statu
           });
           runs.services.push(result);
           servicesJobIds = jobIds;
-          log(`  dtq services${stack.kafka ? '' : ' without Kafka'}: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
+          log(`  dtq services: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
         });
       }
       if (e2eParts.bullmq) await attempt('endToEnd.bullmq', async () => {

@@ -90,20 +90,13 @@ export function portOpen(port: number): Promise<true | undefined> {
   });
 }
 
-/**
- * The API host with its in-process worker (no KAFKA_BROKERS): on the in-memory adapters, or on
- * whichever services `env` selects.
- */
-export async function startEmbeddedHost(
-  settings: BenchSettings,
-  name: string,
-  env: Record<string, string> = baseEnv(settings),
-): Promise<HttpService & { metricsUrl: string }> {
+/** The API host with its in-process worker (no KAFKA_BROKERS), on the in-memory adapters. */
+export async function startEmbeddedHost(settings: BenchSettings, name: string): Promise<HttpService & { metricsUrl: string }> {
   const [port, metricsPort] = [await freePort(), await freePort()];
   const proc = startProcess({
     name,
     script: API_HOST_SCRIPT,
-    env: { ...env, PORT: String(port), WORKER_METRICS_PORT: String(metricsPort) },
+    env: { ...baseEnv(settings), PORT: String(port), WORKER_METRICS_PORT: String(metricsPort) },
     nodeFlags: profileFlags(settings, 'api', name),
   });
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -178,8 +171,6 @@ export async function startServicesWorker(
 
 export interface ServicesStack {
   label: string;
-  /** False when the build has no Kafka adapter and the queue had to stay in process memory. */
-  kafka: boolean;
   apiUrl: string;
   workerMetricsUrl: string;
   processes: BenchProcess[];
@@ -189,45 +180,26 @@ export interface ServicesStack {
 }
 
 const SERVICES_LABEL = 'dtq services (Redis, RabbitMQ, Kafka (emulator), MongoDB (emulator); API and worker processes)';
-const NO_KAFKA_LABEL = 'dtq services without Kafka (Redis, RabbitMQ, MongoDB (emulator); in-memory queue, API and worker in one process)';
 
-/**
- * API and worker processes on every service. When this build has no Kafka adapter, the API host
- * alone on the other services, its worker in process, labelled as such.
- */
+/** The API host and the worker container as two processes, on every service. */
 export async function startServicesStack(
   settings: BenchSettings,
   env: Record<string, string>,
   name: string,
   emulatorPids: Record<string, number>,
 ): Promise<ServicesStack> {
-  let api: HttpService | undefined;
-  try {
-    api = await startServicesApi(settings, env, `${name}-api`);
-    const worker = await startServicesWorker(settings, env, `${name}-worker`);
-    const processes = [api.proc, worker.proc];
-    return {
-      label: SERVICES_LABEL,
-      kafka: true,
-      apiUrl: api.baseUrl,
-      workerMetricsUrl: worker.baseUrl,
-      processes,
-      cpuPids: { api: api.proc.pid, worker: worker.proc.pid, ...emulatorPids, ...servicePids() },
-      stop: async () => void (await Promise.all(processes.map((proc) => proc.stop()))),
-    };
-  } catch (error) {
-    await api?.proc.stop();
-    if (!/KAFKA_BROKERS[^\n]*no adapter/.test((error as Error).message)) throw error;
-    const { KAFKA_BROKERS: _unused, ...withoutKafka } = env;
-    const host = await startEmbeddedHost(settings, `${name}-no-kafka`, withoutKafka);
-    return {
-      label: NO_KAFKA_LABEL,
-      kafka: false,
-      apiUrl: host.baseUrl,
-      workerMetricsUrl: host.metricsUrl,
-      processes: [host.proc],
-      cpuPids: { 'api + worker': host.proc.pid, ...emulatorPids, ...servicePids() },
-      stop: () => host.proc.stop(),
-    };
-  }
+  const api = await startServicesApi(settings, env, `${name}-api`);
+  const worker = await startServicesWorker(settings, env, `${name}-worker`).catch(async (error: unknown) => {
+    await api.proc.stop();
+    throw error;
+  });
+  const processes = [api.proc, worker.proc];
+  return {
+    label: SERVICES_LABEL,
+    apiUrl: api.baseUrl,
+    workerMetricsUrl: worker.baseUrl,
+    processes,
+    cpuPids: { api: api.proc.pid, worker: worker.proc.pid, ...emulatorPids, ...servicePids() },
+    stop: async () => void (await Promise.all(processes.map((proc) => proc.stop()))),
+  };
 }

@@ -22,11 +22,10 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   });
   const services = results.endToEnd.services?.median;
   const bull = results.endToEnd.bullmq?.median;
-  const partial = results.endToEnd.services?.label.includes('without Kafka') ? ' (without Kafka: in-memory queue)' : '';
   checks.push({
     name: 'End-to-end, services mode',
     target: '≥ BullMQ jobs/s',
-    result: services !== undefined && bull !== undefined ? `${fmt(services / bull, 2)} × (${fmt(services)} vs ${fmt(bull)} jobs/s)${partial}` : 'not measured',
+    result: services !== undefined && bull !== undefined ? `${fmt(services / bull, 2)} × (${fmt(services)} vs ${fmt(bull)} jobs/s)` : 'not measured',
     met: services !== undefined && bull !== undefined ? services >= bull : undefined,
   });
   const at200 = results.statusLatency?.find((level) => level.concurrency === 200);
