@@ -169,6 +169,28 @@ export function describeJobQueueConformance(adapter: string, create: () => Promi
       expect(deliveries).toBe(2);
     });
 
+    it('reports the lag of its partitions: uncommitted records, down to 0 once handled', async () => {
+      const { publish, consumer, topic } = await setup();
+      const release = deferred<void>();
+      const started = deferred<void>();
+      let handled = 0;
+      const c = consumer(uniqueName('group'), async () => {
+        started.resolve();
+        await release.promise;
+        handled += 1;
+        return { kind: 'done' };
+      });
+      expect(typeof c.lag).toBe('function');
+      await c.start();
+      for (let i = 0; i < 5; i++) await publish('one-partition', `r${i}`);
+      await started.promise;
+      const totalLag = async () => (await c.lag!()).filter((l) => l.topic === topic).reduce((sum, l) => sum + l.lag, 0);
+      expect(await waitFor(async () => ((await totalLag()) === 5 ? 5 : undefined), { what: 'lag of 5' })).toBe(5);
+      release.resolve();
+      await waitFor(() => (handled === 5 ? true : undefined), { what: 'five records handled' });
+      await waitFor(async () => ((await totalLag()) === 0 ? true : undefined), { what: 'lag back to 0' });
+    });
+
     it('shares partitions between two members of a group and rebalances when one leaves', async () => {
       const { publish, consumer, partitions } = await setup();
       expect(partitions).toBeGreaterThanOrEqual(2);
