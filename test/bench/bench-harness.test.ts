@@ -14,9 +14,10 @@ import { uniqueName } from '../support/unique.js';
 const settings: BenchSettings = { workerConcurrency: 4, partitions: 4, logLevel: 'warn', profile: [] };
 const built = existsSync(join(REPO_ROOT, 'dist', 'functions', 'fallback-host', 'main.js'));
 
-describe.skipIf(!built)('benchmark harness (small run)', () => {
+describe('benchmark harness (small run)', () => {
   let host: Awaited<ReturnType<typeof startEmbeddedHost>>;
   beforeAll(async () => {
+    if (!built) throw new Error('dist/functions/fallback-host/main.js is missing: run npm run build:server first (npm test does)');
     host = await startEmbeddedHost(settings, 'harness-test-embedded');
   });
   afterAll(() => host?.proc.stop());
