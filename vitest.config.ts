@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'web/src/**/*.test.tsx'],
+    globalSetup: ['test/support/services-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
