@@ -10,7 +10,6 @@ import { cleanUpRun } from './lib/cleanup.js';
 import {
   isolationEnv,
   startEmbeddedHost,
-  startEmulators,
   startServicesApi,
   startServicesStack,
   servicesEnv,
@@ -142,14 +141,9 @@ const e2eParts = {
 };
 if (e2eParts.embedded || e2eParts.services || e2eParts.bullmq || only.has('status')) {
   log(`end to end: ${jobs} jobs, ${inFlight} in flight, ${e2eRounds} rounds`);
-  let emulators: Awaited<ReturnType<typeof startEmulators>> | undefined;
   let services: ServicesStack | undefined;
   if (e2eParts.services || only.has('status')) await attempt('endToEnd.services', async () => {
-    emulators = await startEmulators(settings, 'e2e');
-    services = await startServicesStack(settings, servicesEnv(settings, runId, emulators), 'e2e', {
-      'kafka emulator': emulators.kafka.pid,
-      'mongo emulator': emulators.mongo.pid,
-    });
+    services = await startServicesStack(settings, servicesEnv(settings, runId), 'e2e');
     servicesLabel = services.label;
   });
   try {
@@ -223,7 +217,6 @@ if (e2eParts.embedded || e2eParts.services || e2eParts.bullmq || only.has('statu
     }
   } finally {
     await services?.stop();
-    await emulators?.stop();
   }
 }
 
@@ -248,9 +241,8 @@ if (only.has('memory')) {
   for (const variant of MEMORY_VARIANTS) {
     log(`worker memory: ${jobs}-job backlog${variant.nodeOptions ? `, NODE_OPTIONS=${variant.nodeOptions}` : ''}`);
     await attempt(variant.key, async () => {
-      const emulators = await startEmulators(settings, 'memory');
       const memoryRunId = `${runId}-${variant.key}`;
-      const env = servicesEnv(settings, memoryRunId, emulators);
+      const env = servicesEnv(settings, memoryRunId);
       try {
         const api = await startServicesApi(settings, env, 'memory-api');
         try {
@@ -262,14 +254,13 @@ if (only.has('memory')) {
           await api.proc.stop();
         }
       } finally {
-        await emulators.stop();
-        await cleanUpRun({ redisKeyPrefix: isolationEnv(memoryRunId).REDIS_KEY_PREFIX!, queues: [isolationEnv(memoryRunId).PROGRESS_REQUEST_QUEUE!] });
+        await cleanUpRun(isolationEnv(memoryRunId));
       }
     });
   }
 }
 
-await cleanUpRun({ redisKeyPrefix: statusKeyPrefix, queues: [isolationEnv(runId).PROGRESS_REQUEST_QUEUE!] }).catch((error: unknown) =>
+await cleanUpRun(isolationEnv(runId)).catch((error: unknown) =>
   log(`cleanup failed: ${(error as Error).message}`),
 );
 

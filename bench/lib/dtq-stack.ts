@@ -7,8 +7,6 @@ import { sumMetric } from './prometheus.js';
 /** The fallback host (API; in embedded mode also the worker) and the worker container, built. */
 export const API_HOST_SCRIPT = 'dist/functions/fallback-host/main.js';
 export const WORKER_SCRIPT = 'dist/worker-container/main.js';
-const KAFKA_EMULATOR_SCRIPT = 'scripts/emulators/kafka/main.ts';
-const MONGO_EMULATOR_SCRIPT = 'scripts/emulators/mongo/main.ts';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 export const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -42,6 +40,7 @@ export function isolationEnv(runId: string): Record<string, string> {
     REDIS_KEY_PREFIX: `bench:${runId}:`,
     PROGRESS_REQUEST_QUEUE: `bench.${runId}.progress.check.request.v1`,
     KAFKA_CONSUMER_GROUP: `bench-${runId}`,
+    KAFKA_TOPIC_TEMPLATE: `bench.${runId}.jobs.%s.v1`,
     KAFKA_CLIENT_ID: `bench-${runId}`,
     MONGODB_DATABASE: `bench_${runId.replace(/-/g, '_')}`,
   };
@@ -104,36 +103,16 @@ export async function startEmbeddedHost(settings: BenchSettings, name: string): 
   return { proc, baseUrl, metricsUrl: `http://127.0.0.1:${metricsPort}` };
 }
 
-export interface Emulators {
-  kafka: BenchProcess;
-  mongo: BenchProcess;
-  env: Record<string, string>;
-  stop(): Promise<void>;
-}
+/**
+ * The real servers `npm run -s services:up` runs (or whatever the environment points at): Kafka
+ * and the MongoDB-wire server join Redis and RabbitMQ in services mode.
+ */
+export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+export const MONGODB_URI = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/';
 
-/** The Kafka and MongoDB wire emulators, each its own process, on free ports. */
-export async function startEmulators(settings: BenchSettings, name: string): Promise<Emulators> {
-  const [kafkaPort, mongoPort] = [await freePort(), await freePort()];
-  const kafka = startProcess({
-    name: `${name}-kafka-emulator`,
-    script: KAFKA_EMULATOR_SCRIPT,
-    args: ['--port', String(kafkaPort), '--partitions', String(settings.partitions), '--quiet'],
-    env: {},
-  });
-  const mongo = startProcess({ name: `${name}-mongo-emulator`, script: MONGO_EMULATOR_SCRIPT, args: ['--port', String(mongoPort), '--quiet'], env: {} });
-  await waitUntil('Kafka emulator', () => portOpen(kafkaPort), { timeoutMs: 30_000, watch: [kafka] });
-  await waitUntil('MongoDB emulator', () => portOpen(mongoPort), { timeoutMs: 30_000, watch: [mongo] });
-  return {
-    kafka,
-    mongo,
-    env: { KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`, MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}` },
-    stop: async () => void (await Promise.all([kafka.stop(5_000), mongo.stop(5_000)])),
-  };
-}
-
-/** Every service variable set: Redis and RabbitMQ on this machine, Kafka and MongoDB emulated. */
-export function servicesEnv(settings: BenchSettings, runId: string, emulators: Emulators): Record<string, string> {
-  return { ...baseEnv(settings), ...isolationEnv(runId), REDIS_URL, RABBITMQ_URL, ...emulators.env };
+/** Every service variable set, with topics, group, keys, queue and database of this run's own. */
+export function servicesEnv(settings: BenchSettings, runId: string): Record<string, string> {
+  return { ...baseEnv(settings), ...isolationEnv(runId), REDIS_URL, RABBITMQ_URL, KAFKA_BROKERS, MONGODB_URI };
 }
 
 /** The API host alone (KAFKA_BROKERS is set, so it runs no worker). */
@@ -174,19 +153,18 @@ export interface ServicesStack {
   apiUrl: string;
   workerMetricsUrl: string;
   processes: BenchProcess[];
-  /** Every process of the stack, the emulators and the machine's Redis and RabbitMQ, by label. */
+  /** Every process of the stack and of the servers it uses, by label. */
   cpuPids: Record<string, number>;
   stop(): Promise<void>;
 }
 
-const SERVICES_LABEL = 'dtq services (Redis, RabbitMQ, Kafka (emulator), MongoDB (emulator); API and worker processes)';
+const SERVICES_LABEL = 'dtq services (Redis, RabbitMQ, Kafka, FerretDB on PostgreSQL; API and worker processes)';
 
 /** The API host and the worker container as two processes, on every service. */
 export async function startServicesStack(
   settings: BenchSettings,
   env: Record<string, string>,
   name: string,
-  emulatorPids: Record<string, number>,
 ): Promise<ServicesStack> {
   const api = await startServicesApi(settings, env, `${name}-api`);
   const worker = await startServicesWorker(settings, env, `${name}-worker`).catch(async (error: unknown) => {
@@ -199,7 +177,7 @@ export async function startServicesStack(
     apiUrl: api.baseUrl,
     workerMetricsUrl: worker.baseUrl,
     processes,
-    cpuPids: { api: api.proc.pid, worker: worker.proc.pid, ...emulatorPids, ...servicePids() },
+    cpuPids: { api: api.proc.pid, worker: worker.proc.pid, ...servicePids() },
     stop: async () => void (await Promise.all(processes.map((proc) => proc.stop()))),
   };
 }
