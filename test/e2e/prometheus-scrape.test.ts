@@ -5,14 +5,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson, weatherJob } from '../support/http-client.js';
 import { REPO_ROOT, freePort, startNode, startProcess, type RunningChild } from '../support/processes.js';
+import { servicesMode } from '../support/services-mode.js';
 import { waitFor } from '../support/wait-for.js';
 
 const ENTRY = join(REPO_ROOT, 'dist/all-in-one/main.js');
 const PROMETHEUS = '/usr/bin/prometheus';
 const ALERT_RULES = join(REPO_ROOT, 'ops/prometheus/alert-rules.yml');
 
-/** A real Prometheus scraping the built `npm start` process, as it would in a cluster. */
-describe('Prometheus scrapes the API and the worker', () => {
+/**
+ * A real Prometheus scraping the built `npm start` process, as it would in a cluster, with the
+ * process on every real server (Kafka, Redis, RabbitMQ, the MongoDB-wire server).
+ */
+describe('Prometheus scrapes the API and the worker in services mode', () => {
+  const services = servicesMode('dtq-prometheus');
   let app: RunningChild;
   let prometheus: RunningChild;
   let dir: string;
@@ -25,8 +30,8 @@ describe('Prometheus scrapes the API and the worker', () => {
     const [apiPort, workerPort, promPort] = [await freePort(), await freePort(), await freePort()];
     apiBase = `http://127.0.0.1:${apiPort}`;
     promBase = `http://127.0.0.1:${promPort}`;
-    app = startNode(ENTRY, { PORT: String(apiPort), WORKER_METRICS_PORT: String(workerPort), SIMULATED_PROVIDER_DELAY_MS: '10' });
-    await app.waitForLine(/dtq ready/);
+    app = startNode(ENTRY, { ...services.env, PORT: String(apiPort), WORKER_METRICS_PORT: String(workerPort), SIMULATED_PROVIDER_DELAY_MS: '10' });
+    await app.waitForLine(/dtq ready/, 60_000);
 
     dir = await mkdtemp(join(tmpdir(), 'dtq-prometheus-'));
     const config = [
@@ -60,6 +65,7 @@ describe('Prometheus scrapes the API and the worker', () => {
   afterAll(async () => {
     await prometheus?.stop('SIGKILL');
     await app?.stop('SIGKILL');
+    await services.cleanup();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

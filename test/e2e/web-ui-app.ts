@@ -19,7 +19,7 @@ export function requireBrowserAndBuild(): string {
   return staticDir;
 }
 
-/** The whole product in this process, as `npm start` runs it: API + worker + web UI on the in-memory adapters. */
+/** The whole product in this process, as `npm start` runs it: API + worker + web UI, on the adapters `env` selects (in-memory when it names no service). */
 export async function startApp(options: { staticDir: string; providerDelayMs: number; env?: Record<string, string> }): Promise<RunningApp> {
   return startEmbeddedApp({ SIMULATED_PROVIDER_DELAY_MS: String(options.providerDelayMs), ...options.env }, { staticDir: options.staticDir });
 }

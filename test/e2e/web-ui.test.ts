@@ -5,22 +5,24 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROGRESS_MILESTONES } from '../../contracts/index.js';
+import { servicesMode } from '../support/services-mode.js';
 import { CHROMIUM_PATH, requireBrowserAndBuild, startApp, type RunningApp } from './web-ui-app.js';
 
-// The web UI in a real browser against the real app (API + worker + UI in this process, in-memory
-// adapters, simulated providers). The provider delay is longer than the UI's 1 s poll, so the
+// The web UI in a real browser against the real app (API + worker + UI in this process, on every
+// real server: Kafka, Redis, RabbitMQ, the MongoDB-wire server; simulated providers). The provider delay is longer than the UI's 1 s poll, so the
 // middle milestone is on screen long enough to be seen.
 const PROVIDER_DELAY_MS = 1_500;
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const JOB_DONE_MS = 20_000;
 
+const services = servicesMode('dtq-web-ui');
 let app: RunningApp;
 let context: BrowserContext;
 let userDataDir: string;
 
 beforeAll(async () => {
   const staticDir = requireBrowserAndBuild();
-  app = await startApp({ staticDir, providerDelayMs: PROVIDER_DELAY_MS });
+  app = await startApp({ staticDir, providerDelayMs: PROVIDER_DELAY_MS, env: services.env });
   userDataDir = await mkdtemp(join(tmpdir(), 'dtq-chromium-'));
   await mkdir(SCREENSHOTS, { recursive: true });
   context = await chromium.launchPersistentContext(userDataDir, {
@@ -51,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await app?.close();
+  await services.cleanup();
   if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
