@@ -6,3 +6,11 @@ export function asUnavailable(error: unknown, what: string): DtqError {
   const reason = error instanceof Error ? error.message : String(error);
   return new DependencyUnavailableError('kafka', `${what}: ${reason}`, { cause: error });
 }
+
+/** Whether kafkajs marks the error (or the error it wraps) as worth retrying. */
+export function isRetriable(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { retriable?: unknown }).retriable === true) return true;
+  }
+  return false;
+}

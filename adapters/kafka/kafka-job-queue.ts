@@ -1,8 +1,9 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Producer, type SASLOptions } from 'kafkajs';
 import type { ConsumerOptions, HealthCheck, JobConsumer, JobQueue, Logger, PartitionLag, QueueRecord } from '../../core/ports/index.js';
+import { backoffDelay, delay } from '../shared/backoff.js';
 import { settlesWithin } from '../shared/settles-within.js';
 import { KafkaConsumer, type KafkaConsumerTuning } from './kafka-consumer.js';
-import { asUnavailable } from './kafka-errors.js';
+import { asUnavailable, isRetriable } from './kafka-errors.js';
 import { kafkaLogCreator } from './kafka-log-creator.js';
 
 export interface KafkaJobQueueOptions {
@@ -153,11 +154,38 @@ export class KafkaJobQueue implements JobQueue {
       if (missing.length === 0) return;
       await this.admin.createTopics({
         topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions, replicationFactor: this.options.replicationFactor ?? -1 })),
-        waitForLeaders: true,
+        // kafkajs' own wait gives up on the first "unknown topic" answer; see waitForLeaders.
+        waitForLeaders: false,
       });
+      await this.waitForLeaders(missing);
       this.log.info({ topics: missing, partitions: this.options.partitions }, 'created topics');
     } catch (error) {
       throw asUnavailable(error, `could not create topics ${topics.join(', ')}`);
+    }
+  }
+
+  /**
+   * Waits until every partition of the topics has a leader. A KRaft broker answers CreateTopics
+   * once the controller has the topic, and its metadata can still call the topic unknown for a
+   * moment after; those answers are retriable, so they are waited out, up to the request timeout.
+   */
+  private async waitForLeaders(topics: string[]): Promise<void> {
+    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      let notYet: unknown;
+      try {
+        const { topics: described } = await this.admin.fetchTopicMetadata({ topics });
+        const led = (name: string) => described.find((t) => t.name === name)?.partitions.every((p) => p.leader >= 0) === true;
+        if (topics.every(led)) return;
+      } catch (error) {
+        if (!isRetriable(error)) throw error;
+        notYet = error;
+      }
+      if (Date.now() >= deadline) {
+        throw new Error(`topics ${topics.join(', ')} have no leaders ${timeoutMs} ms after their creation`, { cause: notYet });
+      }
+      await delay(backoffDelay(attempt, { initialMs: 50, maxMs: 1_000 }));
     }
   }
 
