@@ -14,6 +14,11 @@ export interface KafkaConsumerTuning {
   maxWaitTimeMs: number;
   /** Bytes one fetch takes from each partition (default 128 KiB); see DEFAULT_MAX_BYTES_PER_PARTITION. */
   maxBytesPerPartition?: number;
+  /**
+   * How long start() waits for the first join while kafkajs restarts the member after retriable
+   * errors (default 60 s); see DEFAULT_JOIN_TIMEOUT_MS.
+   */
+  joinTimeoutMs?: number;
 }
 
 /**
@@ -38,6 +43,14 @@ export interface KafkaConsumerDeps {
 const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
 /**
+ * A real broker answers the first group requests after its start with retriable errors for a
+ * while ("The coordinator is loading and hence can't process requests for this group"), until the
+ * group's partition of __consumer_offsets is loaded; kafkajs then gives up on its retries, crashes
+ * and restarts the member by itself. start() waits for that restart up to this long.
+ */
+export const DEFAULT_JOIN_TIMEOUT_MS = 60_000;
+
+/**
  * One member of a Kafka consumer group (kafkajs), with the port's semantics: each record's offset
  * is committed only after its handler's outcome; a rejected handler retries the same record in
  * place with backoff; a dead-letter outcome is published to the dead-letter topic and then
@@ -60,6 +73,8 @@ export class KafkaConsumer implements JobConsumer {
   private closed: Promise<void> | undefined;
   private inGroup = false;
   private closing = false;
+  /** The error of the last crash kafkajs restarted from, named if the first join times out. */
+  private lastCrash: unknown;
 
   constructor(
     private readonly options: ConsumerOptions,
@@ -110,6 +125,11 @@ export class KafkaConsumer implements JobConsumer {
   private async join(): Promise<void> {
     const joined = new Promise<void>((resolve, reject) => (this.joinWaiter = { resolve, reject }));
     joined.catch(() => undefined);
+    const joinTimeoutMs = this.deps.tuning.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
+    const deadline = setTimeout(() => {
+      const reason = this.lastCrash instanceof Error ? `; last error: ${this.lastCrash.message}` : '';
+      this.joinWaiter?.reject(new Error(`not joined within ${joinTimeoutMs} ms${reason}`, { cause: this.lastCrash }));
+    }, joinTimeoutMs);
     try {
       await this.deps.ensureTopics(this.options.topics);
       await this.consumer.connect();
@@ -125,6 +145,7 @@ export class KafkaConsumer implements JobConsumer {
       await this.consumer.disconnect().catch(() => undefined);
       throw asUnavailable(error, `consumer group ${this.options.groupId} could not join`);
     } finally {
+      clearTimeout(deadline);
       this.joinWaiter = undefined;
     }
   }
@@ -146,7 +167,9 @@ export class KafkaConsumer implements JobConsumer {
         payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed and will not restart',
       );
       this.options.events?.onCrash?.(payload.error, payload.restart);
-      this.joinWaiter?.reject(payload.error);
+      // Before the first join a restarting member is still joining (start() waits up to its deadline).
+      this.lastCrash = payload.error;
+      if (!payload.restart) this.joinWaiter?.reject(payload.error);
     });
     const left = () => {
       this.inGroup = false;
@@ -200,8 +223,9 @@ export class KafkaConsumer implements JobConsumer {
   }
 
   /**
-   * Commits the offset after this record. A failure (the group rebalanced, the coordinator moved)
-   * propagates to kafkajs, which rejoins or retries; the record is then delivered again.
+   * Commits the offset after this record. A failure (the group rebalanced, the coordinator moved,
+   * the session expired) propagates to kafkajs, which rejoins or retries; the record is then
+   * delivered again.
    */
   private async commit(record: DeliveredRecord): Promise<void> {
     try {
@@ -211,7 +235,7 @@ export class KafkaConsumer implements JobConsumer {
         { err: error, job_id: record.key, topic: record.topic, partition: record.partition, offset: record.offset },
         'offset commit failed; the record will be delivered again',
       );
-      throw error;
+      throw brokerError(error);
     }
   }
 
@@ -289,6 +313,20 @@ function keepMemberAlive(options: { heartbeat: () => Promise<void>; intervalMs: 
       if (groupChanged !== undefined) throw groupChanged;
     },
   };
+}
+
+/**
+ * The broker's own error inside what kafkajs' commit threw. Its retrier wraps an error it will not
+ * retry (the coordinator no longer knows the member after its session expired, the generation is
+ * stale after a rebalance) in a KafkaJSNonRetriableError; kafkajs' runner rejoins the group only
+ * when it sees the broker's error type itself, and treats the wrapper as final: the member stopped
+ * consuming for good while the process looked alive.
+ */
+function brokerError(error: unknown): unknown {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (typeof (e as { type?: unknown }).type === 'string') return e;
+  }
+  return error;
 }
 
 function toDeliveredRecord({ topic, partition, message }: EachMessagePayload): DeliveredRecord {
