@@ -1,13 +1,12 @@
 /**
- * The job-queue conformance suite on the Kafka adapter: against the Kafka emulator (a test
- * fixture, scripts/emulators/kafka) always, and against a real broker when KAFKA_BROKERS_REAL
- * names one (host:port[,host:port]).
+ * The job-queue conformance suite on the Kafka adapter, against the real broker the tests use
+ * (KAFKA_BROKERS, Apache Kafka in KRaft mode from services:up). Every test has topics and groups
+ * of its own, so runs sharing the broker never read each other's records.
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, beforeAll, describe, it } from 'vitest';
 import { KafkaJobQueue } from '../../adapters/kafka/index.js';
-import { startKafkaEmulator, type KafkaEmulator } from '../../scripts/emulators/kafka/index.js';
 import { FAST_KAFKA_GROUP } from '../support/kafka-timings.js';
+import { TEST_KAFKA_BROKERS } from '../support/services.js';
 import { testLogger } from '../support/test-logger.js';
 import { describeJobQueueConformance, type JobQueueFixture } from './job-queue.suite.js';
 
@@ -17,10 +16,10 @@ const PARTITIONS = 3;
  * A fresh queue per test on the given brokers. Cleanup deletes the topics and groups the suite
  * made in this process (their names carry the pid), so a real broker is left as it was found.
  */
-function kafkaFixture(brokers: () => string[]): () => Promise<JobQueueFixture> {
+function kafkaFixture(brokers: string[]): () => Promise<JobQueueFixture> {
   return async () => {
     const queue = new KafkaJobQueue({
-      brokers: brokers(),
+      brokers,
       clientId: 'dtq-conformance',
       partitions: PARTITIONS,
       logger: testLogger(),
@@ -32,7 +31,7 @@ function kafkaFixture(brokers: () => string[]): () => Promise<JobQueueFixture> {
       partitions: PARTITIONS,
       cleanup: async () => {
         await queue.close();
-        await deleteOwnTopicsAndGroups(brokers());
+        await deleteOwnTopicsAndGroups(brokers);
       },
     };
   };
@@ -53,24 +52,4 @@ async function deleteOwnTopicsAndGroups(brokers: string[]): Promise<void> {
   }
 }
 
-describe('Kafka adapter on the emulator', () => {
-  let emulator: KafkaEmulator;
-  beforeAll(async () => {
-    emulator = await startKafkaEmulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await emulator?.close();
-  });
-  describeJobQueueConformance('kafka (emulator)', kafkaFixture(() => [emulator.brokers]));
-});
-
-const realBrokers = process.env.KAFKA_BROKERS_REAL?.split(',').map((b) => b.trim()).filter(Boolean);
-if (realBrokers && realBrokers.length > 0) {
-  describeJobQueueConformance(`kafka (real broker ${realBrokers.join(',')})`, kafkaFixture(() => realBrokers));
-} else {
-  const reason = 'KAFKA_BROKERS_REAL is not set (host:port of a real Kafka broker), so the suite runs on the emulator only';
-  console.warn(`[kafka conformance] real-broker run skipped: ${reason}`);
-  describe('job queue conformance: kafka (real broker)', () => {
-    it.skip(`skipped: ${reason}`, () => {});
-  });
-}
+describeJobQueueConformance(`kafka (broker ${TEST_KAFKA_BROKERS.join(',')})`, kafkaFixture(TEST_KAFKA_BROKERS));
