@@ -1,4 +1,4 @@
 export { RedisStatusStore, type RedisStatusStoreOptions } from './redis-status-store.js';
 export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './redis-idempotency-store.js';
-export { createRedisConnection, closeRedis, type RedisConnectionOptions } from './redis-connection.js';
+export { createRedisConnection, closeRedis, type RedisClient, type RedisConnectionOptions } from './redis-connection.js';
 export { redisHealthCheck } from './redis-health-check.js';

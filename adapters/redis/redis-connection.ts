@@ -1,11 +1,22 @@
-import { Redis, ReplyError } from 'ioredis';
+import { Cluster, Redis, ReplyError, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { DependencyUnavailableError } from '../../core/errors/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import { backoffDelay } from '../shared/backoff.js';
 
+/** A single server or a cluster-aware client: the stores use only what both offer. */
+export type RedisClient = Redis | Cluster;
+
 export interface RedisConnectionOptions {
   /** redis:// or rediss:// URL; it may carry credentials, so it is never logged. */
   url: string;
+  /**
+   * The URL names one node of a Redis Cluster (OSS clustering policy): the client learns the
+   * others from CLUSTER SLOTS, sends each key to its slot's node and follows MOVED/ASK. The
+   * URL's credentials and TLS apply to every node.
+   */
+  cluster?: boolean;
+  /** For a cluster: where to reach the nodes whose announced `host:port` is not reachable as such. */
+  natMap?: Record<string, { host: string; port: number }>;
   logger: Logger;
   /** A command without a reply after this long rejects (a half-open socket cannot hang a caller). */
   commandTimeoutMs?: number;
@@ -25,20 +36,52 @@ const DOWN_STATES = new Set(['reconnecting', 'close', 'end']);
  * A Redis client that fails fast instead of queueing while the server is away: commands issued
  * during the first connection attempt wait for it; commands issued while reconnecting reject at
  * once (see `redisCall`); commands caught by a dropped connection are flushed at the first
- * reconnect attempt (`maxRetriesPerRequest: 0`); every command is bounded by `commandTimeoutMs`.
+ * reconnect attempt (`maxRetriesPerRequest: 0`); every command is bounded by `commandTimeoutMs`
+ * (on a cluster, including the redirections and retries it takes to reach its slot's node).
  */
-export function createRedisConnection(options: RedisConnectionOptions): Redis {
+export function createRedisConnection(options: RedisConnectionOptions): RedisClient {
   const reconnect = options.reconnect ?? { initialMs: 100, maxMs: 2_000 };
-  const redis = new Redis(options.url, {
+  const retryStrategy = (attempt: number) => Math.max(10, backoffDelay(attempt - 1, reconnect));
+  const perConnection = {
     maxRetriesPerRequest: 0,
-    enableOfflineQueue: true,
-    // Commands issued in the same tick (concurrent jobs' status writes, concurrent submits) go
-    // out in one write and are read back in one pass: a third less Redis CPU per job.
-    enableAutoPipelining: true,
     commandTimeout: options.commandTimeoutMs ?? 1_000,
     connectTimeout: options.connectTimeoutMs ?? 5_000,
-    retryStrategy: (attempt) => Math.max(10, backoffDelay(attempt - 1, reconnect)),
-  });
+  } satisfies RedisOptions;
+  // Commands issued in the same tick (concurrent jobs' status writes, concurrent submits) go
+  // out in one write and are read back in one pass: a third less Redis CPU per job. On a
+  // cluster, one such pipeline per node.
+  const redis = options.cluster
+    ? new Cluster([seedNode(options.url)], clusterOptions(options, perConnection, retryStrategy))
+    : new Redis(options.url, { ...perConnection, enableOfflineQueue: true, enableAutoPipelining: true, retryStrategy });
+  watchConnection(redis, options);
+  return redis;
+}
+
+function seedNode(url: string): { host: string; port: number } {
+  const target = new URL(url);
+  return { host: target.hostname, port: Number(target.port || 6379) };
+}
+
+function clusterOptions(options: RedisConnectionOptions, perConnection: RedisOptions, retryStrategy: (attempt: number) => number): ClusterOptions {
+  const target = new URL(options.url);
+  const tls = target.protocol === 'rediss:';
+  return {
+    enableOfflineQueue: true,
+    enableAutoPipelining: true,
+    clusterRetryStrategy: retryStrategy,
+    ...(options.natMap ? { natMap: options.natMap } : {}),
+    // With TLS the certificate names the host, not the addresses it resolves to: keep the name.
+    ...(tls ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) } : {}),
+    redisOptions: {
+      ...perConnection,
+      ...(target.username ? { username: decodeURIComponent(target.username) } : {}),
+      ...(target.password ? { password: decodeURIComponent(target.password) } : {}),
+      ...(tls ? { tls: { servername: target.hostname } } : {}),
+    },
+  };
+}
+
+function watchConnection(redis: RedisClient, options: RedisConnectionOptions): void {
   const log = options.logger.child({ component: 'redis' });
   let connectedOnce = false;
   let up = false;
@@ -48,7 +91,7 @@ export function createRedisConnection(options: RedisConnectionOptions): Redis {
       log.info({}, 'redis connection restored');
       options.onReconnect?.();
     } else {
-      log.info({}, 'redis connected');
+      log.info({ cluster: options.cluster === true }, 'redis connected');
     }
     connectedOnce = true;
   });
@@ -60,7 +103,7 @@ export function createRedisConnection(options: RedisConnectionOptions): Redis {
   });
   // Without a listener ioredis prints every failed attempt; the state changes above are what matter.
   redis.on('error', (error: Error) => log.debug({ err: error }, 'redis connection error'));
-  return redis;
+  if (redis instanceof Cluster) redis.on('node error', (error: Error, node: string) => log.debug({ err: error, node }, 'redis cluster node error'));
 }
 
 /**
@@ -68,7 +111,7 @@ export function createRedisConnection(options: RedisConnectionOptions): Redis {
  * failures (closed connection, timeout, flushed queue) into DependencyUnavailableError. A Redis
  * error reply (a bug such as WRONGTYPE) is passed through as it is.
  */
-export async function redisCall<T>(redis: Redis, call: () => Promise<T>): Promise<T> {
+export async function redisCall<T>(redis: RedisClient, call: () => Promise<T>): Promise<T> {
   if (DOWN_STATES.has(redis.status)) throw new DependencyUnavailableError('redis', `connection is ${redis.status}`);
   try {
     return await call();
@@ -79,13 +122,13 @@ export async function redisCall<T>(redis: Redis, call: () => Promise<T>): Promis
 }
 
 /** A store's handle on Redis: a client it was given (the caller closes it) or one it opened from a URL. */
-export function resolveRedis(redis: Redis | string, logger: Logger): { client: Redis; owned: boolean } {
+export function resolveRedis(redis: RedisClient | string, logger: Logger): { client: RedisClient; owned: boolean } {
   if (typeof redis !== 'string') return { client: redis, owned: false };
   return { client: createRedisConnection({ url: redis, logger }), owned: true };
 }
 
 /** Closes a client politely (QUIT), or at once when the server is not there to answer. */
-export async function closeRedis(redis: Redis): Promise<void> {
+export async function closeRedis(redis: RedisClient): Promise<void> {
   if (redis.status === 'end') return;
   if (redis.status !== 'ready') {
     redis.disconnect();

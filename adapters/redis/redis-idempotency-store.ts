@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { ClaimResult, IdempotencyRecord, IdempotencyStore, Logger } from '../../core/ports/index.js';
-import { closeRedis, redisCall, resolveRedis } from './redis-connection.js';
-import { withScripts } from './redis-scripts.js';
+import { closeRedis, redisCall, resolveRedis, type RedisClient } from './redis-connection.js';
+import { CLAIM_IDEMPOTENCY_KEY, RELEASE_IDEMPOTENCY_KEY, runScript } from './redis-scripts.js';
 
 export interface RedisIdempotencyStoreOptions {
   /** A client (the caller closes it) or a URL (the store opens and closes its own client). */
-  redis: Redis | string;
+  redis: RedisClient | string;
   keyPrefix?: string;
   logger: Logger;
 }
@@ -23,10 +22,11 @@ const StoredRecordSchema = z.object({
 /**
  * Idempotency keys as Redis strings `idempotency:{sha256(key)}` holding the record as JSON. A
  * claim is one script (SET NX EX, else GET), so of racing claims exactly one wins and the
- * others see its record; release deletes only while the key still names the given job.
+ * others see its record; release deletes only while the key still names the given job. Each
+ * script touches only its one key, so it runs as it is on a cluster.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly ownsClient: boolean;
   private readonly prefix: string;
 
@@ -43,18 +43,16 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async claim(key: string, record: IdempotencyRecord, ttlSeconds: number): Promise<ClaimResult> {
-    const scripts = withScripts(this.redis);
     const value = JSON.stringify(StoredRecordSchema.parse(record));
     const existing = await redisCall(this.redis, () =>
-      scripts.dtqClaimIdempotencyKey(this.redisKey(key), value, Math.max(1, Math.ceil(ttlSeconds))),
+      runScript(this.redis, CLAIM_IDEMPOTENCY_KEY, this.redisKey(key), value, Math.max(1, Math.ceil(ttlSeconds))),
     );
     if (existing === null || existing === undefined) return { claimed: true };
     return { claimed: false, existing: parseStored(String(existing)) };
   }
 
   async release(key: string, jobId: string): Promise<void> {
-    const scripts = withScripts(this.redis);
-    await redisCall(this.redis, () => scripts.dtqReleaseIdempotencyKey(this.redisKey(key), jobId));
+    await redisCall(this.redis, () => runScript(this.redis, RELEASE_IDEMPOTENCY_KEY, this.redisKey(key), jobId));
   }
 
   async close(): Promise<void> {

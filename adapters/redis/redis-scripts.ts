@@ -1,18 +1,34 @@
-import type { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import { ReplyError } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 /**
- * The status write, in one round trip and atomically: the forward-only rule of
- * `isForwardTransition` (core/ports/status-store.ts) — terminal states are final, state never
- * goes back, progress never decreases, a repeat is allowed — then HSET, the TTL, and the
- * recent-jobs index (score = submission time in ms), trimmed of entries older than the TTL.
- *
- * KEYS: status hash, recent-jobs index.
- * ARGV: ttl seconds, next state, next progress, job id, submission ms ('' when the write has
- *       none), then field/value pairs to set. Returns 1 when applied, 0 when refused.
+ * dtq's Lua scripts. Each one touches exactly one key, passed as KEYS[1]: a script is atomic
+ * only within one hash slot, and a Redis Cluster (or a cluster behind a proxy) refuses a script
+ * whose keys live in different slots (CROSSSLOT). `runScript` takes a single key, so a script
+ * that needs two keys cannot be written by accident.
  */
-const WRITE_STATUS_LUA = `
+export interface RedisScript {
+  readonly lua: string;
+  /** SHA-1 of the source: the name EVALSHA knows the script by. */
+  readonly sha: string;
+}
+
+function script(lua: string): RedisScript {
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+/**
+ * A status write: the forward-only rule of `isForwardTransition` (core/ports/status-store.ts) —
+ * terminal states are final, state never goes back, progress never decreases, a repeat is
+ * allowed — then HSET and the TTL, atomically on the job's hash.
+ *
+ * KEYS[1]: the status hash.
+ * ARGV: ttl seconds, next state, next progress, then field/value pairs to set.
+ * Returns 1 when applied, 0 when refused.
+ */
+export const WRITE_STATUS = script(`
 local rank = { queued = 0, running = 1, completed = 2, failed = 2 }
-local ttl = tonumber(ARGV[1])
 local current = redis.call('HMGET', KEYS[1], 'state', 'progress_percent')
 local state = current[1]
 if state and rank[state] ~= nil then
@@ -20,26 +36,35 @@ if state and rank[state] ~= nil then
   if rank[ARGV[2]] < rank[state] then return 0 end
   if tonumber(ARGV[3]) < (tonumber(current[2]) or 0) then return 0 end
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 6))
-redis.call('EXPIRE', KEYS[1], ttl)
-if ARGV[5] ~= '' then
-  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
-end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
+return 1
+`);
+
+/**
+ * Adds a job to the recent-jobs index (member = job id, score = submission ms), trims entries
+ * older than the TTL and refreshes the index's own TTL.
+ *
+ * KEYS[1]: the index. ARGV: ttl seconds, submission ms, job id. Returns 1.
+ */
+export const INDEX_RECENT = script(`
+local ttl = tonumber(ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
 local now = redis.call('TIME')
 local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now_ms - ttl * 1000))
-if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ttl) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now_ms - ttl * 1000))
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('EXPIRE', KEYS[1], ttl) end
 return 1
-`;
+`);
 
 /** SET NX with a TTL; on conflict the value already there. Returns nil when the claim won. */
-const CLAIM_LUA = `
+export const CLAIM_IDEMPOTENCY_KEY = script(`
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return nil end
 return redis.call('GET', KEYS[1])
-`;
+`);
 
 /** Deletes the key only while its record still names job ARGV[1]. Returns 1 when deleted. */
-const RELEASE_LUA = `
+export const RELEASE_IDEMPOTENCY_KEY = script(`
 local value = redis.call('GET', KEYS[1])
 if not value then return 0 end
 local ok, record = pcall(cjson.decode, value)
@@ -47,26 +72,22 @@ if ok and type(record) == 'table' and record.job_id == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
-`;
+`);
 
-const SCRIPTS = {
-  dtqWriteStatus: { lua: WRITE_STATUS_LUA, numberOfKeys: 2 },
-  dtqClaimIdempotencyKey: { lua: CLAIM_LUA, numberOfKeys: 1 },
-  dtqReleaseIdempotencyKey: { lua: RELEASE_LUA, numberOfKeys: 1 },
-} as const;
-
-export type ScriptName = keyof typeof SCRIPTS;
 type ScriptArg = string | number;
-type ScriptCommands = Record<ScriptName, (...args: ScriptArg[]) => Promise<unknown>>;
 
 /**
- * dtq's Lua scripts as commands of the client. ioredis sends them with EVALSHA and falls back
- * to EVAL when the server does not know the script yet (after a restart or SCRIPT FLUSH).
+ * Runs a script on its one key: EVALSHA, and EVAL (which also caches it) when the node answers
+ * NOSCRIPT — after a restart, a SCRIPT FLUSH, or on a cluster node that has not seen it yet.
+ * Only built-in commands are used, so nothing is defined on the client: ioredis'
+ * `defineCommand` combined with auto-pipelining breaks pipelines created before the definition
+ * (`pipeline[name] is not a function`, `results[i] is not iterable`).
  */
-export function withScripts(redis: Redis): ScriptCommands {
-  const commands = redis as unknown as Partial<ScriptCommands>;
-  for (const [name, definition] of Object.entries(SCRIPTS)) {
-    if (typeof commands[name as ScriptName] !== 'function') redis.defineCommand(name, definition);
+export async function runScript(redis: RedisClient, definition: RedisScript, key: string, ...args: ScriptArg[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(definition.sha, 1, key, ...args);
+  } catch (error) {
+    if (!(error instanceof ReplyError) || !(error as Error).message.startsWith('NOSCRIPT')) throw error;
+    return redis.eval(definition.lua, 1, key, ...args);
   }
-  return redis as unknown as ScriptCommands;
 }

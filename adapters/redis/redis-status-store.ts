@@ -1,13 +1,12 @@
-import type { Redis } from 'ioredis';
 import { STATUS_TTL_SECONDS, hashToStatus, statusToHash, type JobStatus } from '../../contracts/index.js';
 import type { Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite } from '../../core/ports/index.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../shared/page-cursor.js';
-import { closeRedis, redisCall, resolveRedis } from './redis-connection.js';
-import { withScripts } from './redis-scripts.js';
+import { closeRedis, redisCall, resolveRedis, type RedisClient } from './redis-connection.js';
+import { INDEX_RECENT, WRITE_STATUS, runScript } from './redis-scripts.js';
 
 export interface RedisStatusStoreOptions {
   /** A client (the caller closes it) or a URL (the store opens and closes its own client). */
-  redis: Redis | string;
+  redis: RedisClient | string;
   /** Put before every key, so several deployments (or test runs) can share one server. */
   keyPrefix?: string;
   ttlSeconds?: number;
@@ -23,12 +22,14 @@ export interface RedisStatusStoreOptions {
 const SCAN_BATCH = 100;
 
 /**
- * Job statuses in Redis hashes `job:{id}:status` (TTL 24 h), plus a sorted set of recent jobs
- * (`jobs:recent`, score = submission time) for the listing. Writes run as one Lua script, so
- * the forward-only rule, the fields, the TTL and the index change together or not at all.
+ * Job statuses in Redis hashes `job:<id>:status` (TTL 24 h), plus a sorted set of recent jobs
+ * (`jobs:recent`, score = submission time) for the listing. A status write is one Lua script on
+ * the job's hash alone, so the forward-only rule, the fields and the TTL change together or not
+ * at all, on one server or on a cluster (see README.md here). The index is written after, by
+ * its own one-key script: it only says which jobs exist, never what their status is.
  */
 export class RedisStatusStore implements StatusStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly ownsClient: boolean;
   private readonly prefix: string;
   private readonly ttlSeconds: number;
@@ -55,23 +56,22 @@ export class RedisStatusStore implements StatusStore {
     return `${this.prefix}jobs:recent`;
   }
 
+  /**
+   * The status first, then (for a write that carries the submission time, i.e. the API's
+   * `queued`) the index entry. When the index write fails the call fails: the status is already
+   * there and a retry is a repeat, which the forward-only rule allows.
+   */
   async write(write: StatusWrite): Promise<{ applied: boolean }> {
     const fields = statusToHash(write);
-    const submittedMs = write.submitted_at ? Date.parse(write.submitted_at) : NaN;
-    const scripts = withScripts(this.redis);
-    const applied = await redisCall(this.redis, () =>
-      scripts.dtqWriteStatus(
-        this.statusKey(write.job_id),
-        this.recentKey(),
-        this.ttlSeconds,
-        write.state,
-        write.progress_percent,
-        write.job_id,
-        Number.isFinite(submittedMs) ? submittedMs : '',
-        ...Object.entries(fields).flat(),
-      ),
+    const result = await redisCall(this.redis, () =>
+      runScript(this.redis, WRITE_STATUS, this.statusKey(write.job_id), this.ttlSeconds, write.state, write.progress_percent, ...Object.entries(fields).flat()),
     );
-    return { applied: Number(applied) === 1 };
+    const applied = Number(result) === 1;
+    const submittedMs = write.submitted_at ? Date.parse(write.submitted_at) : NaN;
+    if (applied && Number.isFinite(submittedMs)) {
+      await redisCall(this.redis, () => runScript(this.redis, INDEX_RECENT, this.recentKey(), this.ttlSeconds, submittedMs, write.job_id));
+    }
+    return { applied };
   }
 
   async get(jobId: string): Promise<JobStatus | null> {
@@ -137,18 +137,13 @@ export class RedisStatusStore implements StatusStore {
     return entries;
   }
 
-  /** One pipeline; any failed read fails the call, so a hiccup never looks like an expired job. */
+  /**
+   * Issued together, so auto-pipelining sends them as one pipeline per server (on a cluster, per
+   * node: the hashes live in many slots). Any failed read fails the call, so a hiccup never
+   * looks like an expired job.
+   */
   private async readHashes(jobIds: string[]): Promise<Array<Record<string, string>>> {
-    if (jobIds.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of jobIds) pipeline.hgetall(this.statusKey(id));
-    return redisCall(this.redis, async () => {
-      const replies = await pipeline.exec();
-      if (!replies || replies.length !== jobIds.length) throw new Error('pipeline returned no replies');
-      const failed = replies.find(([error]) => error);
-      if (failed) throw failed[0];
-      return replies.map(([, hash]) => hash as Record<string, string>);
-    });
+    return redisCall(this.redis, () => Promise.all(jobIds.map((id) => this.redis.hgetall(this.statusKey(id)))));
   }
 
   /** A hash someone else wrote in a shape the contract does not allow is skipped, not fatal. */

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../core/errors/index.js';
 import type { StatusWrite } from '../../core/ports/index.js';
-import { RedisStatusStore, closeRedis, createRedisConnection, redisHealthCheck } from '../../adapters/redis/index.js';
+import { RedisStatusStore, closeRedis, createRedisConnection, redisHealthCheck, type RedisClient } from '../../adapters/redis/index.js';
 import { deleteRedisKeys, TEST_REDIS_URL } from '../support/services.js';
 import { outcomeWithin, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { testLogger } from '../support/test-logger.js';
@@ -16,7 +15,7 @@ const CALL_DEADLINE_MS = 2_000;
 describe('redis status store through a network cut', () => {
   const keyPrefix = `${uniqueName('dtq-fault')}:`;
   let proxy: TcpProxy;
-  let redis: Redis;
+  let redis: RedisClient;
   let store: RedisStatusStore;
 
   beforeAll(async () => {

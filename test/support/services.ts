@@ -48,6 +48,7 @@ export async function deleteRabbitQueues(queues: string[], url = TEST_RABBITMQ_U
   }
 }
 
-function escapeGlob(value: string): string {
+/** A SCAN MATCH pattern's literal part: glob characters escaped. */
+export function escapeGlob(value: string): string {
   return value.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
