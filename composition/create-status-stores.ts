@@ -16,7 +16,10 @@ export interface StatusStores {
   close(): Promise<void>;
 }
 
-/** Redis (one shared, fail-fast client) when REDIS_URL is set, process memory otherwise. */
+/**
+ * Redis (one shared, fail-fast client) when REDIS_URL is set — cluster-aware when REDIS_CLUSTER
+ * is true — and process memory otherwise.
+ */
 export function createStatusStores(config: Config, logger: Logger): StatusStores {
   if (!config.REDIS_URL) {
     const statuses = new MemoryStatusStore();
@@ -28,7 +31,7 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
       close: async () => void (await Promise.allSettled([statuses.close(), idempotency.close()])),
     };
   }
-  const redis = createRedisConnection({ url: config.REDIS_URL, logger });
+  const redis = createRedisConnection({ url: config.REDIS_URL, cluster: config.REDIS_CLUSTER, logger });
   const keyPrefix = config.REDIS_KEY_PREFIX;
   return {
     statuses: new RedisStatusStore({ redis, keyPrefix, logger }),

@@ -67,6 +67,11 @@ const ConfigVariables = z.object({
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  /**
+   * REDIS_URL names one node of a Redis Cluster (Azure Managed Redis with the OSS clustering
+   * policy): the client discovers the other nodes and sends each key to its slot's node.
+   */
+  REDIS_CLUSTER: flag.default(false),
   /** Put before every Redis key (e.g. `staging:`), so deployments can share one Redis; default none. */
   REDIS_KEY_PREFIX: z.string().max(128).regex(/^\S*$/, 'must not contain whitespace').default(''),
   RABBITMQ_URL: url(['amqp:', 'amqps:']).optional(),
@@ -107,6 +112,13 @@ const ConfigVariables = z.object({
 
 /** The variables, plus the rules that span several of them. */
 export const ConfigSchema = ConfigVariables.superRefine((config, ctx) => {
+  if (config.REDIS_CLUSTER) {
+    if (!config.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER'], message: 'needs REDIS_URL (one node of the cluster)' });
+    } else if (!['', '/', '/0'].includes(new URL(config.REDIS_URL).pathname)) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'must not select a database other than 0 when REDIS_CLUSTER is true (a cluster has only database 0)' });
+    }
+  }
   // SASL is all or nothing: a mechanism without credentials, or credentials nobody uses, is a mistake.
   const credentials = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
   if (config.KAFKA_SASL_MECHANISM) {
