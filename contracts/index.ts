@@ -9,5 +9,6 @@ export * from './progress-rpc.js';
 export * from './http-api.js';
 export * from './errors.js';
 export * from './field-issues.js';
+export * from './ui-routes.js';
 export * from './schema-catalog.js';
 export * from './render-json-schema.js';

@@ -11,7 +11,7 @@ import { inRequestTrace } from '../http/request-trace.js';
 import { errorResponse } from '../http/responses.js';
 import { responseBytes } from './response-bytes.js';
 import { compileRoutes, matchRoute } from './route-matcher.js';
-import { serveStatic } from './static-files.js';
+import { createStaticFiles } from './static-files.js';
 
 // @azure/functions is CommonJS: its classes come from the default export.
 const { HttpRequest, InvocationContext } = azureFunctions;
@@ -39,6 +39,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     options.routes.map((route) => [route, instrumentRoute(route, options.deps, options.auth ? { auth: options.auth } : {})]),
   );
   const limit = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
+  const staticFiles = options.staticDir ? createStaticFiles(options.staticDir) : undefined;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -53,7 +54,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     const method = (req.method ?? 'GET').toUpperCase();
     const match = matchRoute(compiled, method, url.pathname);
     if (match.kind === 'none') {
-      if ((method === 'GET' || method === 'HEAD') && options.staticDir && (await serveStatic(options.staticDir, url.pathname, res))) return;
+      if ((method === 'GET' || method === 'HEAD') && staticFiles && (await staticFiles(req, res, url.pathname))) return;
       return sendHostError(req, res, 'ROUTE_NOT_FOUND', `no route ${method} ${url.pathname}`);
     }
     if (match.kind === 'wrong-method') {

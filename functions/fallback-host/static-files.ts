@@ -1,52 +1,47 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import serveStatic from 'serve-static';
+import { isUiRoute } from '../../contracts/index.js';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webmanifest': 'application/manifest+json',
-  '.txt': 'text/plain; charset=utf-8',
-};
+/** Answers true when it served the request, false when the path is not one of the web app's. */
+export type StaticFiles = (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
 
 /**
- * Serves the built web app. Unknown paths without an extension get index.html, so client-side
- * routes survive a reload (the same fallback the Static Web App config declares).
+ * Serves the built web app with serve-static, which streams each file with its length, ETag and
+ * ranges and destroys the file stream when the client goes away (a hand-written `.pipe` leaked a
+ * descriptor per abandoned download). The UI's own routes (`/`, `/jobs/{id}`) get index.html so
+ * a reload works; every other path falls through to the API's JSON 404.
  */
-export async function serveStatic(root: string, urlPath: string, response: ServerResponse): Promise<boolean> {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return false;
-  }
-  const relative = normalize(decoded).replace(/^([/\\])+/, '');
-  if (relative.split(sep).includes('..')) return false;
-  let file = join(root, relative || 'index.html');
-  let info = await stat(file).catch(() => undefined);
-  if (info?.isDirectory()) {
-    file = join(file, 'index.html');
-    info = await stat(file).catch(() => undefined);
-  }
-  if (!info && extname(relative) === '') {
-    file = join(root, 'index.html');
-    info = await stat(file).catch(() => undefined);
-  }
-  if (!info?.isFile()) return false;
-  const immutable = relative.startsWith('assets/');
-  response.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'content-length': info.size,
-    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+export function createStaticFiles(root: string): StaticFiles {
+  const files = serveStatic(root, {
+    index: false,
+    redirect: false,
+    fallthrough: true,
+    dotfiles: 'ignore',
+    setHeaders: (res, path) => {
+      // Vite names files under assets/ by their content hash: they never change.
+      const immutable = /[\\/]assets[\\/]/.test(path.slice(root.length));
+      res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    createReadStream(file).on('error', reject).on('end', resolve).pipe(response);
-  });
-  return true;
+  const serve = (req: IncomingMessage, res: ServerResponse): Promise<boolean> =>
+    new Promise((resolve, reject) => {
+      res.once('finish', () => resolve(true));
+      res.once('close', () => resolve(true));
+      files(req, res, (error?: unknown) => {
+        const status = (error as { status?: number } | undefined)?.status;
+        if (error && (status === undefined || status >= 500)) reject(error);
+        else resolve(false);
+      });
+    });
+  return async (req, res, pathname) => {
+    if (await serve(req, res)) return true;
+    if (!isUiRoute(pathname)) return false;
+    const original = req.url;
+    req.url = '/index.html';
+    try {
+      return await serve(req, res);
+    } finally {
+      req.url = original;
+    }
+  };
 }

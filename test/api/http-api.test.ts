@@ -174,4 +174,35 @@ describe('fallback host static files', () => {
       await app.close();
     }
   });
+
+  it('serves index.html for the UI routes only: unknown API paths get the JSON 404, with or without keys', async () => {
+    const { mkdir, mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'dtq-web-'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+    await mkdir(join(dir, 'assets'));
+    await writeFile(join(dir, 'assets', 'app-1a2b.js'), 'console.log(1)');
+    for (const env of [{}, { API_KEYS: 'static-route-test-key' }]) {
+      const app = await startEmbeddedApp(env, { staticDir: dir });
+      try {
+        for (const path of ['/', '/jobs/some-client-route', '/jobs/4f1c2a9e-7b1d-4c7e-9a53-2f1e8f0b6c11/']) {
+          const page = await fetch(`${app.baseUrl}${path}`);
+          expect(page.status, path).toBe(200);
+          expect(page.headers.get('cache-control')).toBe('no-cache');
+          expect(await page.text()).toContain('id="root"');
+        }
+        const asset = await fetch(`${app.baseUrl}/assets/app-1a2b.js`);
+        expect(asset.headers.get('cache-control')).toContain('immutable');
+        expect(await asset.text()).toBe('console.log(1)');
+        for (const path of ['/v1/nope', '/v1/jobs/4f1c2a9e-7b1d-4c7e-9a53-2f1e8f0b6c11', '/v2/jobs', '/jobs', '/jobs/a/b', '/healthzz', '/missing.js']) {
+          expectErrorBody(await request(`${app.baseUrl}${path}`), 404, 'ROUTE_NOT_FOUND');
+        }
+        const head = await fetch(`${app.baseUrl}/jobs/x`, { method: 'HEAD' });
+        expect(head.status).toBe(200);
+      } finally {
+        await app.close();
+      }
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { UI_JOB_ROUTE } from '../../contracts/ui-routes.js';
 
 /** The views, as the address bar spells them: `/` and `/jobs/{job_id}`. */
 export type Route = { view: 'home' } | { view: 'job'; jobId: string };
@@ -6,7 +7,7 @@ export type Route = { view: 'home' } | { view: 'job'; jobId: string };
 const NAVIGATE_EVENT = 'dtq:navigate';
 
 export function parseRoute(pathname: string): Route {
-  const match = /^\/jobs\/([^/]+)\/?$/.exec(pathname);
+  const match = UI_JOB_ROUTE.exec(pathname);
   return match?.[1] ? { view: 'job', jobId: decodeURIComponent(match[1]) } : { view: 'home' };
 }
 
