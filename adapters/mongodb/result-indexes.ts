@@ -25,7 +25,13 @@ export const RESULT_INDEXES: readonly IndexDescription[] = [
 /**
  * Creates the indexes that are missing; creating an existing index with the same keys and
  * options is a no-op on the server, so this is safe on every start-up and from many processes.
+ *
+ * One `createIndexes` command per index, in order: FerretDB 1.24 drops the connection (a panic
+ * in its handler) when one command names two or more indexes that already exist, which is every
+ * start-up after the first. The unique index comes first, so it exists before anything else.
  */
 export async function ensureResultIndexes<T extends Document>(collection: Collection<T>): Promise<string[]> {
-  return collection.createIndexes([...RESULT_INDEXES]);
+  const names: string[] = [];
+  for (const index of RESULT_INDEXES) names.push(...(await collection.createIndexes([index])));
+  return names;
 }
