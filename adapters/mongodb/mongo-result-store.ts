@@ -136,10 +136,15 @@ export class MongoResultStore implements ResultStore {
   }
 }
 
-function createClient(uri: string, serverSelectionTimeoutMS = DEFAULT_SERVER_SELECTION_TIMEOUT_MS): MongoClient {
+function createClient(uri: string, timeouts: ClientTimeouts): MongoClient {
+  const wanted: Required<ClientTimeouts> = {
+    serverSelectionTimeoutMS: timeouts.serverSelectionTimeoutMS ?? DEFAULT_SERVER_SELECTION_TIMEOUT_MS,
+    connectTimeoutMS: timeouts.connectTimeoutMS ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    socketTimeoutMS: timeouts.socketTimeoutMS ?? DEFAULT_SOCKET_TIMEOUT_MS,
+  };
   // Options given here override the connection string's, so only fill in what it leaves unset.
-  const setInUri = /[?&]serverSelectionTimeoutMS=/i.test(uri);
-  return new MongoClient(uri, setInUri ? {} : { serverSelectionTimeoutMS });
+  const unset = Object.entries(wanted).filter(([name]) => !new RegExp(`[?&]${name}=`, 'i').test(uri));
+  return new MongoClient(uri, Object.fromEntries(unset));
 }
 
 function canonicalTimestamp(value: string): string {
