@@ -10,15 +10,28 @@ import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOp
 
 /** Fail fast when MongoDB is down: a request waits this long for a server, then answers 503. */
 export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5_000;
+/** A new connection (TCP, TLS and handshake) that has not answered by then is given up (the driver's default is 30 s). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * A reply the server has not sent within this long fails the operation (the driver's default is
+ * no limit, so a server that hangs would hang its callers for good). Every operation here reads
+ * or writes one document or one page, so this only ever cuts off a server that stopped answering.
+ */
+export const DEFAULT_SOCKET_TIMEOUT_MS = 30_000;
 
-export interface MongoResultStoreOptions {
+/** The client deadlines; each is used only with a connection string that does not set it itself. */
+interface ClientTimeouts {
+  serverSelectionTimeoutMS?: number;
+  connectTimeoutMS?: number;
+  socketTimeoutMS?: number;
+}
+
+export interface MongoResultStoreOptions extends ClientTimeouts {
   /** A connection string (the store then owns and closes its client) or a client the caller owns. */
   client: MongoClient | string;
   database?: string;
   collection?: string;
   logger: Logger;
-  /** Used only with a connection string that does not set `serverSelectionTimeoutMS` itself. */
-  serverSelectionTimeoutMS?: number;
   throttlingRetry?: ThrottlingRetryOptions;
 }
 
@@ -43,7 +56,7 @@ export class MongoResultStore implements ResultStore {
   constructor(options: MongoResultStoreOptions) {
     const database = options.database ?? RESULT_DATABASE;
     this.ownsClient = typeof options.client === 'string';
-    this.client = typeof options.client === 'string' ? createClient(options.client, options.serverSelectionTimeoutMS) : options.client;
+    this.client = typeof options.client === 'string' ? createClient(options.client, options) : options.client;
     this.collection = this.client.db(database).collection<JobResultDocument>(options.collection ?? RESULT_COLLECTION);
     this.retry = createThrottlingRetry(options.throttlingRetry ?? DEFAULT_THROTTLING_RETRY);
     this.logger = options.logger.child({ component: 'mongo-result-store', database, collection: this.collection.collectionName });
@@ -70,11 +83,13 @@ export class MongoResultStore implements ResultStore {
     const doc = { ...result, started_at: canonicalTimestamp(result.started_at), completed_at: canonicalTimestamp(result.completed_at) };
     return this.run('save', { job_id: result.job_id, trace_id: result.trace_id }, async () => {
       try {
-        // $setOnInsert: an existing document is never touched, so a replay keeps the first result.
-        const outcome = await this.collection.updateOne({ job_id: doc.job_id }, { $setOnInsert: doc }, { upsert: true });
-        return { inserted: outcome.upsertedCount === 1 };
+        // A plain insert on the unique job_id index: the first save of a job inserts, and the index
+        // refuses every later or racing one with E11000, so a replay never touches the first result.
+        // (Not an upsert with $setOnInsert: FerretDB's $setOnInsert skips null fields, and the
+        // contract's `error: null` would be lost. See README, "On FerretDB".)
+        await this.collection.insertOne({ ...doc });
+        return { inserted: true };
       } catch (error) {
-        // Two upserts raced: both missed, one inserted, the unique index refused the other.
         if (isDuplicateKeyError(error)) return { inserted: false };
         throw error;
       }
