@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobResultDocumentSchema, type JobMessage, type JobResultDocument } from '../../contracts/index.js';
 import { encodeJobRecord } from '../../core/domain/index.js';
-import { startMongoEmulator, type MongoEmulator } from '../../scripts/emulators/mongo/index.js';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { expectErrorBody, postJson, request, waitForTerminal } from '../support/http-client.js';
+import { connectTestMongo, mongoUriVia, testDatabases, testMongoAddress } from '../support/mongo-server.js';
+import { TEST_MONGODB_URI } from '../support/services.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** Debian's interpreter, where python3-pymongo installs; not whatever python3 is first on PATH. */
@@ -15,14 +18,19 @@ const READ_SCRIPT = fileURLToPath(new URL('./pymongo_read_results.py', import.me
 const CONTRACT_FIELDS = Object.keys(JobResultDocumentSchema.shape);
 
 type StoredDocument = JobResultDocument & { _id: { $oid: string } };
+interface PymongoRead {
+  documents: StoredDocument[];
+  /** pymongo's index_information(): name → key as [field, direction] pairs, unique when it is. */
+  indexes: Record<string, { key: Array<[string, number]>; unique?: boolean }>;
+}
 
-/** The documents of dtq.job_results as pymongo sees them. */
-function readWithPymongo(uri: string): Promise<StoredDocument[]> {
+/** The job_results collection of `database` as pymongo sees it. */
+function readWithPymongo(database: string): Promise<PymongoRead> {
   return new Promise((resolve, reject) => {
-    execFile(PYTHON, [READ_SCRIPT, uri], { timeout: 30_000, maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(PYTHON, [READ_SCRIPT, TEST_MONGODB_URI, database], { timeout: 30_000, maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`pymongo_read_results.py failed (is python3-pymongo installed?): ${error.message}\n${stderr}`));
       try {
-        resolve((JSON.parse(stdout) as { documents: StoredDocument[] }).documents);
+        resolve(JSON.parse(stdout) as PymongoRead);
       } catch {
         reject(new Error(`pymongo_read_results.py printed no JSON:\n${stdout}\n${stderr}`));
       }
@@ -47,19 +55,26 @@ const JOBS = [
   { body: { job_type: 'github_user', payload: { username: 'octocat' } }, state: 'completed' },
 ] as const;
 
-describe('MONGODB_URI: the whole flow stores results in MongoDB (wire emulator), read back with pymongo', () => {
-  let emulator: MongoEmulator;
+describe('MONGODB_URI: the whole flow stores results in MongoDB (FerretDB here), read back with pymongo', () => {
+  let client: MongoClient;
+  const databases = testDatabases(() => client, 'dtq_flow');
+  const database = databases.name();
+  let proxy: TcpProxy;
   let app: EmbeddedApp;
   const submitted: Array<{ job_id: string; trace_id: string; state: string; job_type: string }> = [];
 
   beforeAll(async () => {
-    emulator = await startMongoEmulator();
-    // A short server-selection timeout (set in the URI) lets the outage test see 503 quickly.
-    app = await startEmbeddedApp({ MONGODB_URI: `${emulator.uri}&serverSelectionTimeoutMS=500` });
+    client = await connectTestMongo();
+    // The app reaches the server through a proxy the outage test cuts; a short server-selection
+    // timeout (set in the URI) lets it see 503 soon after.
+    proxy = await startTcpProxy(testMongoAddress());
+    app = await startEmbeddedApp({ MONGODB_URI: mongoUriVia(proxy.port, { serverSelectionTimeoutMS: 1_000 }), MONGODB_DATABASE: database });
   });
   afterAll(async () => {
     await app?.close();
-    await emulator?.close();
+    await proxy?.close();
+    if (client) await databases.drop();
+    await client?.close();
   });
 
   it('keeps exactly one contract document per job, with its final state and error', async () => {
@@ -70,7 +85,13 @@ describe('MONGODB_URI: the whole flow stores results in MongoDB (wire emulator),
     }
     for (const job of submitted) expect(await waitForTerminal(app.baseUrl, job.job_id)).toMatchObject({ state: job.state });
 
-    const documents = await readWithPymongo(emulator.uri);
+    const { documents, indexes } = await readWithPymongo(database);
+    expect(Object.values(indexes)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: [['job_id', 1]], unique: true }),
+        expect.objectContaining({ key: [['completed_at', -1]] }),
+      ]),
+    );
     expect(documents).toHaveLength(submitted.length);
     for (const job of submitted) {
       const mine = documents.filter((d) => d.job_id === job.job_id);
@@ -94,7 +115,7 @@ describe('MONGODB_URI: the whole flow stores results in MongoDB (wire emulator),
   });
 
   it('keeps one document when a finished job is replayed and when a new job is delivered twice', async () => {
-    const before = await readWithPymongo(emulator.uri);
+    const { documents: before } = await readWithPymongo(database);
     const austin = before.find((d) => d.job_id === submitted[0]!.job_id)!;
     const replay: JobMessage = {
       schema_version: '1.0',
@@ -123,7 +144,7 @@ describe('MONGODB_URI: the whole flow stores results in MongoDB (wire emulator),
     await waitFor(async () => ((await processedCount(app, 'weather')) >= weatherBefore + 2 ? true : undefined), { what: 'both replays handled' });
     await waitFor(async () => ((await processedCount(app, 'quote')) >= quoteBefore + 2 ? true : undefined), { what: 'both deliveries handled' });
 
-    const after = await readWithPymongo(emulator.uri);
+    const { documents: after } = await readWithPymongo(database);
     expect(after).toHaveLength(before.length + 1);
     expect(after.filter((d) => d.job_id === austin.job_id)).toEqual([austin]);
     const delivered = after.filter((d) => d.job_id === twice.job_id);
@@ -131,16 +152,20 @@ describe('MONGODB_URI: the whole flow stores results in MongoDB (wire emulator),
     expect(delivered[0]).toMatchObject({ job_type: 'quote', final_state: 'completed', trace_id: twice.trace_id, input: { tag: 'wisdom' } });
   });
 
-  it('reports the result store in /readyz and answers 503 while MongoDB is unreachable', async () => {
+  it('reports the result store in /readyz, answers 503 while MongoDB is unreachable, and recovers', async () => {
     const ready = await request(`${app.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(ready.body.checks.result_store).toEqual({ ok: true });
 
-    await emulator.close();
+    proxy.cut();
     const unavailable = await request(`${app.baseUrl}/v1/jobs/${submitted[0]!.job_id}/result`);
     expectErrorBody(unavailable, 503, 'SERVICE_UNAVAILABLE');
     const notReady = await request(`${app.baseUrl}/readyz`);
     expect(notReady.status).toBe(503);
     expect(notReady.body.checks.result_store.ok).toBe(false);
+
+    proxy.restore();
+    await waitFor(async () => ((await request(`${app.baseUrl}/readyz`)).status === 200 ? true : undefined), { timeoutMs: 20_000, what: '/readyz to answer 200 again' });
+    expect((await request(`${app.baseUrl}/v1/jobs/${submitted[0]!.job_id}/result`)).status).toBe(200);
   });
 });

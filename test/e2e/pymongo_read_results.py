@@ -2,8 +2,10 @@
 
 Usage: /usr/bin/python3 pymongo_read_results.py <mongodb-uri> [database] [collection]
 
-Output: one JSON object {"pymongo": version, "documents": [...]} on stdout, documents in
-insertion order with `_id` as {"$oid": ...}. Exits non-zero (message on stderr) on any error.
+Output: one JSON object {"pymongo": version, "documents": [...], "indexes": {...}} on stdout:
+documents in insertion order with `_id` as {"$oid": ...}; indexes as pymongo's
+index_information() gives them (name -> {"key": [[field, direction], ...], "unique": ...}).
+Exits non-zero (message on stderr) on any error.
 """
 import sys
 
@@ -18,10 +20,13 @@ def main():
     collection = sys.argv[3] if len(sys.argv) > 3 else "job_results"
     client = MongoClient(uri, serverSelectionTimeoutMS=5000, connectTimeoutMS=5000, socketTimeoutMS=10000)
     try:
-        documents = list(client[database][collection].find({}))
+        results = client[database][collection]
+        documents = list(results.find({}))
+        indexes = results.index_information()
     finally:
         client.close()
-    print(json_util.dumps({"pymongo": pymongo.version, "documents": documents}, json_options=json_util.RELAXED_JSON_OPTIONS))
+    output = {"pymongo": pymongo.version, "documents": documents, "indexes": indexes}
+    print(json_util.dumps(output, json_options=json_util.RELAXED_JSON_OPTIONS))
     return 0
 
 

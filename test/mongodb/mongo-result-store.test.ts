@@ -1,37 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MongoResultStore, isDuplicateKeyError } from '../../adapters/mongodb/index.js';
+import { MongoResultStore, isDuplicateKeyError, type MongoResultStoreOptions } from '../../adapters/mongodb/index.js';
 import { DependencyUnavailableError } from '../../core/errors/index.js';
-import { startMongoEmulator, type MongoEmulator } from '../../scripts/emulators/mongo/index.js';
 import { sampleResult } from '../conformance/result-store.suite.js';
+import { connectTestMongo, mongoUriVia, testDatabases, testMongoAddress } from '../support/mongo-server.js';
+import { TEST_MONGODB_URI } from '../support/services.js';
+import { startFreezeProxy } from '../support/mongo-freeze-proxy.js';
+import { outcomeWithin, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { testLogger } from '../support/test-logger.js';
-import { uniqueName } from '../support/unique.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('MongoResultStore specifics', () => {
-  let emulator: MongoEmulator;
   let client: MongoClient;
-  const databases: string[] = [];
+  const databases = testDatabases(() => client, 'dtq_results');
   const stores: MongoResultStore[] = [];
+  const proxies: Array<Pick<TcpProxy, 'close'>> = [];
 
   beforeAll(async () => {
-    emulator = await startMongoEmulator();
-    client = new MongoClient(emulator.uri, { serverSelectionTimeoutMS: 5_000 });
-    await client.connect();
+    client = await connectTestMongo();
   });
   afterEach(async () => {
     for (const store of stores.splice(0)) await store.close();
-    for (const database of databases.splice(0)) await client.db(database).dropDatabase();
+    for (const proxy of proxies.splice(0)) await proxy.close();
+    await databases.drop();
   });
   afterAll(async () => {
     await client?.close();
-    await emulator?.close();
   });
 
-  function store(options: { client?: MongoClient | string } = {}): { store: MongoResultStore; database: string } {
-    const database = uniqueName('dtq_results');
-    databases.push(database);
-    const created = new MongoResultStore({ client: options.client ?? client, database, logger: testLogger() });
+  function store(options: Partial<MongoResultStoreOptions> = {}): { store: MongoResultStore; database: string } {
+    const database = databases.name();
+    const created = new MongoResultStore({ client, database, logger: testLogger(), ...options });
     stores.push(created);
     return { store: created, database };
   }
@@ -89,8 +89,7 @@ describe('MongoResultStore specifics', () => {
   });
 
   it('recognises the E11000 a racing upsert receives from the server', async () => {
-    const collection = client.db(uniqueName('dtq_dup')).collection('job_results');
-    databases.push(collection.dbName);
+    const collection = client.db(databases.name()).collection('job_results');
     await collection.createIndex({ job_id: 1 }, { unique: true });
     await collection.insertOne({ job_id: 'a' });
     const error = await collection.insertOne({ job_id: 'a' }).catch((caught: unknown) => caught);
@@ -100,7 +99,7 @@ describe('MongoResultStore specifics', () => {
   });
 
   it('owns and closes a client it created from a connection string', async () => {
-    const { store: s } = store({ client: emulator.uri });
+    const { store: s } = store({ client: TEST_MONGODB_URI });
     await s.init();
     await s.healthCheck.check();
     await s.close();
@@ -109,10 +108,10 @@ describe('MongoResultStore specifics', () => {
   });
 
   it('answers DependencyUnavailableError, not a driver error, when MongoDB cannot be reached', async () => {
-    const gone = await startMongoEmulator();
-    const uri = `${gone.uri}&serverSelectionTimeoutMS=300`;
-    await gone.close();
-    const { store: s } = store({ client: uri });
+    const proxy = await startTcpProxy(testMongoAddress());
+    proxies.push(proxy);
+    proxy.cut();
+    const { store: s } = store({ client: mongoUriVia(proxy.port, { serverSelectionTimeoutMS: 300 }) });
 
     const failure = await s.get(randomUUID()).catch((caught: unknown) => caught);
     expect(failure).toBeInstanceOf(DependencyUnavailableError);
@@ -121,4 +120,41 @@ describe('MongoResultStore specifics', () => {
     await expect(s.init()).rejects.toBeInstanceOf(DependencyUnavailableError);
     await expect(s.healthCheck.check()).rejects.toThrow();
   });
+
+  it('fails with DependencyUnavailableError while the connection to MongoDB is cut, and recovers when it is back', async () => {
+    const proxy = await startTcpProxy(testMongoAddress());
+    proxies.push(proxy);
+    const { store: s } = store({ client: mongoUriVia(proxy.port, { serverSelectionTimeoutMS: 1_000 }) });
+    const before = sampleResult();
+    expect(await s.save(before)).toEqual({ inserted: true });
+
+    proxy.cut();
+    await expect(s.get(before.job_id)).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(s.save(sampleResult())).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(s.healthCheck.check()).rejects.toThrow();
+
+    proxy.restore();
+    await waitFor(() => s.healthCheck.check().then(() => true), { timeoutMs: 20_000, what: 'the store to reach MongoDB again' });
+    expect(await s.get(before.job_id)).toEqual(before);
+    expect(await s.save(before)).toEqual({ inserted: false });
+  });
+
+  it('fails a call with DependencyUnavailableError when the server stops answering, instead of hanging it', async () => {
+    const proxy = await startFreezeProxy(testMongoAddress());
+    proxies.push(proxy);
+    const { store: s } = store({ client: mongoUriVia(proxy.port), serverSelectionTimeoutMS: 1_000, connectTimeoutMS: 500, socketTimeoutMS: 500 });
+    const before = sampleResult();
+    expect(await s.save(before)).toEqual({ inserted: true });
+
+    proxy.freeze();
+    // Generous bounds: they only tell "failed" from "hangs"; the deadlines above are far shorter.
+    const calls: Array<() => Promise<unknown>> = [() => s.get(before.job_id), () => s.save(sampleResult()), () => s.list({ limit: 5 })];
+    for (const call of calls) {
+      const outcome = await outcomeWithin(call(), 20_000);
+      expect(outcome).not.toBe('pending');
+      expect(outcome).toMatchObject({ error: expect.any(DependencyUnavailableError) });
+    }
+    expect(await outcomeWithin(s.healthCheck.check(), 20_000)).toMatchObject({ error: expect.any(Error) });
+    expect(await outcomeWithin(s.close(), 20_000)).toEqual({ value: undefined });
+  }, 120_000);
 });
