@@ -4,8 +4,8 @@ import type { Collection, Document, IndexDescription } from 'mongodb';
  * The indexes of `job_results`. Names are left to the server's default (`job_id_1`, …) so an
  * index someone created by hand with the same keys is recognised instead of clashing.
  *
- * - `{job_id: 1}` unique: the contract's "one document per job". It is what turns a racing
- *   second upsert into E11000 instead of a duplicate document.
+ * - `{job_id: 1}` unique: the contract's "one document per job". It is what turns a replayed
+ *   or racing second save into E11000 instead of a duplicate document.
  * - `{completed_at: -1}`: required by the contract (ad-hoc "latest results" queries).
  * - The compound ones serve `list()`: its keyset query sorts on `{completed_at: -1, job_id: -1}`
  *   and may filter on `final_state` or `job_type` by equality. An equality field first and the

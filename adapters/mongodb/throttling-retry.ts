@@ -38,8 +38,8 @@ export function retryAfterMs(error: unknown): number | undefined {
 /**
  * Retries throttled operations only (everything else fails at once), waiting what the server
  * asked for when it said (capped at `maxDelayMs`), otherwise exponential backoff with jitter.
- * Every operation of the result store is safe to repeat: reads, and an upsert that only ever
- * inserts the first document.
+ * Every operation of the result store is safe to repeat: reads, and an insert on the unique
+ * job_id index, which only the first save of a job passes.
  */
 export function createThrottlingRetry(options: ThrottlingRetryOptions = DEFAULT_THROTTLING_RETRY): RetryPolicy {
   const backoff = new DelegateBackoff<IRetryBackoffContext<unknown>>((context) => {
