@@ -8,9 +8,11 @@ export interface HealthServerOptions {
   registry: Registry;
   /** Names of what is not ready; empty when ready. */
   notReady: () => Promise<string[]>;
+  /** Names of what has stopped for good, so that only a restart helps; empty when alive. */
+  notAlive?: () => string[];
 }
 
-/** The worker's own port: /healthz (alive), /readyz (consuming and dependencies up), /metrics. */
+/** The worker's own port: /healthz (alive: nothing stopped for good), /readyz (consuming and dependencies up), /metrics. */
 export class HealthServer {
   private readonly server: Server;
 
@@ -21,7 +23,10 @@ export class HealthServer {
         res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
         res.end(body);
       };
-      if (path === '/healthz') return reply(200, JSON.stringify({ status: 'ok' }));
+      if (path === '/healthz') {
+        const dead = options.notAlive?.() ?? [];
+        return reply(dead.length ? 503 : 200, JSON.stringify({ status: dead.length ? 'unavailable' : 'ok', ...(dead.length ? { not_alive: dead } : {}) }));
+      }
       if (path === '/readyz') {
         void options
           .notReady()

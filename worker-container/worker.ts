@@ -106,6 +106,7 @@ export class Worker {
         port: options.healthPort,
         registry: metrics.registry,
         notReady: () => this.notReady(),
+        notAlive: () => this.notAlive(),
       });
     }
   }
@@ -140,6 +141,11 @@ export class Worker {
 
   inFlight(): number {
     return this.consumer.inFlight();
+  }
+
+  /** Names of what has stopped for good (the consumer crashed beyond restarting); empty when alive. */
+  notAlive(): string[] {
+    return this.consumer.alive?.() === false ? ['job consumer stopped for good'] : [];
   }
 
   async notReady(): Promise<string[]> {

@@ -73,6 +73,8 @@ export class KafkaConsumer implements JobConsumer {
   private closed: Promise<void> | undefined;
   private inGroup = false;
   private closing = false;
+  /** Set when kafkajs crashed and will not restart the member: it never consumes again. */
+  private stoppedForGood = false;
   /** The error of the last crash kafkajs restarted from, named if the first join times out. */
   private lastCrash: unknown;
 
@@ -104,6 +106,10 @@ export class KafkaConsumer implements JobConsumer {
 
   ready(): boolean {
     return this.inGroup && !this.closing;
+  }
+
+  alive(): boolean {
+    return !this.stoppedForGood;
   }
 
   inFlight(): number {
@@ -167,6 +173,7 @@ export class KafkaConsumer implements JobConsumer {
         payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed and will not restart',
       );
       this.options.events?.onCrash?.(payload.error, payload.restart);
+      if (!payload.restart && !this.closing) this.stoppedForGood = true;
       // Before the first join a restarting member is still joining (start() waits up to its deadline).
       this.lastCrash = payload.error;
       if (!payload.restart) this.joinWaiter?.reject(payload.error);

@@ -60,6 +60,12 @@ export interface JobConsumer extends Lifecycle {
   /** Records handed to the handler and not yet settled. */
   inFlight(): number;
   /**
+   * False once the consumer has stopped for good and only a restart of the process brings it
+   * back (liveness, where `ready` is readiness). Optional: an adapter that cannot stop by itself
+   * leaves it out.
+   */
+  alive?(): boolean;
+  /**
    * Lag of the partitions this member owns now, read when metrics are scraped. Optional: an
    * adapter that cannot tell leaves it out and the lag metric stays empty.
    */
