@@ -14,3 +14,14 @@ export function isRetriable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Whether a consumer crash is worth restarting from: a retriable error anywhere in the chain, or
+ * no group coordinator found (kafkajs' final answer while the broker is away or restarting).
+ */
+export function isTransient(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e.name === 'KafkaJSGroupCoordinatorNotFound') return true;
+  }
+  return isRetriable(error);
+}
