@@ -1,7 +1,9 @@
 /**
  * What the Kafka job queue does beyond the port's conformance suite: topic creation, consumer
  * lag, crash events, kafkajs logs in our logger, a consumer that outlives its broker, credentials
- * kept out of logs and errors. Against the Kafka emulator (a test fixture).
+ * kept out of logs and errors. On real brokers: the shared one the tests use (KAFKA_BROKERS) with
+ * topics and groups of this run's own, and a private one (test/support/kafka-broker.ts) where a
+ * test stops the broker or needs a SASL listener.
  */
 import { Writable } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
@@ -9,16 +11,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaJobQueue, type KafkaJobQueueOptions } from '../../adapters/kafka/index.js';
 import { DependencyUnavailableError } from '../../core/errors/index.js';
 import type { DeliveredRecord } from '../../core/ports/index.js';
-import { startKafkaEmulator, type KafkaEmulator } from '../../scripts/emulators/kafka/index.js';
 import { createLogger } from '../../telemetry/index.js';
 import { closeAfterEach } from '../support/closers.js';
+import { deleteKafkaTopicsAndGroups, ownNames } from '../support/kafka-admin.js';
+import { startPrivateKafkaBroker, type PrivateKafkaBroker } from '../support/kafka-broker.js';
 import { FAST_KAFKA_GROUP } from '../support/kafka-timings.js';
+import { TEST_KAFKA_BROKERS } from '../support/services.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
 import { deferred, waitFor } from '../support/wait-for.js';
 
 /** Few, short kafkajs retries, so a missing broker is noticed quickly. */
 const QUICK_RETRY = { retries: 2, initialRetryTimeMs: 50, maxRetryTimeMs: 200 };
+
+/** The one user the private broker's SASL PLAIN listener knows. */
+const SASL_USER = { username: 'dtq-sasl-user', password: 'correct-sasl-secret-7f3a' };
 
 /** A real pino logger whose JSON lines are kept in memory. */
 function capturingLogger() {
@@ -37,23 +44,29 @@ function capturingLogger() {
 }
 
 describe('Kafka job queue', () => {
-  let emulator: KafkaEmulator;
   let admin: ReturnType<Kafka['admin']>;
+  let privateBroker: PrivateKafkaBroker | undefined;
   const onCleanup = closeAfterEach();
 
   beforeAll(async () => {
-    emulator = await startKafkaEmulator({ port: 0 });
-    admin = new Kafka({ clientId: 'dtq-test-admin', brokers: [emulator.brokers], logLevel: logLevel.NOTHING }).admin();
+    admin = new Kafka({ clientId: 'dtq-test-admin', brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
   });
   afterAll(async () => {
+    await deleteKafkaTopicsAndGroups(TEST_KAFKA_BROKERS, ownNames('jobs.fresh', 'jobs.existing', 'jobs.on-publish', 'jobs.lag', 'jobs.logs', 'jobs.dlq', 'group'));
     await admin?.disconnect();
-    await emulator?.close();
+    await privateBroker?.close();
   });
+
+  /** One private broker for the tests that stop it or need SASL, started on first use. */
+  async function ownBroker(): Promise<PrivateKafkaBroker> {
+    privateBroker ??= await startPrivateKafkaBroker({ saslUser: SASL_USER });
+    return privateBroker;
+  }
 
   function queue(options: Partial<KafkaJobQueueOptions> = {}): KafkaJobQueue {
     const q = new KafkaJobQueue({
-      brokers: [emulator.brokers],
+      brokers: TEST_KAFKA_BROKERS,
       clientId: 'dtq-test',
       partitions: 3,
       logger: testLogger(),
@@ -138,41 +151,50 @@ describe('Kafka job queue', () => {
     expect(kafkajsLines.some((l) => l.kafkajs_namespace === 'ConsumerGroup' && l.level === 'info')).toBe(true);
   });
 
-  it('rejects a publish with a typed error and keeps SASL credentials out of errors and logs', async () => {
+  it('publishes over SASL PLAIN with the right credentials', { timeout: 180_000 }, async () => {
+    const broker = await ownBroker();
+    const q = queue({ brokers: broker.saslBrokers!, sasl: { mechanism: 'plain', ...SASL_USER } });
+    const topic = uniqueName('jobs.sasl-ok');
+    await q.publish({ topic, key: 'k', value: Buffer.from('v'), headers: {} });
+    const reader = new Kafka({ clientId: 'dtq-test-sasl-reader', brokers: broker.brokers, logLevel: logLevel.NOTHING }).admin();
+    await reader.connect();
+    try {
+      const [partition] = (await reader.fetchTopicOffsets(topic)).filter((p) => p.high !== '0');
+      expect(partition).toMatchObject({ high: '1' });
+    } finally {
+      await reader.disconnect();
+    }
+  });
+
+  it('rejects a publish the broker refuses to authenticate with a typed error, and keeps credentials out of errors and logs', { timeout: 180_000 }, async () => {
+    const broker = await ownBroker();
     const { logger, raw } = capturingLogger();
-    // The emulator speaks no SASL, so the handshake fails like a broker refusing the credentials.
-    const q = queue({ logger, retry: QUICK_RETRY, sasl: { mechanism: 'plain', username: 'dtq-sasl-user', password: 'hunter2-sasl-secret' } });
+    const q = queue({ brokers: broker.saslBrokers!, logger, retry: QUICK_RETRY, sasl: { mechanism: 'plain', username: SASL_USER.username, password: 'hunter2-sasl-secret' } });
     const failure = await q.publish({ topic: uniqueName('jobs.sasl'), key: 'k', value: Buffer.from('v'), headers: {} }).then(
       () => undefined,
       (error: unknown) => error,
     );
     expect(failure).toBeInstanceOf(DependencyUnavailableError);
     expect((failure as Error).message).toMatch(/^kafka is unavailable/);
+    // The broker's own refusal (SaslAuthenticate answered with SASL_AUTHENTICATION_FAILED).
+    expect((failure as Error).message).toMatch(/SASL PLAIN authentication failed|Authentication failed/i);
     expect((failure as Error).message).not.toContain('hunter2-sasl-secret');
     expect(raw.length).toBeGreaterThan(0);
     expect(raw.join('\n')).not.toContain('hunter2-sasl-secret');
   });
 
-  it('survives its broker going away: reports the crash, then rejoins and consumes once it is back', { timeout: 60_000 }, async () => {
-    const own = await startKafkaEmulator({ port: 0 });
-    const port = own.port;
-    let current: KafkaEmulator | undefined = own;
-    onCleanup(async () => current?.close());
+  // The first group on the private broker: a fresh broker's coordinator answers "loading" at
+  // first, and start() must wait that out instead of failing.
+  it('survives its broker going away: reports the crash, then rejoins and consumes once it is back', { timeout: 240_000 }, async () => {
+    const broker = await ownBroker();
     const { logger, lines } = capturingLogger();
-    const q = new KafkaJobQueue({
-      brokers: [own.brokers],
-      clientId: 'dtq-test-crash',
-      partitions: 1,
-      logger,
-      consumerTuning: FAST_KAFKA_GROUP,
-      retry: QUICK_RETRY,
-    });
-    onCleanup(() => q.close());
+    const q = queue({ brokers: broker.brokers, partitions: 1, logger, retry: QUICK_RETRY });
     const topic = uniqueName('jobs.crash');
+    const groupId = uniqueName('group');
     const seen: DeliveredRecord[] = [];
     const crashes: Array<{ error: unknown; restarting: boolean }> = [];
     const consumer = q.createConsumer({
-      groupId: uniqueName('group'),
+      groupId,
       topics: [topic],
       concurrency: 1,
       deadLetterTopic: uniqueName('jobs.dlq'),
@@ -185,22 +207,33 @@ describe('Kafka job queue', () => {
     onCleanup(() => consumer.close({ drainTimeoutMs: 0 }));
     await consumer.start();
     expect(consumer.ready()).toBe(true);
+    await q.publish({ topic, key: 'before', value: Buffer.from('before the restart'), headers: {} });
+    const privateAdmin = new Kafka({ clientId: 'dtq-test-offsets', brokers: broker.brokers, logLevel: logLevel.NOTHING }).admin();
+    await privateAdmin.connect();
+    try {
+      await waitFor(
+        async () => {
+          const [offsets] = await privateAdmin.fetchOffsets({ groupId, topics: [topic] });
+          return offsets?.partitions[0]?.offset === '1' ? true : undefined;
+        },
+        { what: 'the record before the restart committed' },
+      );
+    } finally {
+      await privateAdmin.disconnect();
+    }
 
-    await own.close();
-    current = undefined;
-    await waitFor(() => (crashes.length > 0 ? true : undefined), { what: 'a crash report', timeoutMs: 20_000 });
-    expect(crashes[0]!.restarting).toBe(true);
+    const crashesBefore = crashes.length;
+    await broker.stop();
+    await waitFor(() => (crashes.length > crashesBefore ? true : undefined), { what: 'a crash report', timeoutMs: 60_000 });
+    expect(crashes.at(-1)!.restarting).toBe(true);
     expect(consumer.ready()).toBe(false);
-    expect(lines.some((l) => l.msg === 'consumer crashed; kafkajs restarts it' && l.level === 'error')).toBe(true);
+    expect(lines.some((l) => l.msg === 'consumer crashed; restarting it' && l.level === 'error')).toBe(true);
 
-    // The same address again, empty: the topic has to be there before the member can rejoin.
-    current = await startKafkaEmulator({ port });
-    const restarted = new Kafka({ clientId: 'dtq-test-restarted', brokers: [current.brokers], logLevel: logLevel.NOTHING }).admin();
-    await restarted.connect();
-    await restarted.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-    await restarted.disconnect();
-    await waitFor(() => (consumer.ready() ? true : undefined), { what: 'the member to rejoin', timeoutMs: 30_000 });
+    // The same address again, with its state: the member rejoins and goes on from its commits.
+    await broker.start();
+    await waitFor(() => (consumer.ready() ? true : undefined), { what: 'the member to rejoin', timeoutMs: 90_000 });
     await q.publish({ topic, key: 'after', value: Buffer.from('after the restart'), headers: {} });
-    await waitFor(() => (seen.some((r) => r.value.toString() === 'after the restart') ? true : undefined), { what: 'the record after the restart' });
+    await waitFor(() => (seen.some((r) => r.value.toString() === 'after the restart') ? true : undefined), { what: 'the record after the restart', timeoutMs: 60_000 });
+    expect(seen.filter((r) => r.value.toString() === 'before the restart')).toHaveLength(1);
   });
 });

@@ -3,8 +3,8 @@
  * (KAFKA_BROKERS, Apache Kafka in KRaft mode from services:up). Every test has topics and groups
  * of its own, so runs sharing the broker never read each other's records.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import { KafkaJobQueue } from '../../adapters/kafka/index.js';
+import { deleteKafkaTopicsAndGroups, ownNames } from '../support/kafka-admin.js';
 import { FAST_KAFKA_GROUP } from '../support/kafka-timings.js';
 import { TEST_KAFKA_BROKERS } from '../support/services.js';
 import { testLogger } from '../support/test-logger.js';
@@ -31,25 +31,10 @@ function kafkaFixture(brokers: string[]): () => Promise<JobQueueFixture> {
       partitions: PARTITIONS,
       cleanup: async () => {
         await queue.close();
-        await deleteOwnTopicsAndGroups(brokers);
+        await deleteKafkaTopicsAndGroups(brokers, ownNames('jobs.test', 'jobs.dlq', 'group', 'dlq-watch'));
       },
     };
   };
-}
-
-async function deleteOwnTopicsAndGroups(brokers: string[]): Promise<void> {
-  const admin = new Kafka({ clientId: 'dtq-conformance-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const own = new RegExp(`^(jobs\\.test|jobs\\.dlq|group|dlq-watch)-${process.pid}-`);
-    const { groups } = await admin.listGroups();
-    const groupIds = groups.map((g) => g.groupId).filter((id) => own.test(id));
-    if (groupIds.length > 0) await admin.deleteGroups(groupIds);
-    const topics = (await admin.listTopics()).filter((topic) => own.test(topic));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 describeJobQueueConformance(`kafka (broker ${TEST_KAFKA_BROKERS.join(',')})`, kafkaFixture(TEST_KAFKA_BROKERS));
