@@ -27,6 +27,15 @@ export interface ApiServerOptions {
   maxBodyBytes?: number;
 }
 
+/**
+ * Bounds on what one client can hold: the whole header block within 10 s, the whole request
+ * within 30 s, an idle keep-alive connection 5 s, and at most 1,024 connections at once.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const MAX_CONNECTIONS = 1_024;
+
 class BodyTooLarge extends Error {}
 
 /**
@@ -61,9 +70,11 @@ export function createApiServer(options: ApiServerOptions): Server {
       const allow = [...new Set(match.allowed)].join(', ');
       return sendHostError(req, res, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, undefined, { allow });
     }
-    let body: Buffer;
+    const headers = flattenHeaders(req);
+    let body: Buffer = Buffer.alloc(0);
     try {
-      body = await readBody(req, limit);
+      if (refusedOnHeaders(options.auth, match.route.definition, headers)) res.setHeader('connection', 'close');
+      else body = await readBody(req, limit);
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
       res.setHeader('connection', 'close');
@@ -72,7 +83,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     const request = new HttpRequest({
       method,
       url: `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`,
-      headers: flattenHeaders(req),
+      headers,
       query: Object.fromEntries(url.searchParams),
       params: match.params,
       ...(body.length > 0 ? { body: { bytes: body } } : {}),
@@ -85,7 +96,26 @@ export function createApiServer(options: ApiServerOptions): Server {
     await send(res, await handlers.get(match.route.definition)!(request, invocation));
   }
 
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.maxConnections = MAX_CONNECTIONS;
   return server;
+}
+
+/**
+ * Whether the request may be refused on its headers alone: a route that needs a key and a
+ * request that carries no good one. Its body is then never read (a keyless client cannot make
+ * the host buffer megabytes), and the handler answers the 401/403 as it always does.
+ */
+function refusedOnHeaders(auth: ApiKeyAuth | undefined, route: RouteDefinition, headers: Record<string, string>): boolean {
+  if (!auth?.enabled || route.authLevel !== 'function') return false;
+  try {
+    auth.verify({ get: (name) => headers[name.toLowerCase()] ?? null });
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** Answers an error the host finds itself (no route, wrong method, body too large) under the request's trace. */

@@ -1,5 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import azureFunctions from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +48,29 @@ describe('API keys on the fallback host (API_KEYS + API_KEYS_FILE)', () => {
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect(error.message).toContain('x-api-key');
     }
+  });
+
+  it('refuses a keyless submit on its headers, without waiting for (or buffering) its body', async () => {
+    // Headers announce a 900 kB body that never comes: a host that reads bodies before checking
+    // keys would wait for it, and hold it in memory once it came.
+    const { port } = new URL(app.baseUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write('POST /v1/jobs HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: 900000\r\n\r\n{"job_type":'),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        if (text.includes('\r\n\r\n')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.once('error', reject);
+      socket.once('close', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
   });
 
   it('treats an Authorization header of another scheme as no credentials (401)', async () => {
