@@ -1,9 +1,9 @@
-import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
 import type { ConsumerOptions, DeliveredRecord, JobConsumer, Logger, PartitionLag, QueueRecord } from '../../core/ports/index.js';
 import { backoffDelay, delay } from '../shared/backoff.js';
 import { deadLetterRecord } from '../shared/dead-letter-record.js';
 import { settlesWithin } from '../shared/settles-within.js';
-import { asUnavailable } from './kafka-errors.js';
+import { asUnavailable, isTransient } from './kafka-errors.js';
 
 /** Group timings; the defaults suit production, tests shorten them for quick rebalances. */
 export interface KafkaConsumerTuning {
@@ -50,6 +50,9 @@ const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
  */
 export const DEFAULT_JOIN_TIMEOUT_MS = 60_000;
 
+/** Backoff between restarts of a member kafkajs gave up on. */
+const RESTART_BACKOFF = { initialMs: 500, maxMs: 10_000 };
+
 /**
  * One member of a Kafka consumer group (kafkajs), with the port's semantics: each record's offset
  * is committed only after its handler's outcome; a rejected handler retries the same record in
@@ -77,6 +80,11 @@ export class KafkaConsumer implements JobConsumer {
   private stoppedForGood = false;
   /** The error of the last crash kafkajs restarted from, named if the first join times out. */
   private lastCrash: unknown;
+  /** What consumer.run() was given, to run it again after a crash kafkajs does not restart from. */
+  private runConfig: ConsumerRunConfig | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** Restarts since the member was last in the group, for the backoff. */
+  private restarts = 0;
 
   constructor(
     private readonly options: ConsumerOptions,
@@ -141,11 +149,12 @@ export class KafkaConsumer implements JobConsumer {
       await this.consumer.connect();
       // A new group starts at the beginning: jobs published before any worker existed are work too.
       await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
-      await this.consumer.run({
+      this.runConfig = {
         autoCommit: false,
         partitionsConsumedConcurrently: this.options.concurrency,
         eachMessage: (payload) => this.onMessage(payload),
-      });
+      };
+      await this.consumer.run(this.runConfig);
       await joined;
     } catch (error) {
       await this.consumer.disconnect().catch(() => undefined);
@@ -156,10 +165,29 @@ export class KafkaConsumer implements JobConsumer {
     }
   }
 
+  /**
+   * kafkajs restarts a crashed member only when the innermost cause of the error is retriable.
+   * When a real broker goes away the member ends with "Failed to find group coordinator"
+   * (KafkaJSGroupCoordinatorNotFound, which kafkajs calls final) and would never consume again.
+   * Such crashes, and those with a retriable error anywhere in their chain, are restarted here,
+   * with backoff, until close. Returns whether a restart is scheduled.
+   */
+  private restartAfterCrash(error: unknown): boolean {
+    const run = this.runConfig;
+    if (this.closing || !run || !isTransient(error)) return false;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.closing) return;
+      this.consumer.run(run).catch((failure: unknown) => this.log.error({ err: failure }, 'consumer restart failed'));
+    }, backoffDelay(this.restarts++, RESTART_BACKOFF));
+    return true;
+  }
+
   private watchGroupEvents(): void {
     const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       this.inGroup = true;
+      this.restarts = 0;
       this.assignment = new Map(Object.entries(payload.memberAssignment));
       this.log.info({ member_id: payload.memberId, assignment: payload.memberAssignment }, 'joined the consumer group');
       this.joinWaiter?.resolve();
@@ -168,15 +196,16 @@ export class KafkaConsumer implements JobConsumer {
     // the error is retriable. Nothing rejects: the crash is logged, counted and waited out.
     this.consumer.on(CRASH, ({ payload }) => {
       this.inGroup = false;
+      const restarting = payload.restart || this.restartAfterCrash(payload.error);
       this.log.error(
-        { err: payload.error, restarting: payload.restart },
-        payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed and will not restart',
+        { err: payload.error, restarting, restarted_by: payload.restart ? 'kafkajs' : restarting ? 'dtq' : undefined },
+        restarting ? 'consumer crashed; restarting it' : 'consumer crashed and will not restart',
       );
-      this.options.events?.onCrash?.(payload.error, payload.restart);
-      if (!payload.restart && !this.closing) this.stoppedForGood = true;
+      this.options.events?.onCrash?.(payload.error, restarting);
+      if (!restarting && !this.closing) this.stoppedForGood = true;
       // Before the first join a restarting member is still joining (start() waits up to its deadline).
       this.lastCrash = payload.error;
-      if (!payload.restart) this.joinWaiter?.reject(payload.error);
+      if (!restarting) this.joinWaiter?.reject(payload.error);
     });
     const left = () => {
       this.inGroup = false;
@@ -258,6 +287,7 @@ export class KafkaConsumer implements JobConsumer {
 
   private async shutdown(drainTimeoutMs: number): Promise<void> {
     this.closing = true;
+    clearTimeout(this.restartTimer);
     this.stopRetrying.abort();
     this.joinWaiter?.reject(new Error('closed before joining the group'));
     await this.starting?.catch(() => undefined);
