@@ -59,6 +59,17 @@ describe('MongoResultStore specifics', () => {
     expect(indexes).toHaveLength(6);
   });
 
+  it('builds the indexes once when many stores start on a new database at the same time', async () => {
+    const { store: first, database } = store();
+    const others = Array.from({ length: 7 }, () => new MongoResultStore({ client, database, logger: testLogger() }));
+    stores.push(...others);
+    await Promise.all([first, ...others].map((s) => s.init()));
+    const indexes = await client.db(database).collection('job_results').listIndexes().toArray();
+    expect(indexes.map((ix) => ix.name).sort()).toEqual(
+      ['_id_', 'completed_at_-1', 'completed_at_-1_job_id_-1', 'final_state_1_completed_at_-1_job_id_-1', 'job_id_1', 'job_type_1_completed_at_-1_job_id_-1'],
+    );
+  });
+
   it('stores the contract document plus _id, in the default collection', async () => {
     const { store: s, database } = store();
     const doc = sampleResult();
