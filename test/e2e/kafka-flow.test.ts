@@ -1,10 +1,13 @@
 /**
  * The whole flow as it runs in Azure: the API (`start:api`) and the worker container as separate
- * processes, meeting only through the services — jobs on Kafka (the emulator, a test fixture),
- * statuses in the machine's Redis, progress RPC over its RabbitMQ, results in MongoDB (the
- * emulator). Jobs submitted over HTTP complete; the records on `jobs.weather.v1` follow the
- * contract; records that break it are dead-lettered without stopping the worker; the worker
- * leaves the group on SIGTERM; with the broker gone a submit answers 503 and the job is failed.
+ * processes, meeting only through the services — jobs on Apache Kafka (a broker of this run's
+ * own, so the contract topics `jobs.{type}.v1` and `jobs.dlq.v1` hold only this run's records,
+ * and so it can be stopped), statuses in the machine's Redis, progress RPC over its RabbitMQ,
+ * results in its MongoDB wire server (FerretDB; a database of this run's own, dropped after).
+ * Jobs submitted over HTTP complete; the records on the job topics follow the contract, as
+ * kafkajs, kcat and kafka-python read them; records that break it are dead-lettered without
+ * stopping the worker; the worker leaves the group on SIGTERM; with the broker gone a submit
+ * answers 503 and the job is failed.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -12,11 +15,13 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_HEADERS, DEAD_LETTER_TOPIC, JOB_MESSAGE_HEADERS, JobMessageSchema } from '../../contracts/index.js';
-import { startKafkaEmulator, type KafkaEmulator } from '../../scripts/emulators/kafka/index.js';
-import { startMongoEmulator, type MongoEmulator } from '../../scripts/emulators/mongo/index.js';
+import { MongoClient } from 'mongodb';
+import { topicFor } from '../../core/domain/index.js';
+import { startPrivateKafkaBroker, type PrivateKafkaBroker } from '../support/kafka-broker.js';
+import { readWithKafkaPython, readWithKcat, type ReadRecord } from '../support/kafka-readers.js';
 import { expectErrorBody, postJson, request, waitForTerminal, weatherJob } from '../support/http-client.js';
 import { REPO_ROOT, freePort, startNode, type RunningChild } from '../support/processes.js';
-import { deleteRabbitQueues, deleteRedisKeys, TEST_RABBITMQ_URL, TEST_REDIS_URL } from '../support/services.js';
+import { deleteRabbitQueues, deleteRedisKeys, TEST_MONGODB_URI, TEST_RABBITMQ_URL, TEST_REDIS_URL } from '../support/services.js';
 import { uniqueName } from '../support/unique.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -24,20 +29,20 @@ const WEATHER_TOPIC = 'jobs.weather.v1';
 const API_ENTRY = join(REPO_ROOT, 'dist/functions/fallback-host/main.js');
 const WORKER_ENTRY = join(REPO_ROOT, 'dist/worker-container/main.js');
 
-interface ReadRecord {
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: string;
-  headers: Record<string, string>;
-}
+/** One job of each type, as submitted over HTTP. */
+const ONE_OF_EACH = [
+  { job_type: 'weather', payload: { city: 'Bergen', country_code: 'NO', units: 'metric' } },
+  { job_type: 'quote', payload: {} },
+  { job_type: 'exchange_rate', payload: { base: 'USD', target: 'EUR', amount: 10 } },
+  { job_type: 'github_user', payload: { username: 'octocat' } },
+] as const;
 
 describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separate processes', () => {
   const groupId = uniqueName('dtq-worker');
   const keyPrefix = `${uniqueName('dtq-kafka-e2e')}:`;
   const requestQueue = uniqueName('progress.kafka-e2e');
-  let kafkaEmulator: KafkaEmulator;
-  let mongoEmulator: MongoEmulator;
+  const database = uniqueName('dtq_kafka_e2e').replace(/-/g, '_');
+  let broker: PrivateKafkaBroker;
   let kafka: Kafka;
   let api: RunningChild;
   let worker: RunningChild;
@@ -48,17 +53,17 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
     for (const entry of [API_ENTRY, WORKER_ENTRY]) {
       if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build:server first (npm test does)`);
     }
-    kafkaEmulator = await startKafkaEmulator({ port: 0, defaultPartitions: 3 });
-    mongoEmulator = await startMongoEmulator();
-    kafka = new Kafka({ clientId: 'dtq-e2e-reader', brokers: [kafkaEmulator.brokers], logLevel: logLevel.NOTHING });
+    broker = await startPrivateKafkaBroker({ partitions: 3 });
+    kafka = new Kafka({ clientId: 'dtq-e2e-reader', brokers: broker.brokers, logLevel: logLevel.NOTHING });
     const services = {
-      KAFKA_BROKERS: kafkaEmulator.brokers,
+      KAFKA_BROKERS: broker.brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: keyPrefix,
       RABBITMQ_URL: TEST_RABBITMQ_URL,
       PROGRESS_REQUEST_QUEUE: requestQueue,
-      MONGODB_URI: mongoEmulator.uri,
+      MONGODB_URI: TEST_MONGODB_URI,
+      MONGODB_DATABASE: database,
       SIMULATED_PROVIDER_DELAY_MS: '10',
     };
     const [apiPort, workerPort] = [await freePort(), await freePort()];
@@ -66,14 +71,19 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
     workerBase = `http://127.0.0.1:${workerPort}`;
     worker = startNode(WORKER_ENTRY, { ...services, WORKER_METRICS_PORT: String(workerPort) });
     api = startNode(API_ENTRY, { ...services, PORT: String(apiPort), SERVE_WEB: 'false' });
-    await Promise.all([worker.waitForLine(/worker started/), api.waitForLine(/dtq API ready/)]);
-  });
+    await Promise.all([worker.waitForLine(/worker started/, 90_000), api.waitForLine(/dtq API ready/, 90_000)]);
+  }, 240_000);
 
   afterAll(async () => {
     await api?.stop('SIGKILL');
     await worker?.stop('SIGKILL');
-    await kafkaEmulator?.close();
-    await mongoEmulator?.close();
+    await broker?.close();
+    const mongo = new MongoClient(TEST_MONGODB_URI);
+    try {
+      await mongo.db(database).dropDatabase();
+    } finally {
+      await mongo.close();
+    }
     await deleteRedisKeys(keyPrefix);
     await deleteRabbitQueues([requestQueue]);
   });
@@ -134,6 +144,28 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
         expect(body).toMatchObject({ job_id: response.body.job_id, trace_id: response.body.trace_id, job_type: 'weather' });
       }
     });
+  });
+
+  it('puts records kcat and kafka-python read on jobs.{type}.v1: keyed by job_id, with the contract headers and body', { timeout: 120_000 }, async () => {
+    const submitted = await Promise.all(ONE_OF_EACH.map((job) => postJson(`${apiBase}/v1/jobs`, job)));
+    for (const response of submitted) expect(response.status, JSON.stringify(response.body)).toBe(202);
+    for (const response of submitted) expect(await waitForTerminal(apiBase, response.body.job_id)).toMatchObject({ state: 'completed' });
+
+    for (const [i, job] of ONE_OF_EACH.entries()) {
+      const topic = topicFor(job.job_type);
+      const { job_id, trace_id } = submitted[i]!.body as { job_id: string; trace_id: string };
+      const [byKcat, byPython] = [await readWithKcat(broker.brokers[0]!, topic), await readWithKafkaPython(broker.brokers[0]!, topic)];
+      for (const [client, records] of [['kcat', byKcat], ['kafka-python', byPython]] as const) {
+        const mine = records.filter((r) => r.key === job_id);
+        expect(mine, `${client} on ${topic}`).toHaveLength(1);
+        expect(mine[0]!.headers, `${client} on ${topic}`).toMatchObject({ 'content-type': 'application/json', 'schema-version': '1.0' });
+        const body = JobMessageSchema.parse(JSON.parse(mine[0]!.value));
+        expect(body, `${client} on ${topic}`).toMatchObject({ schema_version: '1.0', job_id, trace_id, job_type: job.job_type, payload: job.payload });
+      }
+      // Both read the same records of the topic, at the same places.
+      const places = (records: ReadRecord[]) => records.map((r) => `${r.partition}/${r.offset}/${r.key}`).sort();
+      expect(places(byPython)).toEqual(places(byKcat));
+    }
   });
 
   it('commits and dead-letters records that break the contract, and keeps consuming', async () => {
@@ -202,8 +234,8 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
   });
 
   // Stops the broker: keep this test last.
-  it('answers 503 when the broker is gone and marks the job failed with ENQUEUE_FAILED', { timeout: 60_000 }, async () => {
-    await kafkaEmulator.close();
+  it('answers 503 when the broker is gone and marks the job failed with ENQUEUE_FAILED', { timeout: 120_000 }, async () => {
+    await broker.stop();
     const response = await postJson(`${apiBase}/v1/jobs`, weatherJob('Nowhere'));
     const error = expectErrorBody(response, 503, 'SERVICE_UNAVAILABLE');
     expect(error.message).toContain('kafka');
