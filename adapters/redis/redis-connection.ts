@@ -66,7 +66,11 @@ function clusterOptions(options: RedisConnectionOptions, perConnection: RedisOpt
   const target = new URL(options.url);
   const tls = target.protocol === 'rediss:';
   return {
-    enableOfflineQueue: true,
+    // No offline queue: the cluster client's would hold commands across a reconnect without a
+    // timeout (a node's command timeout starts only when the command reaches the node). Until
+    // the first slot map arrives, auto-pipelined commands still wait for it; after that, a
+    // command that finds the cluster not ready rejects at once.
+    enableOfflineQueue: false,
     enableAutoPipelining: true,
     clusterRetryStrategy: retryStrategy,
     ...(options.natMap ? { natMap: options.natMap } : {}),
@@ -107,18 +111,57 @@ function watchConnection(redis: RedisClient, options: RedisConnectionOptions): v
 }
 
 /**
+ * Error replies of a cluster whose topology is in flux (a shard away, slots moving): passed to
+ * the caller they mean "not now", like a closed connection. ioredis follows a redirection by
+ * itself, except in a pipeline whose commands were redirected to different places.
+ */
+const CLUSTER_TRANSIENT_REPLY = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|LOADING) /;
+
+/**
  * Runs one Redis operation: rejects at once while the connection is down, and turns transport
- * failures (closed connection, timeout, flushed queue) into DependencyUnavailableError. A Redis
- * error reply (a bug such as WRONGTYPE) is passed through as it is.
+ * failures (closed connection, timeout, flushed queue, a cluster redirection it could not
+ * follow) into DependencyUnavailableError. Any other Redis error reply (a bug such as
+ * WRONGTYPE) is passed through as it is.
  */
 export async function redisCall<T>(redis: RedisClient, call: () => Promise<T>): Promise<T> {
   if (DOWN_STATES.has(redis.status)) throw new DependencyUnavailableError('redis', `connection is ${redis.status}`);
   try {
+    if (redis instanceof Cluster && redis.status !== 'ready') await untilReady(redis);
     return await call();
   } catch (error) {
-    if (error instanceof ReplyError) throw error;
+    if (error instanceof ReplyError && !CLUSTER_TRANSIENT_REPLY.test((error as Error).message)) throw error;
     throw new DependencyUnavailableError('redis', error instanceof Error ? error.message : String(error), { cause: error });
   }
+}
+
+const connecting = new WeakMap<Cluster, Promise<void>>();
+
+/**
+ * A cluster client without an offline queue refuses commands until it is ready; a call made
+ * while it connects waits for that attempt instead (one shared wait), as a single-server client
+ * holds it in its queue. The attempt is bounded by the connect and slot-refresh timeouts.
+ */
+function untilReady(cluster: Cluster): Promise<void> {
+  let wait = connecting.get(cluster);
+  if (!wait) {
+    wait = new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error) => {
+        connecting.delete(cluster);
+        cluster.off('ready', onReady);
+        cluster.off('close', onClose);
+        cluster.off('end', onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => settle();
+      const onClose = () => settle(new Error('cluster connection closed before it was ready'));
+      cluster.once('ready', onReady);
+      cluster.once('close', onClose);
+      cluster.once('end', onClose);
+    });
+    connecting.set(cluster, wait);
+  }
+  return wait;
 }
 
 /** A store's handle on Redis: a client it was given (the caller closes it) or one it opened from a URL. */

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_TTL_SECONDS, StatusHashSchema } from '../../contracts/index.js';
 import type { StatusWrite } from '../../core/ports/index.js';
 import { RedisIdempotencyStore, RedisStatusStore, createRedisConnection, closeRedis, type RedisClient } from '../../adapters/redis/index.js';
+import { keySlot } from '../../adapters/redis/redis-key-slot.js';
 import { REDIS_TARGETS, deleteTargetKeys, rawClusterClient, type RedisTarget } from '../support/redis-cluster.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
@@ -172,3 +173,16 @@ for (const target of REDIS_TARGETS) {
     });
   });
 }
+
+describe('redis cluster key slots', () => {
+  it('computes the slot the cluster computes, hash tags included', async () => {
+    const raw = rawClusterClient();
+    try {
+      const keys = [`job:${randomUUID()}:status`, 'jobs:recent', 'idempotency:ab12', 'a{tag}b', '{tag}', 'x{}y{z}', '{}', 'héllo{wörld}'];
+      const slots = await Promise.all(keys.map((key) => raw.cluster('KEYSLOT', key)));
+      expect(keys.map(keySlot)).toEqual(slots.map(Number));
+    } finally {
+      raw.disconnect();
+    }
+  });
+});

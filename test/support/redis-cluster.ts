@@ -49,7 +49,8 @@ export function deleteTargetKeys(target: RedisTarget, prefix: string): Promise<n
   return target.cluster ? deleteRedisClusterKeys(prefix) : deleteRedisKeys(prefix, target.url);
 }
 
-function parseNode(node: string): { host: string; port: number } {
+/** `host:port` as ioredis wants a node. */
+export function parseNode(node: string): { host: string; port: number } {
   const at = node.lastIndexOf(':');
   return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
 }
