@@ -46,6 +46,14 @@ export function describeIdempotencyStoreConformance(adapter: string, create: () 
       expect(jobIds.size).toBe(1);
     });
 
+    it('settles racing claims on many keys at once, one winner per key', async () => {
+      // Many keys, so on a cluster they live on every node and in many slots.
+      const s = await store();
+      const keys = Array.from({ length: 20 }, () => uniqueName('key'));
+      const results = await Promise.all(keys.map((key) => Promise.all([s.claim(key, record(), 60), s.claim(key, record(), 60), s.claim(key, record(), 60)])));
+      expect(results.map((racers) => racers.filter((r) => r.claimed).length)).toEqual(keys.map(() => 1));
+    });
+
     it('releases a key only for the job that holds it', async () => {
       const s = await store();
       const key = uniqueName('key');

@@ -89,6 +89,19 @@ export function describeStatusStoreConformance(
       expect((await s.get(jobId))?.progress_percent).toBe(80);
     });
 
+    it('keeps each job on its own furthest progress when many jobs are written at once', async () => {
+      // Many jobs, so on a cluster their hashes live on every node and in many slots.
+      const s = await store();
+      const ids = Array.from({ length: 24 }, () => randomUUID());
+      await Promise.all(ids.map((id) => s.write(queued(id, 1))));
+      const order = [20, 80, 50, 20];
+      await Promise.all(
+        ids.flatMap((id, j) => order.map((p, i) => s.write({ job_id: id, state: 'running', progress_percent: (p + j) % 100, message: `p${p}`, updated_at: at(10 + i) }))),
+      );
+      const read = await Promise.all(ids.map((id) => s.get(id)));
+      expect(read.map((status) => status?.progress_percent)).toEqual(ids.map((_, j) => Math.max(...order.map((p) => (p + j) % 100))));
+    });
+
     it('forgets a status after its TTL', async () => {
       const s = await store({ ttlSeconds: 1 });
       const jobId = randomUUID();
