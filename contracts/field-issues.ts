@@ -22,13 +22,69 @@ function joinPath(prefix: string | undefined, path: string[]): string {
 }
 
 function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') {
-    const received = (issue as { input?: unknown }).input;
-    if (received === undefined) return 'is required';
-    return `must be ${issue.expected}`;
+  // Parsed with PARSE_OPTIONS, an issue carries either its schema's own message or ours.
+  return issue.message.startsWith(DTQ_WORDING) ? issue.message.slice(DTQ_WORDING.length) : issue.message;
+}
+
+/** Marks a message worded by `wordIssue`, so `describe` never words it twice. */
+const DTQ_WORDING = '\u200b';
+
+/**
+ * Options for every `safeParse` of client input (toFieldIssues expects them): zod keeps the rejected value on each issue, so
+ * a value of the wrong type is reported as such ("must be a string, not a number") instead of
+ * as missing, and zod's own English ("Too small: expected string to have >=1 characters") is
+ * replaced by ours. Messages a schema sets itself still win.
+ */
+export const PARSE_OPTIONS = {
+  reportInput: true,
+  error: (issue: z.core.$ZodRawIssue) => `${DTQ_WORDING}${wordIssue(issue as z.core.$ZodIssue)}`,
+} as const;
+
+function wordIssue(issue: z.core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'invalid_type':
+      return input === undefined ? 'is required' : `must be ${withArticle(EXPECTED_WORDS[issue.expected] ?? issue.expected)}, not ${kindOf(input)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small':
+      return bound(issue.origin, 'at least', 'greater than', issue.minimum, issue.inclusive);
+    case 'too_big':
+      return bound(issue.origin, 'at most', 'less than', issue.maximum, issue.inclusive);
+    case 'invalid_format':
+      return FORMATS[issue.format] ?? 'is not in the expected format';
+    case 'not_multiple_of':
+      return `must be a multiple of ${issue.divisor}`;
+    default:
+      return 'is not valid';
   }
-  if (issue.code === 'invalid_value') {
-    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  }
-  return issue.message;
+}
+
+/** zod's type names, as a JSON client knows them. */
+const EXPECTED_WORDS: Record<string, string> = { record: 'object', int: 'whole number', map: 'object' };
+
+const FORMATS: Record<string, string> = {
+  uuid: 'must be a UUID',
+  datetime: 'must be an RFC 3339 date-time in UTC, e.g. "2026-01-01T00:00:00Z"',
+  email: 'must be an e-mail address',
+  url: 'must be a URL',
+};
+
+function bound(origin: string, inclusiveWord: string, exclusiveWord: string, limit: number | bigint, inclusive = true): string {
+  const word = inclusive ? inclusiveWord : exclusiveWord;
+  if (origin === 'string') return `must be ${word} ${limit} character${limit === 1 ? '' : 's'} long`;
+  if (origin === 'array' || origin === 'set') return `must have ${word} ${limit} item${limit === 1 ? '' : 's'}`;
+  return `must be ${word} ${limit}`;
+}
+
+function withArticle(type: string): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
+/** The JSON kind of a rejected value, in the words a client uses. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a number' : 'a number with a fraction';
+  return withArticle(typeof value);
 }

@@ -51,6 +51,7 @@ export function renderOpenApi(): string {
             '400': errorResponse('Malformed JSON, unknown job type or invalid payload field'),
             '409': errorResponse('Idempotency-Key reused with another body'),
             '413': errorResponse('Body over 1 MiB'),
+            '415': errorResponse('Body not sent as content-type: application/json'),
             '503': errorResponse('Queue or status store unavailable'),
             ...authResponses,
           },

@@ -1,3 +1,3 @@
 // The zod-issue → {field, message} mapping lives in contracts/ so the web app words its
 // client-side messages exactly as the API does; the domain keeps importing it from here.
-export { toFieldIssues } from '../../contracts/field-issues.js';
+export { PARSE_OPTIONS, toFieldIssues } from '../../contracts/field-issues.js';

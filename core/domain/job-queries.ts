@@ -13,7 +13,7 @@ import {
   ResultNotReadyError,
 } from '../errors/index.js';
 import type { ProgressClient, ResultStore, StatusStore } from '../ports/index.js';
-import { toFieldIssues } from './field-issues.js';
+import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 import { guardDependency } from './guard-dependency.js';
 
 export function parseJobId(raw: string | undefined): string {
@@ -62,7 +62,7 @@ export async function getJobResult(
 
 /** Recent jobs (the status TTL window), newest first, filtered and paged. */
 export async function listJobs(statuses: StatusStore, rawQuery: Record<string, string>): Promise<ListJobsResponse> {
-  const query = ListJobsQuerySchema.safeParse(rawQuery);
+  const query = ListJobsQuerySchema.safeParse(rawQuery, PARSE_OPTIONS);
   if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
   const page = await guardDependency('status store', () =>
     statuses.listRecent({

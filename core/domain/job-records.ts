@@ -10,7 +10,7 @@ import {
   type JobType,
 } from '../../contracts/index.js';
 import type { QueueRecord } from '../ports/index.js';
-import { toFieldIssues } from './field-issues.js';
+import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 
 export function topicFor(jobType: JobType, template: string = DEFAULT_TOPIC_TEMPLATE): string {
   return template.replace('%s', jobType);
@@ -82,7 +82,7 @@ export function decodeJobRecord(record: Pick<QueueRecord, 'value' | 'headers' | 
   } catch (error) {
     return { ok: false, reason: `value is not JSON: ${(error as Error).message}` };
   }
-  const parsed = JobMessageSchema.safeParse(body);
+  const parsed = JobMessageSchema.safeParse(body, PARSE_OPTIONS);
   if (!parsed.success) {
     const issue = toFieldIssues(parsed.error)[0];
     return { ok: false, reason: issue ? `${issue.field}: ${issue.message}` : 'invalid job message' };

@@ -7,7 +7,7 @@ import {
   type JobType,
 } from '../../contracts/index.js';
 import { InvalidBodyError, InvalidPayloadError, UnknownJobTypeError } from '../errors/index.js';
-import { toFieldIssues } from './field-issues.js';
+import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 
 export interface Submission {
   job_type: JobType;
@@ -19,13 +19,13 @@ export function parseSubmission(body: unknown): Submission {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new InvalidBodyError([{ field: '(body)', message: 'must be a JSON object' }]);
   }
-  const shape = SubmitJobRequestSchema.safeParse(body);
+  const shape = SubmitJobRequestSchema.safeParse(body, PARSE_OPTIONS);
   if (!shape.success) throw new InvalidBodyError(toFieldIssues(shape.error));
 
   const jobType = JobTypeSchema.safeParse(shape.data.job_type);
   if (!jobType.success) throw new UnknownJobTypeError(shape.data.job_type, JOB_TYPES);
 
-  const payload = JobPayloadSchemas[jobType.data].safeParse(shape.data.payload);
+  const payload = JobPayloadSchemas[jobType.data].safeParse(shape.data.payload, PARSE_OPTIONS);
   if (!payload.success) throw new InvalidPayloadError(toFieldIssues(payload.error, 'payload'));
   return { job_type: jobType.data, payload: payload.data };
 }

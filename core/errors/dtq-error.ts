@@ -22,6 +22,17 @@ export class InvalidJsonError extends DtqError {
   }
 }
 
+/** A body sent as anything but JSON (HTTP 415): refused unread, so no HTML form can submit jobs. */
+export class UnsupportedMediaTypeError extends DtqError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+  constructor(contentType: string | null) {
+    super(
+      `request body must be sent as content-type: application/json${contentType ? `, not ${contentType}` : ' (the header is missing)'}`,
+      { fields: [{ field: 'content-type', message: 'must be application/json' }] },
+    );
+  }
+}
+
 export class InvalidBodyError extends DtqError {
   readonly code = 'INVALID_BODY';
   constructor(readonly fields: FieldIssue[]) {

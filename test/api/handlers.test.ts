@@ -41,6 +41,7 @@ describe('Functions handlers through @azure/functions HttpRequest and Invocation
     const response = await handler('jobs-post')({
       method: 'POST',
       url: 'http://localhost/v1/jobs',
+      headers: { 'content-type': 'application/json' },
       body: { string: JSON.stringify({ job_type: 'exchange_rate', payload: { base: 'USD', target: 'EUR', amount: 10 } }) },
     });
     expect(response.status).toBe(202);
@@ -57,7 +58,7 @@ describe('Functions handlers through @azure/functions HttpRequest and Invocation
   });
 
   it('maps domain errors to the error body in one place', async () => {
-    const bad = await handler('jobs-post')({ method: 'POST', url: 'http://localhost/v1/jobs', body: { string: '{"job_type":"quote","payload":{"max_length":5}}' } });
+    const bad = await handler('jobs-post')({ method: 'POST', url: 'http://localhost/v1/jobs', headers: { 'content-type': 'application/json' }, body: { string: '{"job_type":"quote","payload":{"max_length":5}}' } });
     expect(bad.status).toBe(400);
     expect(bad.jsonBody).toMatchObject({ error: { code: 'INVALID_PAYLOAD', details: { fields: [{ field: 'payload.max_length' }] } } });
     const unknown = await handler('job-result-get')({ method: 'GET', url: 'http://localhost/x', params: { job_id: randomUUID() } });

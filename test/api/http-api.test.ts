@@ -68,12 +68,31 @@ describe('HTTP API on the fallback host, embedded adapters', () => {
       ['a bad list filter', () => request(`${app.baseUrl}/v1/jobs?state=sleeping`), 400, 'INVALID_QUERY', 'state'],
       ['an unknown route', () => request(`${app.baseUrl}/v2/jobs`), 404, 'ROUTE_NOT_FOUND'],
       ['a wrong method', () => request(`${app.baseUrl}/v1/jobs/${randomUUID()}/status`, { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
+      ['a body sent as text/plain', () => postJson(`${app.baseUrl}/v1/jobs`, weatherJob(), { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE', 'content-type'],
+      ['a body sent as a form', () => postJson(`${app.baseUrl}/v1/jobs`, weatherJob(), { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE', 'content-type'],
     ];
     it.each(cases)('%s', async (_name, send, status, code, field) => {
       const error = expectErrorBody(await send(), status, code);
       if (field) expect(error.details?.fields?.map((f) => f.field)).toContain(field);
       expect(error.message.length).toBeGreaterThan(0);
     });
+  });
+
+  it('reports a value of the wrong type as the wrong type, not as missing, in its own words', async () => {
+    const cases: Array<[unknown, string, string]> = [
+      [{ job_type: 'weather', payload: { city: 123, country_code: 'US', units: 'metric' } }, 'payload.city', 'must be a string, not a number'],
+      [{ job_type: 'exchange_rate', payload: { base: 'USD', target: 'EUR', amount: '100' } }, 'payload.amount', 'must be a number, not a string'],
+      [{ job_type: 'weather', payload: [] }, 'payload', 'must be an object, not an array'],
+      [{ job_type: 7, payload: {} }, 'job_type', 'must be a string, not a number'],
+    ];
+    for (const [body, field, message] of cases) {
+      const error = expectErrorBody(await postJson(`${app.baseUrl}/v1/jobs`, body), 400, field === 'job_type' || field === 'payload' ? 'INVALID_BODY' : 'INVALID_PAYLOAD');
+      expect(error.details?.fields).toContainEqual({ field, message });
+    }
+    const broken = expectErrorBody(await postJson(`${app.baseUrl}/v1/jobs`, '{"job_type": "weather",\n "payload": }'), 400, 'INVALID_JSON');
+    // The parser's own text (it quotes the body back, and changes between Node versions) stays inside.
+    expect(broken.message).toMatch(/^request body is not valid JSON: syntax error/);
+    expect(broken.message).not.toMatch(/payload|Unexpected|token/);
   });
 
   it('answers a retried submit with the same Idempotency-Key with the original job, even when racing', async () => {
@@ -183,7 +202,8 @@ describe('fallback host static files', () => {
     await writeFile(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
     await mkdir(join(dir, 'assets'));
     await writeFile(join(dir, 'assets', 'app-1a2b.js'), 'console.log(1)');
-    for (const env of [{}, { API_KEYS: 'static-route-test-key' }]) {
+    const envs: Array<Record<string, string>> = [{}, { API_KEYS: 'static-route-test-key' }];
+    for (const env of envs) {
       const app = await startEmbeddedApp(env, { staticDir: dir });
       try {
         for (const path of ['/', '/jobs/some-client-route', '/jobs/4f1c2a9e-7b1d-4c7e-9a53-2f1e8f0b6c11/']) {

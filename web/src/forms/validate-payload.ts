@@ -1,5 +1,5 @@
 import type { FieldIssue } from '../../../contracts/errors.js';
-import { toFieldIssues } from '../../../contracts/field-issues.js';
+import { PARSE_OPTIONS, toFieldIssues } from '../../../contracts/field-issues.js';
 import { JobPayloadSchemas, type JobPayload, type JobType } from '../../../contracts/job-types.js';
 import { payloadFields, type FieldSpec } from './describe-payload.js';
 
@@ -24,7 +24,7 @@ export type PayloadCheck = { ok: true; payload: JobPayload } | { ok: false; issu
 
 /** Runs the contract's payload schema and words its issues exactly as the API does. */
 export function validatePayload(jobType: JobType, values: FormValues): PayloadCheck {
-  const parsed = JobPayloadSchemas[jobType].safeParse(toPayload(payloadFields(jobType), values));
+  const parsed = JobPayloadSchemas[jobType].safeParse(toPayload(payloadFields(jobType), values), PARSE_OPTIONS);
   if (parsed.success) return { ok: true, payload: parsed.data };
   return { ok: false, issues: toFieldIssues(parsed.error, PAYLOAD_PREFIX) };
 }
