@@ -1,5 +1,5 @@
-// Azure Cosmos DB for MongoDB (RU): database dtq, collection job_results with the unique job_id
-// index the result store relies on (one document per job however often it is replayed).
+// Azure Cosmos DB for MongoDB (RU): database dtq, collection job_results sharded on job_id with the
+// unique job_id index the result store relies on (one document per job however often it is replayed).
 param baseName string
 param suffix string
 param location string
@@ -34,18 +34,33 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases@2024-1
   }
 }
 
+// job_results: sharded on job_id, and owner of its index set.
+// - Shard key job_id (hashed): a collection in a database with shared (autoscale) throughput must
+//   have one ("Shared throughput collection should have a partition key";
+//   learn.microsoft.com/azure/cosmos-db/mongodb/how-to-provision-throughput), and every result
+//   operation filters on job_id, so each is a single-partition one. Set here for serverless too, so
+//   dev and prod behave alike. A shard key cannot be changed on an existing collection.
+// - The indexes are exactly adapters/mongodb/result-indexes.ts RESULT_INDEXES (a test compares them):
+//   a unique index can only be created on an empty collection, so it is created with it, and on a
+//   sharded collection it must include the shard key, as {job_id} does
+//   (learn.microsoft.com/azure/cosmos-db/mongodb/indexing). ARM keys carry no sort direction
+//   (azure-rest-api-specs#11824): the code verifies these by their fields rather than creating them.
 resource jobResults 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections@2024-11-15' = {
   parent: database
   name: 'job_results'
   properties: {
     resource: {
       id: 'job_results'
-      // A unique index can only be created on an empty collection, so it is created with it.
+      shardKey: { job_id: 'Hash' }
       indexes: [
         { key: { keys: ['_id'] } }
         { key: { keys: ['job_id'] }, options: { unique: true } }
         // Single-field indexes serve both sort directions (completed_at: -1 for recent results).
         { key: { keys: ['completed_at'] } }
+        // list(): keyset pages sorted on completed_at, job_id, optionally after an equality filter.
+        { key: { keys: ['completed_at', 'job_id'] } }
+        { key: { keys: ['final_state', 'completed_at', 'job_id'] } }
+        { key: { keys: ['job_type', 'completed_at', 'job_id'] } }
       ]
     }
   }
