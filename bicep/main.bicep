@@ -253,6 +253,8 @@ var apiAppSettings = {
   KAFKA_SASL_USERNAME: '$ConnectionString'
   KAFKA_SASL_PASSWORD: keyVaultReference(keyVault.outputs.uri, eventHubs.outputs.connectionStringSecretName)
   REDIS_URL: keyVaultReference(keyVault.outputs.uri, redis.outputs.secretName)
+  // Azure Managed Redis runs the OSS clustering policy (modules/redis.bicep): a cluster-aware client.
+  REDIS_CLUSTER: 'true'
   RABBITMQ_URL: keyVaultReference(keyVault.outputs.uri, rabbitmq.outputs.urlSecretName)
   MONGODB_URI: keyVaultReference(keyVault.outputs.uri, cosmos.outputs.secretName)
   MONGODB_DATABASE: mongoDatabaseName

@@ -1,5 +1,13 @@
-// Azure Managed Redis for the status store and idempotency keys. The single endpoint
-// (EnterpriseCluster policy) looks like one Redis server to ioredis; TLS on port 10000.
+// Azure Managed Redis for the status store and idempotency keys; TLS on port 10000.
+//
+// Clustering policy OSSCluster, on purpose (learn.microsoft.com/azure/redis/choose-clustering-policy):
+// the client talks to the shards directly (the best throughput and latency the service offers), and
+// it must follow the Redis Cluster protocol, which dtq's Redis client does with REDIS_CLUSTER=true
+// (set for the API in main.bicep and for the worker in k8s/base). That is also what the stores are
+// tested on: services:up runs a real three-node Redis Cluster, and the status store keeps each
+// job's keys in one hash slot. EnterpriseCluster would hide the shards behind a proxy but still
+// refuse multi-key commands across slots, and it is not what the tests exercise; NoCluster would
+// cap the cache at one shard. The policy cannot be changed without deleting the database.
 param baseName string
 param suffix string
 param location string
@@ -25,7 +33,7 @@ resource database 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' = {
   properties: {
     clientProtocol: 'Encrypted'
     port: 10000
-    clusteringPolicy: 'EnterpriseCluster'
+    clusteringPolicy: 'OSSCluster'
     // Status hashes and idempotency keys expire by TTL; evicting live ones would lose state.
     evictionPolicy: 'NoEviction'
     accessKeysAuthentication: 'Enabled'
