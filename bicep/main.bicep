@@ -140,6 +140,8 @@ module aks 'modules/aks.bicep' = {
     registryName: registry.outputs.name
     collectionRuleId: monitoring.outputs.collectionRuleId
     collectionEndpointId: monitoring.outputs.collectionEndpointId
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    containerInsightsRuleId: monitoring.outputs.containerInsightsRuleId
     namespace: kubernetesNamespace
     // Service accounts of k8s/base: the worker and RabbitMQ read their secrets as these identities.
     workloadIdentities: [
@@ -292,6 +294,20 @@ module prometheusRules 'modules/prometheus-rules.bicep' = {
     prometheusWorkspaceId: monitoring.outputs.prometheusWorkspaceId
     clusterName: aks.outputs.name
     alertEmailAddress: alertEmailAddress
+  }
+}
+
+// Nothing scrapes the Functions instances: the API's alerts run on its Application Insights data.
+module apiAlerts 'modules/api-alerts.bicep' = {
+  name: 'api-alerts'
+  params: {
+    baseName: baseName
+    location: location
+    tags: allTags
+    appInsightsId: monitoring.outputs.appInsightsId
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    namespace: kubernetesNamespace
+    actionGroupId: prometheusRules.outputs.actionGroupId
   }
 }
 

@@ -1,6 +1,7 @@
 // The worker's cluster: Entra ID + Azure RBAC, workload identity (pods read Key Vault through the
-// Secrets Store CSI driver add-on), the KEDA add-on (scales the worker on consumer lag), and the
-// managed Prometheus metrics add-on wired to the Azure Monitor workspace.
+// Secrets Store CSI driver add-on), the KEDA add-on (scales the worker on consumer lag), the
+// managed Prometheus metrics add-on wired to the Azure Monitor workspace, and the monitoring
+// add-on (Container Insights) sending container logs to Log Analytics.
 param baseName string
 param location string
 param tags object
@@ -17,6 +18,10 @@ param subnetName string
 param registryName string
 param collectionRuleId string
 param collectionEndpointId string
+@description('Log Analytics workspace the monitoring add-on (Container Insights) sends container logs to')
+param logAnalyticsWorkspaceId string
+@description('Container Insights data collection rule (monitoring.bicep)')
+param containerInsightsRuleId string
 @description('Namespace of the dtq workloads in k8s/ (k8s/base/namespace.yaml)')
 param namespace string
 @description('[{ identityName: string, serviceAccount: string }]: workload identity federation')
@@ -68,6 +73,14 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
     workloadAutoScalerProfile: { keda: { enabled: true } }
     azureMonitorProfile: { metrics: { enabled: true } }
     addonProfiles: {
+      // Container Insights with managed identity auth: the logs flow per containerInsightsRule.
+      omsagent: {
+        enabled: true
+        config: {
+          logAnalyticsWorkspaceResourceID: logAnalyticsWorkspaceId
+          useAADAuth: 'true'
+        }
+      }
       azureKeyvaultSecretsProvider: {
         enabled: true
         config: { enableSecretRotation: 'true', rotationPollInterval: '2m' }
@@ -116,6 +129,16 @@ resource prometheusEndpoint 'Microsoft.Insights/dataCollectionRuleAssociations@2
   scope: cluster
   properties: {
     dataCollectionEndpointId: collectionEndpointId
+  }
+}
+
+// Container Insights: what the monitoring add-on collects, and where it sends it.
+resource containerInsights 'Microsoft.Insights/dataCollectionRuleAssociations@2022-06-01' = {
+  name: 'ContainerInsightsExtension'
+  scope: cluster
+  properties: {
+    dataCollectionRuleId: containerInsightsRuleId
+    description: 'Sends the cluster container logs and inventory to the dtq Log Analytics workspace'
   }
 }
 

@@ -1,5 +1,6 @@
-// Telemetry: Log Analytics + Application Insights for the Function App; an Azure Monitor
-// workspace (managed Prometheus) with the data collection endpoint and rule the AKS metrics
+// Telemetry: Log Analytics + Application Insights for the Function App; the Container Insights
+// data collection rule that sends the cluster's container logs to the same workspace; an Azure
+// Monitor workspace (managed Prometheus) with the data collection endpoint and rule the AKS metrics
 // add-on sends to; Azure Managed Grafana reading that workspace.
 param baseName string
 param suffix string
@@ -83,6 +84,46 @@ resource collectionRule 'Microsoft.Insights/dataCollectionRules@2022-06-01' = {
   }
 }
 
+// Container Insights (the AKS monitoring add-on, managed identity auth): container stdout/stderr
+// as ContainerLogV2, pod inventory and Kubernetes events, into the workspace Application Insights
+// uses, so the worker's JSON logs and the API's requests can be queried (and alerted on) together.
+// The shape follows learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable
+// (ARM/Bicep); the association with the cluster is in aks.bicep.
+resource containerInsightsRule 'Microsoft.Insights/dataCollectionRules@2022-06-01' = {
+  name: take('MSCI-${location}-${baseName}', 64)
+  location: location
+  tags: tags
+  kind: 'Linux'
+  properties: {
+    description: 'Container Insights: AKS container logs and inventory to the dtq Log Analytics workspace'
+    dataSources: {
+      extensions: [
+        {
+          name: 'ContainerInsightsExtension'
+          extensionName: 'ContainerInsights'
+          streams: ['Microsoft-ContainerLogV2', 'Microsoft-KubeEvents', 'Microsoft-KubePodInventory']
+          extensionSettings: {
+            dataCollectionSettings: {
+              interval: '1m'
+              namespaceFilteringMode: 'Off'
+              enableContainerLogV2: true
+            }
+          }
+        }
+      ]
+    }
+    destinations: {
+      logAnalytics: [{ workspaceResourceId: logs.id, name: 'ciworkspace' }]
+    }
+    dataFlows: [
+      {
+        streams: ['Microsoft-ContainerLogV2', 'Microsoft-KubeEvents', 'Microsoft-KubePodInventory']
+        destinations: ['ciworkspace']
+      }
+    ]
+  }
+}
+
 resource grafana 'Microsoft.Dashboard/grafana@2024-10-01' = {
   name: 'gf-${baseName}-${suffix}'
   location: location
@@ -122,6 +163,9 @@ resource deployerGrafanaAdmin 'Microsoft.Authorization/roleAssignments@2022-04-0
 }
 
 output appInsightsName string = appInsights.name
+output appInsightsId string = appInsights.id
+output logAnalyticsWorkspaceId string = logs.id
+output containerInsightsRuleId string = containerInsightsRule.id
 output prometheusWorkspaceId string = prometheusWorkspace.id
 output prometheusQueryEndpoint string = prometheusWorkspace.properties.metrics.prometheusQueryEndpoint
 output collectionEndpointId string = collectionEndpoint.id

@@ -25,6 +25,9 @@ resource notify 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(alertE
 
 var actions = empty(alertEmailAddress) ? [] : [{ actionGroupId: notify.id }]
 
+@description('The action group every dtq alert notifies (api-alerts.bicep too); empty without an alert e-mail address')
+output actionGroupId string = empty(alertEmailAddress) ? '' : notify.id
+
 resource groups 'Microsoft.AlertsManagement/prometheusRuleGroups@2023-03-01' = [
   for group in rendered.groups: {
     name: '${baseName}-${group.name}'
