@@ -59,6 +59,9 @@ param rabbitmqPassword string
 param rabbitmqPrivateIp string = '10.40.3.250'
 
 // API and web
+@description('Flex Consumption scale-out limit: 40 is the lowest the platform accepts (learn.microsoft.com/azure/azure-functions/event-driven-scaling#limit-scale-out)')
+@minValue(40)
+@maxValue(1000)
 param functionMaximumInstances int = 40
 @allowed([512, 2048, 4096])
 param functionInstanceMemoryMB int = 2048
@@ -67,6 +70,8 @@ param logLevel string = 'info'
 param staticWebAppLocation string = 'westeurope'
 @allowed(['Free', 'Standard'])
 param staticWebAppSku string = 'Free'
+@description('Client id of the Entra ID app registration people sign in to the API with (App Service Authentication); empty: no sign-in, function keys only')
+param authClientId string = ''
 
 // People
 @description('Object id of the user or service principal running the deployment: gets AKS RBAC Cluster Admin, Grafana Admin, Key Vault Secrets Officer. Empty: none.')
@@ -280,6 +285,7 @@ module functionApp 'modules/function-app.bicep' = {
     allowedOrigins: [staticWebApp.outputs.url]
     maximumInstanceCount: functionMaximumInstances
     instanceMemoryMB: functionInstanceMemoryMB
+    authClientId: authClientId
   }
   // Key Vault references resolve only once the identity may read the secrets.
   dependsOn: [keyVaultAccess]

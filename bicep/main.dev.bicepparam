@@ -13,7 +13,8 @@ param redisSku = 'Balanced_B0'
 param redisHighAvailability = false
 param cosmosServerless = true
 param keyVaultPurgeProtection = false
-param functionMaximumInstances = 10
+// 40: the lowest scale-out limit Flex Consumption accepts.
+param functionMaximumInstances = 40
 param logLevel = 'debug'
 param staticWebAppSku = 'Free'
 
@@ -22,3 +23,4 @@ param rabbitmqPassword = readEnvironmentVariable('DTQ_RABBITMQ_PASSWORD', '')
 param deployerPrincipalId = readEnvironmentVariable('DTQ_DEPLOYER_PRINCIPAL_ID', '')
 param deployerPrincipalType = readEnvironmentVariable('DTQ_DEPLOYER_PRINCIPAL_TYPE', 'User')
 param alertEmailAddress = readEnvironmentVariable('DTQ_ALERT_EMAIL', '')
+param authClientId = readEnvironmentVariable('DTQ_AUTH_CLIENT_ID', '')

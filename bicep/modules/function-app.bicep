@@ -1,4 +1,4 @@
-// The HTTP API on Azure Functions Flex Consumption (Node 20). The repository root is the function
+// The HTTP API on Azure Functions Flex Consumption (Node 22 LTS). The repository root is the function
 // app (host.json, package.json "main"); scripts/deploy.sh publishes a zip of the build.
 param baseName string
 param suffix string
@@ -14,7 +14,10 @@ param dtqSettings object
 param allowedOrigins array
 param maximumInstanceCount int
 param instanceMemoryMB int
-param nodeVersion string = '20'
+@description('Client id of the Entra ID app registration for dtq\'s API; empty: no App Service Authentication (function keys only)')
+param authClientId string = ''
+@description('Node.js major version; Flex Consumption supports the active LTS lines (Node 20 ended its support on 30 April 2026)')
+param nodeVersion string = '22'
 
 var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var metricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -129,6 +132,41 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
   dependsOn: [storageOwner, telemetryPublisher, packages]
+}
+
+// Sign-in in front of the API: App Service Authentication ("Easy Auth") with Microsoft Entra ID
+// (learn.microsoft.com/azure/app-service/configure-authentication-provider-aad; the
+// Microsoft.Web/sites/config authsettingsV2 reference). Every request but the anonymous routes
+// (probes and metrics, authLevel 'anonymous' in functions/route-table.ts; a test compares them)
+// needs a token for this app registration: people get one by signing in, services through the
+// client-credentials flow. 401, not a redirect: the callers are the web UI's script and services.
+// Function keys stay what services use where no token can be had (README, Deploy to Azure).
+resource auth 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(authClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: ['/healthz', '/readyz', '/metrics']
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: ['api://${authClientId}', authClientId]
+        }
+      }
+    }
+    // Bearer tokens only: no session cookies or stored tokens for an API.
+    login: { tokenStore: { enabled: false } }
+    httpSettings: { requireHttps: true }
+  }
 }
 
 output name string = site.name
