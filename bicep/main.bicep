@@ -52,9 +52,8 @@ param keyVaultPurgeProtection bool = false
 // RabbitMQ (in the cluster)
 param rabbitmqUsername string = 'dtq'
 @secure()
-@minLength(16)
-@description('Set by scripts/deploy.sh: read back from Key Vault on re-runs, generated on the first')
-param rabbitmqPassword string
+@description('Set by scripts/deploy.sh on the first deployment (generated) or to rotate it; empty: keep the password Key Vault holds')
+param rabbitmqPassword string = ''
 @description('Internal load balancer IP of RabbitMQ, inside the AKS subnet (10.40.0.0/22)')
 param rabbitmqPrivateIp string = '10.40.3.250'
 

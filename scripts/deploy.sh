@@ -1,26 +1,37 @@
 #!/usr/bin/env bash
 # Deploys dtq to Azure, from an empty subscription to working URLs, and again after any change:
 #   1. provisions everything with Bicep (bicep/main.bicep + bicep/main.<env>.bicepparam)
-#   2. builds and pushes the images in Azure Container Registry (az acr build: no local Docker)
+#   2. takes the worker image CI pushed (--worker-image <registry>/dtq-worker@sha256:...), or builds
+#      it in Azure Container Registry (az acr build: no local Docker), and deploys it by digest
 #   3. applies the Kubernetes manifests (kubectl apply -k k8s/overlays/<env>)
 #   4. imports the Grafana dashboard
 #   5. publishes the Function App (zip of the server build with production dependencies)
 #   6. builds the web UI against the API URL and deploys it to the Static Web App
-# Every step is idempotent. --dry-run prints every command and runs none of them.
+# --provision-only stops after 1; --skip-provision starts at 2 from the last deployment's outputs
+# (CI runs the two halves with the image push between them). Every step is idempotent.
+# --dry-run prints every command and runs none of them.
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
 Usage: scripts/deploy.sh --env dev|prod [--dry-run] [--location <region>]
                          [--resource-group <name>] [--image-tag <tag>]
+                         [--worker-image <registry>/dtq-worker@sha256:<digest>]
+                         [--provision-only | --skip-provision]
 
   --env             which bicep/main.<env>.bicepparam and k8s/overlays/<env> to deploy (required)
   --dry-run         print the plan (every command, in order) without running anything
   --location        Azure region of a new resource group (default: $DTQ_LOCATION or westeurope)
   --resource-group  default: rg-dtq-<env>
-  --image-tag       tag of the pushed images (default: the git commit, e.g. 3f9c2a1b7d0e)
+  --image-tag       tag of the image built with az acr build (default: the git commit, e.g. 3f9c2a1b7d0e)
+  --worker-image    deploy this image (by digest) instead of building one
+  --provision-only  stop after Bicep (CI pushes the image to the new registry next)
+  --skip-provision  start from the existing deployment's outputs (no Bicep run)
 
-Environment: DTQ_ALERT_EMAIL (where alerts are mailed, optional).
+Environment (all optional): DTQ_ALERT_EMAIL (where alerts are mailed); DTQ_AUTH_CLIENT_ID (the
+Entra ID app registration that signs people in to the API); DTQ_DEPLOYER_PRINCIPAL_ID (object id
+of the deploying identity; default: the oid claim of its Azure token); DTQ_RABBITMQ_PASSWORD (sets
+a new RabbitMQ password; default: the first deployment generates one, later ones keep it).
 Needs: az (logged in: az login), kubectl and kubelogin (az aks install-cli), node and npm,
 zip, swa (npm install -g @azure/static-web-apps-cli).
 EOF
@@ -36,6 +47,9 @@ DRY_RUN=false
 LOCATION="${DTQ_LOCATION:-westeurope}"
 RESOURCE_GROUP=""
 IMAGE_TAG=""
+WORKER_IMAGE=""
+PROVISION=true
+APPS=true
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --env) ENVIRONMENT="${2:-}"; shift 2 || die "--env needs a value: dev or prod" ;;
@@ -44,6 +58,9 @@ while [ "$#" -gt 0 ]; do
     --location) LOCATION="${2:-}"; shift 2 || die "--location needs a value" ;;
     --resource-group) RESOURCE_GROUP="${2:-}"; shift 2 || die "--resource-group needs a value" ;;
     --image-tag) IMAGE_TAG="${2:-}"; shift 2 || die "--image-tag needs a value" ;;
+    --worker-image) WORKER_IMAGE="${2:-}"; shift 2 || die "--worker-image needs a value" ;;
+    --provision-only) APPS=false; shift ;;
+    --skip-provision) PROVISION=false; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
@@ -52,6 +69,11 @@ case "$ENVIRONMENT" in
   dev | prod) ;;
   *) usage >&2; die "--env must be dev or prod (got '${ENVIRONMENT}')" ;;
 esac
+if ! $PROVISION && ! $APPS; then die "--provision-only and --skip-provision leave nothing to do"; fi
+# Deployed by digest, so the cluster runs exactly the image that was built and tested.
+if [ -n "$WORKER_IMAGE" ] && [[ ! $WORKER_IMAGE =~ ^[a-z0-9.-]+(:[0-9]+)?/dtq-worker@sha256:[0-9a-f]{64}$ ]]; then
+  die "--worker-image must name an image by digest, <registry>/dtq-worker@sha256:<64 hex> (got '${WORKER_IMAGE}')"
+fi
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
@@ -116,13 +138,15 @@ install_hint() {
   case "$1" in
     az) printf 'Azure CLI: https://learn.microsoft.com/cli/azure/install-azure-cli (then: az login)' ;;
     kubectl | kubelogin) printf 'az aks install-cli (installs kubectl and kubelogin)' ;;
-    node | npm) printf 'Node.js 20 or newer, with npm' ;;
+    node | npm) printf 'Node.js 22 (20 works too), with npm' ;;
     zip) printf 'apt-get install zip (or: brew install zip)' ;;
     swa) printf 'npm install -g @azure/static-web-apps-cli' ;;
   esac
 }
+# Provisioning alone (CI's first half) needs only az, node and npm.
+if $APPS; then tools=(az kubectl kubelogin node npm zip swa); else tools=(az node npm); fi
 missing=()
-for tool in az kubectl kubelogin node npm zip swa; do
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -133,10 +157,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
     die "install the tools above, then run again"
   fi
 else
-  note "az kubectl kubelogin node npm zip swa: found"
+  note "${tools[*]}: found"
 fi
 # k8s/overlays use kustomize components the way kustomize v5 (kubectl 1.27+) resolves them.
-if ! $DRY_RUN && ! kubectl version --client --output=json 2>/dev/null | grep -Eq '"kustomizeVersion": "v([5-9]|[1-9][0-9])\.'; then
+if $APPS && ! $DRY_RUN && ! kubectl version --client --output=json 2>/dev/null | grep -Eq '"kustomizeVersion": "v([5-9]|[1-9][0-9])\.'; then
   die "kubectl 1.27 or newer is needed (its kustomize v5 builds k8s/overlays): az aks install-cli"
 fi
 if $DRY_RUN; then note "DRY RUN: nothing below is run"; fi
@@ -150,44 +174,65 @@ run npx tsx scripts/render-monitoring-manifests.ts --check
 step "Azure account"
 run az extension add --name amg --upgrade --only-show-errors
 note "subscription: $(capture '<subscription>' az account show --query name --output tsv)"
+# The deploying identity's object id, without Microsoft Graph (which a deploying service principal
+# may not read): the oid claim of its own Azure Resource Manager token, unless given.
+jwt_claim() {
+  # shellcheck disable=SC2016 # JavaScript, not shell, in single quotes
+  node -e 'const [, payload] = process.argv[1].split(".");
+    process.stdout.write(String(JSON.parse(Buffer.from(payload, "base64url").toString())[process.argv[2]] ?? ""));' "$1" "$2"
+}
+if [ -n "${DTQ_DEPLOYER_PRINCIPAL_ID:-}" ]; then
+  note "deployer object id from DTQ_DEPLOYER_PRINCIPAL_ID"
+else
+  arm_token="$(capture '<token>' az account get-access-token --resource https://management.azure.com/ --query accessToken --output tsv)"
+  if $DRY_RUN; then DTQ_DEPLOYER_PRINCIPAL_ID="<oid claim of the token>"; else DTQ_DEPLOYER_PRINCIPAL_ID="$(jwt_claim "$arm_token" oid)"; fi
+  unset arm_token
+  [ -n "$DTQ_DEPLOYER_PRINCIPAL_ID" ] || die "the Azure token has no oid claim; set DTQ_DEPLOYER_PRINCIPAL_ID to the deploying identity's object id"
+fi
 user_type="$(capture 'user' az account show --query user.type --output tsv)"
-if [ "$user_type" = "servicePrincipal" ]; then
-  app_id="$(capture '<client id>' az account show --query user.name --output tsv)"
-  DTQ_DEPLOYER_PRINCIPAL_ID="$(capture '<deployer object id>' az ad sp show --id "$app_id" --query id --output tsv)"
-  DTQ_DEPLOYER_PRINCIPAL_TYPE="ServicePrincipal"
-else
-  DTQ_DEPLOYER_PRINCIPAL_ID="$(capture '<deployer object id>' az ad signed-in-user show --query id --output tsv)"
-  DTQ_DEPLOYER_PRINCIPAL_TYPE="User"
-fi
+if [ "$user_type" = "servicePrincipal" ]; then DTQ_DEPLOYER_PRINCIPAL_TYPE="ServicePrincipal"; else DTQ_DEPLOYER_PRINCIPAL_TYPE="User"; fi
 export DTQ_DEPLOYER_PRINCIPAL_ID DTQ_DEPLOYER_PRINCIPAL_TYPE
+note "deployer: ${DTQ_DEPLOYER_PRINCIPAL_TYPE} ${DTQ_DEPLOYER_PRINCIPAL_ID}"
 
-step "Resource group"
-run az group create --name "$RESOURCE_GROUP" --location "$LOCATION" \
-  --tags application=dtq "environment=${ENVIRONMENT}" --output none
+if $PROVISION; then
+  step "Resource group"
+  run az group create --name "$RESOURCE_GROUP" --location "$LOCATION" \
+    --tags application=dtq "environment=${ENVIRONMENT}" --output none
 
-step "RabbitMQ password (kept across deployments)"
-# RabbitMQ applies its password on first boot only, so a re-run must reuse the one in Key Vault.
-previous_vault="$(capture '' az deployment group show --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
-  --query properties.outputs.keyVaultName.value --output tsv 2>/dev/null || true)"
-if [ -n "$previous_vault" ]; then
-  DTQ_RABBITMQ_PASSWORD="$(capture '' az keyvault secret show --vault-name "$previous_vault" --name rabbitmq-password \
-    --query value --output tsv)" ||
-    die "cannot read rabbitmq-password from Key Vault ${previous_vault}; you need Key Vault Secrets Officer on it. A new password would lock the API and worker out of RabbitMQ, so none is generated."
-  note "reusing the password in ${previous_vault}"
-elif $DRY_RUN; then
-  DTQ_RABBITMQ_PASSWORD="<generated on the first deployment, reused after>"
-  note "first deployment: a new random password"
-else
-  DTQ_RABBITMQ_PASSWORD="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  note "first deployment: generated a new random password"
+  step "RabbitMQ password (generated once, kept in Key Vault)"
+  # RabbitMQ applies its password on first boot only, so it must never change by accident. The
+  # script never reads it back (a deployer new to the vault could not before Bicep grants it the
+  # role): when Key Vault already holds it, an empty password tells Bicep to leave it as it is.
+  # Finding the secret takes only Azure Resource Manager reads, never the secret's value.
+  if [ -n "${DTQ_RABBITMQ_PASSWORD:-}" ]; then
+    note "setting the password from DTQ_RABBITMQ_PASSWORD (rotate it in RabbitMQ too: README, Tear down)"
+  else
+    vault_id="$(capture '' az keyvault list --resource-group "$RESOURCE_GROUP" --query "[?tags.application=='dtq'] | [0].id" --output tsv 2>/dev/null || true)"
+    if [ -n "$vault_id" ] && capture '' az resource show --ids "${vault_id}/secrets/rabbitmq-password" --query name --output tsv >/dev/null 2>&1; then
+      DTQ_RABBITMQ_PASSWORD=""
+      note "Key Vault holds rabbitmq-password: kept as it is"
+    elif $DRY_RUN; then
+      DTQ_RABBITMQ_PASSWORD=""
+      note "first deployment: a new random password (later ones keep it)"
+    else
+      DTQ_RABBITMQ_PASSWORD="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+      note "first deployment: generated a new random password"
+    fi
+  fi
+  export DTQ_RABBITMQ_PASSWORD
+  export DTQ_ALERT_EMAIL="${DTQ_ALERT_EMAIL:-}" DTQ_AUTH_CLIENT_ID="${DTQ_AUTH_CLIENT_ID:-}"
+
+  step "Provision with Bicep"
+  note "bicep/main.${ENVIRONMENT}.bicepparam reads DTQ_RABBITMQ_PASSWORD (hidden), DTQ_DEPLOYER_PRINCIPAL_ID, DTQ_DEPLOYER_PRINCIPAL_TYPE, DTQ_ALERT_EMAIL, DTQ_AUTH_CLIENT_ID"
+  run az deployment group create --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
+    --template-file bicep/main.bicep --parameters "bicep/main.${ENVIRONMENT}.bicepparam" --output none
+  unset DTQ_RABBITMQ_PASSWORD
 fi
-export DTQ_RABBITMQ_PASSWORD
-export DTQ_ALERT_EMAIL="${DTQ_ALERT_EMAIL:-}"
+if ! $APPS; then
+  step "Done (provisioned; --provision-only)"
+  exit 0
+fi
 
-step "Provision with Bicep"
-note "bicep/main.${ENVIRONMENT}.bicepparam reads DTQ_RABBITMQ_PASSWORD (hidden), DTQ_DEPLOYER_PRINCIPAL_ID, DTQ_DEPLOYER_PRINCIPAL_TYPE, DTQ_ALERT_EMAIL"
-run az deployment group create --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
-  --template-file bicep/main.bicep --parameters "bicep/main.${ENVIRONMENT}.bicepparam" --output none
 outputs_json="$(capture '{}' az deployment group show --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
   --query properties.outputs --output json)"
 # One deployment output; a dry run shows its name instead.
@@ -196,8 +241,8 @@ output() {
     printf '<%s>' "$1"
   else
     # shellcheck disable=SC2016 # JavaScript, not shell, in single quotes
-    OUTPUTS="$outputs_json" node -e 'const name = process.argv[1]; const o = JSON.parse(process.env.OUTPUTS)[name];
-      if (!o) { console.error("missing Bicep output " + name); process.exit(1); }
+    OUTPUTS="$outputs_json" node -e 'const name = process.argv[1]; const o = JSON.parse(process.env.OUTPUTS || "{}")[name];
+      if (!o) { console.error("missing Bicep output " + name + " (has the deployment run? drop --skip-provision)"); process.exit(1); }
       process.stdout.write(String(o.value));' "$1"
   fi
 }
@@ -213,9 +258,15 @@ GRAFANA_URL="$(output grafanaUrl)"
 KEY_VAULT_NAME="$(output keyVaultName)"
 KAFKA_ENDPOINT="$(output eventHubsKafkaEndpoint)"
 
-step "Build and push images (az acr build)"
-run az acr build --registry "$ACR_NAME" --image "dtq-worker:${IMAGE_TAG}" --file worker-container/Dockerfile .
-run az acr build --registry "$ACR_NAME" --image "dtq-api:${IMAGE_TAG}" --file functions/fallback-host/Dockerfile .
+# The API runs on Functions; the fallback host's image (dtq-api) is for running it elsewhere.
+if [ -n "$WORKER_IMAGE" ]; then
+  step "Worker image: ${WORKER_IMAGE} (built by CI)"
+else
+  step "Build the worker image in the registry (az acr build), and take its digest"
+  run az acr build --registry "$ACR_NAME" --image "dtq-worker:${IMAGE_TAG}" --file worker-container/Dockerfile .
+  worker_digest="$(capture '<dtq-worker digest>' az acr repository show --name "$ACR_NAME" --image "dtq-worker:${IMAGE_TAG}" --query digest --output tsv)"
+  WORKER_IMAGE="${ACR_LOGIN_SERVER}/dtq-worker@${worker_digest}"
+fi
 
 step "Apply the Kubernetes manifests"
 run mkdir -p "$WORK_DIR"
@@ -225,7 +276,7 @@ run az aks get-credentials --resource-group "$RESOURCE_GROUP" --name "$AKS_NAME"
 run kubelogin convert-kubeconfig --login azurecli --kubeconfig "$KUBECONFIG"
 azure_env="k8s/overlays/${ENVIRONMENT}/azure.env"
 azure_values="$(cat <<EOF
-WORKER_IMAGE=${ACR_LOGIN_SERVER}/dtq-worker:${IMAGE_TAG}
+WORKER_IMAGE=${WORKER_IMAGE}
 EVENTHUBS_KAFKA_ENDPOINT=${KAFKA_ENDPOINT}
 KEY_VAULT_NAME=${KEY_VAULT_NAME}
 AZURE_TENANT_ID=$(output tenantId)

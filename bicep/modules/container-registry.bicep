@@ -1,4 +1,5 @@
-// The registry `az acr build` pushes the worker (and API fallback) images to; AKS pulls with AcrPull.
+// The registry the worker image goes to (pushed by CI, or built here by `az acr build`); AKS pulls
+// it by digest with AcrPull.
 param baseName string
 param suffix string
 param location string

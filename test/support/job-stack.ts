@@ -186,11 +186,9 @@ export async function startJobStack(options: JobStackOptions): Promise<JobStack>
           writeFileSync(join(logDir, `${unique}-${name}.log`), [...child.lines, ...child.stderr].join('\n'));
         }
       }
-      // SIGCONT first: a stopped process does not act on SIGKILL until it runs again.
-      for (const { process: running } of [...workers, { process: api }]) {
-        if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGCONT');
-        await running.stop('SIGKILL');
-      }
+      // SIGCONT first: a stopped process acts on no signal but SIGKILL until it runs again.
+      // SIGTERM lets a worker leave the group at once, so the group can be deleted.
+      await Promise.all([...workers.map((w) => w.process), api].map((running) => stopWithin(running, 10_000)));
       const problems: unknown[] = [];
       const attempt = async (what: Promise<unknown>) => what.catch((error: unknown) => problems.push(error));
       await attempt(mongo.db(database).dropDatabase());
@@ -216,13 +214,35 @@ async function withAdmin<T>(brokers: string[], use: (admin: Admin) => Promise<T>
   }
 }
 
-/** Deletes the run's topics and its consumer group. */
+/** SIGTERM, and SIGKILL if the process has not exited within `timeoutMs`. */
+async function stopWithin(running: RunningChild, timeoutMs: number): Promise<void> {
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return;
+  running.child.kill('SIGCONT');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+  const outcome = await Promise.race([running.stop('SIGTERM'), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') await running.stop('SIGKILL');
+}
+
+/**
+ * Deletes the run's topics and its consumer group. A member killed without leaving keeps the
+ * group non-empty until its session expires, so the delete is retried until then.
+ */
 async function deleteKafkaState(brokers: string[], topics: string[], groupId: string): Promise<void> {
   await withAdmin(brokers, async (admin) => {
     const existing = new Set(await admin.listTopics());
     const ours = topics.filter((topic) => existing.has(topic));
     if (ours.length > 0) await admin.deleteTopics({ topics: ours });
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await waitFor(
+      async () => {
+        const { groups } = await admin.describeGroups([groupId]);
+        if (groups[0]?.state === 'Dead') return true;
+        await admin.deleteGroups([groupId]);
+        return true;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: `consumer group ${groupId} to be deleted` },
+    );
   });
 }
 
