@@ -62,11 +62,11 @@ describe('scripts/deploy.sh', () => {
       'az group create --name rg-dtq-dev',
       'az deployment group create --resource-group rg-dtq-dev --name dtq-main --template-file bicep/main.bicep --parameters bicep/main.dev.bicepparam',
       'az acr build --registry <acrName> --image dtq-worker:test-tag --file worker-container/Dockerfile .',
-      'az acr build --registry <acrName> --image dtq-api:test-tag --file functions/fallback-host/Dockerfile .',
+      'az acr repository show --name <acrName> --image dtq-worker:test-tag --query digest',
       'az aks get-credentials --resource-group rg-dtq-dev --name <aksName>',
       'kubelogin convert-kubeconfig --login azurecli',
       'write k8s/overlays/dev/azure.env',
-      'WORKER_IMAGE=<acrLoginServer>/dtq-worker:test-tag',
+      'WORKER_IMAGE=<acrLoginServer>/dtq-worker@<dtq-worker digest>',
       'kubectl apply --server-side --force-conflicts -k k8s/overlays/dev',
       'rollout status deployment/dtq-worker',
       'az grafana dashboard import --name <grafanaName>',
@@ -84,6 +84,31 @@ describe('scripts/deploy.sh', () => {
       position = at;
     }
     expect(plan).not.toMatch(/deployment-token|DTQ_RABBITMQ_PASSWORD=/);
+    expect(plan, 'the API runs on Functions; the dtq-api image is not deployed (README)').not.toContain('dtq-api');
+  });
+
+  it('--worker-image deploys the image CI pushed, by digest, and builds nothing', () => {
+    const image = `acrdtqprodexample.azurecr.io/dtq-worker@sha256:${'a1'.repeat(32)}`;
+    const result = deploy(['--dry-run', '--env', 'prod', '--image-tag', 'v1.2.3', '--worker-image', image], `${stubs}:/usr/bin:/bin`);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain('az acr build');
+    expect(result.stdout).toContain(`WORKER_IMAGE=${image}`);
+    const tagged = deploy(['--dry-run', '--env', 'prod', '--worker-image', 'acrdtqprodexample.azurecr.io/dtq-worker:v1'], `${stubs}:/usr/bin:/bin`);
+    expect(tagged.status).toBe(1);
+    expect(tagged.stderr).toContain('--worker-image must name an image by digest');
+  });
+
+  it('--provision-only stops after Bicep; --skip-provision starts from the existing deployment', () => {
+    const provision = deploy(['--dry-run', '--env', 'prod', '--provision-only'], `${stubs}:/usr/bin:/bin`);
+    expect(provision.status).toBe(0);
+    expect(provision.stdout).toContain('az deployment group create');
+    expect(provision.stdout).not.toMatch(/kubectl apply|az acr build|swa deploy/);
+    const apps = deploy(['--dry-run', '--env', 'prod', '--skip-provision', '--worker-image', `r.azurecr.io/dtq-worker@sha256:${'b2'.repeat(32)}`], `${stubs}:/usr/bin:/bin`);
+    expect(apps.status).toBe(0);
+    expect(apps.stdout).not.toContain('az deployment group create');
+    expect(apps.stdout).toContain('az deployment group show');
+    expect(apps.stdout).toContain('kubectl apply --server-side');
   });
 
   it('a real run stops before touching anything when tools are missing, naming each with how to get it', async () => {
@@ -150,9 +175,24 @@ describe('.github/workflows/ci-cd.yml', () => {
     expect(workflow.on.push.tags).toEqual(['v*']);
     const deploy = workflow.jobs.deploy!;
     expect(deploy.if).toContain("startsWith(github.ref, 'refs/tags/v')");
-    expect(deploy.needs).toEqual(['test', 'images']);
-    expect(deploy.permissions?.['id-token']).toBe('write');
-    expect(deploy.steps.some((s) => s.uses?.startsWith('azure/login@'))).toBe(true);
-    expect(runs('deploy')).toMatch(/bash scripts\/deploy\.sh --env prod\b/);
+    expect(deploy.needs).toEqual(['test', 'provision', 'images']);
+    for (const job of ['provision', 'deploy']) {
+      expect(workflow.jobs[job]!.permissions?.['id-token'], job).toBe('write');
+      expect(workflow.jobs[job]!.steps.some((s) => s.uses?.startsWith('azure/login@')), job).toBe(true);
+    }
+    expect(runs('provision')).toMatch(/bash scripts\/deploy\.sh --env prod --provision-only\b/);
+    expect(runs('deploy')).toMatch(/bash scripts\/deploy\.sh --env prod --skip-provision\b/);
+  });
+
+  it('pushes the worker image CI built to the registry (OIDC) and deploys that digest', () => {
+    const images = workflow.jobs.images! as (typeof workflow.jobs)[string] & { outputs?: Record<string, string> };
+    expect(images.steps.some((s) => s.uses?.startsWith('azure/login@'))).toBe(true);
+    expect(runs('images')).toMatch(/az acr login --name/);
+    const build = images.steps.find((s) => s.uses?.startsWith('docker/build-push-action@') && (s as { with?: { file?: string } }).with?.file === 'worker-container/Dockerfile') as
+      | { id?: string; with: Record<string, string> }
+      | undefined;
+    expect(build?.with.push).toContain("startsWith(github.ref, 'refs/tags/v')");
+    expect(images.outputs?.['worker-digest']).toBe(`\${{ steps.${build!.id}.outputs.digest }}`);
+    expect(runs('deploy')).toMatch(/--worker-image "[^"]*dtq-worker@\$\{\{ needs\.images\.outputs\.worker-digest \}\}"/);
   });
 });

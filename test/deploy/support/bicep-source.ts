@@ -156,8 +156,8 @@ function objectEntries(file: BicepFile, open: number): Map<string, string> {
   throw new Error(`${file.path}: unterminated object literal at offset ${open}`);
 }
 
-/** Bodies of the resources of one type declared (not `existing`, not in a loop) in a file. */
+/** Bodies of the resources of one type declared (not `existing`, not in a loop; conditions may nest one call deep) in a file. */
 export function declaredResources(file: BicepFile, type: string): Array<Map<string, string>> {
-  const pattern = new RegExp(`^resource\\s+\\w+\\s+'${type.replace(/[./]/g, '\\$&')}@[^']+'\\s*=\\s*(?:if\\s*\\([^)]*\\)\\s*)?\\{`, 'gm');
+  const pattern = new RegExp(`^resource\\s+\\w+\\s+'${type.replace(/[./]/g, '\\$&')}@[^']+'\\s*=\\s*(?:if\\s*\\((?:[^()]|\\([^()]*\\))*\\)\\s*)?\\{`, 'gm');
   return [...file.text.matchAll(pattern)].map((m) => objectAfter(file, /\{/, m.index + m[0].length - 1));
 }
