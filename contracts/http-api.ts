@@ -7,6 +7,7 @@ import {
 } from './common.js';
 import { JobTypeSchema } from './job-types.js';
 import { JobResultDocumentSchema } from './job-result.js';
+import { decodeCursor } from './page-cursor.js';
 
 /** Largest request body the API accepts; larger ones answer 413. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -59,7 +60,11 @@ export const ListJobsQuerySchema = z.strictObject({
   state: JobStateSchema.optional(),
   job_type: JobTypeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .refine((cursor) => decodeCursor(cursor) !== undefined, 'is not a cursor this API gave out: pass next_cursor from the previous page')
+    .optional(),
 });
 export type ListJobsQuery = z.infer<typeof ListJobsQuerySchema>;
 

@@ -10,5 +10,6 @@ export * from './http-api.js';
 export * from './errors.js';
 export * from './field-issues.js';
 export * from './ui-routes.js';
+export * from './page-cursor.js';
 export * from './schema-catalog.js';
 export * from './render-json-schema.js';

@@ -1,26 +1,6 @@
-/**
- * Opaque keyset cursor: the sort position (a timestamp and the job id breaking ties) of the
- * last item on a page, so the next page starts strictly after it.
- */
-export interface CursorPosition {
-  at: string;
-  id: string;
-}
+import { decodeCursor, encodeCursor, type CursorPosition } from '../../contracts/page-cursor.js';
 
-export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): CursorPosition | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && typeof id === 'string') return { at, id };
-  } catch {
-    // falls through: an unreadable cursor starts from the top
-  }
-  return undefined;
-}
+export { decodeCursor, encodeCursor, type CursorPosition };
 
 /** Newest first: later `at` first, then the larger id. */
 export function isAfter(item: CursorPosition, cursor: CursorPosition | undefined): boolean {

@@ -16,10 +16,11 @@ import type { ProgressClient, ResultStore, StatusStore } from '../ports/index.js
 import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 import { guardDependency } from './guard-dependency.js';
 
+/** A job id as dtq writes them, lower case: an upper-case spelling finds the same job. */
 export function parseJobId(raw: string | undefined): string {
   const parsed = UuidV4Schema.safeParse(raw);
   if (!parsed.success) throw new InvalidJobIdError(raw ?? '');
-  return parsed.data;
+  return parsed.data.toLowerCase();
 }
 
 /** A job's live status, asked of the worker over the progress RPC. */
@@ -60,8 +61,18 @@ export async function getJobResult(
   throw new JobNotFoundError(jobId);
 }
 
-/** Recent jobs (the status TTL window), newest first, filtered and paged. */
-export async function listJobs(statuses: StatusStore, rawQuery: Record<string, string>): Promise<ListJobsResponse> {
+/**
+ * Recent jobs (the status TTL window), newest first, filtered and paged. The query comes as the
+ * URL's name/value pairs, so a parameter given twice is refused rather than one copy ignored.
+ */
+export async function listJobs(statuses: StatusStore, queryPairs: Iterable<[string, string]>): Promise<ListJobsResponse> {
+  const rawQuery: Record<string, string> = {};
+  const repeated = new Set<string>();
+  for (const [name, value] of queryPairs) {
+    if (name in rawQuery) repeated.add(name);
+    rawQuery[name] = value;
+  }
+  if (repeated.size > 0) throw new InvalidQueryError([...repeated].map((field) => ({ field, message: 'must be given once' })));
   const query = ListJobsQuerySchema.safeParse(rawQuery, PARSE_OPTIONS);
   if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
   const page = await guardDependency('status store', () =>

@@ -84,7 +84,7 @@ export function createApiServer(options: ApiServerOptions): Server {
       method,
       url: `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`,
       headers,
-      query: Object.fromEntries(url.searchParams),
+      // No `query`: HttpRequest reads it from the URL then, and keeps a parameter given twice.
       params: match.params,
       ...(body.length > 0 ? { body: { bytes: body } } : {}),
     });

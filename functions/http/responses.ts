@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../contracts/index.js';
-import { DtqError } from '../../core/errors/index.js';
+import { DependencyUnavailableError, DtqError } from '../../core/errors/index.js';
 
 /** The one place where error codes become HTTP statuses. */
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -49,6 +49,10 @@ export function errorResponse(
 
 /** Maps a thrown error to the error body; anything untyped is an INTERNAL error without internals. */
 export function responseForError(error: unknown, traceId: string): HttpResponseInit {
+  if (error instanceof DependencyUnavailableError) {
+    // Its reason names hosts, ports and topics: that goes to the logs, the client learns what to do.
+    return errorResponse(error.code, `${error.dependency} is unavailable; retry shortly`, traceId, error.details);
+  }
   if (error instanceof DtqError && (ERROR_CODES as readonly string[]).includes(error.code)) {
     return errorResponse(error.code, error.message, traceId, error.details);
   }

@@ -9,7 +9,7 @@ export const jobsListGet: RouteDefinition = {
   route: 'v1/jobs',
   authLevel: 'function',
   create: (deps) => async (request) => {
-    const page = await listJobs(deps.statuses, Object.fromEntries(request.query.entries()));
+    const page = await listJobs(deps.statuses, request.query.entries());
     return jsonResponse(200, page);
   },
 };

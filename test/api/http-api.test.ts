@@ -66,6 +66,8 @@ describe('HTTP API on the fallback host, embedded adapters', () => {
       ['an unknown job (status)', () => request(`${app.baseUrl}/v1/jobs/${randomUUID()}/status`), 404, 'JOB_NOT_FOUND'],
       ['an unknown job (result)', () => request(`${app.baseUrl}/v1/jobs/${randomUUID()}/result`), 404, 'JOB_NOT_FOUND'],
       ['a bad list filter', () => request(`${app.baseUrl}/v1/jobs?state=sleeping`), 400, 'INVALID_QUERY', 'state'],
+      ['a cursor the API never gave out', () => request(`${app.baseUrl}/v1/jobs?cursor=garbage`), 400, 'INVALID_QUERY', 'cursor'],
+      ['a list filter given twice', () => request(`${app.baseUrl}/v1/jobs?state=queued&state=failed`), 400, 'INVALID_QUERY', 'state'],
       ['an unknown route', () => request(`${app.baseUrl}/v2/jobs`), 404, 'ROUTE_NOT_FOUND'],
       ['a wrong method', () => request(`${app.baseUrl}/v1/jobs/${randomUUID()}/status`, { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
       ['a body sent as text/plain', () => postJson(`${app.baseUrl}/v1/jobs`, weatherJob(), { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE', 'content-type'],
@@ -76,6 +78,21 @@ describe('HTTP API on the fallback host, embedded adapters', () => {
       if (field) expect(error.details?.fields?.map((f) => f.field)).toContain(field);
       expect(error.message.length).toBeGreaterThan(0);
     });
+  });
+
+  it('finds a job by its id in upper case too, and answers HEAD on the probes', async () => {
+    const submitted = await postJson(`${app.baseUrl}/v1/jobs`, weatherJob());
+    const id = submitted.body.job_id as string;
+    await waitForTerminal(app.baseUrl, id);
+    const status = await request(`${app.baseUrl}/v1/jobs/${id.toUpperCase()}/status`);
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ job_id: id, state: 'completed' });
+    expect((await request(`${app.baseUrl}/v1/jobs/${id.toUpperCase()}/result`)).body).toMatchObject({ job_id: id });
+    for (const probe of ['/healthz', '/readyz']) {
+      const head = await fetch(`${app.baseUrl}${probe}`, { method: 'HEAD' });
+      expect(head.status, probe).toBe(200);
+      expect(await head.text()).toBe('');
+    }
   });
 
   it('reports a value of the wrong type as the wrong type, not as missing, in its own words', async () => {

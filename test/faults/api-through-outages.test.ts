@@ -106,6 +106,8 @@ describe('HTTP API while Redis or RabbitMQ is cut off', () => {
       expect(ErrorBodySchema.parse(during.body).error.code).toMatch(/^(SERVICE_UNAVAILABLE|STATUS_TIMEOUT)$/);
       const ready = await get('/readyz');
       expect(ready.status).toBe(503);
+      // Anonymous clients learn what is down, never where it runs.
+      for (const body of [during.body, ready.body]) expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|:\d{4,5}\b/);
       expect(ready.body).toMatchObject({ status: 'unavailable', checks: { [name]: { ok: false } } });
 
       proxy.restore();
