@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Socket } from 'node:net';
 import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
 import { REPO_ROOT, freePort } from './processes.js';
 import { waitFor } from './wait-for.js';
 
@@ -150,15 +150,15 @@ function serverProperties(o: { dir: string; port: number; controllerPort: number
   return `${lines.join('\n')}\n`;
 }
 
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1', () => done(true));
-  });
+/** Whether the broker answers a metadata request (describeCluster) on its PLAINTEXT listener. */
+async function answers(port: number): Promise<boolean> {
+  const admin = new Kafka({ clientId: 'dtq-test-broker-probe', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, connectionTimeout: 1_000, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    return (await admin.describeCluster()).brokers.length > 0;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
