@@ -288,8 +288,9 @@ EOF
 printf '+ write %s:\n' "$azure_env" >&3
 printf '%s\n' "$azure_values" | sed 's/^/    /' >&3
 if ! $DRY_RUN; then printf '%s\n' "$azure_values" >"$azure_env"; fi
-# The add-ons install these CRDs; on a new cluster they may still be on their way.
-run kubectl wait --for condition=established --timeout=10m \
+# The add-ons install these CRDs; on a new cluster they may still be on their way. Retried: a
+# deployer new to the cluster got its RBAC role from this very Bicep run, which takes minutes to apply.
+run_with_retries kubectl wait --for condition=established --timeout=10m \
   crd/scaledobjects.keda.sh crd/triggerauthentications.keda.sh \
   crd/secretproviderclasses.secrets-store.csi.x-k8s.io crd/podmonitors.azmonitoring.coreos.com
 # Server-side apply: the dashboard ConfigMap can exceed the client-side last-applied annotation limit.
