@@ -22,6 +22,7 @@ export function buildWorker(options: { config: Config; adapters: PortAdapters; l
         onRequestDropped: (reason) => metrics.progressRequestsDropped.inc({ reason }),
       }),
     topics: jobTopics(config.KAFKA_TOPIC_TEMPLATE),
+    topicTemplate: config.KAFKA_TOPIC_TEMPLATE,
     groupId: config.KAFKA_CONSUMER_GROUP,
     concurrency: config.WORKER_CONCURRENCY,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

@@ -23,6 +23,8 @@ export interface WorkerOptions {
   providers: ProviderRegistry;
   createProgressResponder: (handler: ProgressRequestHandler) => ProgressResponder;
   topics: string[];
+  /** The template the topics were made from, so a record on the wrong topic is refused. */
+  topicTemplate: string;
   groupId: string;
   concurrency: number;
   shutdownTimeoutMs: number;
@@ -51,6 +53,7 @@ export class Worker {
     const now = options.now ?? (() => new Date());
     const { metrics, logger } = options;
     const jobDeps: ExecuteJobDeps = {
+      topicTemplate: options.topicTemplate,
       statuses: options.statuses,
       results: options.results,
       providers: options.providers,

@@ -18,6 +18,8 @@ import type {
 import { decodeJobRecord, readJobTrace, recordLogFields } from './job-records.js';
 
 export interface ExecuteJobDeps {
+  /** Where each job type's records belong (`jobs.%s.v1`): a record on another topic is refused. */
+  topicTemplate: string;
   statuses: StatusStore;
   results: ResultStore;
   providers: ProviderRegistry;
@@ -47,7 +49,7 @@ export async function executeJobRecord(
   record: DeliveredRecord,
   signal: AbortSignal,
 ): Promise<HandledRecord> {
-  const decoded = decodeJobRecord(record);
+  const decoded = decodeJobRecord(record, deps.topicTemplate);
   if (!decoded.ok) {
     deps.logger.warn(
       { ...recordLogFields(record), topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.reason },

@@ -70,8 +70,12 @@ export function recordLogFields(record: Pick<QueueRecord, 'key' | 'headers' | 'v
 
 export type DecodedRecord = { ok: true; message: JobMessage } | { ok: false; reason: string };
 
-/** Checks a consumed record against the contract; the reason names what is wrong. */
-export function decodeJobRecord(record: Pick<QueueRecord, 'value' | 'headers' | 'key'>): DecodedRecord {
+/**
+ * Checks a consumed record against the contract; the reason names what is wrong. Given the topic
+ * template, a record must also sit on its job type's topic: a weather job on the quote topic is
+ * not the quote worker's to run.
+ */
+export function decodeJobRecord(record: Pick<QueueRecord, 'value' | 'headers' | 'key'> & { topic?: string }, topicTemplate?: string): DecodedRecord {
   const contentType = record.headers['content-type'];
   if (contentType !== undefined && contentType !== JOB_MESSAGE_HEADERS['content-type']) {
     return { ok: false, reason: `content-type header is "${contentType}", expected application/json` };
@@ -89,6 +93,10 @@ export function decodeJobRecord(record: Pick<QueueRecord, 'value' | 'headers' | 
   }
   if (record.key !== null && record.key !== parsed.data.job_id) {
     return { ok: false, reason: `key "${record.key}" differs from job_id ${parsed.data.job_id}` };
+  }
+  const expectedTopic = topicTemplate === undefined ? undefined : topicFor(parsed.data.job_type, topicTemplate);
+  if (expectedTopic !== undefined && record.topic !== undefined && record.topic !== expectedTopic) {
+    return { ok: false, reason: `a ${parsed.data.job_type} job on topic ${record.topic}; it belongs on ${expectedTopic}` };
   }
   return { ok: true, message: parsed.data };
 }

@@ -25,7 +25,9 @@ export function parseSubmission(body: unknown): Submission {
   const jobType = JobTypeSchema.safeParse(shape.data.job_type);
   if (!jobType.success) throw new UnknownJobTypeError(shape.data.job_type, JOB_TYPES);
 
-  const payload = JobPayloadSchemas[jobType.data].safeParse(shape.data.payload, PARSE_OPTIONS);
+  // The payload as the client sent it: the record schema's copy has lost own keys such as
+  // `__proto__`, which the worker's check of the published message would then refuse.
+  const payload = JobPayloadSchemas[jobType.data].safeParse((body as { payload: unknown }).payload, PARSE_OPTIONS);
   if (!payload.success) throw new InvalidPayloadError(toFieldIssues(payload.error, 'payload'));
   return { job_type: jobType.data, payload: payload.data };
 }

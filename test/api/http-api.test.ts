@@ -70,6 +70,7 @@ describe('HTTP API on the fallback host, embedded adapters', () => {
       ['a list filter given twice', () => request(`${app.baseUrl}/v1/jobs?state=queued&state=failed`), 400, 'INVALID_QUERY', 'state'],
       ['an unknown route', () => request(`${app.baseUrl}/v2/jobs`), 404, 'ROUTE_NOT_FOUND'],
       ['a wrong method', () => request(`${app.baseUrl}/v1/jobs/${randomUUID()}/status`, { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
+      ['a payload with a __proto__ key (refused as the worker refuses it)', () => postJson(`${app.baseUrl}/v1/jobs`, '{"job_type":"weather","payload":{"city":"Austin","country_code":"US","units":"metric","__proto__":{"admin":true}}}'), 400, 'INVALID_PAYLOAD', 'payload.__proto__'],
       ['a body sent as text/plain', () => postJson(`${app.baseUrl}/v1/jobs`, weatherJob(), { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE', 'content-type'],
       ['a body sent as a form', () => postJson(`${app.baseUrl}/v1/jobs`, weatherJob(), { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE', 'content-type'],
     ];

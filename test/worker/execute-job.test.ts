@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
 import { createSimulatedProviders } from '../../adapters/providers/index.js';
-import { JOB_MESSAGE_HEADERS, type JobMessage } from '../../contracts/index.js';
+import { DEFAULT_TOPIC_TEMPLATE, JOB_MESSAGE_HEADERS, type JobMessage } from '../../contracts/index.js';
 import { encodeJobRecord, executeJobRecord, type ExecuteJobDeps } from '../../core/domain/index.js';
 import type { DeliveredRecord, StatusWrite } from '../../core/ports/index.js';
 import { testLogger } from '../support/test-logger.js';
@@ -20,7 +20,7 @@ class RecordingStatusStore extends MemoryStatusStore {
 function setup() {
   const statuses = new RecordingStatusStore();
   const results = new MemoryResultStore();
-  const deps: ExecuteJobDeps = { statuses, results, providers: createSimulatedProviders({ delayMs: 0 }), now: () => new Date(), logger: testLogger() };
+  const deps: ExecuteJobDeps = { topicTemplate: DEFAULT_TOPIC_TEMPLATE, statuses, results, providers: createSimulatedProviders({ delayMs: 0 }), now: () => new Date(), logger: testLogger() };
   return { deps, statuses, results };
 }
 
@@ -83,6 +83,8 @@ describe('executing a job record', () => {
     ['an unknown job type', { value: Buffer.from(JSON.stringify({ ...weather(), job_type: 'email' })) }, 'job_type'],
     ['a payload breaking its schema', { value: Buffer.from(JSON.stringify({ ...weather(), payload: { city: 'X' } })) }, 'payload'],
     ['a non-JSON content type', { headers: { ...JOB_MESSAGE_HEADERS, 'content-type': 'text/plain' } }, 'content-type'],
+    ['a weather job on the quote topic', { topic: 'jobs.quote.v1' }, 'a weather job on topic jobs.quote.v1; it belongs on jobs.weather.v1'],
+    ['a payload with a __proto__ key', { value: Buffer.from(JSON.stringify(weather()).replace('"units":"metric"', '"units":"metric","__proto__":{"admin":true}')) }, 'payload.__proto__'],
   ])('dead-letters %s without touching the stores', async (_name, overrides, reason) => {
     const { deps, statuses } = setup();
     const handled = await executeJobRecord(deps, record(weather(), overrides as Partial<DeliveredRecord>), signal);

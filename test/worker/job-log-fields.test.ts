@@ -27,7 +27,7 @@ describe('log lines about a job carry job_id and trace_id on the failure paths t
       { traceparent: formatTraceparent({ traceId: uuidToTraceId(traceId), parentId: 'a'.repeat(16), flags: 1 }) },
     );
     const broken = { ...valid, value: Buffer.from('{"job_type":"quote"'), partition: 0, offset: '7' };
-    const deps = { statuses: new MemoryStatusStore(), results: new MemoryResultStore(), providers: createSimulatedProviders({ delayMs: 0 }), now: () => new Date(), logger };
+    const deps = { topicTemplate: 'jobs.%s.v1', statuses: new MemoryStatusStore(), results: new MemoryResultStore(), providers: createSimulatedProviders({ delayMs: 0 }), now: () => new Date(), logger };
     const handled = await executeJobRecord(deps, broken, new AbortController().signal);
     expect(handled.delivery.kind).toBe('dead-letter');
     expect(lines.find((l) => l.msg.includes('dead-lettering'))).toMatchObject({ job_id: jobId, trace_id: traceId, offset: '7' });
