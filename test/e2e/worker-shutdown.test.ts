@@ -179,9 +179,9 @@ describe('worker shutdown and crash keep every job exactly once', () => {
     expect(submitted.map((r) => r.status)).toEqual(Array(JOBS).fill(202));
     const ids = submitted.map((r) => r.body.job_id as string);
 
-    // SIGTERM while jobs run (their forecasts held): in-flight work finishes and commits once
-    // released, and the process exits 0.
-    await waitFor(async () => (provider.held.size > 0 && (await gauge(first.metrics, 'dtq_worker_jobs_in_flight')) > 0 && (await results().countDocuments()) >= 3 ? true : undefined), {
+    // SIGTERM while jobs run (every job in flight waits on its held forecast, so nothing moves):
+    // in-flight work finishes and commits once released, and the process exits 0.
+    await waitFor(async () => (provider.held.size > 0 && (await gauge(first.metrics, 'dtq_worker_jobs_in_flight')) === provider.held.size && (await results().countDocuments()) >= 3 ? true : undefined), {
       timeoutMs: 60_000,
       what: 'the first worker mid-run',
     });
@@ -206,7 +206,7 @@ describe('worker shutdown and crash keep every job exactly once', () => {
         if (provider.held.size === 0 || (await results().countDocuments()) <= afterFirst) return undefined;
         const running = jobsRunning(second.worker);
         const held = [...provider.held.keys()].map((i) => ids[i]!).filter((id) => running.has(id));
-        return held.length > 0 && (await gauge(second.metrics, 'dtq_worker_jobs_in_flight')) > 0 ? held : undefined;
+        return held.length > 0 && held.length === provider.held.size && (await gauge(second.metrics, 'dtq_worker_jobs_in_flight')) === held.length ? held : undefined;
       },
       { timeoutMs: 60_000, what: 'the second worker mid-run' },
     );
