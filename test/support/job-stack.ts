@@ -257,13 +257,13 @@ export async function metricValue(worker: StackWorker, name: string, labels: Rec
   return sum;
 }
 
-/** Job ids of a worker's log lines whose message contains `text`. */
-export function jobsLogged(worker: StackWorker, text: string): Set<string> {
+/** Job ids of a worker's log lines whose message contains `text`, logged before `before` (epoch ms) if given. */
+export function jobsLogged(worker: StackWorker, text: string, before = Infinity): Set<string> {
   const ids = new Set<string>();
   for (const line of worker.process.lines) {
     try {
-      const entry = JSON.parse(line) as { msg?: string; job_id?: string };
-      if (entry.job_id && entry.msg?.includes(text)) ids.add(entry.job_id);
+      const entry = JSON.parse(line) as { msg?: string; job_id?: string; time?: string };
+      if (entry.job_id && entry.msg?.includes(text) && Date.parse(entry.time ?? '') < before) ids.add(entry.job_id);
     } catch {
       // not a log line
     }
@@ -271,10 +271,15 @@ export function jobsLogged(worker: StackWorker, text: string): Set<string> {
   return ids;
 }
 
-/** Jobs a worker has started and not finished, by its log. */
-export function jobsRunning(worker: StackWorker): string[] {
-  const finished = new Set([...jobsLogged(worker, 'job finished'), ...jobsLogged(worker, 'not executing it again')]);
-  return [...jobsLogged(worker, 'job running')].filter((id) => !finished.has(id));
+/** Jobs a worker has settled (run to a result, or found done already), by its log. */
+export function jobsSettled(worker: StackWorker, before = Infinity): Set<string> {
+  return new Set([...jobsLogged(worker, 'job finished', before), ...jobsLogged(worker, 'not executing it again', before)]);
+}
+
+/** Jobs a worker has started and not settled, by its log (up to `before`, epoch ms, if given). */
+export function jobsRunning(worker: StackWorker, before = Infinity): string[] {
+  const settled = jobsSettled(worker, before);
+  return [...jobsLogged(worker, 'job running', before)].filter((id) => !settled.has(id));
 }
 
 /** Waits until the worker has at least `atLeast` jobs in flight (its own gauge), and returns their ids. */
