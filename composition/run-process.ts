@@ -40,7 +40,13 @@ export async function runProcess(
     throw error;
   }
   const logger = createLogger({ service, level: config.LOG_LEVEL });
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  // A rejection nobody handled leaves the process in a state no code expects: log it, then exit
+  // so the orchestrator starts a clean one, rather than run on half-broken.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection; exiting so the process is restarted');
+    process.stderr.write(`dtq ${service}: unhandled promise rejection: ${(reason as Error)?.message ?? String(reason)}\n`);
+    setImmediate(() => process.exit(1));
+  });
 
   // Signals are handled from the first moment: a SIGTERM during start-up stops the process
   // gracefully as soon as it has started, instead of killing it half-started.

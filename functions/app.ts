@@ -1,11 +1,13 @@
 // The Azure Functions entry point (package.json "main" points at its build output).
 // Registers every route of the table with app.http; with no KAFKA_BROKERS the queue lives in
-// this process, so a worker runs beside the handlers.
+// this process, so a worker runs beside the handlers. When the host stops the app
+// (appTerminate), the worker drains and every client is closed, as the other hosts do.
 import azureFunctions from '@azure/functions';
 import { describeAdapters, loadConfig } from '../config/index.js';
 import { buildApi } from '../composition/build-api.js';
 import { buildWorker } from '../composition/build-worker.js';
 import { createAdapters } from '../composition/create-adapters.js';
+import { shutdownPhase } from '../composition/run-process.js';
 import { createLogger } from '../telemetry/index.js';
 import { instrumentRoute } from './http/instrument-route.js';
 import { ROUTES } from './route-table.js';
@@ -31,9 +33,20 @@ for (const route of ROUTES) {
   });
 }
 
-if (adapters.inProcessQueue) {
-  const worker = buildWorker({ config, adapters, logger, healthPort: null });
-  initialised
-    .then(() => worker.start())
-    .catch((error: unknown) => logger.error({ err: error }, 'in-process worker failed to start'));
-}
+const worker = adapters.inProcessQueue ? buildWorker({ config, adapters, logger, healthPort: null }) : undefined;
+const workerStarted = worker
+  ? initialised.then(() => worker.start()).catch((error: unknown) => logger.error({ err: error }, 'in-process worker failed to start'))
+  : Promise.resolve();
+
+app.hook.appTerminate(async () => {
+  logger.info({}, 'dtq Functions app terminating');
+  await shutdownPhase(logger, 'stop accepting', async () => {
+    api.stopAccepting();
+    worker?.beginShutdown();
+  });
+  if (worker) await shutdownPhase(logger, 'stop worker', () => workerStarted.then(() => worker.close()));
+  await shutdownPhase(logger, 'close clients', async () => {
+    await api.close();
+    await adapters.close();
+  });
+});

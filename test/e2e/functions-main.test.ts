@@ -16,13 +16,15 @@ describe('package.json main: the Azure Functions entry point', () => {
     expect(code).toBe(0);
     const registered = [...child.stderr.join('\n').matchAll(/register function "([^"]+)"/g)].map((m) => m[1]);
     expect(registered.sort()).toEqual(ROUTES.map((r) => r.name).sort());
+    // ...and the shutdown hook that drains the in-process worker and closes the clients.
+    expect(child.stderr.join('\n')).toMatch(/register appTerminate hook/);
   });
 
   it('host.json leaves the route prefix empty, so routes are exactly the table', async () => {
     const host = JSON.parse(await readFile(join(REPO_ROOT, 'host.json'), 'utf8'));
     expect(host.extensions.http.routePrefix).toBe('');
     expect(ROUTES.map((r) => `${r.methods.join(',')} /${r.route}`).sort()).toEqual(
-      ['GET /healthz', 'GET /metrics', 'GET /readyz', 'GET /v1/jobs', 'GET /v1/jobs/{job_id}/result', 'GET /v1/jobs/{job_id}/status', 'POST /v1/jobs'].sort(),
+      ['GET,HEAD /healthz', 'GET /metrics', 'GET,HEAD /readyz', 'GET /v1/jobs', 'GET /v1/jobs/{job_id}/result', 'GET /v1/jobs/{job_id}/status', 'POST /v1/jobs'].sort(),
     );
   });
 });
