@@ -9,23 +9,13 @@
  * while jobs are held (their uncommitted records are redelivered), a third finishes the rest.
  * Every job ends completed with exactly one result document.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESULT_COLLECTION } from '../../contracts/index.js';
-import { jobTopics } from '../../core/domain/index.js';
-import { deleteKafkaTopicsAndGroups } from '../support/kafka-admin.js';
-import { postJson, request, weatherJob } from '../support/http-client.js';
-import { REPO_ROOT, freePort, startNode, type RunningChild } from '../support/processes.js';
-import { deleteRabbitQueues, deleteRedisKeys, TEST_KAFKA_BROKERS, TEST_MONGODB_URI, TEST_RABBITMQ_URL, TEST_REDIS_URL } from '../support/services.js';
-import { uniqueName } from '../support/unique.js';
+import { request } from '../support/http-client.js';
+import { jobsLogged, jobsRunning, metricValue, startJobStack, type JobStack, type StackWorker } from '../support/job-stack.js';
 import { waitFor } from '../support/wait-for.js';
 
-const API_ENTRY = join(REPO_ROOT, 'dist/functions/fallback-host/main.js');
-const WORKER_ENTRY = join(REPO_ROOT, 'dist/worker-container/main.js');
 const JOBS = 30;
 const cityOf = (i: number) => `City ${i}`;
 
@@ -83,154 +73,93 @@ class OpenMeteoStub {
 }
 
 describe('worker shutdown and crash keep every job exactly once', () => {
-  const groupId = uniqueName('dtq-worker');
-  const keyPrefix = `${uniqueName('dtq-shutdown-e2e')}:`;
-  const requestQueue = uniqueName('progress.shutdown-e2e');
-  const database = uniqueName('dtq').replace(/-/g, '_');
-  const topicTemplate = `jobs.%s.${database}.v1`;
   const provider = new OpenMeteoStub();
-  let mongoClient: MongoClient;
-  let api: RunningChild;
-  const workers: RunningChild[] = [];
-  let services: Record<string, string>;
-  let apiBase: string;
+  let stack: JobStack;
 
   beforeAll(async () => {
-    for (const entry of [API_ENTRY, WORKER_ENTRY]) {
-      if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build:server first (npm test does)`);
-    }
     await provider.start();
-    mongoClient = new MongoClient(TEST_MONGODB_URI);
-    services = {
-      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-      KAFKA_TOPIC_TEMPLATE: topicTemplate,
-      KAFKA_TOPIC_PARTITIONS: '3',
-      KAFKA_CONSUMER_GROUP: groupId,
-      KAFKA_SESSION_TIMEOUT_MS: '6000',
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: keyPrefix,
-      RABBITMQ_URL: TEST_RABBITMQ_URL,
-      PROGRESS_REQUEST_QUEUE: requestQueue,
-      MONGODB_URI: TEST_MONGODB_URI,
-      MONGODB_DATABASE: database,
-      PROVIDER_MODE: 'http',
-      OPEN_METEO_GEOCODING_URL: provider.url,
-      OPEN_METEO_FORECAST_URL: provider.url,
-      // Held requests wait for the test, however loaded the machine.
-      PROVIDER_TIMEOUT_MS: '300000',
-      WORKER_CONCURRENCY: '3',
-      SHUTDOWN_TIMEOUT_MS: '10000',
-    };
-    const apiPort = await freePort();
-    apiBase = `http://127.0.0.1:${apiPort}`;
-    api = startNode(API_ENTRY, { ...services, PORT: String(apiPort), SERVE_WEB: 'false' });
-    await api.waitForLine(/dtq API ready/, 60_000);
+    stack = await startJobStack({
+      name: 'shutdown',
+      partitions: 3,
+      concurrency: 3,
+      providerDelayMs: 0,
+      env: {
+        PROVIDER_MODE: 'http',
+        OPEN_METEO_GEOCODING_URL: provider.url,
+        OPEN_METEO_FORECAST_URL: provider.url,
+        // Held requests wait for the test, however loaded the machine.
+        PROVIDER_TIMEOUT_MS: '300000',
+        SHUTDOWN_TIMEOUT_MS: '10000',
+      },
+    });
   }, 120_000);
 
   afterAll(async () => {
-    for (const worker of workers) await worker.stop('SIGKILL');
-    await api?.stop('SIGKILL');
-    await mongoClient?.db(database).dropDatabase();
-    await mongoClient?.close();
+    await stack?.close();
     await provider.stop();
-    await deleteKafkaTopicsAndGroups(TEST_KAFKA_BROKERS, new RegExp(`^(${groupId}|${jobTopics(topicTemplate).join('|').replace(/\./g, '\\.')})$`));
-    await deleteRedisKeys(keyPrefix);
-    await deleteRabbitQueues([requestQueue]);
   });
 
-  async function startWorker(): Promise<{ worker: RunningChild; metrics: string }> {
-    const port = await freePort();
-    const worker = startNode(WORKER_ENTRY, { ...services, WORKER_METRICS_PORT: String(port) });
-    workers.push(worker);
-    await worker.waitForLine(/worker started/, 90_000);
-    return { worker, metrics: `http://127.0.0.1:${port}/metrics` };
-  }
-
-  async function gauge(metricsUrl: string, name: string): Promise<number> {
-    const text = await fetch(metricsUrl).then((r) => r.text());
-    const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?)$`, 'gm'))].map((m) => Number(m[1]));
-    return values.reduce((a, b) => a + b, 0);
-  }
-
-  /** Job ids of a worker's log lines whose message contains `text`. */
-  function jobsLogged(worker: RunningChild, text: string): Set<string> {
-    const ids = new Set<string>();
-    for (const line of worker.lines) {
-      const entry = JSON.parse(line) as { msg?: string; job_id?: string };
-      if (entry.job_id && entry.msg?.includes(text)) ids.add(entry.job_id);
-    }
-    return ids;
-  }
-
-  const results = () => mongoClient.db(database).collection(RESULT_COLLECTION);
-
-  /** Jobs a worker's log says it started and has not finished. */
-  function jobsRunning(worker: RunningChild): Set<string> {
-    const finished = jobsLogged(worker, 'job finished');
-    return new Set([...jobsLogged(worker, 'job running')].filter((id) => !finished.has(id)));
-  }
-
+  /** How many result documents the jobs have. */
+  const stored = async (ids: string[]) => [...(await stack.resultCounts(ids)).values()].reduce((sum, n) => sum + n, 0);
+  const inFlight = (worker: StackWorker) => metricValue(worker, 'dtq_worker_jobs_in_flight');
   const hung = (ms: number) => new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), ms).unref());
 
   it('drains on SIGTERM, survives SIGKILL, and completes all 30 jobs once', { timeout: 300_000 }, async () => {
     provider.answersLeft = 3;
-    const first = await startWorker();
-    const submitted = await Promise.all(Array.from({ length: JOBS }, (_, i) => postJson(`${apiBase}/v1/jobs`, weatherJob(cityOf(i)))));
-    expect(submitted.map((r) => r.status)).toEqual(Array(JOBS).fill(202));
-    const ids = submitted.map((r) => r.body.job_id as string);
+    const first = await stack.startWorker('first');
+    // Cities "City 0" … "City 29": the stub places city i at latitude i.
+    const ids = await stack.submit(JOBS, 'City');
 
     // SIGTERM while jobs run (every job in flight waits on its held forecast, so nothing moves):
     // in-flight work finishes and commits once released, and the process exits 0.
-    await waitFor(async () => (provider.held.size > 0 && (await gauge(first.metrics, 'dtq_worker_jobs_in_flight')) === provider.held.size && (await results().countDocuments()) >= 3 ? true : undefined), {
+    await waitFor(async () => (provider.held.size > 0 && (await inFlight(first)) === provider.held.size && (await stored(ids)) >= 3 ? true : undefined), {
       timeoutMs: 60_000,
       what: 'the first worker mid-run',
     });
     const heldAtSigterm = [...provider.held.keys()].map((i) => ids[i]!);
-    const stopping = first.worker.stop('SIGTERM');
-    await first.worker.waitForLine(/draining in-flight jobs/, 30_000);
+    const stopping = first.process.stop('SIGTERM');
+    await first.process.waitForLine(/draining in-flight jobs/, 30_000);
     provider.releaseHeld();
     const drained = await Promise.race([stopping, hung(60_000)]);
     expect(drained).toEqual({ code: 0, signal: null });
-    expect(first.worker.lines.some((l) => l.includes('worker stopped'))).toBe(true);
-    const afterFirst = await results().countDocuments();
+    expect(first.process.lines.some((l) => l.includes('worker stopped'))).toBe(true);
+    const afterFirst = await stored(ids);
     expect(afterFirst).toBeGreaterThanOrEqual(3);
     expect(afterFirst).toBeLessThan(JOBS);
-    expect(await results().countDocuments({ job_id: { $in: heldAtSigterm } })).toBe(heldAtSigterm.length);
+    expect(await stored(heldAtSigterm)).toBe(heldAtSigterm.length);
 
     // SIGKILL while jobs run (their forecasts held, their start logged): nothing drains, the
     // uncommitted records go to the next worker.
     provider.answersLeft = 2;
-    const second = await startWorker();
+    const second = await stack.startWorker('second');
     const heldAtSigkill = await waitFor(
       async () => {
-        if (provider.held.size === 0 || (await results().countDocuments()) <= afterFirst) return undefined;
-        const running = jobsRunning(second.worker);
+        if (provider.held.size === 0 || (await stored(ids)) <= afterFirst) return undefined;
+        const running = new Set(jobsRunning(second));
         const held = [...provider.held.keys()].map((i) => ids[i]!).filter((id) => running.has(id));
-        return held.length > 0 && held.length === provider.held.size && (await gauge(second.metrics, 'dtq_worker_jobs_in_flight')) === held.length ? held : undefined;
+        return held.length > 0 && held.length === provider.held.size && (await inFlight(second)) === held.length ? held : undefined;
       },
       { timeoutMs: 60_000, what: 'the second worker mid-run' },
     );
-    expect(await second.worker.stop('SIGKILL')).toMatchObject({ signal: 'SIGKILL' });
-    expect(await results().countDocuments()).toBeLessThan(JOBS);
-    expect(await results().countDocuments({ job_id: { $in: heldAtSigkill } })).toBe(0);
+    expect(await second.process.stop('SIGKILL')).toMatchObject({ signal: 'SIGKILL' });
+    expect(await stored(ids)).toBeLessThan(JOBS);
+    expect(await stored(heldAtSigkill)).toBe(0);
 
     provider.open = true;
     provider.releaseHeld();
-    const third = await startWorker();
-    await waitFor(async () => ((await results().countDocuments()) === JOBS ? true : undefined), { timeoutMs: 120_000, intervalMs: 250, what: 'all 30 results' });
+    const third = await stack.startWorker('third');
+    // Every job has one result document, completed, and Redis says completed.
+    await stack.expectAllCompletedOnce(ids, 120_000);
 
-    const docs = await results().find({}, { projection: { _id: 0, job_id: 1, final_state: 1 } }).toArray();
-    expect(docs.map((d) => d.job_id).sort()).toEqual([...ids].sort());
-    expect(docs.every((d) => d.final_state === 'completed')).toBe(true);
     // The jobs the killed worker had started but not finished were run again by the third.
-    const interrupted = [...jobsRunning(second.worker)];
+    const interrupted = jobsRunning(second);
     expect(interrupted.length).toBeGreaterThan(0);
     expect(interrupted).toEqual(expect.arrayContaining(heldAtSigkill));
-    const finishedByThird = new Set([...jobsLogged(third.worker, 'job finished'), ...jobsLogged(third.worker, 'not executing it again')]);
+    const finishedByThird = new Set([...jobsLogged(third, 'job finished'), ...jobsLogged(third, 'not executing it again')]);
     for (const id of interrupted) expect(finishedByThird.has(id), `job ${id} interrupted by SIGKILL`).toBe(true);
 
     for (const id of ids) {
-      const status = await request(`${apiBase}/v1/jobs/${id}/status`);
+      const status = await request(`${stack.apiBase}/v1/jobs/${id}/status`);
       expect(status.body).toMatchObject({ state: 'completed', progress_percent: 100 });
     }
   });
