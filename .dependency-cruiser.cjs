@@ -23,7 +23,8 @@ module.exports = {
       from: { path: '^core/' },
       to: { dependencyTypes: ['core', 'npm'], path: '^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process|ioredis|amqplib|kafkajs|mongodb|pino|prom-client)' },
     },
-    { name: 'adapters-import-ports-and-contracts', severity: 'error', ...notOurs('^adapters/', '^(contracts|core/ports|core/errors|adapters)/') },
+    { name: 'adapters-import-ports-and-contracts', severity: 'error', ...notOurs('^adapters/', '^(contracts|core/ports|core/errors|core/time|adapters)/') },
+    { name: 'time-helpers-import-nothing-of-ours', severity: 'error', ...notOurs('^core/time/', '^core/time/') },
     {
       name: 'adapters-stay-in-their-technology',
       severity: 'error',

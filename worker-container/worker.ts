@@ -13,8 +13,12 @@ import type {
   StatusStore,
 } from '../core/ports/index.js';
 import type { WorkerMetrics } from '../telemetry/index.js';
+import { withinDeadline } from '../core/time/index.js';
 import { HealthServer } from './health-server.js';
 import { inJobSpan } from './job-span.js';
+
+/** A dependency that has not answered the readiness probe by then counts as down. */
+const READINESS_CHECK_DEADLINE_MS = 1_000;
 
 export interface WorkerOptions {
   queue: JobQueue;
@@ -156,9 +160,16 @@ export class Worker {
     if (this.shuttingDown) problems.push('shutting down');
     if (!this.consumer.ready()) problems.push('job consumer');
     if (!this.responder.ready()) problems.push('progress responder');
-    for (const check of this.options.readiness) {
-      await check.check().catch(() => problems.push(check.name));
-    }
+    // Every check at once, each bounded: a frozen store must not hold the probe past its timeout.
+    const failed = await Promise.all(
+      this.options.readiness.map((check) =>
+        withinDeadline(Promise.resolve().then(() => check.check()), READINESS_CHECK_DEADLINE_MS, () => new Error(`no answer within ${READINESS_CHECK_DEADLINE_MS} ms`)).then(
+          () => undefined,
+          () => check.name,
+        ),
+      ),
+    );
+    problems.push(...failed.filter((name): name is string => name !== undefined));
     return problems;
   }
 

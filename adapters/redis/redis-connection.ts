@@ -105,6 +105,7 @@ function watchConnection(redis: RedisClient, options: RedisConnectionOptions): v
     log.warn({}, 'redis connection lost; reconnecting with backoff');
     options.onDisconnect?.();
   });
+  redis.on('dtq:replacing', (timeouts: number) => log.warn({ timeouts }, 'redis commands keep timing out; replacing the connection'));
   // Without a listener ioredis prints every failed attempt; the state changes above are what matter.
   redis.on('error', (error: Error) => log.debug({ err: error }, 'redis connection error'));
   if (redis instanceof Cluster) redis.on('node error', (error: Error, node: string) => log.debug({ err: error, node }, 'redis cluster node error'));
@@ -127,11 +128,37 @@ export async function redisCall<T>(redis: RedisClient, call: () => Promise<T>): 
   if (DOWN_STATES.has(redis.status)) throw new DependencyUnavailableError('redis', `connection is ${redis.status}`);
   try {
     if (redis instanceof Cluster && redis.status !== 'ready') await untilReady(redis);
-    return await call();
+    const result = await call();
+    consecutiveTimeouts.delete(redis);
+    return result;
   } catch (error) {
     if (error instanceof ReplyError && !CLUSTER_TRANSIENT_REPLY.test((error as Error).message)) throw error;
+    if (error instanceof Error && error.message === COMMAND_TIMEOUT_MESSAGE) replaceAfterRepeatedTimeouts(redis);
     throw new DependencyUnavailableError('redis', error instanceof Error ? error.message : String(error), { cause: error });
   }
+}
+
+/** ioredis' message when `commandTimeout` passes without a reply. */
+const COMMAND_TIMEOUT_MESSAGE = 'Command timed out';
+/** Timeouts in a row after which the connection is dropped and made anew. */
+export const REPLACE_AFTER_TIMEOUTS = 3;
+const consecutiveTimeouts = new WeakMap<RedisClient, number>();
+
+/**
+ * A command that times out stays in the connection's reply queue. When its reply never comes (a
+ * proxy or load balancer that dropped it, a half-open socket), every later reply is read as the
+ * answer to an older command and the connection never works again although it looks open. After
+ * a few timeouts in a row the connection is replaced; ioredis reconnects with its backoff.
+ */
+function replaceAfterRepeatedTimeouts(redis: RedisClient): void {
+  const count = (consecutiveTimeouts.get(redis) ?? 0) + 1;
+  if (count < REPLACE_AFTER_TIMEOUTS) {
+    consecutiveTimeouts.set(redis, count);
+    return;
+  }
+  consecutiveTimeouts.delete(redis);
+  redis.emit('dtq:replacing', count);
+  redis.disconnect(true);
 }
 
 const connecting = new WeakMap<Cluster, Promise<void>>();

@@ -1,17 +1,2 @@
-/**
- * Resolves true once `work` settles (either way) within `ms`, false when the time runs out first.
- * Never rejects, and leaves no timer behind.
- */
-export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = work.then(
-    () => true,
-    () => true,
-  );
-  const expired = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([settled, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+// Kept so the adapters' imports stay short; the helper itself is core/time's one deadline.
+export { settlesWithin } from '../../core/time/index.js';

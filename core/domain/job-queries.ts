@@ -30,7 +30,8 @@ export async function getJobStatus(
   options: { timeoutMs: number; resultUrl: (jobId: string) => string },
 ): Promise<JobStatusResponse> {
   const jobId = parseJobId(rawJobId);
-  const reply = await guardDependency('progress RPC', () => progress.request(jobId, { timeoutMs: options.timeoutMs }));
+  // The RPC has its own timeout (504); the guard only catches a client that hangs past it.
+  const reply = await guardDependency('progress RPC', () => progress.request(jobId, { timeoutMs: options.timeoutMs }), options.timeoutMs + 1_000);
   if ('error' in reply) {
     if (reply.error.code === 'JOB_NOT_FOUND') throw new JobNotFoundError(jobId);
     throw new DependencyUnavailableError('status store', reply.error.message);

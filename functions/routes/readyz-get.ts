@@ -1,4 +1,5 @@
 import type { HealthCheck, Logger } from '../../core/ports/index.js';
+import { withinDeadline } from '../../core/time/index.js';
 import type { RouteDefinition } from '../http/route-definition.js';
 import { jsonResponse } from '../http/responses.js';
 
@@ -31,18 +32,12 @@ export const readyzGet: RouteDefinition = {
  * it timed out; the error itself, which names hosts and ports, goes to the log.
  */
 async function runCheck(check: HealthCheck, logger: Logger): Promise<{ ok: boolean; detail?: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckTimedOut()), CHECK_TIMEOUT_MS);
-  });
   try {
-    await Promise.race([check.check(), timeout]);
+    await withinDeadline(Promise.resolve().then(() => check.check()), CHECK_TIMEOUT_MS, () => new CheckTimedOut());
     return { ok: true };
   } catch (error) {
     if (error instanceof CheckTimedOut) return { ok: false, detail: error.message };
     logger.warn({ err: error, dependency: check.name }, 'readiness check failed');
     return { ok: false, detail: 'unavailable' };
-  } finally {
-    clearTimeout(timer);
   }
 }

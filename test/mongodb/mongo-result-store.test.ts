@@ -6,7 +6,7 @@ import { DependencyUnavailableError } from '../../core/errors/index.js';
 import { sampleResult } from '../conformance/result-store.suite.js';
 import { connectTestMongo, mongoUriVia, testDatabases, testMongoAddress } from '../support/mongo-server.js';
 import { TEST_MONGODB_URI } from '../support/services.js';
-import { startFreezeProxy } from '../support/mongo-freeze-proxy.js';
+import { startFreezeProxy } from '../support/freeze-proxy.js';
 import { outcomeWithin, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { testLogger } from '../support/test-logger.js';
 import { waitFor } from '../support/wait-for.js';

@@ -31,6 +31,10 @@ export interface PrivateKafkaBroker {
   stop(): Promise<void>;
   /** Starts it again on the same ports with the same state (topics, offsets, groups). */
   start(): Promise<void>;
+  /** SIGSTOP: the broker keeps every connection open and answers nothing, as a hung server does. */
+  freeze(): void;
+  /** SIGCONT: it carries on where it stopped. */
+  thaw(): void;
   /** Stops it and deletes its state. */
   close(): Promise<void>;
 }
@@ -80,6 +84,7 @@ export async function startPrivateKafkaBroker(options: PrivateKafkaBrokerOptions
   const stop = async () => {
     const jvm = child;
     if (!jvm) return;
+    jvm.kill('SIGCONT');
     jvm.kill('SIGTERM');
     const stopped = await Promise.race([exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 60_000).unref())]);
     if (!stopped) {
@@ -102,6 +107,8 @@ export async function startPrivateKafkaBroker(options: PrivateKafkaBrokerOptions
     logFile,
     stop,
     start,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     async close() {
       await stop();
       await rm(dir, { recursive: true, force: true });

@@ -7,6 +7,8 @@ export interface FreezeProxy {
    * the server hangs (a stalled process, a stuck disk, a partition that drops packets).
    */
   freeze(): void;
+  /** Forwards again. What was sent while frozen is lost, as it is when a middlebox drops it. */
+  thaw(): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,9 @@ export async function startFreezeProxy(target: { host: string; port: number }): 
     port: (server.address() as AddressInfo).port,
     freeze() {
       frozen = true;
+    },
+    thaw() {
+      frozen = false;
     },
     async close() {
       for (const socket of sockets) socket.destroy();

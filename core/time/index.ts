@@ -1,0 +1,1 @@
+export { settlesWithin, withinDeadline } from './deadline.js';
