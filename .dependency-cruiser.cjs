@@ -1,6 +1,6 @@
 /**
  * Dependencies point one way. contracts ← core ← adapters ← composition ← hosts.
- * web shares only contracts; emulators import nothing of ours.
+ * web shares only contracts.
  */
 const notOurs = (from, allowed) => ({
   from: { path: from },
@@ -34,7 +34,6 @@ module.exports = {
     { name: 'config-imports-only-contracts', severity: 'error', ...notOurs('^config/', '^(contracts|config)/') },
     { name: 'telemetry-imports-only-ports', severity: 'error', ...notOurs('^telemetry/', '^(core/ports|telemetry)/') },
     { name: 'web-shares-only-contracts', severity: 'error', ...notOurs('^web/', '^(contracts|web)/') },
-    { name: 'emulators-import-nothing-of-ours', severity: 'error', ...notOurs('^scripts/emulators/', '^scripts/emulators/') },
     {
       name: 'handlers-never-pick-adapters',
       severity: 'error',
