@@ -4,8 +4,8 @@
 // (appTerminate), the worker drains and every client is closed, as the other hosts do.
 import azureFunctions from '@azure/functions';
 import { describeAdapters, loadConfig } from '../config/index.js';
-import { buildApi } from '../composition/build-api.js';
-import { buildWorker } from '../composition/build-worker.js';
+import { buildApi } from './build-api.js';
+import { buildWorker } from '../worker-container/build-worker.js';
 import { createAdapters } from '../composition/create-adapters.js';
 import { shutdownPhase } from '../composition/run-process.js';
 import { createLogger } from '../telemetry/index.js';

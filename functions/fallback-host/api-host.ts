@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { BuiltApi } from '../../composition/build-api.js';
+import type { BuiltApi } from '../build-api.js';
 import type { PortAdapters } from '../../composition/create-adapters.js';
 import { shutdownPhase } from '../../composition/run-process.js';
 import type { Config } from '../../config/index.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import azureFunctions from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseKeyFile } from '../../config/index.js';
-import { buildApi } from '../../composition/build-api.js';
+import { buildApi } from '../../functions/build-api.js';
 import { createAdapters } from '../../composition/create-adapters.js';
 import { instrumentRoute } from '../../functions/http/instrument-route.js';
 import { ROUTES } from '../../functions/route-table.js';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { findWebDistDir } from '../../composition/web-dist-dir.js';
+import { findWebDistDir } from '../../functions/fallback-host/web-dist-dir.js';
 import { startEmbeddedApp } from '../support/embedded-app.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';

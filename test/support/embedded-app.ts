@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '../../config/index.js';
-import { buildApi, type BuiltApi } from '../../composition/build-api.js';
-import { buildWorker } from '../../composition/build-worker.js';
+import { buildApi, type BuiltApi } from '../../functions/build-api.js';
+import { buildWorker } from '../../worker-container/build-worker.js';
 import { createAdapters, type PortAdapters } from '../../composition/create-adapters.js';
 import type { Logger } from '../../core/ports/index.js';
 import { startApiHost } from '../../functions/fallback-host/api-host.js';

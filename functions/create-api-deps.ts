@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import type { Logger, ProgressClient } from '../core/ports/index.js';
-import type { ApiDeps } from '../functions/api-deps.js';
 import type { ApiMetrics } from '../telemetry/index.js';
-import type { PortAdapters } from './create-adapters.js';
+import type { PortAdapters } from '../composition/create-adapters.js';
+import type { ApiDeps } from './api-deps.js';
 
 /** Fills the handlers' dependencies from the chosen adapters. */
 export function createApiDeps(options: {

@@ -1,11 +1,11 @@
 import { readApiKeys, type Config } from '../config/index.js';
 import type { Logger } from '../core/ports/index.js';
-import type { ApiDeps } from '../functions/api-deps.js';
-import { ApiKeyAuth } from '../functions/http/api-key-auth.js';
 import { createApiMetrics } from '../telemetry/index.js';
+import type { PortAdapters } from '../composition/create-adapters.js';
+import { countConnectionEvents } from '../composition/progress-rpc-events.js';
+import type { ApiDeps } from './api-deps.js';
+import { ApiKeyAuth } from './http/api-key-auth.js';
 import { createApiDeps } from './create-api-deps.js';
-import type { PortAdapters } from './create-adapters.js';
-import { countConnectionEvents } from './progress-rpc-events.js';
 
 export interface BuiltApi {
   deps: ApiDeps;
