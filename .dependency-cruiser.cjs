@@ -1,5 +1,7 @@
 /**
  * Dependencies point one way. contracts ← core ← adapters ← composition ← hosts.
+ * composition is the only place that picks adapters; the hosts are functions/ and
+ * worker-container/, and all-in-one/, which composes both. Tests and bench compose too.
  * web shares only contracts.
  */
 const notOurs = (from, allowed) => ({
@@ -34,6 +36,39 @@ module.exports = {
     { name: 'config-imports-only-contracts', severity: 'error', ...notOurs('^config/', '^(contracts|config)/') },
     { name: 'telemetry-imports-only-ports', severity: 'error', ...notOurs('^telemetry/', '^(core/ports|telemetry)/') },
     { name: 'web-shares-only-contracts', severity: 'error', ...notOurs('^web/', '^(contracts|web)/') },
+    { name: 'composition-imports-no-host', severity: 'error', ...notOurs('^composition/', '^(contracts|core|adapters|config|telemetry|composition)/') },
+    {
+      name: 'hosts-pick-adapters-through-composition',
+      severity: 'error',
+      from: { path: '^(functions|worker-container|all-in-one)/' },
+      to: { path: '^adapters/' },
+    },
+    {
+      name: 'worker-container-imports-no-other-host',
+      severity: 'error',
+      from: { path: '^worker-container/' },
+      to: { path: '^(functions|all-in-one)/' },
+    },
+    {
+      // With no KAFKA_BROKERS the queue lives in the Functions process, so its two entry points
+      // start a worker beside the handlers: they (and only they) may take the worker's builder.
+      name: 'functions-import-no-worker-container',
+      severity: 'error',
+      from: { path: '^functions/', pathNot: '^functions/(app|fallback-host/main)[.]ts$' },
+      to: { path: '^worker-container/' },
+    },
+    {
+      name: 'functions-entry-points-take-only-the-worker-builder',
+      severity: 'error',
+      from: { path: '^functions/(app|fallback-host/main)[.]ts$' },
+      to: { path: '^worker-container/', pathNot: '^worker-container/build-worker[.]ts$' },
+    },
+    {
+      name: 'all-in-one-is-imported-by-nobody',
+      severity: 'error',
+      from: { pathNot: '^all-in-one/' },
+      to: { path: '^all-in-one/' },
+    },
     {
       name: 'handlers-never-pick-adapters',
       severity: 'error',
