@@ -238,7 +238,7 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
     await broker.stop();
     const response = await postJson(`${apiBase}/v1/jobs`, weatherJob('Nowhere'));
     const error = expectErrorBody(response, 503, 'SERVICE_UNAVAILABLE');
-    expect(error.message).toContain('kafka');
+    expect(error.message).toContain('job queue');
 
     const failed = await request(`${apiBase}/v1/jobs?state=failed`);
     expect(failed.status).toBe(200);
