@@ -24,6 +24,10 @@ export function createApiDeps(options: {
       now: () => new Date(),
       newId: randomUUID,
       logger,
+      events: {
+        onEnqueueUnconfirmed: (jobType) => options.metrics.enqueueUnconfirmed.inc({ job_type: jobType }),
+        onRepublished: (jobType) => options.metrics.jobsRepublished.inc({ job_type: jobType }),
+      },
     },
     statuses: adapters.statuses,
     results: adapters.results,

@@ -25,6 +25,18 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['job_type', 'replayed'] as const,
       registers: [registry],
     }),
+    enqueueUnconfirmed: new Counter({
+      name: 'dtq_api_enqueue_unconfirmed_total',
+      help: 'Submits answered 503 because the job queue did not confirm the job (it stays queued; a retry with its Idempotency-Key finishes it), by job type',
+      labelNames: ['job_type'] as const,
+      registers: [registry],
+    }),
+    jobsRepublished: new Counter({
+      name: 'dtq_api_jobs_republished_total',
+      help: 'Idempotent replays that found their job unconfirmed and published it again, by job type',
+      labelNames: ['job_type'] as const,
+      registers: [registry],
+    }),
     authFailures: new Counter({
       name: 'dtq_api_auth_failures_total',
       help: 'Requests refused by the API-key check, by route and reason (missing: 401, invalid: 403)',

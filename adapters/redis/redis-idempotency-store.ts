@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ClaimResult, IdempotencyRecord, IdempotencyStore, Logger } from '../../core/ports/index.js';
+import type { ClaimResult, IdempotencyRecord, IdempotencyStore, Logger, StoredIdempotencyRecord } from '../../core/ports/index.js';
 import { closeRedis, redisCall, resolveRedis, type RedisClient } from './redis-connection.js';
-import { CLAIM_IDEMPOTENCY_KEY, RELEASE_IDEMPOTENCY_KEY, runScript } from './redis-scripts.js';
+import { CLAIM_IDEMPOTENCY_KEY, MARK_IDEMPOTENCY_ENQUEUED, runScript } from './redis-scripts.js';
 
 export interface RedisIdempotencyStoreOptions {
   /** A client (the caller closes it) or a URL (the store opens and closes its own client). */
@@ -11,19 +11,22 @@ export interface RedisIdempotencyStoreOptions {
   logger: Logger;
 }
 
-const StoredRecordSchema = z.object({
+const RecordSchema = z.object({
   job_id: z.string(),
   fingerprint: z.string(),
   trace_id: z.string(),
   job_type: z.string(),
   submitted_at: z.string(),
 });
+/** A record written before the enqueued mark existed reads as not enqueued: a retry re-publishes it. */
+const StoredRecordSchema = RecordSchema.extend({ enqueued: z.boolean().default(false) });
 
 /**
  * Idempotency keys as Redis strings `idempotency:{sha256(key)}` holding the record as JSON. A
  * claim is one script (SET NX EX, else GET), so of racing claims exactly one wins and the
- * others see its record; release deletes only while the key still names the given job. Each
- * script touches only its one key, so it runs as it is on a cluster.
+ * others see its record; `markEnqueued` sets `enqueued: true` in the JSON (SET KEEPTTL) only
+ * while the key still names the given job. Each script touches only its one key, so it runs as
+ * it is on a cluster.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly redis: RedisClient;
@@ -43,7 +46,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async claim(key: string, record: IdempotencyRecord, ttlSeconds: number): Promise<ClaimResult> {
-    const value = JSON.stringify(StoredRecordSchema.parse(record));
+    const value = JSON.stringify({ ...RecordSchema.parse(record), enqueued: false });
     const existing = await redisCall(this.redis, () =>
       runScript(this.redis, CLAIM_IDEMPOTENCY_KEY, this.redisKey(key), value, Math.max(1, Math.ceil(ttlSeconds))),
     );
@@ -51,8 +54,14 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return { claimed: false, existing: parseStored(String(existing)) };
   }
 
-  async release(key: string, jobId: string): Promise<void> {
-    await redisCall(this.redis, () => runScript(this.redis, RELEASE_IDEMPOTENCY_KEY, this.redisKey(key), jobId));
+  async markEnqueued(key: string, jobId: string): Promise<boolean> {
+    const marked = await redisCall(this.redis, () => runScript(this.redis, MARK_IDEMPOTENCY_ENQUEUED, this.redisKey(key), jobId));
+    return Number(marked) === 1;
+  }
+
+  async get(key: string): Promise<StoredIdempotencyRecord | undefined> {
+    const value = await redisCall(this.redis, () => this.redis.get(this.redisKey(key)));
+    return value === null || value === undefined ? undefined : parseStored(value);
   }
 
   async close(): Promise<void> {
@@ -60,7 +69,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 }
 
-function parseStored(value: string): IdempotencyRecord {
+function parseStored(value: string): StoredIdempotencyRecord {
   let json: unknown;
   try {
     json = JSON.parse(value);

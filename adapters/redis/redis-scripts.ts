@@ -63,15 +63,20 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return nil end
 return redis.call('GET', KEYS[1])
 `);
 
-/** Deletes the key only while its record still names job ARGV[1]. Returns 1 when deleted. */
-export const RELEASE_IDEMPOTENCY_KEY = script(`
+/**
+ * Marks the record enqueued while it still names job ARGV[1], keeping the key's TTL. The record
+ * is rewritten whole (cjson re-encodes it); a record already marked is left as it is.
+ * Returns 1 when the key now says enqueued, 0 when it is gone or names another job.
+ */
+export const MARK_IDEMPOTENCY_ENQUEUED = script(`
 local value = redis.call('GET', KEYS[1])
 if not value then return 0 end
 local ok, record = pcall(cjson.decode, value)
-if ok and type(record) == 'table' and record.job_id == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
+if not ok or type(record) ~= 'table' or record.job_id ~= ARGV[1] then return 0 end
+if record.enqueued == true then return 1 end
+record.enqueued = true
+redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
+return 1
 `);
 
 type ScriptArg = string | number;

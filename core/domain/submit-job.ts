@@ -2,14 +2,20 @@ import {
   IdempotencyKeySchema,
   SCHEMA_VERSION,
   STATUS_TTL_SECONDS,
+  formatTraceparent,
+  parseTraceparent,
+  uuidToTraceId,
   type JobMessage,
 } from '../../contracts/index.js';
-import { IdempotencyConflictError, InvalidIdempotencyKeyError } from '../errors/index.js';
-import type { IdempotencyStore, JobQueue, Logger, StatusStore } from '../ports/index.js';
+import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidIdempotencyKeyError } from '../errors/index.js';
+import type { IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
 import { fingerprint } from './fingerprint.js';
-import { guardDependency } from './guard-dependency.js';
+import { DEPENDENCY_DEADLINE_MS, guardDependency } from './guard-dependency.js';
 import { encodeJobRecord, type JobTrace } from './job-records.js';
-import { parseSubmission } from './parse-submission.js';
+import { parseSubmission, type Submission } from './parse-submission.js';
+
+/** How often a replay looks whether the first request's enqueue has been confirmed. */
+const REPLAY_POLL_MS = 50;
 
 export interface SubmitJobDeps {
   statuses: StatusStore;
@@ -19,6 +25,23 @@ export interface SubmitJobDeps {
   now: () => Date;
   newId: () => string;
   logger: Logger;
+  /** How long submit waits for the queue to acknowledge a job's message before answering 503 (default: the dependency deadline). */
+  publishTimeoutMs?: number;
+  /**
+   * How long a replay of an unconfirmed submission waits for the first request to confirm it
+   * before publishing the job itself; default: the publish timeout and one second more, so a
+   * first request that is still publishing either confirms or gives up in that time.
+   */
+  replayWaitMs?: number;
+  events?: SubmitEvents;
+}
+
+/** What submit reports for metrics. */
+export interface SubmitEvents {
+  /** The queue did not confirm a job's message; submit answered 503 and left the job queued. */
+  onEnqueueUnconfirmed?(jobType: string): void;
+  /** A replay found its job's enqueue unconfirmed and published the same job again. */
+  onRepublished?(jobType: string): void;
 }
 
 export interface SubmitJobInput {
@@ -35,26 +58,32 @@ export interface SubmittedJob {
   trace_id: string;
   job_type: JobMessage['job_type'];
   submitted_at: string;
-  /** True when an Idempotency-Key matched an earlier submission and nothing new was enqueued. */
+  /** True when an Idempotency-Key matched an earlier submission: the answer is that job. */
   replayed: boolean;
+  /** True when that earlier submission's enqueue was unconfirmed and this request published it again. */
+  republished: boolean;
 }
 
 /**
- * Accepts a job: validates it, claims the idempotency key, writes the initial status (queued, 0)
- * and only then publishes the message. A job that could not be enqueued is marked failed and
- * its idempotency key released, so a retry can succeed.
+ * Accepts a job: validates it, claims the idempotency key, writes the initial status (queued, 0),
+ * publishes the message and then marks the key enqueued.
+ *
+ * When the queue does not confirm the publish (it failed, or gave no answer in time) the message
+ * may still have reached the broker, so nothing is undone: the status stays queued, the key
+ * keeps naming the job, and the answer is a 503 with the job id. A later acknowledgement still
+ * marks the key. A retry with the same key and body waits for that mark; when it does not come,
+ * the retry publishes the same message again (same job_id, trace_id, submitted_at) and marks
+ * the key itself. The worker absorbs a job published twice: it does not run a job whose result
+ * exists, and results are one document per job_id.
  */
 export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Promise<SubmittedJob> {
   const submission = parseSubmission(input.body);
   const key = parseIdempotencyKey(input.idempotencyKey);
-  const message: JobMessage = {
-    schema_version: SCHEMA_VERSION,
+  const message = jobMessage(submission, {
     job_id: deps.newId(),
-    job_type: submission.job_type,
     submitted_at: deps.now().toISOString(),
     trace_id: input.traceId ?? deps.newId(),
-    payload: submission.payload,
-  } as JobMessage;
+  });
   const log = deps.logger.child({
     job_id: message.job_id,
     trace_id: message.trace_id,
@@ -78,54 +107,105 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
     );
     if (!claim.claimed) {
       if (claim.existing.fingerprint !== bodyHash) throw new IdempotencyConflictError(claim.existing.job_id);
-      log.info({ original_job_id: claim.existing.job_id }, 'idempotent replay of an earlier submission');
-      return {
-        job_id: claim.existing.job_id,
-        trace_id: claim.existing.trace_id,
-        job_type: claim.existing.job_type as JobMessage['job_type'],
-        submitted_at: claim.existing.submitted_at,
-        replayed: true,
-      };
+      return replay(deps, key, claim.existing, submission, input);
     }
   }
 
-  try {
-    await guardDependency('status store', () =>
-      deps.statuses.write({
-        job_id: message.job_id,
-        state: 'queued',
-        progress_percent: 0,
-        message: 'queued',
-        updated_at: message.submitted_at,
-        trace_id: message.trace_id,
-        job_type: message.job_type,
-        submitted_at: message.submitted_at,
-      }),
-    );
-    await guardDependency('job queue', () => deps.queue.publish(encodeJobRecord(message, deps.topicTemplate, input.trace)));
-  } catch (error) {
-    await markNotEnqueued(deps, message, key, error, log);
-    throw error;
-  }
+  await enqueue(deps, message, input.trace, key, log);
   log.info({ job_type: message.job_type }, 'job accepted');
-  return {
-    job_id: message.job_id,
-    trace_id: message.trace_id,
-    job_type: message.job_type,
-    submitted_at: message.submitted_at,
-    replayed: false,
-  };
+  return { ...answer(message), replayed: false, republished: false };
 }
 
-async function markNotEnqueued(
+/**
+ * Same key, same body: the original job. A job whose enqueue is not confirmed yet may still be
+ * publishing in the first request, which is waited for; after that, it is published again.
+ */
+async function replay(
   deps: SubmitJobDeps,
-  message: JobMessage,
-  key: string | undefined,
-  error: unknown,
-  log: Logger,
-): Promise<void> {
-  log.error({ err: error }, 'job could not be enqueued');
-  const cleanups = [
+  key: string,
+  existing: StoredIdempotencyRecord,
+  submission: Submission,
+  input: SubmitJobInput,
+): Promise<SubmittedJob> {
+  const message = jobMessage(submission, existing);
+  const log = deps.logger.child({ job_id: message.job_id, trace_id: message.trace_id, request_trace_id: input.traceId });
+  if (existing.enqueued || (await confirmedWithin(deps, key, message.job_id))) {
+    log.info({}, 'idempotent replay of an earlier submission');
+    return { ...answer(message), replayed: true, republished: false };
+  }
+  log.warn({ job_type: message.job_type }, 'the enqueue of an earlier submission is unconfirmed; publishing the same job again');
+  await enqueue(deps, message, replayTrace(message.trace_id, input), key, log);
+  deps.events?.onRepublished?.(message.job_type);
+  log.info({ job_type: message.job_type }, 'job accepted again');
+  return { ...answer(message), replayed: true, republished: true };
+}
+
+/** Polls the key until its job is marked enqueued (true) or the replay wait runs out (false). */
+async function confirmedWithin(deps: SubmitJobDeps, key: string, jobId: string): Promise<boolean> {
+  const waitMs = deps.replayWaitMs ?? (deps.publishTimeoutMs ?? DEPENDENCY_DEADLINE_MS) + 1_000;
+  const until = Date.now() + waitMs;
+  while (Date.now() < until) {
+    await sleep(Math.min(REPLAY_POLL_MS, Math.max(0, until - Date.now())));
+    const record = await guardDependency('idempotency store', () => deps.idempotency.get(key));
+    // Expired meanwhile (the TTL is the status's): nothing is left to confirm, so publish.
+    if (record?.job_id !== jobId) return false;
+    if (record.enqueued) return true;
+  }
+  return false;
+}
+
+/**
+ * Status queued, publish, mark the key. Throws a 503 when the status cannot be written (nothing
+ * was published) or when the queue does not confirm the message (it may have been).
+ */
+async function enqueue(deps: SubmitJobDeps, message: JobMessage, trace: JobTrace | undefined, key: string | undefined, log: Logger): Promise<void> {
+  try {
+    await guardDependency('status store', () => deps.statuses.write(queuedStatus(message, 'queued', deps.now(), true)));
+  } catch (error) {
+    // Nothing was published. With a key, a retry publishes this job; without one, nothing will.
+    if (key === undefined) await markNeverEnqueued(deps, message, error, log);
+    throw error;
+  }
+
+  const publishing = Promise.resolve().then(() => deps.queue.publish(encodeJobRecord(message, deps.topicTemplate, trace)));
+  try {
+    await guardDependency('job queue', () => publishing, deps.publishTimeoutMs);
+  } catch (error) {
+    // The message may be on its way: a late acknowledgement still confirms it.
+    publishing.then(
+      () => {
+        log.info({}, 'the job queue acknowledged the job after submit gave up waiting');
+        if (key !== undefined) void markEnqueued(deps, key, message, log);
+      },
+      () => undefined,
+    );
+    await markUnconfirmed(deps, message, key, error, log);
+    throw new EnqueueUnconfirmedError(message.job_id, error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  if (key !== undefined) await markEnqueued(deps, key, message, log);
+}
+
+/** A failed mark is logged, not thrown: the job is enqueued, and a replay would only publish it again. */
+async function markEnqueued(deps: SubmitJobDeps, key: string, message: JobMessage, log: Logger): Promise<void> {
+  const marked = await bestEffort(log, 'could not mark the idempotency key enqueued; a replay will publish the job again', 'idempotency store', () =>
+    deps.idempotency.markEnqueued(key, message.job_id),
+  );
+  if (marked === false) log.warn({}, 'the idempotency key no longer names this job; not marked enqueued');
+}
+
+/** Leaves the job queued and says so; its outcome is not known, so nothing is marked failed. */
+async function markUnconfirmed(deps: SubmitJobDeps, message: JobMessage, key: string | undefined, error: unknown, log: Logger): Promise<void> {
+  log.error({ err: error, job_type: message.job_type }, 'the job queue did not confirm the job; its enqueue is unconfirmed');
+  deps.events?.onEnqueueUnconfirmed?.(message.job_type);
+  const text = key === undefined ? 'queued; enqueue unconfirmed' : 'queued; enqueue unconfirmed: retry the submit with the same Idempotency-Key';
+  // A worker that already has the job moved the status on, and the store refuses this write.
+  await bestEffort(log, 'could not note the unconfirmed enqueue in the status', 'status store', () => deps.statuses.write(queuedStatus(message, text, deps.now(), false)));
+}
+
+/** Without a key, a job whose status could not be written is never published: it failed. */
+async function markNeverEnqueued(deps: SubmitJobDeps, message: JobMessage, error: unknown, log: Logger): Promise<void> {
+  log.error({ err: error, job_type: message.job_type }, 'the initial status could not be written; the job is not enqueued');
+  await bestEffort(log, 'could not mark the job failed', 'status store', () =>
     deps.statuses.write({
       job_id: message.job_id,
       state: 'failed',
@@ -135,11 +215,65 @@ async function markNotEnqueued(
       error_code: 'ENQUEUE_FAILED',
       error_message: error instanceof Error ? error.message : String(error),
     }),
-    key === undefined ? Promise.resolve() : deps.idempotency.release(key, message.job_id),
-  ];
-  for (const result of await Promise.allSettled(cleanups)) {
-    if (result.status === 'rejected') log.warn({ err: result.reason }, 'cleanup after failed enqueue failed');
+  );
+}
+
+/** The status of a job waiting on the queue; `listed` writes carry submitted_at, which also lists the job. */
+function queuedStatus(message: JobMessage, text: string, updatedAt: Date, listed: boolean): StatusWrite {
+  return {
+    job_id: message.job_id,
+    state: 'queued',
+    progress_percent: 0,
+    message: text,
+    updated_at: updatedAt.toISOString(),
+    trace_id: message.trace_id,
+    job_type: message.job_type,
+    ...(listed ? { submitted_at: message.submitted_at } : {}),
+  };
+}
+
+function jobMessage(submission: Submission, ids: { job_id: string; trace_id: string; submitted_at: string }): JobMessage {
+  return {
+    schema_version: SCHEMA_VERSION,
+    job_id: ids.job_id,
+    job_type: submission.job_type,
+    submitted_at: ids.submitted_at,
+    trace_id: ids.trace_id,
+    payload: submission.payload,
+  } as JobMessage;
+}
+
+function answer(message: JobMessage): Omit<SubmittedJob, 'replayed' | 'republished'> {
+  return { job_id: message.job_id, trace_id: message.trace_id, job_type: message.job_type, submitted_at: message.submitted_at };
+}
+
+/**
+ * The trace context of a job published again by a replay: the job keeps its own trace id, so the
+ * traceparent names it, with this request's span as parent; this request's own traceparent is
+ * kept beside it for correlation when its trace differs.
+ */
+function replayTrace(jobTraceId: string, input: SubmitJobInput): JobTrace | undefined {
+  if (input.traceId === jobTraceId) return input.trace;
+  const own = parseTraceparent(input.trace?.traceparent);
+  if (!own) return undefined;
+  return {
+    traceparent: formatTraceparent({ traceId: uuidToTraceId(jobTraceId), parentId: own.parentId, flags: own.flags }),
+    parentTraceparent: input.trace!.traceparent!,
+  };
+}
+
+/** A call whose failure is logged, not thrown (its result, or undefined): the answer does not depend on it. */
+async function bestEffort<T>(log: Logger, failure: string, dependency: string, call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await guardDependency(dependency, call);
+  } catch (error) {
+    log.warn({ err: error }, failure);
+    return undefined;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function parseIdempotencyKey(raw: string | null | undefined): string | undefined {

@@ -139,6 +139,19 @@ export class DependencyUnavailableError extends DtqError {
   }
 }
 
+/**
+ * The queue did not confirm a job's message (the publish failed or ran out of time), so whether
+ * it was enqueued is unknown: a 503 whose details carry the job id. A retry with the same
+ * Idempotency-Key and body finishes that job's enqueue.
+ */
+export class EnqueueUnconfirmedError extends DependencyUnavailableError {
+  override readonly details: Record<string, unknown>;
+  constructor(readonly jobId: string, reason: string, options?: { cause?: unknown }) {
+    super('job queue', reason, options);
+    this.details = { dependency: this.dependency, job_id: jobId, enqueue: 'unconfirmed' };
+  }
+}
+
 export class ShuttingDownError extends DtqError {
   readonly code = 'SHUTTING_DOWN';
   constructor() {

@@ -33,7 +33,7 @@ export function describeIdempotencyStoreConformance(adapter: string, create: () 
       const key = uniqueName('key');
       const first = record('one');
       expect(await s.claim(key, first, 60)).toEqual({ claimed: true });
-      expect(await s.claim(key, record('two'), 60)).toEqual({ claimed: false, existing: first });
+      expect(await s.claim(key, record('two'), 60)).toEqual({ claimed: false, existing: { ...first, enqueued: false } });
     });
 
     it('grants exactly one of many racing claims', async () => {
@@ -54,15 +54,38 @@ export function describeIdempotencyStoreConformance(adapter: string, create: () 
       expect(results.map((racers) => racers.filter((r) => r.claimed).length)).toEqual(keys.map(() => 1));
     });
 
-    it('releases a key only for the job that holds it', async () => {
+    it('marks a key enqueued only for the job that holds it, and never releases it', async () => {
       const s = await store();
       const key = uniqueName('key');
       const holder = record();
       await s.claim(key, holder, 60);
-      await s.release(key, randomUUID());
-      expect((await s.claim(key, record(), 60)).claimed).toBe(false);
-      await s.release(key, holder.job_id);
+      expect(await s.get(key)).toEqual({ ...holder, enqueued: false });
+      expect(await s.markEnqueued(key, randomUUID())).toBe(false);
+      expect(await s.get(key)).toEqual({ ...holder, enqueued: false });
+      expect(await s.markEnqueued(key, holder.job_id)).toBe(true);
+      expect(await s.markEnqueued(key, holder.job_id)).toBe(true);
+      expect(await s.get(key)).toEqual({ ...holder, enqueued: true });
+      expect(await s.claim(key, record(), 60)).toEqual({ claimed: false, existing: { ...holder, enqueued: true } });
+    });
+
+    it('knows nothing of a key never claimed, and marks none', async () => {
+      const s = await store();
+      const key = uniqueName('key');
+      expect(await s.get(key)).toBeUndefined();
+      expect(await s.markEnqueued(key, randomUUID())).toBe(false);
+      expect(await s.get(key)).toBeUndefined();
       expect((await s.claim(key, record(), 60)).claimed).toBe(true);
+    });
+
+    it('shows every racing marker and reader the one record, marked once', async () => {
+      const s = await store();
+      const key = uniqueName('key');
+      const holder = record();
+      await s.claim(key, holder, 60);
+      const marks = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? s.markEnqueued(key, holder.job_id) : s.get(key))));
+      expect(marks.filter((m) => m === true)).toHaveLength(5);
+      for (const read of marks.filter((m) => typeof m === 'object')) expect(read).toMatchObject({ ...holder });
+      expect(await s.get(key)).toEqual({ ...holder, enqueued: true });
     });
 
     it('forgets a key after its TTL', async () => {
@@ -70,6 +93,16 @@ export function describeIdempotencyStoreConformance(adapter: string, create: () 
       const key = uniqueName('key');
       await s.claim(key, record(), 1);
       await waitFor(async () => ((await s.claim(key, record(), 1)).claimed ? true : undefined), { timeoutMs: 5_000, what: 'expiry' });
+    });
+
+    it('keeps the TTL when marking a key enqueued', async () => {
+      const s = await store();
+      const key = uniqueName('key');
+      const holder = record();
+      await s.claim(key, holder, 1);
+      expect(await s.markEnqueued(key, holder.job_id)).toBe(true);
+      await waitFor(async () => ((await s.get(key)) === undefined ? true : undefined), { timeoutMs: 5_000, what: 'expiry of the marked key' });
+      expect(await s.markEnqueued(key, holder.job_id)).toBe(false);
     });
   });
 }

@@ -159,7 +159,8 @@ for (const target of REDIS_TARGETS) {
           statuses.write(queuedWrite(id)),
           idempotency.claim(`burst-${i}`, { job_id: id, fingerprint: 'f', trace_id: randomUUID(), job_type: 'weather', submitted_at: new Date().toISOString() }, 60),
           statuses.listRecent({ limit: 5 }),
-          idempotency.release(`burst-${i}`, id),
+          idempotency.markEnqueued(`burst-${i}`, id),
+          idempotency.get(`burst-${i}`),
         ]);
         const outcomes = await Promise.allSettled(calls);
         expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
