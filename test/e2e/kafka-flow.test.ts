@@ -15,13 +15,12 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_HEADERS, DEAD_LETTER_TOPIC, JOB_MESSAGE_HEADERS, JobMessageSchema } from '../../contracts/index.js';
-import { MongoClient } from 'mongodb';
 import { topicFor } from '../../core/domain/index.js';
 import { startPrivateKafkaBroker, type PrivateKafkaBroker } from '../support/kafka-broker.js';
 import { readWithKafkaPython, readWithKcat, type ReadRecord } from '../support/kafka-readers.js';
 import { expectErrorBody, postJson, request, waitForTerminal, weatherJob } from '../support/http-client.js';
 import { REPO_ROOT, freePort, startNode, type RunningChild } from '../support/processes.js';
-import { deleteRabbitQueues, deleteRedisKeys, TEST_MONGODB_URI, TEST_RABBITMQ_URL, TEST_REDIS_URL } from '../support/services.js';
+import { servicesMode, type ServicesMode } from '../support/services-mode.js';
 import { uniqueName } from '../support/unique.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -38,10 +37,7 @@ const ONE_OF_EACH = [
 ] as const;
 
 describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separate processes', () => {
-  const groupId = uniqueName('dtq-worker');
-  const keyPrefix = `${uniqueName('dtq-kafka-e2e')}:`;
-  const requestQueue = uniqueName('progress.kafka-e2e');
-  const database = uniqueName('dtq_kafka_e2e').replace(/-/g, '_');
+  let run: ServicesMode;
   let broker: PrivateKafkaBroker;
   let kafka: Kafka;
   let api: RunningChild;
@@ -55,17 +51,9 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
     }
     broker = await startPrivateKafkaBroker({ partitions: 3 });
     kafka = new Kafka({ clientId: 'dtq-e2e-reader', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const services = {
-      KAFKA_BROKERS: broker.brokers.join(','),
-      KAFKA_CONSUMER_GROUP: groupId,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: keyPrefix,
-      RABBITMQ_URL: TEST_RABBITMQ_URL,
-      PROGRESS_REQUEST_QUEUE: requestQueue,
-      MONGODB_URI: TEST_MONGODB_URI,
-      MONGODB_DATABASE: database,
-      SIMULATED_PROVIDER_DELAY_MS: '10',
-    };
+    // The contract's topic names, on a broker nobody else writes to.
+    run = servicesMode('dtq-kafka-e2e', { brokers: broker.brokers, contractTopics: true });
+    const services = { ...run.env, SIMULATED_PROVIDER_DELAY_MS: '10' };
     const [apiPort, workerPort] = [await freePort(), await freePort()];
     apiBase = `http://127.0.0.1:${apiPort}`;
     workerBase = `http://127.0.0.1:${workerPort}`;
@@ -78,14 +66,7 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
     await api?.stop('SIGKILL');
     await worker?.stop('SIGKILL');
     await broker?.close();
-    const mongo = new MongoClient(TEST_MONGODB_URI);
-    try {
-      await mongo.db(database).dropDatabase();
-    } finally {
-      await mongo.close();
-    }
-    await deleteRedisKeys(keyPrefix);
-    await deleteRabbitQueues([requestQueue]);
+    await run?.cleanup({ kafka: false });
   });
 
   /**
@@ -116,7 +97,7 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [WEATHER_TOPIC] });
+      const [offsets] = await admin.fetchOffsets({ groupId: run.env.KAFKA_CONSUMER_GROUP!, topics: [WEATHER_TOPIC] });
       return BigInt(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
     } finally {
       await admin.disconnect();
@@ -226,7 +207,7 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const { groups } = await admin.describeGroups([groupId]);
+      const { groups } = await admin.describeGroups([run.env.KAFKA_CONSUMER_GROUP!]);
       expect(groups[0]?.members).toEqual([]);
     } finally {
       await admin.disconnect();
@@ -234,16 +215,18 @@ describe('job flow over Kafka, Redis and RabbitMQ with API and worker as separat
   });
 
   // Stops the broker: keep this test last.
-  it('answers 503 when the broker is gone and marks the job failed with ENQUEUE_FAILED', { timeout: 120_000 }, async () => {
+  it('answers 503 with the job id when the broker is gone, and leaves the job queued: its enqueue is unconfirmed, not failed', { timeout: 120_000 }, async () => {
     await broker.stop();
     const response = await postJson(`${apiBase}/v1/jobs`, weatherJob('Nowhere'));
     const error = expectErrorBody(response, 503, 'SERVICE_UNAVAILABLE');
     expect(error.message).toContain('job queue');
+    expect(error.details).toMatchObject({ dependency: 'job queue', enqueue: 'unconfirmed' });
 
-    const failed = await request(`${apiBase}/v1/jobs?state=failed`);
-    expect(failed.status).toBe(200);
-    const job = (failed.body.items as Array<Record<string, string>>).find((item) => item.trace_id === error.trace_id);
-    expect(job).toMatchObject({ state: 'failed', error_code: 'ENQUEUE_FAILED', job_type: 'weather' });
+    const queued = await request(`${apiBase}/v1/jobs?state=queued`);
+    expect(queued.status).toBe(200);
+    const job = (queued.body.items as Array<Record<string, string>>).find((item) => item.trace_id === error.trace_id);
+    expect(job).toMatchObject({ job_id: error.details?.job_id, state: 'queued', message: 'queued; enqueue unconfirmed', job_type: 'weather' });
+    expect(job).not.toHaveProperty('error_code');
 
     const ready = await request(`${apiBase}/readyz`);
     expect(ready.status).toBe(503);

@@ -13,8 +13,8 @@ import { IDEMPOTENCY_KEY_HEADER, RESULT_COLLECTION } from '../../contracts/index
 import { jobTopics } from '../../core/domain/index.js';
 import { postJson, weatherJob } from './http-client.js';
 import { REPO_ROOT, freePort, startNode, type RunningChild } from './processes.js';
-import { deleteRabbitQueues, deleteRedisKeys, TEST_KAFKA_BROKERS, TEST_MONGODB_URI, TEST_RABBITMQ_URL, TEST_REDIS_URL } from './services.js';
-import { uniqueName } from './unique.js';
+import { TEST_KAFKA_BROKERS, TEST_MONGODB_URI, TEST_REDIS_URL } from './services.js';
+import { servicesMode } from './services-mode.js';
 import { waitFor } from './wait-for.js';
 
 const API_ENTRY = join(REPO_ROOT, 'dist/functions/fallback-host/main.js');
@@ -67,24 +67,15 @@ export async function startJobStack(options: JobStackOptions): Promise<JobStack>
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build:server first (npm test does)`);
   }
   const brokers = options.brokers ?? TEST_KAFKA_BROKERS;
-  const unique = uniqueName(options.name).replace(/-/g, '_');
-  const template = `jobs.%s.${unique}.v1`;
-  const groupId = `dtq-worker-${unique}`;
-  const keyPrefix = `${unique}:`;
-  const requestQueue = `progress.${unique}`;
-  const database = unique;
+  const run = servicesMode(options.name, { brokers });
+  const [groupId, template, keyPrefix, database] = (['KAFKA_CONSUMER_GROUP', 'KAFKA_TOPIC_TEMPLATE', 'REDIS_KEY_PREFIX', 'MONGODB_DATABASE'] as const).map(
+    (name) => run.env[name]!,
+  ) as [string, string, string, string];
+  const unique = run.id;
   const services: Record<string, string> = {
-    KAFKA_BROKERS: brokers.join(','),
-    KAFKA_CONSUMER_GROUP: groupId,
-    KAFKA_TOPIC_TEMPLATE: template,
+    ...run.env,
     KAFKA_TOPIC_PARTITIONS: String(options.partitions ?? 6),
-    KAFKA_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? 6_000),
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: keyPrefix,
-    RABBITMQ_URL: TEST_RABBITMQ_URL,
-    PROGRESS_REQUEST_QUEUE: requestQueue,
-    MONGODB_URI: TEST_MONGODB_URI,
-    MONGODB_DATABASE: database,
+    ...(options.sessionTimeoutMs ? { KAFKA_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs) } : {}),
     SIMULATED_PROVIDER_DELAY_MS: String(options.providerDelayMs),
     WORKER_CONCURRENCY: String(options.concurrency ?? 4),
     SHUTDOWN_TIMEOUT_MS: '5000',
@@ -189,15 +180,9 @@ export async function startJobStack(options: JobStackOptions): Promise<JobStack>
       // SIGCONT first: a stopped process acts on no signal but SIGKILL until it runs again.
       // SIGTERM lets a worker leave the group at once, so the group can be deleted.
       await Promise.all([...workers.map((w) => w.process), api].map((running) => stopWithin(running, 10_000)));
-      const problems: unknown[] = [];
-      const attempt = async (what: Promise<unknown>) => what.catch((error: unknown) => problems.push(error));
-      await attempt(mongo.db(database).dropDatabase());
-      await attempt(mongo.close());
-      await attempt(deleteRedisKeys(keyPrefix));
+      await mongo.close().catch(() => undefined);
       redis.disconnect();
-      await attempt(deleteRabbitQueues([requestQueue]));
-      await attempt(deleteKafkaState(brokers, stack.topics, groupId));
-      if (problems.length > 0) throw new AggregateError(problems, 'cleaning up the job stack failed');
+      await run.cleanup();
     },
   };
   await api.waitForLine(/dtq API ready/, 60_000);
@@ -223,27 +208,6 @@ async function stopWithin(running: RunningChild, timeoutMs: number): Promise<voi
   const outcome = await Promise.race([running.stop('SIGTERM'), late]);
   clearTimeout(timer);
   if (outcome === 'late') await running.stop('SIGKILL');
-}
-
-/**
- * Deletes the run's topics and its consumer group. A member killed without leaving keeps the
- * group non-empty until its session expires, so the delete is retried until then.
- */
-async function deleteKafkaState(brokers: string[], topics: string[], groupId: string): Promise<void> {
-  await withAdmin(brokers, async (admin) => {
-    const existing = new Set(await admin.listTopics());
-    const ours = topics.filter((topic) => existing.has(topic));
-    if (ours.length > 0) await admin.deleteTopics({ topics: ours });
-    await waitFor(
-      async () => {
-        const { groups } = await admin.describeGroups([groupId]);
-        if (groups[0]?.state === 'Dead') return true;
-        await admin.deleteGroups([groupId]);
-        return true;
-      },
-      { timeoutMs: 30_000, intervalMs: 500, what: `consumer group ${groupId} to be deleted` },
-    );
-  });
 }
 
 /** Sum of a metric's samples on a worker's /metrics, over all label sets matching `labels`. */
