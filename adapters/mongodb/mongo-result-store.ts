@@ -3,7 +3,7 @@ import { MongoClient, type Collection, type Filter } from 'mongodb';
 import { RESULT_COLLECTION, RESULT_DATABASE, type JobResultDocument } from '../../contracts/index.js';
 import type { HealthCheck, Logger, ResultPage, ResultPageQuery, ResultStore } from '../../core/ports/index.js';
 import { decodeCursor, encodeCursor } from '../shared/page-cursor.js';
-import { isDuplicateKeyError, toStoreError } from './mongo-errors.js';
+import { isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-errors.js';
 import { MongoPingHealthCheck } from './mongo-health-check.js';
 import { ensureResultIndexes } from './result-indexes.js';
 import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOptions } from './throttling-retry.js';
@@ -64,14 +64,21 @@ export class MongoResultStore implements ResultStore {
   }
 
   /**
-   * Creates the indexes (idempotent). Start-up calls it so a missing unique index exists before
-   * the first write (Cosmos DB can only add one to an empty collection); every operation also
-   * awaits it, so a process that started while MongoDB was down builds them on first use.
+   * Verifies the indexes and creates what is missing (idempotent). Start-up calls it so a missing
+   * unique index exists before the first write (Cosmos DB can only add one to an empty
+   * collection); every operation also awaits it, so a process that started while MongoDB was down
+   * verifies them on first use. An index the server refuses to create is logged, not fatal.
    */
   init(): Promise<void> {
     this.indexes ??= this.withRetry('ensure indexes', {}, async () => {
-      const names = await ensureResultIndexes(this.collection);
-      this.logger.info({ indexes: names }, 'result store indexes ensured');
+      const report = await ensureResultIndexes(this.collection, (error) => !isUnavailableError(error));
+      this.logger.info({ present: report.present, created: report.created }, 'result store indexes verified');
+      // Refused by the server (a conflicting index someone made, a Cosmos DB collection whose
+      // unique index cannot be added any more): the store keeps working, and says what is missing.
+      for (const { index, reason } of report.refused) {
+        const unique = index.endsWith('(unique)');
+        this.logger[unique ? 'error' : 'warn']({ index, reason }, unique ? 'the unique index is missing and could not be created: results of replayed jobs could be duplicated' : 'an index is missing and could not be created: listing may be slow or refused');
+      }
     }).catch((error: unknown) => {
       this.indexes = undefined;
       throw error;

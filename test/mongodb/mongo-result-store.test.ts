@@ -59,6 +59,39 @@ describe('MongoResultStore specifics', () => {
     expect(indexes).toHaveLength(6);
   });
 
+  it('verifies indexes that exist instead of creating them again', async () => {
+    const { store: first, database } = store();
+    await first.init();
+    const watched = new MongoClient(TEST_MONGODB_URI, { monitorCommands: true });
+    const commands: string[] = [];
+    watched.on('commandStarted', (event) => commands.push(event.commandName));
+    try {
+      const second = new MongoResultStore({ client: watched, database, logger: testLogger() });
+      await second.init();
+      expect(commands).toContain('listIndexes');
+      expect(commands).not.toContain('createIndexes');
+    } finally {
+      await watched.close();
+    }
+  });
+
+  it('keeps serving when the server refuses to create an index, and says which', async () => {
+    const { database } = store();
+    // Two documents of one job, from before the unique index existed: the server refuses to build
+    // it over them (MongoDB, FerretDB; Cosmos DB refuses it on any collection that is not empty).
+    await client.db(database).collection('job_results').insertMany([sampleResult({ job_id: 'dup' }), sampleResult({ job_id: 'dup' })]);
+    const lines: Array<Record<string, unknown>> = [];
+    const { createLogger } = await import('../../telemetry/index.js');
+    const logger = createLogger({ service: 'test', level: 'info', destination: { write: (line: string) => lines.push(JSON.parse(line)) } });
+    const refused = new MongoResultStore({ client, database, logger });
+    stores.push(refused);
+    await refused.init();
+    const result = sampleResult({ job_id: randomUUID() });
+    expect(await refused.save(result)).toEqual({ inserted: true });
+    expect(await refused.get(result.job_id)).toMatchObject({ job_id: result.job_id });
+    expect(lines.find((line) => String(line.msg).startsWith('the unique index is missing'))).toMatchObject({ level: 'error', index: 'job_id (unique)' });
+  });
+
   it('builds the indexes once when many stores start on a new database at the same time', async () => {
     const { store: first, database } = store();
     const others = Array.from({ length: 7 }, () => new MongoResultStore({ client, database, logger: testLogger() }));
