@@ -1,7 +1,9 @@
-import type { Consumer, ConsumerRunConfig, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { ConsumerOptions, DeliveredRecord, JobConsumer, Logger, PartitionLag, QueueRecord } from '../../core/ports/index.js';
-import { backoffDelay, delay } from '../shared/backoff.js';
-import { deadLetterRecord } from '../shared/dead-letter-record.js';
+import { backoffDelay } from '../shared/backoff.js';
+import { PartitionProgress } from '../shared/partition-progress.js';
+import { DEFAULT_MAX_RECORD_BYTES, settleRecord, type SettleContext } from '../shared/record-settlement.js';
+import { RecordSlots } from '../shared/record-slots.js';
 import { settlesWithin } from '../shared/settles-within.js';
 import { asUnavailable, isTransient } from './kafka-errors.js';
 
@@ -19,6 +21,8 @@ export interface KafkaConsumerTuning {
    * errors (default 60 s); see DEFAULT_JOIN_TIMEOUT_MS.
    */
   joinTimeoutMs?: number;
+  /** How long finished records wait before their offsets are committed, together (default 1 s). */
+  commitIntervalMs?: number;
 }
 
 /**
@@ -28,10 +32,15 @@ export interface KafkaConsumerTuning {
  */
 export const DEFAULT_MAX_BYTES_PER_PARTITION = 128 * 1024;
 
+/** Offsets of finished records are committed at most this often (and at a rebalance and at close). */
+export const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
+
 export interface KafkaConsumerDeps {
   kafka: Kafka;
   tuning: KafkaConsumerTuning;
   handlerRetryBackoff: { initialMs: number; maxMs: number };
+  /** The largest record the brokers accept (message.max.bytes); dead-letter copies are cut to fit. */
+  maxRecordBytes?: number;
   ensureTopics(topics: string[]): Promise<void>;
   publish(record: QueueRecord): Promise<void>;
   /** Committed offsets against partition ends, for the given group and partitions. */
@@ -50,27 +59,68 @@ const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
  */
 export const DEFAULT_JOIN_TIMEOUT_MS = 60_000;
 
+/**
+ * kafkajs hands batches to this many workers at once. Each waits in eachBatch for free slots,
+ * so it bounds nothing but how many partitions' batches are seen (and counted) at once.
+ */
+const MIN_BATCH_WORKERS = 32;
+
+/** Broker answers meaning the member's generation is over: it must rejoin (kafkajs does, on these). */
+const GROUP_CHANGED = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR_FOR_GROUP']);
+
+/** A partition as this member owns it: its records in hand, and a signal for when it moves. */
+interface OwnedPartition {
+  progress: PartitionProgress;
+  /** Fires when the partition is revoked, or at close: records stop waiting for slots and retries. */
+  stop: AbortController;
+}
+
 /** Backoff between restarts of a member kafkajs gave up on. */
 const RESTART_BACKOFF = { initialMs: 500, maxMs: 10_000 };
 
 /**
- * One member of a Kafka consumer group (kafkajs), with the port's semantics: each record's offset
- * is committed only after its handler's outcome; a rejected handler retries the same record in
- * place with backoff; a dead-letter outcome is published to the dead-letter topic and then
- * committed. Partitions are processed concurrently, one record at a time each. While a record is
- * retried its partition waits; the other partitions finish the batches already fetched and then
- * wait too, because kafkajs fetches the next round only when the current one is done.
+ * One member of a Kafka consumer group (kafkajs), with the port's semantics.
+ *
+ * Up to `concurrency` records are in flight at once, whatever the number of partitions owned:
+ * kafkajs hands each fetched batch to eachBatch, which starts its records one by one as slots
+ * free up (several of one partition run side by side) and returns once all are started, so
+ * kafkajs fetches again. While the member is full, eachBatch waits for a slot and kafkajs does
+ * not fetch: what a backlog puts in memory is one fetch (maxBytesPerPartition per partition)
+ * plus the records in flight. Meanwhile the member heartbeats on a timer, and a heartbeat that
+ * says the group is rebalancing ends the wait so kafkajs can rejoin.
+ *
+ * Offsets: each partition is committed up to its first record without an outcome (never past
+ * it), every commitIntervalMs when something finished, as a rebalance begins (before the
+ * partitions are revoked) and at close. Records finished past that point come again after a
+ * crash; the one-result-per-job rule absorbs them. A record whose partition moves to another
+ * member at a rebalance finishes here uncommitted and runs again there.
  */
 export class KafkaConsumer implements JobConsumer {
   private readonly consumer: Consumer;
   private readonly log: Logger;
   private readonly inFlightWork = new Set<Promise<void>>();
+  private readonly slots: RecordSlots;
+  private readonly settle: Omit<SettleContext, 'stop'>;
+  /** Partitions owned now, by `topic/partition`, with the records in hand. */
+  private readonly owned = new Map<string, OwnedPartition>();
   /** Partitions of each topic this member owns, as of its last join. */
   private assignment = new Map<string, number[]>();
   /** Fires at close, once the drain time is over: handlers still running are abandoned. */
   private readonly abandon = new AbortController();
-  /** Fires as close begins: records waiting for a retry stay uncommitted instead. */
-  private readonly stopRetrying = new AbortController();
+  /** Fires as close begins: no record starts, and records waiting for a retry stay uncommitted. */
+  private readonly stopTaking = new AbortController();
+  /** Fires when a heartbeat or commit says the generation is over; replaced at each join. */
+  private generation = new AbortController();
+  /** The member id of the last join: a new one means the old membership (and what it held) is gone. */
+  private memberId: string | undefined;
+  /** kafkajs' heartbeat, from the first batch; the timer calls it while records wait or run. */
+  private heartbeat: (() => Promise<void>) | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
+  private committing: Promise<void> | undefined;
+  private commitAgain = false;
+  /** Records of fetched batches not yet started. */
+  private waiting = 0;
   private joinWaiter: { resolve(): void; reject(error: unknown): void } | undefined;
   private starting: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
@@ -91,6 +141,14 @@ export class KafkaConsumer implements JobConsumer {
     private readonly deps: KafkaConsumerDeps,
   ) {
     this.log = deps.logger.child({ component: 'kafka-consumer', group: options.groupId });
+    this.slots = new RecordSlots(options.concurrency);
+    this.settle = {
+      options,
+      backoff: deps.handlerRetryBackoff,
+      maxRecordBytes: deps.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+      publish: (record) => deps.publish(record),
+      abandon: this.abandon.signal,
+    };
     this.consumer = deps.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: deps.tuning.sessionTimeoutMs,
@@ -124,6 +182,10 @@ export class KafkaConsumer implements JobConsumer {
     return this.inFlightWork.size;
   }
 
+  buffered(): number {
+    return this.waiting;
+  }
+
   /** Lag of the partitions this member owns: records not yet committed by the group. */
   async lag(): Promise<PartitionLag[]> {
     if (!this.ready() || this.assignment.size === 0) return [];
@@ -151,8 +213,9 @@ export class KafkaConsumer implements JobConsumer {
       await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
       this.runConfig = {
         autoCommit: false,
-        partitionsConsumedConcurrently: this.options.concurrency,
-        eachMessage: (payload) => this.onMessage(payload),
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: Math.max(this.options.concurrency, MIN_BATCH_WORKERS),
+        eachBatch: (payload) => this.onBatch(payload),
       };
       await this.consumer.run(this.runConfig);
       await joined;
@@ -184,18 +247,22 @@ export class KafkaConsumer implements JobConsumer {
   }
 
   private watchGroupEvents(): void {
-    const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
+    const { GROUP_JOIN, CRASH, STOP, DISCONNECT, REBALANCING } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       this.inGroup = true;
       this.restarts = 0;
       this.assignment = new Map(Object.entries(payload.memberAssignment));
+      this.takeOwnership(payload.memberId);
       this.log.info({ member_id: payload.memberId, assignment: payload.memberAssignment }, 'joined the consumer group');
       this.joinWaiter?.resolve();
     });
+    // kafkajs emits this just before it rejoins: commit what finished while the partitions are ours.
+    this.consumer.on(REBALANCING, () => void this.commit());
     // kafkajs has already given up on its own retries here; it restarts the member by itself when
     // the error is retriable. Nothing rejects: the crash is logged, counted and waited out.
     this.consumer.on(CRASH, ({ payload }) => {
       this.inGroup = false;
+      this.stopHeartbeats();
       const restarting = payload.restart || this.restartAfterCrash(payload.error);
       this.log.error(
         { err: payload.error, restarting, restarted_by: payload.restart ? 'kafkajs' : restarting ? 'dtq' : undefined },
@@ -210,85 +277,175 @@ export class KafkaConsumer implements JobConsumer {
     const left = () => {
       this.inGroup = false;
       this.assignment = new Map();
+      this.stopHeartbeats();
     };
     this.consumer.on(STOP, left);
     this.consumer.on(DISCONNECT, left);
   }
 
-  /** kafkajs hands each partition's records here one at a time, in order. */
-  private async onMessage(payload: EachMessagePayload): Promise<void> {
-    // Fetched before close paused the partitions: leave it uncommitted for the next member.
-    if (this.closing) return;
-    const record = toDeliveredRecord(payload);
-    const work = this.process(record, payload.heartbeat);
-    const tracked = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.inFlightWork.add(tracked);
-    try {
-      // An abandoned record returns without a commit; its handler may still be running.
-      await settledOrAborted(work, this.abandon.signal);
-    } finally {
-      this.inFlightWork.delete(tracked);
+  /**
+   * After a join: partitions kept keep their records in hand (kafkajs fetches them again from the
+   * committed offset; what is in hand is skipped); partitions gone stop, and what of theirs still
+   * runs finishes uncommitted. A new member id means the old membership expired (the group may
+   * have moved on meanwhile): nothing carries over.
+   */
+  private takeOwnership(memberId: string): void {
+    const sameMember = memberId === this.memberId;
+    this.memberId = memberId;
+    this.generation = new AbortController();
+    const assigned = new Set([...this.assignment].flatMap(([topic, partitions]) => partitions.map((p) => `${topic}/${p}`)));
+    for (const [key, owned] of this.owned) {
+      if (sameMember && assigned.has(key)) continue;
+      owned.stop.abort();
+      this.owned.delete(key);
     }
+    this.startHeartbeats();
   }
 
-  private async process(record: DeliveredRecord, heartbeat: () => Promise<void>): Promise<void> {
-    const keepAlive = keepMemberAlive({ heartbeat, intervalMs: this.deps.tuning.heartbeatIntervalMs, until: this.abandon.signal });
-    try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.settle(record);
-          break;
-        } catch (error) {
-          if (this.abandon.signal.aborted) return;
-          this.options.events?.onHandlerError?.(record, error);
-          if (this.closing) return;
-          await delay(backoffDelay(attempt, this.deps.handlerRetryBackoff), this.stopRetrying.signal);
-          if (this.closing) return;
-          // The group is rebalancing: give the partition back (uncommitted) instead of retrying.
-          keepAlive.throwIfGroupChanged();
-        }
-      }
-      if (this.abandon.signal.aborted) return;
-      await this.commit(record);
-    } finally {
-      keepAlive.stop();
-    }
+  /** kafkajs heartbeats only between batches; records waiting for slots or running need these. */
+  private startHeartbeats(): void {
+    if (this.heartbeatTimer) return;
+    this.heartbeatTimer = setInterval(() => {
+      const heartbeat = this.heartbeat;
+      if (!heartbeat || !this.inGroup) return;
+      const generation = this.generation;
+      heartbeat().catch((error: unknown) => this.noticeGroupChange(error, generation));
+    }, this.deps.tuning.heartbeatIntervalMs);
+    this.heartbeatTimer.unref();
+  }
+
+  private stopHeartbeats(): void {
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
   }
 
   /**
-   * Commits the offset after this record. A failure (the group rebalanced, the coordinator moved,
-   * the session expired) propagates to kafkajs, which rejoins or retries; the record is then
-   * delivered again.
+   * A heartbeat or commit sent in `generation` said it is over: commit what finished, and end
+   * the waits in eachBatch so kafkajs rejoins. An answer about a generation already left behind
+   * (sent before the last join) says nothing about the current one.
    */
-  private async commit(record: DeliveredRecord): Promise<void> {
-    try {
-      await this.consumer.commitOffsets([{ topic: record.topic, partition: record.partition, offset: (BigInt(record.offset) + 1n).toString() }]);
-    } catch (error) {
-      this.log.warn(
-        { err: error, job_id: record.key, topic: record.topic, partition: record.partition, offset: record.offset },
-        'offset commit failed; the record will be delivered again',
-      );
-      throw brokerError(error);
-    }
+  private noticeGroupChange(error: unknown, generation: AbortController): void {
+    const changed = brokerError(error);
+    if (!GROUP_CHANGED.has((changed as { type?: string }).type ?? '') || generation !== this.generation || generation.signal.aborted) return;
+    void this.commit();
+    generation.abort(changed);
   }
 
-  /** Runs the handler to a durable outcome; rejects when the record must come again. */
-  private async settle(record: DeliveredRecord): Promise<void> {
-    const outcome = await this.options.handler(record, { signal: this.abandon.signal });
-    if (this.abandon.signal.aborted) throw new Error('abandoned at shutdown');
-    if (outcome.kind === 'dead-letter') {
-      await this.deps.publish(deadLetterRecord(record, { topic: this.options.deadLetterTopic, reason: outcome.reason }));
-      this.options.events?.onDeadLetter?.(record, outcome.reason);
+  /** One partition's fetched records: each starts once a slot is free; returns once all have started. */
+  private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+    this.heartbeat ??= heartbeat;
+    if (this.closing) return;
+    const generation = this.generation.signal;
+    const owned = this.own(batch.topic, batch.partition);
+    const stop = AbortSignal.any([this.stopTaking.signal, generation, owned.stop.signal]);
+    let left = batch.messages.length;
+    this.waiting += left;
+    try {
+      for (const message of batch.messages) {
+        const offset = BigInt(message.offset);
+        if (!owned.progress.taken(offset)) {
+          const release = await this.slots.acquire(stop);
+          if (!release) break;
+          this.dispatch(toDeliveredRecord(batch.topic, batch.partition, message), owned, release);
+        }
+        left -= 1;
+        this.waiting -= 1;
+        resolveOffset(message.offset);
+      }
+    } finally {
+      this.waiting -= left;
+    }
+    if (left === 0) owned.progress.skipTo(BigInt(batch.lastOffset()) + 1n);
+    // The group is rebalancing (or forgot the member): throwing the broker's error makes kafkajs rejoin now.
+    if (generation.aborted && !this.closing) throw generation.reason;
+  }
+
+  private own(topic: string, partition: number): OwnedPartition {
+    const key = `${topic}/${partition}`;
+    let owned = this.owned.get(key);
+    if (!owned) {
+      owned = { progress: new PartitionProgress(topic, partition), stop: new AbortController() };
+      this.owned.set(key, owned);
+    }
+    return owned;
+  }
+
+  private dispatch(record: DeliveredRecord, owned: OwnedPartition, release: () => void): void {
+    const offset = BigInt(record.offset);
+    owned.progress.start(offset);
+    const work: Promise<void> = settleRecord(record, { ...this.settle, stop: AbortSignal.any([this.stopTaking.signal, owned.stop.signal]) })
+      .then(
+        (settled) => {
+          if (settled !== 'settled') return;
+          owned.progress.finish(offset);
+          this.scheduleCommit();
+        },
+        (error: unknown) => this.log.error({ err: error, topic: record.topic, partition: record.partition, offset: record.offset }, 'record handling failed'),
+      )
+      .finally(() => {
+        // Out of the count before its slot frees, so in-flight never reads above concurrency.
+        this.inFlightWork.delete(work);
+        release();
+      });
+    this.inFlightWork.add(work);
+  }
+
+  private scheduleCommit(): void {
+    if (this.commitTimer) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.commit();
+    }, this.deps.tuning.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS);
+  }
+
+  /** Commits every owned partition up to its first record without an outcome; one commit at a time. */
+  private commit(): Promise<void> {
+    if (this.committing) {
+      this.commitAgain = true;
+      return this.committing;
+    }
+    this.committing = (async () => {
+      do {
+        this.commitAgain = false;
+        await this.commitOnce();
+      } while (this.commitAgain);
+    })().finally(() => {
+      this.committing = undefined;
+    });
+    return this.committing;
+  }
+
+  /**
+   * A failed commit (the group rebalanced, the coordinator moved, the session expired) is logged;
+   * the records stay uncommitted until a later commit, or come again to whoever owns them next.
+   * A commit kafkajs retries may land after a rebalance moved the partition: it then carries a
+   * point this member had truly finished, so at worst the next owner repeats records.
+   */
+  private async commitOnce(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    const due = [...this.owned.values()].flatMap(({ progress }) => {
+      const offset = progress.toCommit();
+      return offset === undefined ? [] : [{ progress, offset }];
+    });
+    if (due.length === 0) return;
+    const generation = this.generation;
+    try {
+      await this.consumer.commitOffsets(due.map(({ progress, offset }) => ({ topic: progress.topic, partition: progress.partition, offset: offset.toString() })));
+      for (const { progress, offset } of due) progress.committedAt(offset);
+    } catch (error) {
+      this.log.warn(
+        { err: error, offsets: due.map(({ progress, offset }) => `${progress.topic}/${progress.partition}@${offset}`) },
+        'offset commit failed; the records after the last commit will be delivered again unless a later commit succeeds',
+      );
+      this.noticeGroupChange(error, generation);
     }
   }
 
   private async shutdown(drainTimeoutMs: number): Promise<void> {
     this.closing = true;
     clearTimeout(this.restartTimer);
-    this.stopRetrying.abort();
+    this.stopTaking.abort();
     this.joinWaiter?.reject(new Error('closed before joining the group'));
     await this.starting?.catch(() => undefined);
     try {
@@ -300,6 +457,10 @@ export class KafkaConsumer implements JobConsumer {
     const drained = await settlesWithin(Promise.allSettled([...this.inFlightWork]), drainTimeoutMs);
     if (!drained) this.log.warn({ in_flight: this.inFlightWork.size, drain_timeout_ms: drainTimeoutMs }, 'abandoning unfinished records; they stay uncommitted');
     this.abandon.abort();
+    // What finished is committed before the member leaves; abandoned records hold their partitions' offsets back.
+    if (this.inGroup) await this.commit();
+    clearTimeout(this.commitTimer);
+    this.stopHeartbeats();
     try {
       // Leaves the group at once, so the partitions move to the other members now.
       await this.consumer.disconnect();
@@ -313,50 +474,10 @@ export class KafkaConsumer implements JobConsumer {
 }
 
 /**
- * Settles with `work`, or resolves when `signal` aborts first. Unlike Promise.race with one
- * long-lived promise, it leaves nothing behind per call: every race against a promise that never
- * settles added a reaction to it that lived as long as the consumer, so a worker draining a
- * backlog kept every record it had handled.
- */
-function settledOrAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/**
- * kafkajs heartbeats only between records, so a long handler (or a long retry) would let the
- * session expire. This heartbeats on a timer meanwhile, until the record settles or is abandoned,
- * and remembers whether the group has moved on.
- */
-function keepMemberAlive(options: { heartbeat: () => Promise<void>; intervalMs: number; until: AbortSignal }) {
-  let groupChanged: unknown;
-  const timer = setInterval(() => {
-    options.heartbeat().catch((error: unknown) => {
-      groupChanged = error;
-    });
-  }, options.intervalMs);
-  const stop = () => clearInterval(timer);
-  options.until.addEventListener('abort', stop, { once: true });
-  return {
-    stop: () => {
-      stop();
-      options.until.removeEventListener('abort', stop);
-    },
-    throwIfGroupChanged: () => {
-      if (groupChanged !== undefined) throw groupChanged;
-    },
-  };
-}
-
-/**
- * The broker's own error inside what kafkajs' commit threw. Its retrier wraps an error it will not
- * retry (the coordinator no longer knows the member after its session expired, the generation is
- * stale after a rebalance) in a KafkaJSNonRetriableError; kafkajs' runner rejoins the group only
- * when it sees the broker's error type itself, and treats the wrapper as final: the member stopped
+ * The broker's own error inside what kafkajs threw. Its retrier wraps an error it will not retry
+ * (the coordinator no longer knows the member after its session expired, the generation is stale
+ * after a rebalance) in a KafkaJSNonRetriableError; kafkajs' runner rejoins the group only when
+ * it sees the broker's error type itself, and treats the wrapper as final: the member stopped
  * consuming for good while the process looked alive.
  */
 function brokerError(error: unknown): unknown {
@@ -366,7 +487,7 @@ function brokerError(error: unknown): unknown {
   return error;
 }
 
-function toDeliveredRecord({ topic, partition, message }: EachMessagePayload): DeliveredRecord {
+function toDeliveredRecord(topic: string, partition: number, message: KafkaMessage): DeliveredRecord {
   return {
     topic,
     partition,

@@ -24,6 +24,8 @@ export interface KafkaJobQueueOptions {
   retry?: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number };
   /** Backoff between attempts of a record whose handler rejected. */
   handlerRetryBackoff?: { initialMs: number; maxMs: number };
+  /** The largest record batch the brokers accept (`message.max.bytes`, default 1048588); dead-letter copies are cut to fit. */
+  maxRecordBytes?: number;
   /** How long the readiness check and a lag reading wait for the cluster to answer. */
   healthCheckTimeoutMs?: number;
 }
@@ -118,6 +120,7 @@ export class KafkaJobQueue implements JobQueue {
       kafka: this.kafka,
       tuning: this.tuning,
       handlerRetryBackoff: this.options.handlerRetryBackoff ?? { initialMs: 100, maxMs: 5_000 },
+      ...(this.options.maxRecordBytes !== undefined ? { maxRecordBytes: this.options.maxRecordBytes } : {}),
       ensureTopics: (topics) => this.ensureTopics(topics),
       publish: (record) => this.publish(record),
       readLag: (groupId, partitions) => this.readLag(groupId, partitions),

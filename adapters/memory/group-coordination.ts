@@ -11,6 +11,8 @@ export const tpKey = (tp: TopicPartition): string => `${tp.topic}/${tp.partition
 export interface GroupMember {
   readonly groupId: string;
   readonly topics: string[];
+  /** The group is about to reassign partitions: commit what finished, while the generation is current. */
+  beforeRebalance(): void;
   assign(assignment: TopicPartition[], generation: number): void;
   close(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
@@ -18,6 +20,10 @@ export interface GroupMember {
 /** What a member needs from the log: records, committed offsets and group membership. */
 export interface PartitionedLog {
   readonly retryBackoff: { initialMs: number; maxMs: number };
+  /** How long finished records wait before their offsets are committed, as a batch. */
+  readonly commitIntervalMs: number;
+  /** The largest record the log accepts (recordBytes), as a Kafka broker's message.max.bytes. */
+  readonly maxRecordBytes: number;
   publish(record: QueueRecord): Promise<void>;
   ensureTopics(topics: string[]): Promise<void>;
   next(tp: TopicPartition, offset: number, stop: AbortSignal): Promise<DeliveredRecord | undefined>;

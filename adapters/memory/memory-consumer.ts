@@ -1,24 +1,35 @@
 import type { ConsumerOptions, DeliveredRecord, JobConsumer, PartitionLag } from '../../core/ports/index.js';
-import { backoffDelay, delay } from '../shared/backoff.js';
-import { deadLetterRecord } from '../shared/dead-letter-record.js';
-import { Semaphore } from '../shared/semaphore.js';
+import { PartitionProgress } from '../shared/partition-progress.js';
+import { settleRecord, type SettleContext } from '../shared/record-settlement.js';
+import { RecordSlots } from '../shared/record-slots.js';
 import { settlesWithin } from '../shared/settles-within.js';
 import { tpKey, type GroupMember, type PartitionedLog, type TopicPartition } from './group-coordination.js';
 
 interface OwnedPartition {
   tp: TopicPartition;
   generation: number;
-  revoked: AbortController;
+  /** Fires when the partition is revoked or the member closes: no more fetching or retrying. */
+  stop: AbortController;
+  progress: PartitionProgress;
 }
 
-/** One member of a consumer group on the in-memory queue; see MemoryJobQueue. */
+/**
+ * One member of a consumer group on the in-memory queue; see MemoryJobQueue. Like the Kafka
+ * consumer: up to `concurrency` records in flight across its partitions (several of one
+ * partition at once), each partition committed up to its first record without an outcome, in
+ * batches (`commitIntervalMs`), before a rebalance and at close.
+ */
 export class MemoryConsumer implements JobConsumer, GroupMember {
   readonly groupId: string;
   readonly topics: string[];
   private readonly owned = new Map<string, OwnedPartition>();
   private readonly inFlightWork = new Set<Promise<void>>();
-  private readonly slots: Semaphore;
+  private readonly slots: RecordSlots;
   private readonly abandon = new AbortController();
+  private readonly settle: Omit<SettleContext, 'stop'>;
+  /** Records taken from a partition and waiting for a slot. */
+  private waiting = 0;
+  private commitTimer: NodeJS.Timeout | undefined;
   private started = false;
   private closing = false;
 
@@ -28,7 +39,14 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
   ) {
     this.groupId = options.groupId;
     this.topics = [...options.topics];
-    this.slots = new Semaphore(options.concurrency);
+    this.slots = new RecordSlots(options.concurrency);
+    this.settle = {
+      options,
+      backoff: queue.retryBackoff,
+      maxRecordBytes: queue.maxRecordBytes,
+      publish: (record) => queue.publish(record),
+      abandon: this.abandon.signal,
+    };
   }
 
   async start(): Promise<void> {
@@ -46,6 +64,10 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
     return this.inFlightWork.size;
   }
 
+  buffered(): number {
+    return this.waiting;
+  }
+
   async lag(): Promise<PartitionLag[]> {
     return [...this.owned.values()].map(({ tp }) => ({
       topic: tp.topic,
@@ -54,15 +76,22 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
     }));
   }
 
+  /** Called by the group before it reassigns partitions: commits what finished, in the generation that owns it. */
+  beforeRebalance(): void {
+    this.commitNow();
+  }
+
   /** Called by the group on every rebalance with this member's new partitions. */
   assign(assignment: TopicPartition[], generation: number): void {
     const keep = new Set(assignment.map(tpKey));
     for (const [key, owned] of this.owned) {
       if (!keep.has(key)) {
-        owned.revoked.abort();
+        // Its records still running finish here, uncommitted; the next owner runs them again.
+        owned.stop.abort();
         this.owned.delete(key);
       }
     }
+    if (this.closing) return;
     for (const tp of assignment) {
       const key = tpKey(tp);
       const existing = this.owned.get(key);
@@ -70,7 +99,7 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
         existing.generation = generation;
         continue;
       }
-      const owned = { tp, generation, revoked: new AbortController() };
+      const owned = { tp, generation, stop: new AbortController(), progress: new PartitionProgress(tp.topic, tp.partition) };
       this.owned.set(key, owned);
       void this.consume(owned);
     }
@@ -79,48 +108,65 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
   async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    for (const owned of this.owned.values()) owned.revoked.abort();
+    for (const owned of this.owned.values()) owned.stop.abort();
     await settlesWithin(Promise.allSettled([...this.inFlightWork]), options.drainTimeoutMs ?? 30_000);
     this.abandon.abort();
+    this.commitNow();
     this.owned.clear();
     this.queue.leave(this);
   }
 
+  /** Takes the partition's records in order and starts each once a slot is free. */
   private async consume(owned: OwnedPartition): Promise<void> {
     let offset = this.queue.committed(this.groupId, owned.tp);
-    let attempt = 0;
-    while (!owned.revoked.signal.aborted) {
-      const record = await this.queue.next(owned.tp, offset, owned.revoked.signal);
-      if (!record || owned.revoked.signal.aborted) return;
-      const release = await this.slots.acquire();
-      if (owned.revoked.signal.aborted) return release();
-      const next = offset + 1;
-      // The commit is part of the tracked work, so a drain at close covers it.
-      const work = this.handle(record, owned).then(() => {
-        this.queue.commit(this.groupId, owned.generation, owned.tp, next);
-      });
-      const tracked = work.then(() => undefined, () => undefined);
-      this.inFlightWork.add(tracked);
-      try {
-        await work;
-        offset = next;
-        attempt = 0;
-      } catch (error) {
-        this.options.events?.onHandlerError?.(record, error);
-        await delay(backoffDelay(attempt++, this.queue.retryBackoff), owned.revoked.signal);
-      } finally {
-        this.inFlightWork.delete(tracked);
-        release();
-      }
+    const stop = owned.stop.signal;
+    while (!stop.aborted) {
+      const record = await this.queue.next(owned.tp, offset, stop);
+      if (!record || stop.aborted) return;
+      this.waiting += 1;
+      const release = await this.slots.acquire(stop);
+      this.waiting -= 1;
+      if (!release) return;
+      offset += 1;
+      this.dispatch(record, owned, release);
     }
   }
 
-  private async handle(record: DeliveredRecord, owned: OwnedPartition): Promise<void> {
-    const outcome = await this.options.handler(record, { signal: this.abandon.signal });
-    if (owned.revoked.signal.aborted && this.abandon.signal.aborted) throw new Error('abandoned at shutdown');
-    if (outcome.kind === 'dead-letter') {
-      await this.queue.publish(deadLetterRecord(record, { topic: this.options.deadLetterTopic, reason: outcome.reason }));
-      this.options.events?.onDeadLetter?.(record, outcome.reason);
+  private dispatch(record: DeliveredRecord, owned: OwnedPartition, release: () => void): void {
+    const offset = BigInt(record.offset);
+    owned.progress.start(offset);
+    const work: Promise<void> = settleRecord(record, { ...this.settle, stop: owned.stop.signal })
+      .then(
+        (settled) => {
+          if (settled !== 'settled') return;
+          owned.progress.finish(offset);
+          this.scheduleCommit();
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        // Out of the count before its slot frees, so in-flight never reads above concurrency.
+        this.inFlightWork.delete(work);
+        release();
+      });
+    this.inFlightWork.add(work);
+  }
+
+  private scheduleCommit(): void {
+    this.commitTimer ??= setTimeout(() => {
+      this.commitTimer = undefined;
+      this.commitNow();
+    }, this.queue.commitIntervalMs);
+  }
+
+  /** Commits each owned partition up to its first record without an outcome. */
+  private commitNow(): void {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    for (const owned of this.owned.values()) {
+      const offset = owned.progress.toCommit();
+      if (offset === undefined) continue;
+      if (this.queue.commit(this.groupId, owned.generation, owned.tp, Number(offset))) owned.progress.committedAt(offset);
     }
   }
 }

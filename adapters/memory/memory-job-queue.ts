@@ -1,4 +1,6 @@
+import { DependencyUnavailableError } from '../../core/errors/index.js';
 import type { ConsumerOptions, DeliveredRecord, JobConsumer, JobQueue, QueueRecord } from '../../core/ports/index.js';
+import { DEFAULT_MAX_RECORD_BYTES, recordBytes } from '../shared/record-settlement.js';
 import { MemoryConsumer } from './memory-consumer.js';
 
 import { tpKey, type GroupMember, type PartitionedLog, type TopicPartition } from './group-coordination.js';
@@ -24,13 +26,23 @@ export class MemoryJobQueue implements JobQueue, PartitionedLog {
   private readonly groups = new Map<string, Group>();
   readonly partitions: number;
   readonly retryBackoff: { initialMs: number; maxMs: number };
+  readonly commitIntervalMs: number;
+  readonly maxRecordBytes: number;
 
-  constructor(options: { partitions?: number; retryBackoff?: { initialMs: number; maxMs: number } } = {}) {
+  constructor(
+    options: { partitions?: number; retryBackoff?: { initialMs: number; maxMs: number }; commitIntervalMs?: number; maxRecordBytes?: number } = {},
+  ) {
     this.partitions = options.partitions ?? 3;
     this.retryBackoff = options.retryBackoff ?? { initialMs: 100, maxMs: 5_000 };
+    this.commitIntervalMs = options.commitIntervalMs ?? 20;
+    this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   }
 
   async publish(record: QueueRecord): Promise<void> {
+    const bytes = recordBytes(record);
+    if (bytes > this.maxRecordBytes) {
+      throw new DependencyUnavailableError('job queue', `a record of ${bytes} bytes exceeds the ${this.maxRecordBytes} bytes the queue accepts`);
+    }
     const partitions = this.topic(record.topic);
     const partition = record.key === null ? Math.floor(Math.random() * partitions.length) : hashKey(record.key) % partitions.length;
     const log = partitions[partition]!;
@@ -104,6 +116,8 @@ export class MemoryJobQueue implements JobQueue, PartitionedLog {
   }
 
   private rebalance(group: Group): void {
+    // Members commit what finished while their generation still owns the partitions.
+    for (const member of group.members) member.beforeRebalance();
     group.generation += 1;
     const topics = [...new Set(group.members.flatMap((m) => m.topics))].sort();
     const owners = new Map<GroupMember, TopicPartition[]>(group.members.map((m) => [m, []]));

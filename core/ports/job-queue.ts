@@ -17,7 +17,10 @@ export interface DeliveredRecord extends QueueRecord {
 /**
  * What the handler decided. `done`: the outcome is durable, commit. `dead-letter`: the record
  * can never be processed (it breaks the contract); publish it to the dead-letter topic with the
- * reason, then commit. A handler that rejects leaves the record uncommitted: it is redelivered.
+ * reason, then commit. A handler that rejects is called again after a backoff, up to
+ * `handlerAttempts` times (a DependencyUnavailableError does not use up an attempt: the record
+ * waits for its dependency); after the last, `onAttemptsExhausted` records the failure and the
+ * record is dead-lettered and committed.
  */
 export type DeliveryOutcome = { kind: 'done' } | { kind: 'dead-letter'; reason: string };
 
@@ -26,9 +29,17 @@ export type DeliveryHandler = (
   context: { signal: AbortSignal },
 ) => Promise<DeliveryOutcome>;
 
+/** Why a record's handler was given up on. */
+export interface HandlerFailure {
+  /** The dead-letter reason: the attempts and the last error's message. */
+  reason: string;
+  attempts: number;
+  error: unknown;
+}
+
 export interface ConsumerEvents {
-  /** A handler rejected; the record will be delivered again after a backoff. */
-  onHandlerError?(record: DeliveredRecord, error: unknown): void;
+  /** A handler rejected (attempt `attempt`, from 1); the record is tried again after a backoff unless it was the last. */
+  onHandlerError?(record: DeliveredRecord, error: unknown, attempt: number): void;
   /** A record went to the dead-letter topic. */
   onDeadLetter?(record: DeliveredRecord, reason: string): void;
   /** The member lost its connection to the group; `restarting` says whether it rejoins by itself. */
@@ -39,9 +50,22 @@ export interface ConsumerOptions {
   groupId: string;
   topics: string[];
   handler: DeliveryHandler;
-  /** Partitions processed at once; records of one partition are processed in order. */
+  /**
+   * Records handled at once, however many partitions the member owns (records of one partition
+   * run side by side too: order within a partition is not kept). A partition's offset is
+   * committed up to its first record without an outcome, in batches.
+   */
   concurrency: number;
   deadLetterTopic: string;
+  /** Calls of the handler for one record before it is given up on (default 5). */
+  handlerAttempts?: number;
+  /**
+   * Awaited when a record's handler failed `handlerAttempts` times, before the record is
+   * dead-lettered and committed: the place to record the job's failure durably. Rejecting with
+   * a DependencyUnavailableError makes it wait and try again; any other rejection is logged
+   * and the record is dead-lettered anyway.
+   */
+  onAttemptsExhausted?(record: DeliveredRecord, failure: HandlerFailure): Promise<void>;
   events?: ConsumerEvents;
 }
 
@@ -57,8 +81,13 @@ export interface PartitionLag {
  *  commits only what finished and leaves the group. */
 export interface JobConsumer extends Lifecycle {
   close(options?: { drainTimeoutMs?: number }): Promise<void>;
-  /** Records handed to the handler and not yet settled. */
+  /** Records handed to the handler and not yet settled (at most `concurrency`). */
   inFlight(): number;
+  /**
+   * Records fetched and waiting for a free slot. Bounded whatever the backlog: fetching stops
+   * while the member is full. Optional, for metrics and tests.
+   */
+  buffered?(): number;
   /**
    * False once the consumer has stopped for good and only a restart of the process brings it
    * back (liveness, where `ready` is readiness). Optional: an adapter that cannot stop by itself

@@ -11,6 +11,8 @@ import { testLogger } from '../support/test-logger.js';
 import { describeJobQueueConformance, type JobQueueFixture } from './job-queue.suite.js';
 
 const PARTITIONS = 3;
+/** Small fetches, so a backlog far larger than one fetch is quick to publish. */
+const MAX_BYTES_PER_PARTITION = 16 * 1024;
 
 /**
  * A fresh queue per test on the given brokers. Cleanup deletes the topics and groups the suite
@@ -23,12 +25,14 @@ function kafkaFixture(brokers: string[]): () => Promise<JobQueueFixture> {
       clientId: 'dtq-conformance',
       partitions: PARTITIONS,
       logger: testLogger(),
-      consumerTuning: FAST_KAFKA_GROUP,
+      consumerTuning: { ...FAST_KAFKA_GROUP, maxBytesPerPartition: MAX_BYTES_PER_PARTITION },
       handlerRetryBackoff: { initialMs: 10, maxMs: 50 },
     });
     return {
       queue,
       partitions: PARTITIONS,
+      // One fetch per partition: as many records as fit its bytes, and at least one.
+      bufferBound: (recordBytes) => PARTITIONS * (Math.floor(MAX_BYTES_PER_PARTITION / recordBytes) + 1),
       cleanup: async () => {
         await queue.close();
         await deleteKafkaTopicsAndGroups(brokers, ownNames('jobs.test', 'jobs.dlq', 'group', 'dlq-watch'));

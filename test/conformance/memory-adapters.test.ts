@@ -14,7 +14,8 @@ import { describeStatusStoreConformance } from './status-store.suite.js';
 
 describeJobQueueConformance('in-memory', async () => {
   const queue = new MemoryJobQueue({ partitions: 3, retryBackoff: { initialMs: 10, maxMs: 50 } });
-  return { queue, partitions: 3, cleanup: () => queue.close() };
+  // One record per partition waits for a slot.
+  return { queue, partitions: 3, bufferBound: () => 3, cleanup: () => queue.close() };
 });
 
 describeStatusStoreConformance('in-memory', async ({ ttlSeconds }) => {
