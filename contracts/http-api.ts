@@ -39,6 +39,28 @@ export const SubmitJobResponseSchema = z.object({
 });
 export type SubmitJobResponse = z.infer<typeof SubmitJobResponseSchema>;
 
+/** The links between a failed job and the jobs that retry it; both optional. */
+const retryLinks = {
+  /** The failed job this job retries. */
+  retry_of: UuidV4Schema.optional(),
+  /** The jobs that retry this one, oldest first. */
+  retries: z.array(UuidV4Schema).optional(),
+};
+
+/** POST /v1/jobs/{job_id}/retry: the new job, which names the job it retries. */
+export const RetryJobResponseSchema = SubmitJobResponseSchema.extend({ retry_of: UuidV4Schema });
+export type RetryJobResponse = z.infer<typeof RetryJobResponseSchema>;
+
+/** POST /v1/jobs/{job_id}/cancel: the cancel is recorded; the job ends failed with CANCELLED. */
+export const CancelJobResponseSchema = z.object({
+  job_id: UuidV4Schema,
+  /** The job's state once the cancel was recorded: `failed` for a job still queued, else `running`. */
+  state: JobStateSchema,
+  cancel_requested_at: UtcTimestampSchema,
+  status_url: z.string(),
+});
+export type CancelJobResponse = z.infer<typeof CancelJobResponseSchema>;
+
 /** GET /v1/jobs/{job_id}/status, answered through the progress RPC. */
 export const JobStatusResponseSchema = z.object({
   job_id: UuidV4Schema,
@@ -49,11 +71,16 @@ export const JobStatusResponseSchema = z.object({
   error_code: z.string().optional(),
   error_message: z.string().optional(),
   result_url: z.string().optional(),
+  cancel_requested_at: UtcTimestampSchema.optional(),
+  ...retryLinks,
 });
 export type JobStatusResponse = z.infer<typeof JobStatusResponseSchema>;
 
-/** GET /v1/jobs/{job_id}/result: the durable document, without storage-internal fields. */
-export const JobResultResponseSchema = JobResultDocumentSchema;
+/**
+ * GET /v1/jobs/{job_id}/result: the durable document, without storage-internal fields, with the
+ * retry links the status store holds for the job (for the 24 h status window).
+ */
+export const JobResultResponseSchema = JobResultDocumentSchema.extend(retryLinks);
 export type JobResultResponse = z.infer<typeof JobResultResponseSchema>;
 
 export const ListJobsQuerySchema = z.strictObject({
@@ -79,6 +106,8 @@ export const JobSummarySchema = z.object({
   trace_id: UuidV4Schema.optional(),
   error_code: z.string().optional(),
   error_message: z.string().optional(),
+  cancel_requested_at: UtcTimestampSchema.optional(),
+  ...retryLinks,
 });
 export type JobSummary = z.infer<typeof JobSummarySchema>;
 

@@ -14,7 +14,9 @@ export const STATUS_TTL_SECONDS = 24 * 60 * 60;
 
 /**
  * A job's status as the domain sees it. `job_type` and `submitted_at` extend the contract's
- * optional fields so the recent-jobs listing needs no second lookup.
+ * optional fields so the recent-jobs listing needs no second lookup; `cancel_requested_at` is
+ * when someone asked to cancel the job, `retry_of` the job this one retries and `retries` the
+ * jobs retrying this one, oldest first.
  */
 export const JobStatusSchema = z.object({
   state: JobStateSchema,
@@ -27,24 +29,40 @@ export const JobStatusSchema = z.object({
   error_message: z.string().optional(),
   job_type: JobTypeSchema.optional(),
   submitted_at: UtcTimestampSchema.optional(),
+  cancel_requested_at: UtcTimestampSchema.optional(),
+  retry_of: UuidV4Schema.optional(),
+  retries: z.array(UuidV4Schema).optional(),
 });
 export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+/** Separates the ids in the hash's `retries` field. */
+const RETRIES_SEPARATOR = ',';
 
 /** The same status as stored in the Redis hash: every field a string. */
 export const StatusHashSchema = JobStatusSchema.extend({
   progress_percent: z.string().regex(/^(100|[1-9]?[0-9])$/, 'must be an integer string 0..100'),
+  retries: z
+    .string()
+    .regex(/^[0-9a-f-]{36}(,[0-9a-f-]{36})*$/, 'must be comma-separated job ids')
+    .optional(),
 });
 export type StatusHash = z.infer<typeof StatusHashSchema>;
 
 export function statusToHash(status: JobStatus): StatusHash {
   const hash: Record<string, string> = {};
   for (const [field, value] of Object.entries(status)) {
-    if (value !== undefined) hash[field] = String(value);
+    if (value === undefined) continue;
+    hash[field] = Array.isArray(value) ? value.join(RETRIES_SEPARATOR) : String(value);
   }
   return StatusHashSchema.parse(hash);
 }
 
 export function hashToStatus(hash: Record<string, string>): JobStatus {
   const parsed = StatusHashSchema.parse(hash);
-  return JobStatusSchema.parse({ ...parsed, progress_percent: Number(parsed.progress_percent) });
+  const { retries, ...rest } = parsed;
+  return JobStatusSchema.parse({
+    ...rest,
+    progress_percent: Number(parsed.progress_percent),
+    ...(retries ? { retries: retries.split(RETRIES_SEPARATOR) } : {}),
+  });
 }

@@ -17,7 +17,10 @@ export const ProgressRequestSchema = z.object({
 });
 export type ProgressRequest = z.infer<typeof ProgressRequestSchema>;
 
-/** The contract's reply for a known job. `updated_at` and the error fields are optional extras. */
+/**
+ * The contract's reply for a known job. `updated_at`, the error fields, the cancel request and
+ * the retry links are optional extras.
+ */
 export const ProgressReplySchema = z.object({
   job_id: UuidV4Schema,
   state: JobStateSchema,
@@ -27,6 +30,9 @@ export const ProgressReplySchema = z.object({
   updated_at: UtcTimestampSchema.optional(),
   error_code: z.string().optional(),
   error_message: z.string().optional(),
+  cancel_requested_at: UtcTimestampSchema.optional(),
+  retry_of: UuidV4Schema.optional(),
+  retries: z.array(UuidV4Schema).optional(),
 });
 export type ProgressReply = z.infer<typeof ProgressReplySchema>;
 

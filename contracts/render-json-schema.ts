@@ -97,6 +97,37 @@ export function renderOpenApi(): string {
           },
         },
       },
+      '/v1/jobs/{job_id}/cancel': {
+        post: {
+          summary: 'Cancel a queued or running job: it ends failed with error_code CANCELLED (a queued job at once, a running one at its next milestone)',
+          parameters: [jobId],
+          responses: {
+            '202': { description: 'Cancel recorded; Location points at the status', content: json('http-cancel-job-response') },
+            '400': errorResponse('Malformed job id'),
+            '404': errorResponse('Unknown job'),
+            '409': errorResponse('The job is completed or failed already (JOB_NOT_CANCELLABLE)'),
+            '503': errorResponse('Status store unavailable'),
+            ...authResponses,
+          },
+        },
+      },
+      '/v1/jobs/{job_id}/retry': {
+        post: {
+          summary: 'Submit a failed job again as a new job with the same type and input; the new job names it in retry_of',
+          parameters: [
+            jobId,
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } },
+          ],
+          responses: {
+            '202': { description: 'The new job; Location points at its status', content: json('http-retry-job-response') },
+            '400': errorResponse('Malformed job id or Idempotency-Key'),
+            '404': errorResponse('Unknown job'),
+            '409': errorResponse('The job is not failed, or its result is not stored yet (JOB_NOT_RETRYABLE)'),
+            '503': errorResponse('Queue or a store unavailable'),
+            ...authResponses,
+          },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive', content: json('http-health-response') } } } },
       '/readyz': {
         get: {

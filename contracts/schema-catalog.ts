@@ -6,10 +6,12 @@ import { StatusHashSchema } from './job-status.js';
 import { JobResultDocumentSchema } from './job-result.js';
 import { ProgressErrorReplySchema, ProgressReplySchema, ProgressRequestSchema } from './progress-rpc.js';
 import {
+  CancelJobResponseSchema,
   HealthResponseSchema,
   JobResultResponseSchema,
   JobStatusResponseSchema,
   ListJobsResponseSchema,
+  RetryJobResponseSchema,
   SubmitJobRequestSchema,
   SubmitJobResponseSchema,
 } from './http-api.js';
@@ -37,6 +39,8 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-job-status-response': JobStatusResponseSchema,
   'http-job-result-response': JobResultResponseSchema,
   'http-list-jobs-response': ListJobsResponseSchema,
+  'http-cancel-job-response': CancelJobResponseSchema,
+  'http-retry-job-response': RetryJobResponseSchema,
   'http-health-response': HealthResponseSchema,
   'http-error-body': ErrorBodySchema,
 };

@@ -5,6 +5,7 @@ import type { ApiMetrics } from '../telemetry/index.js';
 /** Everything the HTTP handlers need, as interfaces; a composition root fills it in. */
 export interface ApiDeps {
   submit: SubmitJobDeps;
+  now: () => Date;
   statuses: StatusStore;
   results: ResultStore;
   progress: ProgressClient;

@@ -29,6 +29,7 @@ export function createApiDeps(options: {
         onRepublished: (jobType) => options.metrics.jobsRepublished.inc({ job_type: jobType }),
       },
     },
+    now: () => new Date(),
     statuses: adapters.statuses,
     results: adapters.results,
     progress: options.progress,

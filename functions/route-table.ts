@@ -1,5 +1,7 @@
 import type { RouteDefinition } from './http/route-definition.js';
 import { healthzGet } from './routes/healthz-get.js';
+import { jobCancelPost } from './routes/job-cancel-post.js';
+import { jobRetryPost } from './routes/job-retry-post.js';
 import { jobResultGet } from './routes/job-result-get.js';
 import { jobStatusGet } from './routes/job-status-get.js';
 import { jobsListGet } from './routes/jobs-list-get.js';
@@ -13,6 +15,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   jobsListGet,
   jobStatusGet,
   jobResultGet,
+  jobCancelPost,
+  jobRetryPost,
   healthzGet,
   readyzGet,
   metricsGet,

@@ -37,6 +37,18 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['job_type'] as const,
       registers: [registry],
     }),
+    jobCancels: new Counter({
+      name: 'dtq_api_job_cancels_total',
+      help: 'Cancel requests recorded, by job type and the state the job was in (queued: it ended at once; running: its worker ends it at the next milestone)',
+      labelNames: ['job_type', 'previous_state'] as const,
+      registers: [registry],
+    }),
+    jobRetries: new Counter({
+      name: 'dtq_api_job_retries_total',
+      help: 'Failed jobs submitted again as new jobs, by job type; idempotent repeats are counted as replayed',
+      labelNames: ['job_type', 'replayed'] as const,
+      registers: [registry],
+    }),
     authFailures: new Counter({
       name: 'dtq_api_auth_failures_total',
       help: 'Requests refused by the API-key check, by route and reason (missing: 401, invalid: 403)',

@@ -25,6 +25,14 @@ export class ExpiringMap<K, V> {
     this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
   }
 
+  /** Replaces a live entry's value and keeps its expiry (Redis' KEEPTTL); false when there is none. */
+  update(key: K, value: V): boolean {
+    const entry = this.entries.get(key);
+    if (!entry || entry.expiresAt <= this.now()) return false;
+    entry.value = value;
+    return true;
+  }
+
   delete(key: K): void {
     this.entries.delete(key);
   }

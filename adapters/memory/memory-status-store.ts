@@ -1,6 +1,8 @@
 import { STATUS_TTL_SECONDS, type JobStatus } from '../../contracts/index.js';
 import {
   isForwardTransition,
+  type CancelOutcome,
+  type CancelRequest,
   type StatusPage,
   type StatusPageQuery,
   type StatusStore,
@@ -42,6 +44,25 @@ export class MemoryStatusStore implements StatusStore {
     const position = (s: JobStatus) => ({ at: s.submitted_at ?? '', id: s.job_id ?? '' });
     matching.sort((a, b) => compareNewestFirst(position(a), position(b)));
     return takePage(matching, position, query.limit, query.cursor);
+  }
+
+  async requestCancel(jobId: string, request: CancelRequest): Promise<CancelOutcome> {
+    const current = this.statuses.get(jobId);
+    if (!current) return { previous: null };
+    if (current.state === 'completed' || current.state === 'failed') return { previous: current.state };
+    const next: JobStatus = { ...current, cancel_requested_at: current.cancel_requested_at ?? request.requested_at };
+    if (current.state === 'queued') Object.assign(next, { state: 'failed', updated_at: request.requested_at, ...request.whenQueued });
+    this.statuses.update(jobId, next);
+    return { previous: current.state };
+  }
+
+  async linkRetry(link: { job_id: string; retry_of: string }): Promise<void> {
+    const retry = this.statuses.get(link.job_id);
+    if (retry) this.statuses.update(link.job_id, { ...retry, retry_of: link.retry_of });
+    const original = this.statuses.get(link.retry_of);
+    if (original && !original.retries?.includes(link.job_id)) {
+      this.statuses.update(link.retry_of, { ...original, retries: [...(original.retries ?? []), link.job_id] });
+    }
   }
 
   async close(): Promise<void> {

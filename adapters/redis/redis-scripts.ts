@@ -57,6 +57,56 @@ if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('EXPIRE', KEYS[1], ttl) en
 return 1
 `);
 
+/**
+ * A cancel request on a job's status hash: a finished or unknown job is left alone; a running
+ * one gets `cancel_requested_at` (the first request's time is kept); a queued one also ends
+ * `failed` at once with the given fields, keeping its progress. The TTL is left as it is.
+ *
+ * KEYS[1]: the status hash. ARGV: requested_at, message, error_code, error_message.
+ * Returns the state before the request, or false (nil) for an unknown job.
+ */
+export const REQUEST_CANCEL = script(`
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return false end
+if state == 'completed' or state == 'failed' then return state end
+redis.call('HSETNX', KEYS[1], 'cancel_requested_at', ARGV[1])
+if state == 'queued' then
+  redis.call('HSET', KEYS[1], 'state', 'failed', 'updated_at', ARGV[1], 'message', ARGV[2], 'error_code', ARGV[3], 'error_message', ARGV[4])
+end
+return state
+`);
+
+/**
+ * Sets one field of a hash that exists, keeping its TTL; an expired hash is not recreated.
+ *
+ * KEYS[1]: the hash. ARGV: field, value. Returns 1 when set, 0 when the hash is gone.
+ */
+export const SET_FIELD_IF_EXISTS = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`);
+
+/**
+ * Adds an id once to a hash's comma-separated list field, keeping the TTL; an expired hash is
+ * not recreated.
+ *
+ * KEYS[1]: the hash. ARGV: field, id. Returns 1 when the list holds the id, 0 when the hash is gone.
+ */
+export const ADD_TO_LIST_FIELD = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current or current == '' then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+for id in string.gmatch(current, '[^,]+') do
+  if id == ARGV[2] then return 1 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], current .. ',' .. ARGV[2])
+return 1
+`);
+
 /** SET NX with a TTL; on conflict the value already there. Returns nil when the claim won. */
 export const CLAIM_IDEMPOTENCY_KEY = script(`
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return nil end

@@ -1,8 +1,9 @@
 import { STATUS_TTL_SECONDS, hashToStatus, statusToHash, type JobStatus } from '../../contracts/index.js';
-import type { Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite } from '../../core/ports/index.js';
+import type { CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite } from '../../core/ports/index.js';
+import { JobStateSchema } from '../../contracts/index.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../shared/page-cursor.js';
 import { closeRedis, redisCall, resolveRedis, type RedisClient } from './redis-connection.js';
-import { INDEX_RECENT, WRITE_STATUS, runScript } from './redis-scripts.js';
+import { ADD_TO_LIST_FIELD, INDEX_RECENT, REQUEST_CANCEL, SET_FIELD_IF_EXISTS, WRITE_STATUS, runScript } from './redis-scripts.js';
 
 export interface RedisStatusStoreOptions {
   /** A client (the caller closes it) or a URL (the store opens and closes its own client). */
@@ -120,6 +121,20 @@ export class RedisStatusStore implements StatusStore {
       items: page.map((item) => item.status),
       next_cursor: more && cursorAt ? encodeCursor({ at: new Date(cursorAt.score).toISOString(), id: cursorAt.id }) : null,
     };
+  }
+
+  async requestCancel(jobId: string, request: CancelRequest): Promise<CancelOutcome> {
+    const { message, error_code, error_message } = request.whenQueued;
+    const previous = await redisCall(this.redis, () =>
+      runScript(this.redis, REQUEST_CANCEL, this.statusKey(jobId), request.requested_at, message, error_code, error_message),
+    );
+    return { previous: previous === null ? null : JobStateSchema.parse(previous) };
+  }
+
+  /** Two one-key scripts, retry first: each hash lives in its own slot. */
+  async linkRetry(link: { job_id: string; retry_of: string }): Promise<void> {
+    await redisCall(this.redis, () => runScript(this.redis, SET_FIELD_IF_EXISTS, this.statusKey(link.job_id), 'retry_of', link.retry_of));
+    await redisCall(this.redis, () => runScript(this.redis, ADD_TO_LIST_FIELD, this.statusKey(link.retry_of), 'retries', link.job_id));
   }
 
   async close(): Promise<void> {

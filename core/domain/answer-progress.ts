@@ -1,5 +1,6 @@
 import { ProgressRequestSchema, type ProgressAnyReply } from '../../contracts/index.js';
 import type { StatusStore } from '../ports/index.js';
+import { jobLinks } from './job-links.js';
 
 /**
  * The worker's answer to a progress request, read from the status store. A malformed request
@@ -37,5 +38,6 @@ export async function answerProgress(
     updated_at: status.updated_at,
     ...(status.error_code ? { error_code: status.error_code } : {}),
     ...(status.error_message ? { error_message: status.error_message } : {}),
+    ...jobLinks(status),
   };
 }

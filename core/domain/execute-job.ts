@@ -75,7 +75,10 @@ export async function executeJobRecord(
 
   const startedAt = deps.now();
   const provider = deps.providers[message.job_type] as JobProvider;
+  // A cancel is looked for before the job starts and before each milestone after it.
+  if (await cancelRequested(deps, message)) return finishCancelled(deps, message, startedAt, 0, log);
   await progress(deps, message, 20, 'started');
+  if (await cancelRequested(deps, message)) return finishCancelled(deps, message, startedAt, 20, log);
   await progress(deps, message, 50, `calling ${provider.name}`);
   log.info({ provider: provider.name }, 'job running');
 
@@ -89,7 +92,42 @@ export async function executeJobRecord(
     log.warn({ error_code: error.code, error_message: error.message }, 'provider failed; job fails');
   }
 
-  if (!error) await progress(deps, message, 80, 'storing result');
+  if (!error) {
+    if (await cancelRequested(deps, message)) return finishCancelled(deps, message, startedAt, 50, log);
+    await progress(deps, message, 80, 'storing result');
+  }
+  return finish(deps, message, { startedAt, output, error, failedAtPercent: FAILED_AT_PERCENT }, log);
+}
+
+/** The error code of a job that ended because someone cancelled it. */
+export const CANCELLED_ERROR_CODE = 'CANCELLED';
+
+async function cancelRequested(deps: ExecuteJobDeps, message: JobMessage): Promise<boolean> {
+  const status = await deps.statuses.get(message.job_id);
+  return status?.cancel_requested_at !== undefined;
+}
+
+/** A cancelled job fails where it got to, without (another) provider call; its record is done. */
+async function finishCancelled(
+  deps: ExecuteJobDeps,
+  message: JobMessage,
+  startedAt: Date,
+  reachedPercent: number,
+  log: Logger,
+): Promise<HandledRecord> {
+  log.info({ progress_percent: reachedPercent }, 'job cancelled; not calling its provider');
+  const error = { code: CANCELLED_ERROR_CODE, message: reachedPercent === 0 ? 'cancelled before it started' : `cancelled at ${reachedPercent}%` };
+  return finish(deps, message, { startedAt, output: null, error, failedAtPercent: reachedPercent }, log);
+}
+
+/** Saves the result once, then the final status from the stored document. */
+async function finish(
+  deps: ExecuteJobDeps,
+  message: JobMessage,
+  outcome: { startedAt: Date; output: Record<string, unknown> | null; error: JobError | null; failedAtPercent: number },
+  log: Logger,
+): Promise<HandledRecord> {
+  const { startedAt, output, error } = outcome;
   const result: JobResultDocument = {
     schema_version: SCHEMA_VERSION,
     job_id: message.job_id,
@@ -104,10 +142,10 @@ export async function executeJobRecord(
   };
   const { inserted } = await deps.results.save(result);
   const stored = inserted ? result : ((await deps.results.get(message.job_id)) ?? result);
-  await writeFinalStatus(deps, message, stored);
+  await writeFinalStatus(deps, message, stored, outcome.failedAtPercent);
 
   const durationMs = Date.parse(result.completed_at) - startedAt.getTime();
-  log.info({ final_state: stored.final_state, duration_ms: durationMs, inserted }, 'job finished');
+  log.info({ final_state: stored.final_state, duration_ms: durationMs, inserted, ...(stored.error ? { error_code: stored.error.code } : {}) }, 'job finished');
   return {
     delivery: { kind: 'done' },
     outcome: { kind: stored.final_state, message, error: stored.error, durationMs },
@@ -146,16 +184,17 @@ async function progress(deps: ExecuteJobDeps, message: JobMessage, percent: numb
   });
 }
 
-/** Jobs fail only at the provider call, so a failed job keeps that milestone's progress. */
+/** Jobs fail at the provider call, so a failed job keeps that milestone's progress; a cancelled one keeps where it got to. */
 const FAILED_AT_PERCENT = 50;
 
-async function writeFinalStatus(deps: ExecuteJobDeps, message: JobMessage, result: JobResultDocument): Promise<void> {
+async function writeFinalStatus(deps: ExecuteJobDeps, message: JobMessage, result: JobResultDocument, failedAtPercent = FAILED_AT_PERCENT): Promise<void> {
   const failed = result.final_state === 'failed';
+  const cancelled = result.error?.code === CANCELLED_ERROR_CODE;
   await deps.statuses.write({
     ...jobFields(message),
     state: result.final_state,
-    progress_percent: failed ? FAILED_AT_PERCENT : 100,
-    message: failed ? 'failed' : 'completed',
+    progress_percent: failed ? failedAtPercent : 100,
+    message: cancelled ? 'cancelled' : failed ? 'failed' : 'completed',
     updated_at: deps.now().toISOString(),
     ...(result.error ? { error_code: result.error.code, error_message: result.error.message } : {}),
   });

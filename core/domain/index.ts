@@ -7,3 +7,5 @@ export * from './job-queries.js';
 export * from './job-records.js';
 export * from './parse-submission.js';
 export * from './submit-job.js';
+export * from './job-actions.js';
+export * from './job-links.js';

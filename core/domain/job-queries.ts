@@ -1,7 +1,7 @@
 import {
   ListJobsQuerySchema,
   UuidV4Schema,
-  type JobResultDocument,
+  type JobResultResponse,
   type JobStatusResponse,
   type ListJobsResponse,
 } from '../../contracts/index.js';
@@ -15,6 +15,7 @@ import {
 import type { ProgressClient, ResultStore, StatusStore } from '../ports/index.js';
 import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 import { guardDependency } from './guard-dependency.js';
+import { jobLinks } from './job-links.js';
 
 /** A job id as dtq writes them, lower case: an upper-case spelling finds the same job. */
 export function parseJobId(raw: string | undefined): string {
@@ -46,17 +47,29 @@ export async function getJobStatus(
     ...(reply.error_code ? { error_code: reply.error_code } : {}),
     ...(reply.error_message ? { error_message: reply.error_message } : {}),
     ...(terminal ? { result_url: options.resultUrl(jobId) } : {}),
+    ...jobLinks(reply),
   };
 }
 
-/** The durable result; a known job without one yet is told apart from an unknown job. */
+/** How long a result waits for its retry links before answering without them. */
+const LINKS_DEADLINE_MS = 1_000;
+
+/**
+ * The durable result, with the job's retry links from its status; a known job without one yet is
+ * told apart from an unknown job.
+ */
 export async function getJobResult(
   deps: { results: ResultStore; statuses: StatusStore },
   rawJobId: string | undefined,
-): Promise<JobResultDocument> {
+): Promise<JobResultResponse> {
   const jobId = parseJobId(rawJobId);
   const result = await guardDependency('result store', () => deps.results.get(jobId));
-  if (result) return result;
+  if (result) {
+    // The links are extras: a status store that is away, or slow, leaves them out.
+    const linked = await guardDependency('status store', () => deps.statuses.get(jobId), LINKS_DEADLINE_MS).catch(() => null);
+    const { retry_of, retries } = jobLinks(linked ?? {});
+    return { ...result, ...(retry_of ? { retry_of } : {}), ...(retries ? { retries } : {}) };
+  }
   const status = await guardDependency('status store', () => deps.statuses.get(jobId));
   if (status) throw new ResultNotReadyError(jobId, status.state);
   throw new JobNotFoundError(jobId);
@@ -98,6 +111,7 @@ export async function listJobs(statuses: StatusStore, queryPairs: Iterable<[stri
             ...(status.trace_id ? { trace_id: status.trace_id } : {}),
             ...(status.error_code ? { error_code: status.error_code } : {}),
             ...(status.error_message ? { error_message: status.error_message } : {}),
+            ...jobLinks(status),
           },
         ]
       : [],

@@ -124,6 +124,22 @@ export class IdempotencyConflictError extends DtqError {
   }
 }
 
+/** Only a queued or running job can be cancelled (HTTP 409). */
+export class JobNotCancellableError extends DtqError {
+  readonly code = 'JOB_NOT_CANCELLABLE';
+  constructor(jobId: string, state: string) {
+    super(`job ${jobId} is ${state}: only a queued or running job can be cancelled`, { job_id: jobId, state });
+  }
+}
+
+/** Only a failed job whose result is stored can be retried (HTTP 409); `reason` says what is missing. */
+export class JobNotRetryableError extends DtqError {
+  readonly code = 'JOB_NOT_RETRYABLE';
+  constructor(jobId: string, state: string, reason: string) {
+    super(`job ${jobId} is ${state}: ${reason}`, { job_id: jobId, state });
+  }
+}
+
 export class StatusTimeoutError extends DtqError {
   readonly code = 'STATUS_TIMEOUT';
   constructor(timeoutMs: number) {

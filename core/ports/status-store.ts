@@ -26,6 +26,22 @@ export interface StatusPage {
   next_cursor: string | null;
 }
 
+/** A request to cancel a job, as the status store records it. */
+export interface CancelRequest {
+  requested_at: string;
+  /**
+   * The fields a job still queued ends with at once (state `failed`): no worker has it yet, so
+   * none would reach a milestone to notice the cancel. A running job only gets
+   * `cancel_requested_at`; its worker ends it at the next milestone.
+   */
+  whenQueued: { message: string; error_code: string; error_message: string };
+}
+
+/** What a cancel request found: the job's state before it, null for an unknown job. */
+export interface CancelOutcome {
+  previous: JobState | null;
+}
+
 /**
  * Where each job's live status lives (Redis hash `job:{id}:status`, TTL 24 h). Every write
  * refreshes the TTL and is applied atomically only when `isForwardTransition` allows it.
@@ -36,6 +52,18 @@ export interface StatusStore {
   get(jobId: string): Promise<JobStatus | null>;
   /** Jobs written in the last TTL window, newest submission first. */
   listRecent(query: StatusPageQuery): Promise<StatusPage>;
+  /**
+   * Records a cancel atomically on the job's status: on a queued job it also ends the job
+   * (`whenQueued`), on a running one it sets `cancel_requested_at` (the first request's time is
+   * kept); a finished or unknown job is left as it is. Answers the state the job had before.
+   */
+  requestCancel(jobId: string, request: CancelRequest): Promise<CancelOutcome>;
+  /**
+   * Links a retry to the job it retries: `retry_of` on the retry's status, the retry's id added
+   * once to the original's `retries`. A status that has expired is not recreated. Repeats are
+   * harmless.
+   */
+  linkRetry(link: { job_id: string; retry_of: string }): Promise<void>;
   close(): Promise<void>;
 }
 

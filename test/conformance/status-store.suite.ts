@@ -110,6 +110,65 @@ export function describeStatusStoreConformance(
       await waitFor(async () => ((await s.get(jobId)) === null ? true : undefined), { timeoutMs: 5_000, what: 'expiry' });
     });
 
+    const whenQueued = { message: 'cancelled', error_code: 'CANCELLED', error_message: 'cancelled before it started' };
+
+    it('ends a queued job at once on a cancel, and keeps the first request time', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      const first = queued(jobId, 1);
+      await s.write(first);
+      expect(await s.requestCancel(jobId, { requested_at: at(2), whenQueued })).toEqual({ previous: 'queued' });
+      expect(await s.get(jobId)).toEqual({ ...first, state: 'failed', updated_at: at(2), cancel_requested_at: at(2), ...whenQueued });
+      expect(await s.requestCancel(jobId, { requested_at: at(3), whenQueued })).toEqual({ previous: 'failed' });
+      expect(await s.write({ job_id: jobId, state: 'running', progress_percent: 20, message: 'started', updated_at: at(4) })).toEqual({ applied: false });
+      expect((await s.get(jobId))?.cancel_requested_at).toBe(at(2));
+    });
+
+    it('marks a running job for cancel without moving it, and leaves finished and unknown jobs alone', async () => {
+      const s = await store();
+      const running = randomUUID();
+      await s.write(queued(running, 1));
+      await s.write({ job_id: running, state: 'running', progress_percent: 20, message: 'started', updated_at: at(2) });
+      expect(await s.requestCancel(running, { requested_at: at(3), whenQueued })).toEqual({ previous: 'running' });
+      expect(await s.requestCancel(running, { requested_at: at(4), whenQueued })).toEqual({ previous: 'running' });
+      expect(await s.get(running)).toMatchObject({ state: 'running', progress_percent: 20, cancel_requested_at: at(3) });
+      expect((await s.get(running))?.error_code).toBeUndefined();
+      // The worker still moves it on, to its failed end.
+      expect(await s.write({ job_id: running, state: 'failed', progress_percent: 20, message: 'cancelled', updated_at: at(5), error_code: 'CANCELLED' })).toEqual({ applied: true });
+
+      const done = randomUUID();
+      await s.write(queued(done, 1));
+      await s.write({ job_id: done, state: 'completed', progress_percent: 100, message: 'completed', updated_at: at(2) });
+      expect(await s.requestCancel(done, { requested_at: at(3), whenQueued })).toEqual({ previous: 'completed' });
+      expect((await s.get(done))?.cancel_requested_at).toBeUndefined();
+
+      const unknown = randomUUID();
+      expect(await s.requestCancel(unknown, { requested_at: at(3), whenQueued })).toEqual({ previous: null });
+      expect(await s.get(unknown)).toBeNull();
+    });
+
+    it('links retries both ways, each retry once, and never recreates an expired status', async () => {
+      const s = await store();
+      const original = randomUUID();
+      const [retry1, retry2] = [randomUUID(), randomUUID()];
+      await s.write(queued(original, 1));
+      await s.write({ job_id: original, state: 'failed', progress_percent: 50, message: 'failed', updated_at: at(2), error_code: 'CITY_NOT_FOUND' });
+      for (const retry of [retry1, retry2]) await s.write(queued(retry, 3));
+      await s.linkRetry({ job_id: retry1, retry_of: original });
+      await s.linkRetry({ job_id: retry1, retry_of: original });
+      await s.linkRetry({ job_id: retry2, retry_of: original });
+      expect((await s.get(original))?.retries).toEqual([retry1, retry2]);
+      expect(await s.get(original)).toMatchObject({ state: 'failed', error_code: 'CITY_NOT_FOUND' });
+      expect((await s.get(retry1))?.retry_of).toBe(original);
+      expect(JobStatusSchema.parse(await s.get(retry2))).toMatchObject({ state: 'queued', retry_of: original });
+
+      const gone = randomUUID();
+      const orphan = randomUUID();
+      await s.linkRetry({ job_id: orphan, retry_of: gone });
+      expect(await s.get(gone)).toBeNull();
+      expect(await s.get(orphan)).toBeNull();
+    });
+
     it('lists recent jobs newest first, filtered, in pages that cover each job once', async () => {
       const s = await store();
       const ids: string[] = Array.from({ length: 7 }, () => randomUUID());

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { IdempotencyKeySchema, TERMINAL_STATES, type JobState, type JobType } from '../../contracts/index.js';
+import { InvalidIdempotencyKeyError, JobNotCancellableError, JobNotFoundError, JobNotRetryableError } from '../errors/index.js';
+import type { Logger, ResultStore, StatusStore } from '../ports/index.js';
+import { CANCELLED_ERROR_CODE } from './execute-job.js';
+import { guardDependency } from './guard-dependency.js';
+import { parseJobId } from './job-queries.js';
+import type { JobTrace } from './job-records.js';
+import { submitJob, type SubmitJobDeps, type SubmittedJob } from './submit-job.js';
+
+export interface CancelJobDeps {
+  statuses: StatusStore;
+  results: ResultStore;
+  now: () => Date;
+  logger: Logger;
+}
+
+export interface CancelledJob {
+  job_id: string;
+  job_type: JobType | undefined;
+  state: JobState;
+  /** The state the cancel found: queued (the job ended at once) or running. */
+  previous_state: JobState;
+  cancel_requested_at: string;
+}
+
+const CANCELLED_WHILE_QUEUED = 'cancelled before it started';
+
+/**
+ * Records a cancel on a queued or running job. A queued job ends `failed` / CANCELLED at once;
+ * a running one when its worker reaches the next milestone, which then stores its result
+ * without calling the provider (again). Repeating the request is harmless; a finished job: 409.
+ */
+export async function cancelJob(deps: CancelJobDeps, rawJobId: string | undefined, requestTraceId: string): Promise<CancelledJob> {
+  const jobId = parseJobId(rawJobId);
+  const { previous } = await guardDependency('status store', () =>
+    deps.statuses.requestCancel(jobId, {
+      requested_at: deps.now().toISOString(),
+      whenQueued: { message: 'cancelled', error_code: CANCELLED_ERROR_CODE, error_message: CANCELLED_WHILE_QUEUED },
+    }),
+  );
+  if (previous === null) {
+    // The status window is 24 h; a result outlives it.
+    const result = await guardDependency('result store', () => deps.results.get(jobId));
+    if (result) throw new JobNotCancellableError(jobId, result.final_state);
+    throw new JobNotFoundError(jobId);
+  }
+  if (TERMINAL_STATES.includes(previous)) throw new JobNotCancellableError(jobId, previous);
+  const status = await guardDependency('status store', () => deps.statuses.get(jobId));
+  const cancelled: CancelledJob = {
+    job_id: jobId,
+    job_type: status?.job_type,
+    state: status?.state ?? previous,
+    previous_state: previous,
+    cancel_requested_at: status?.cancel_requested_at ?? deps.now().toISOString(),
+  };
+  deps.logger.info(
+    { job_id: jobId, trace_id: status?.trace_id ?? requestTraceId, request_trace_id: requestTraceId, previous_state: previous, state: cancelled.state },
+    previous === 'queued' ? 'job cancelled before it started' : 'cancel requested; the worker ends the job at its next milestone',
+  );
+  return cancelled;
+}
+
+export interface RetryJobDeps {
+  submit: SubmitJobDeps;
+  statuses: StatusStore;
+  results: ResultStore;
+  logger: Logger;
+}
+
+export interface RetryJobInput {
+  rawJobId: string | undefined;
+  idempotencyKey?: string | null;
+  traceId?: string;
+  trace?: JobTrace;
+}
+
+export type RetriedJob = SubmittedJob & { retry_of: string };
+
+/**
+ * Submits a failed job again: same type and input, from its result document. The new job's
+ * status names the job it retries, and the old job's lists it. With an Idempotency-Key, a
+ * repeat answers the same new job; keys are per retried job, so they never meet a submit's.
+ */
+export async function retryJob(deps: RetryJobDeps, input: RetryJobInput): Promise<RetriedJob> {
+  const jobId = parseJobId(input.rawJobId);
+  const key = retryIdempotencyKey(jobId, input.idempotencyKey);
+  const result = await guardDependency('result store', () => deps.results.get(jobId));
+  if (!result) {
+    const status = await guardDependency('status store', () => deps.statuses.get(jobId));
+    if (!status) throw new JobNotFoundError(jobId);
+    throw new JobNotRetryableError(
+      jobId,
+      status.state,
+      status.state === 'failed'
+        ? 'its result is not stored yet (a job cancelled while queued gets one when a worker takes it); try again shortly'
+        : 'only a failed job can be retried',
+    );
+  }
+  if (result.final_state !== 'failed') throw new JobNotRetryableError(jobId, result.final_state, 'only a failed job can be retried');
+
+  const job = await submitJob(deps.submit, {
+    body: { job_type: result.job_type, payload: result.input },
+    idempotencyKey: key ?? null,
+    ...(input.traceId ? { traceId: input.traceId } : {}),
+    ...(input.trace ? { trace: input.trace } : {}),
+  });
+  await guardDependency('status store', () => deps.statuses.linkRetry({ job_id: job.job_id, retry_of: jobId }));
+  deps.logger.info(
+    { job_id: job.job_id, trace_id: job.trace_id, retry_of: jobId, retry_of_trace_id: result.trace_id, replayed: job.replayed },
+    'failed job retried as a new job',
+  );
+  return { ...job, retry_of: jobId };
+}
+
+/** The submit key of a retry: the client's key, scoped to the job it retries. */
+function retryIdempotencyKey(jobId: string, raw: string | null | undefined): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = IdempotencyKeySchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidIdempotencyKeyError(parsed.error.issues[0]?.message ?? 'is invalid');
+  return `retry-${createHash('sha256').update(`${jobId}\n${parsed.data}`).digest('hex')}`;
+}
