@@ -117,6 +117,39 @@ export const ListJobsResponseSchema = z.object({
 });
 export type ListJobsResponse = z.infer<typeof ListJobsResponseSchema>;
 
+const StateCountsSchema = z.object({
+  queued: z.number().int().min(0),
+  running: z.number().int().min(0),
+  completed: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  total: z.number().int().min(0),
+});
+export type StateCounts = z.infer<typeof StateCountsSchema>;
+
+/** GET /v1/stats takes no parameters. */
+export const StatsQuerySchema = z.strictObject({});
+
+/**
+ * GET /v1/stats: jobs per state and per type among the jobs in the status store's recent index
+ * (the 24 h status window), and per minute over the last hour the jobs that ended completed or
+ * failed (by the time of their final status).
+ */
+export const StatsResponseSchema = z.object({
+  generated_at: UtcTimestampSchema,
+  window: z.object({
+    since: UtcTimestampSchema,
+    until: UtcTimestampSchema,
+    source: z.literal('status-store'),
+    /** True when the window held more jobs than one answer counts; the counts then cover the newest. */
+    truncated: z.boolean(),
+  }),
+  by_state: StateCountsSchema,
+  by_type: z.record(JobTypeSchema, StateCountsSchema),
+  /** Sixty minutes, oldest first; `minute` is the start of each. */
+  per_minute: z.array(z.object({ minute: UtcTimestampSchema, completed: z.number().int().min(0), failed: z.number().int().min(0) })),
+});
+export type StatsResponse = z.infer<typeof StatsResponseSchema>;
+
 export const HealthResponseSchema = z.object({
   status: z.enum(['ok', 'unavailable']),
   checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })).optional(),

@@ -128,6 +128,17 @@ export function renderOpenApi(): string {
           },
         },
       },
+      '/v1/stats': {
+        get: {
+          summary: 'Jobs per state and per type in the 24 h status window, and jobs completed and failed per minute over the last hour, from the status store',
+          responses: {
+            '200': { description: 'Counts', content: json('http-stats-response') },
+            '400': errorResponse('A query parameter (none are taken)'),
+            '503': errorResponse('Status store unavailable'),
+            ...authResponses,
+          },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive', content: json('http-health-response') } } } },
       '/readyz': {
         get: {

@@ -12,6 +12,7 @@ import {
   JobStatusResponseSchema,
   ListJobsResponseSchema,
   RetryJobResponseSchema,
+  StatsResponseSchema,
   SubmitJobRequestSchema,
   SubmitJobResponseSchema,
 } from './http-api.js';
@@ -41,6 +42,7 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-list-jobs-response': ListJobsResponseSchema,
   'http-cancel-job-response': CancelJobResponseSchema,
   'http-retry-job-response': RetryJobResponseSchema,
+  'http-stats-response': StatsResponseSchema,
   'http-health-response': HealthResponseSchema,
   'http-error-body': ErrorBodySchema,
 };

@@ -8,6 +8,7 @@ import { jobsListGet } from './routes/jobs-list-get.js';
 import { jobsPost } from './routes/jobs-post.js';
 import { metricsGet } from './routes/metrics-get.js';
 import { readyzGet } from './routes/readyz-get.js';
+import { statsGet } from './routes/stats-get.js';
 
 /** Every HTTP route. Both hosts register exactly this list, so they cannot disagree. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -17,6 +18,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   jobResultGet,
   jobCancelPost,
   jobRetryPost,
+  statsGet,
   healthzGet,
   readyzGet,
   metricsGet,

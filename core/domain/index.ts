@@ -9,3 +9,4 @@ export * from './parse-submission.js';
 export * from './submit-job.js';
 export * from './job-actions.js';
 export * from './job-links.js';
+export * from './job-stats.js';
