@@ -1,6 +1,7 @@
 // `npm run chaos`: a steady mixed load on the real servers while each dependency in turn is cut,
 // frozen and restored and the API and a worker are SIGKILLed and restarted; then the accounting
 // of every accepted job. Writes bench/results/chaos-latest.json; the method is in docs/reliability.md.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -13,16 +14,16 @@ import { FAULT_TARGETS, faultSchedule, restoreAll, type FaultStep, type FaultTar
 import { KafkaBrokerControl } from './chaos/kafka-broker.js';
 import { ChaosLoad, ENDPOINTS, unexpected, type Answer, type Endpoint } from './chaos/load.js';
 import { ResultTracker, statusDisagreements } from './chaos/outcomes.js';
-import { printReport, type ChaosResults, type StepResult } from './chaos/report.js';
+import { checks, printReport, type ChaosResults, type StepResult } from './chaos/report.js';
 import { ChaosStack } from './chaos/stack.js';
 import { cleanUpRun } from './lib/cleanup.js';
 import { isolationEnv, MONGODB_URI, RABBITMQ_URL, REDIS_URL, servicesEnv, type BenchSettings } from './lib/dtq-stack.js';
-import { LOG_DIR, RESULTS_DIR } from './lib/processes.js';
+import { LOG_DIR, REPO_ROOT, RESULTS_DIR } from './lib/processes.js';
 import { percentiles, round } from './lib/stats.js';
 
 const { values: args } = parseArgs({
   options: {
-    minutes: { type: 'string', default: '4' },
+    minutes: { type: 'string', default: '5' },
     faults: { type: 'string', default: FAULT_TARGETS.join(',') },
     hold: { type: 'string', default: '12' },
     clients: { type: 'string', default: '8' },
@@ -101,9 +102,20 @@ async function proxied(name: 'redis' | 'rabbitmq' | 'mongodb', url: string, defa
   return target.toString();
 }
 
+/** The commit the run was built from, and the files that differed from it. */
+function revision(): { commit: string; uncommitted: string[] } {
+  const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { cwd: REPO_ROOT, encoding: 'utf8' });
+  try {
+    const changed = git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).map((line) => line.slice(3));
+    return { commit: git('rev-parse', 'HEAD').trim(), uncommitted: changed };
+  } catch {
+    return { commit: 'unknown', uncommitted: [] };
+  }
+}
+
 const results: ChaosResults = {
   runId,
-  machine: { date: new Date().toISOString(), cores: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadBefore: round(loadavg()[0]!), loadAfter: 0 },
+  machine: { date: new Date().toISOString(), cores: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadBefore: round(loadavg()[0]!), loadAfter: 0, ...revision() },
   settings: {
     minutes: num('minutes'),
     faults: targets,
@@ -123,9 +135,12 @@ const results: ChaosResults = {
   endpoints: {},
   slowest: undefined,
   slow: [],
+  slowCount: 0,
   unexpected: [],
   unexpectedCount: 0,
+  unexpectedSummary: {},
   processEvents: [],
+  readinessAtEnd: {},
   details: { lost: [], duplicated: [], unannounced: [], disagreements: [] },
   problems: [],
   durationSeconds: 0,
@@ -136,6 +151,8 @@ let tracker: ResultTracker | undefined;
 
 async function measureRecovery(step: FaultStep, restoredMs: number, restoreTookMs: number, timeoutMs: number): Promise<StepResult['recovery']> {
   const backlog = tracker!.accepted;
+  await tracker!.poll().catch((error: unknown) => log(`  (result poll failed: ${(error as Error).message})`));
+  const backlogAtRestore = tracker!.pendingBefore(backlog);
   let submitOkMs: number | undefined = load!.accepted.find((job) => job.lastTryMs >= restoredMs)?.acceptedMs;
   const off = load!.onAccepted((job) => {
     if (submitOkMs === undefined && job.lastTryMs >= restoredMs) submitOkMs = job.acceptedMs;
@@ -154,7 +171,7 @@ async function measureRecovery(step: FaultStep, restoredMs: number, restoreTookM
   const recovered = submitOkMs !== undefined && drainedMs !== undefined;
   const recovery = {
     restoreTookS: round(restoreTookMs / 1000, 1),
-    backlogAtRestore: tracker!.pendingBefore(backlog),
+    backlogAtRestore,
     submitOkAfterS: after(submitOkMs),
     drainedAfterS: after(drainedMs),
     recoveredAfterS: recovered ? after(Math.max(submitOkMs!, drainedMs!)) : null,
@@ -237,12 +254,18 @@ function summarizeAnswers(answers: Answer[]): void {
   const view = (answer: Answer) => ({ ...answer, startedAtS: round(answer.startedMs / 1000, 1), latencyMs: round(answer.latencyMs, 1) });
   const slowest = answers.reduce<Answer | undefined>((max, answer) => (!max || answer.latencyMs > max.latencyMs ? answer : max), undefined);
   results.slowest = slowest && view(slowest);
-  results.slow = answers.filter((answer) => answer.latencyMs > SLOW_MS[answer.endpoint]).map(view);
+  const slow = answers.filter((answer) => answer.latencyMs > SLOW_MS[answer.endpoint]);
+  results.slowCount = slow.length;
+  results.slow = slow.map(view).slice(0, 100);
   const odd = answers.flatMap((answer) => {
     const why = unexpected(answer);
     return why ? [{ ...view(answer), why }] : [];
   });
   results.unexpectedCount = odd.length;
+  for (const answer of odd) {
+    const kind = `${answer.why} on ${answer.endpoint} (${answer.phase})`;
+    results.unexpectedSummary[kind] = (results.unexpectedSummary[kind] ?? 0) + 1;
+  }
   results.unexpected = odd.slice(0, 50);
 }
 
@@ -324,6 +347,7 @@ async function main(): Promise<number> {
   if (interrupt.signal.aborted) results.problems.push('interrupted: the accounting of jobs was skipped');
   else await account(num('drain-timeout') * 1000);
   summarizeAnswers(load.answers);
+  results.readinessAtEnd = await stack.readiness();
   results.processEvents = stack.events;
   const { lost, duplicated, unannounced, abandonedSubmits } = results.jobs;
   return lost > 0 || duplicated > 0 || unannounced > abandonedSubmits ? 1 : 0;
@@ -343,6 +367,7 @@ try {
   await cleanUpRun(isolation).catch((error: unknown) => results.problems.push(`cleanup: ${(error as Error).message}`));
   results.machine.loadAfter = round(loadavg()[0]!);
   results.durationSeconds = nowS();
+  results.checks = checks(results);
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(args.out!, `${JSON.stringify(results, null, 2)}\n`);
   printReport(results, (line) => process.stdout.write(`${line}\n`));

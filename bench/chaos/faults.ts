@@ -2,7 +2,11 @@ import type { FaultProxy } from './fault-proxy.js';
 import type { KafkaBrokerControl } from './kafka-broker.js';
 import type { ChaosStack } from './stack.js';
 
-export const FAULT_TARGETS = ['redis', 'rabbitmq', 'mongodb', 'kafka', 'api', 'worker'] as const;
+/**
+ * In the default order the broker restart comes last: when its damage outlasts the recovery
+ * timeout, the faults after it would measure that damage rather than their own.
+ */
+export const FAULT_TARGETS = ['redis', 'rabbitmq', 'mongodb', 'api', 'worker', 'kafka'] as const;
 export type FaultTarget = (typeof FAULT_TARGETS)[number];
 
 /** One fault of the schedule: what it does, how long it is held, and how it is undone. */

@@ -117,6 +117,24 @@ export class ChaosStack {
     await this.startWorker(index);
   }
 
+  /** What /readyz of the API and of each worker answers now (0 when it does not answer). */
+  async readiness(): Promise<Record<string, number>> {
+    const services: [string, HttpService | undefined][] = [['api', this.api], ...this.workers.map((worker, index) => [`worker${index}`, worker] as [string, HttpService | undefined])];
+    const answers = await Promise.all(
+      services.map(async ([name, service]) => {
+        if (!service) return [name, 0] as const;
+        try {
+          const reply = await fetch(`${service.baseUrl}/readyz`, { signal: AbortSignal.timeout(10_000) });
+          await reply.arrayBuffer();
+          return [name, reply.status] as const;
+        } catch {
+          return [name, 0] as const;
+        }
+      }),
+    );
+    return Object.fromEntries(answers);
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.processes.map((proc) => proc.stop(15_000)));
