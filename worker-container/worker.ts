@@ -1,5 +1,5 @@
 import { DEAD_LETTER_TOPIC } from '../contracts/index.js';
-import { answerProgress, executeJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
+import { answerProgress, executeJobRecord, failJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
 import type {
   DeliveryHandler,
   HealthCheck,
@@ -85,12 +85,14 @@ export class Worker {
       handler,
       concurrency: options.concurrency,
       deadLetterTopic: DEAD_LETTER_TOPIC,
+      // The handler failed every attempt: the job ends failed (PROCESSING_FAILED) before its record is dead-lettered.
+      onAttemptsExhausted: (record, failure) => failJobRecord(jobDeps, record, failure),
       events: {
-        onHandlerError: (record, error) => {
+        onHandlerError: (record, error, attempt) => {
           metrics.handlerErrors.inc();
           logger.error(
-            { err: error, ...recordLogFields(record), topic: record.topic, partition: record.partition, offset: record.offset },
-            'job record not committed; it will be delivered again',
+            { err: error, attempt, ...recordLogFields(record), topic: record.topic, partition: record.partition, offset: record.offset },
+            'job handler failed; the record is tried again unless that was its last attempt',
           );
         },
         onDeadLetter: (record) => metrics.deadLettered.inc({ topic: record.topic }),

@@ -1,5 +1,6 @@
 export * from './answer-progress.js';
 export * from './execute-job.js';
+export * from './fail-job-record.js';
 export * from './field-issues.js';
 export * from './fingerprint.js';
 export * from './guard-dependency.js';

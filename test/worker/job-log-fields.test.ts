@@ -33,7 +33,7 @@ describe('log lines about a job carry job_id and trace_id on the failure paths t
     expect(lines.find((l) => l.msg.includes('dead-lettering'))).toMatchObject({ job_id: jobId, trace_id: traceId, offset: '7' });
   });
 
-  it('a record left uncommitted because the status store fails is logged with the job id and trace id', async () => {
+  it('a record whose handler fails because the status store fails is logged with the job id and trace id', async () => {
     const { logger, lines } = capturingLogger();
     const app = await startEmbeddedApp({}, { logger });
     try {
@@ -45,7 +45,7 @@ describe('log lines about a job carry job_id and trace_id on the failure paths t
       };
       const submitted = await postJson(`${app.baseUrl}/v1/jobs`, weatherJob());
       expect(submitted.status).toBe(202);
-      const line = await waitFor(() => lines.find((l) => l.msg === 'job record not committed; it will be delivered again'), { what: 'the handler error line' });
+      const line = await waitFor(() => lines.find((l) => l.msg === 'job handler failed; the record is tried again unless that was its last attempt'), { what: 'the handler error line' });
       expect(line).toMatchObject({ job_id: submitted.body.job_id, trace_id: submitted.body.trace_id, err: { message: 'status store is down' } });
       app.adapters.statuses.write = write;
     } finally {
