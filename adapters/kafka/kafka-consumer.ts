@@ -113,7 +113,7 @@ export class KafkaConsumer implements JobConsumer {
   private generation = new AbortController();
   /** The member id of the last join: a new one means the old membership (and what it held) is gone. */
   private memberId: string | undefined;
-  /** kafkajs' heartbeat, from the first batch; the timer calls it while records wait or run. */
+  /** kafkajs' heartbeat, from the latest batch; the timer calls it while records wait or run. */
   private heartbeat: (() => Promise<void>) | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private commitTimer: NodeJS.Timeout | undefined;
@@ -333,7 +333,8 @@ export class KafkaConsumer implements JobConsumer {
 
   /** One partition's fetched records: each starts once a slot is free; returns once all have started. */
   private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
-    this.heartbeat ??= heartbeat;
+    // The latest runner's: after a crash kafkajs runs the member anew, with a new group session.
+    this.heartbeat = heartbeat;
     if (this.closing) return;
     const generation = this.generation.signal;
     const owned = this.own(batch.topic, batch.partition);
