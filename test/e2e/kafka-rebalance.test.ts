@@ -22,7 +22,7 @@ describe('a Kafka rebalance while handlers are running', () => {
   }, 60_000);
 
   const assigned = (worker: StackWorker) =>
-    worker.process.lines.some((line) => line.includes('joined the consumer group') && /"jobs\.weather\.[^"]+":\[\d/.test(line));
+    worker.process.lines.some((line) => line.includes('joined the consumer group') && /jobs\.weather\.[^"]+":\[\d/.test(line));
 
   it('loses no job and runs none twice when a member is killed mid-job and another joins', async () => {
     const [first, victim, third] = await Promise.all(['first', 'victim', 'third'].map((name) => stack.startWorker(name)));
