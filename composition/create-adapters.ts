@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import type {
+  DeadLetters,
   HealthCheck,
   IdempotencyStore,
   JobQueue,
@@ -12,6 +13,7 @@ import type {
   ResultStore,
   StatusStore,
 } from '../core/ports/index.js';
+import { createDeadLetters } from './create-dead-letters.js';
 import { createJobQueue } from './create-job-queue.js';
 import { createProgressRpc } from './create-progress-rpc.js';
 import { createResultStore } from './create-result-store.js';
@@ -23,6 +25,8 @@ export interface PortAdapters {
   idempotency: IdempotencyStore;
   results: ResultStore;
   queue: JobQueue;
+  /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
+  deadLetters: DeadLetters;
   /** `events` let the caller count connection changes and dropped messages. */
   createProgressClient(events?: ProgressClientEvents): ProgressClient;
   createProgressResponder(handler: ProgressRequestHandler, events?: ProgressResponderEvents): ProgressResponder;
@@ -45,11 +49,13 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
   const results = resultStore.results;
   const jobQueue = createJobQueue(config, logger);
   const queue = jobQueue.queue;
+  const deadLetters = createDeadLetters(config, queue, logger);
   return {
     statuses: stores.statuses,
     idempotency: stores.idempotency,
     results,
     queue,
+    deadLetters,
     createProgressClient: (events) => rpc.createClient(events),
     createProgressResponder: (handler, events) => rpc.createResponder(handler, events),
     readiness: [...jobQueue.readiness, ...stores.readiness, ...rpc.readiness, ...resultStore.readiness],
@@ -60,7 +66,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     async close() {
       await queue.close();
       await rpc.close();
-      await Promise.allSettled([stores.close(), results.close()]);
+      await Promise.allSettled([stores.close(), results.close(), deadLetters.close()]);
     },
   };
 }

@@ -19,13 +19,8 @@ export function createJobQueue(config: Config, logger: Logger): JobQueueChoice {
   if (!config.KAFKA_BROKERS) {
     return { queue: new MemoryJobQueue({ partitions: config.KAFKA_TOPIC_PARTITIONS }), readiness: [], inProcess: true };
   }
-  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
   const queue = new KafkaJobQueue({
-    brokers: config.KAFKA_BROKERS.split(','),
-    clientId: config.KAFKA_CLIENT_ID,
-    ssl: config.KAFKA_SSL,
-    // The config schema refuses a mechanism without both credentials.
-    ...(mechanism && username && password ? { sasl: { mechanism, username, password } } : {}),
+    ...kafkaConnection(config, config.KAFKA_BROKERS),
     partitions: config.KAFKA_TOPIC_PARTITIONS,
     // kafkajs heartbeats between fetches, so both stay well inside the session timeout.
     consumerTuning: {
@@ -36,4 +31,16 @@ export function createJobQueue(config: Config, logger: Logger): JobQueueChoice {
     logger,
   });
   return { queue, readiness: [queue.healthCheck()], inProcess: false };
+}
+
+/** Brokers, client id, TLS and SASL: how every Kafka client of this process connects. */
+export function kafkaConnection(config: Config, brokers: string) {
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  return {
+    brokers: brokers.split(','),
+    clientId: config.KAFKA_CLIENT_ID,
+    ssl: config.KAFKA_SSL,
+    // The config schema refuses a mechanism without both credentials.
+    ...(mechanism && username && password ? { sasl: { mechanism, username, password } } : {}),
+  };
 }

@@ -150,6 +150,48 @@ export const StatsResponseSchema = z.object({
 });
 export type StatsResponse = z.infer<typeof StatsResponseSchema>;
 
+export const ListDeadLettersQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: ListJobsQuerySchema.shape.cursor,
+});
+
+/** One record on the dead-letter topic, as GET /v1/dead-letters shows it. */
+export const DeadLetterSummarySchema = z.object({
+  /** `<partition>-<offset>` on the dead-letter topic. */
+  id: z.string(),
+  partition: z.number().int().min(0),
+  offset: z.string(),
+  reason: z.string().nullable(),
+  source_topic: z.string().nullable(),
+  source_partition: z.number().int().min(0).nullable(),
+  source_offset: z.string().nullable(),
+  failed_at: UtcTimestampSchema,
+  key: z.string().nullable(),
+  /** The job id when the value or key names one. */
+  job_id: UuidV4Schema.optional(),
+  value_bytes: z.number().int().min(0),
+  /** The first bytes of the value as UTF-8 text (invalid sequences replaced). */
+  value_preview: z.string(),
+});
+export type DeadLetterSummary = z.infer<typeof DeadLetterSummarySchema>;
+
+export const ListDeadLettersResponseSchema = z.object({
+  topic: z.string(),
+  items: z.array(DeadLetterSummarySchema),
+  next_cursor: z.string().nullable(),
+  total: z.number().int().min(0),
+});
+export type ListDeadLettersResponse = z.infer<typeof ListDeadLettersResponseSchema>;
+
+/** POST /v1/dead-letters/{id}/replay: the record is back on its job topic. */
+export const ReplayDeadLetterResponseSchema = z.object({
+  id: z.string(),
+  job_id: UuidV4Schema,
+  topic: z.string(),
+  status_url: z.string(),
+});
+export type ReplayDeadLetterResponse = z.infer<typeof ReplayDeadLetterResponseSchema>;
+
 export const HealthResponseSchema = z.object({
   status: z.enum(['ok', 'unavailable']),
   checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })).optional(),

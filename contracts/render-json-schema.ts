@@ -139,6 +139,36 @@ export function renderOpenApi(): string {
           },
         },
       },
+      '/v1/dead-letters': {
+        get: {
+          summary: 'Records on the dead-letter topic (jobs.dlq.v1), newest first: reason, source topic, partition and offset, time, the first bytes of the value, the job id when one can be read',
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'A page of dead letters', content: json('http-list-dead-letters-response') },
+            '400': errorResponse('Bad limit or cursor'),
+            '503': errorResponse('Kafka unavailable'),
+            ...authResponses,
+          },
+        },
+      },
+      '/v1/dead-letters/{id}/replay': {
+        post: {
+          summary: 'Publish a dead letter back to its job topic when it now passes the contract',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]+-[0-9]+$' } }],
+          responses: {
+            '202': { description: 'Back on its topic; Location points at the job status', content: json('http-replay-dead-letter-response') },
+            '400': errorResponse('Malformed dead-letter id (INVALID_DEAD_LETTER_ID)'),
+            '404': errorResponse('No such dead letter (DEAD_LETTER_NOT_FOUND)'),
+            '409': errorResponse('Its job has a result already (DEAD_LETTER_JOB_DONE)'),
+            '422': errorResponse('It still breaks the contract; details.reason says how (DEAD_LETTER_INVALID)'),
+            '503': errorResponse('Kafka or a store unavailable'),
+            ...authResponses,
+          },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive', content: json('http-health-response') } } } },
       '/readyz': {
         get: {

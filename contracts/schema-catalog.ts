@@ -11,6 +11,8 @@ import {
   JobResultResponseSchema,
   JobStatusResponseSchema,
   ListJobsResponseSchema,
+  ListDeadLettersResponseSchema,
+  ReplayDeadLetterResponseSchema,
   RetryJobResponseSchema,
   StatsResponseSchema,
   SubmitJobRequestSchema,
@@ -43,6 +45,8 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-cancel-job-response': CancelJobResponseSchema,
   'http-retry-job-response': RetryJobResponseSchema,
   'http-stats-response': StatsResponseSchema,
+  'http-list-dead-letters-response': ListDeadLettersResponseSchema,
+  'http-replay-dead-letter-response': ReplayDeadLetterResponseSchema,
   'http-health-response': HealthResponseSchema,
   'http-error-body': ErrorBodySchema,
 };

@@ -1,4 +1,4 @@
-import type { HealthCheck, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
+import type { DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
 import type { SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 
@@ -8,6 +8,8 @@ export interface ApiDeps {
   now: () => Date;
   statuses: StatusStore;
   results: ResultStore;
+  /** The dead-letter topic's reader, and the queue and topic template a replay publishes with. */
+  deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string };
   progress: ProgressClient;
   statusTimeoutMs: number;
   readiness: HealthCheck[];

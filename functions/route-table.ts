@@ -1,4 +1,6 @@
 import type { RouteDefinition } from './http/route-definition.js';
+import { deadLetterReplayPost } from './routes/dead-letter-replay-post.js';
+import { deadLettersGet } from './routes/dead-letters-get.js';
 import { healthzGet } from './routes/healthz-get.js';
 import { jobCancelPost } from './routes/job-cancel-post.js';
 import { jobRetryPost } from './routes/job-retry-post.js';
@@ -19,6 +21,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   jobCancelPost,
   jobRetryPost,
   statsGet,
+  deadLettersGet,
+  deadLetterReplayPost,
   healthzGet,
   readyzGet,
   metricsGet,

@@ -49,6 +49,12 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['job_type', 'replayed'] as const,
       registers: [registry],
     }),
+    deadLetterReplays: new Counter({
+      name: 'dtq_api_dead_letter_replays_total',
+      help: 'Dead-letter replay requests by outcome: replayed (back on its topic), invalid (still breaks the contract), job_done (its job has a result), not_found',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     authFailures: new Counter({
       name: 'dtq_api_auth_failures_total',
       help: 'Requests refused by the API-key check, by route and reason (missing: 401, invalid: 403)',

@@ -3,3 +3,4 @@ export { MemoryIdempotencyStore } from './memory-idempotency-store.js';
 export { MemoryResultStore } from './memory-result-store.js';
 export { MemoryJobQueue } from './memory-job-queue.js';
 export { MemoryProgressBus } from './memory-progress-rpc.js';
+export { MemoryDeadLetters } from './memory-dead-letters.js';

@@ -11,3 +11,4 @@ export * from './submit-job.js';
 export * from './job-actions.js';
 export * from './job-links.js';
 export * from './job-stats.js';
+export * from './dead-letter-actions.js';

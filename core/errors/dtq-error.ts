@@ -140,6 +140,37 @@ export class JobNotRetryableError extends DtqError {
   }
 }
 
+/** A dead-letter id is `<partition>-<offset>` (HTTP 400). */
+export class InvalidDeadLetterIdError extends DtqError {
+  readonly code = 'INVALID_DEAD_LETTER_ID';
+  constructor(id: string) {
+    super(`dead letter id "${truncate(id)}" is not <partition>-<offset>`, { fields: [{ field: 'id', message: 'must be <partition>-<offset>' }] });
+  }
+}
+
+export class DeadLetterNotFoundError extends DtqError {
+  readonly code = 'DEAD_LETTER_NOT_FOUND';
+  constructor(id: string) {
+    super(`dead letter ${id} was not found on the dead-letter topic`, { id });
+  }
+}
+
+/** A dead letter that still breaks the contract is not replayed (HTTP 422); `reason` says how. */
+export class DeadLetterInvalidError extends DtqError {
+  readonly code = 'DEAD_LETTER_INVALID';
+  constructor(id: string, reason: string) {
+    super(`dead letter ${id} still breaks the contract: ${reason}`, { id, reason });
+  }
+}
+
+/** The dead letter's job has a result already, so replaying it would change nothing (HTTP 409). */
+export class DeadLetterJobDoneError extends DtqError {
+  readonly code = 'DEAD_LETTER_JOB_DONE';
+  constructor(id: string, jobId: string, finalState: string) {
+    super(`dead letter ${id}: job ${jobId} already ended ${finalState}; replaying it would not run it again`, { id, job_id: jobId, final_state: finalState });
+  }
+}
+
 export class StatusTimeoutError extends DtqError {
   readonly code = 'STATUS_TIMEOUT';
   constructor(timeoutMs: number) {

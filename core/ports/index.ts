@@ -6,3 +6,4 @@ export * from './idempotency-store.js';
 export * from './result-store.js';
 export * from './progress-rpc.js';
 export * from './job-provider.js';
+export * from './dead-letters.js';

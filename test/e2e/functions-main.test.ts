@@ -24,7 +24,20 @@ describe('package.json main: the Azure Functions entry point', () => {
     const host = JSON.parse(await readFile(join(REPO_ROOT, 'host.json'), 'utf8'));
     expect(host.extensions.http.routePrefix).toBe('');
     expect(ROUTES.map((r) => `${r.methods.join(',')} /${r.route}`).sort()).toEqual(
-      ['GET,HEAD /healthz', 'GET /metrics', 'GET,HEAD /readyz', 'GET /v1/jobs', 'GET /v1/jobs/{job_id}/result', 'GET /v1/jobs/{job_id}/status', 'POST /v1/jobs'].sort(),
+      [
+        'GET,HEAD /healthz',
+        'GET /metrics',
+        'GET,HEAD /readyz',
+        'GET /v1/jobs',
+        'GET /v1/jobs/{job_id}/result',
+        'GET /v1/jobs/{job_id}/status',
+        'POST /v1/jobs',
+        'POST /v1/jobs/{job_id}/cancel',
+        'POST /v1/jobs/{job_id}/retry',
+        'GET /v1/stats',
+        'GET /v1/dead-letters',
+        'POST /v1/dead-letters/{id}/replay',
+      ].sort(),
     );
   });
 });
