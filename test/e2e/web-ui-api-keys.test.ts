@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, requireBrowserAndBuild, startApp, type RunningApp } from './web-ui-app.js';
+import { launchChromium, requireBrowserAndBuild, startApp, type RunningApp } from './web-ui-app.js';
 
 // With API_KEYS configured the job routes answer 401/403; the UI asks for a key in words and
 // sends it with every request once given.
@@ -16,11 +16,7 @@ beforeAll(async () => {
   const staticDir = requireBrowserAndBuild();
   app = await startApp({ staticDir, providerDelayMs: 50, env: { API_KEYS: KEY } });
   userDataDir = await mkdtemp(join(tmpdir(), 'dtq-chromium-keys-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  context = await launchChromium(userDataDir);
 }, 60_000);
 
 afterAll(async () => {

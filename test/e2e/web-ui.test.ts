@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROGRESS_MILESTONES } from '../../contracts/index.js';
 import { servicesMode } from '../support/services-mode.js';
-import { CHROMIUM_PATH, requireBrowserAndBuild, startApp, type RunningApp } from './web-ui-app.js';
+import { launchChromium, requireBrowserAndBuild, startApp, type RunningApp } from './web-ui-app.js';
 
 // The web UI in a real browser against the real app (API + worker + UI in this process, on every
 // real server: Kafka, Redis, RabbitMQ, the MongoDB-wire server; simulated providers). The provider delay is longer than the UI's 1 s poll, so the
@@ -25,12 +25,7 @@ beforeAll(async () => {
   app = await startApp({ staticDir, providerDelayMs: PROVIDER_DELAY_MS, env: services.env });
   userDataDir = await mkdtemp(join(tmpdir(), 'dtq-chromium-'));
   await mkdir(SCREENSHOTS, { recursive: true });
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-  });
+  context = await launchChromium(userDataDir, { viewport: { width: 1280, height: 900 } });
   // Records every value each listed job's progress bar shows, as React renders it.
   await context.addInitScript(() => {
     const seen: Record<string, number[]> = {};

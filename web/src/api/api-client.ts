@@ -1,11 +1,15 @@
 import type { z } from 'zod';
 import {
+  CancelJobResponseSchema,
   IDEMPOTENCY_KEY_HEADER,
+  RetryJobResponseSchema,
   JobResultResponseSchema,
   JobStatusResponseSchema,
   ListJobsResponseSchema,
   SubmitJobResponseSchema,
+  type CancelJobResponse,
   type JobResultResponse,
+  type RetryJobResponse,
   type JobStatusResponse,
   type ListJobsResponse,
   type SubmitJobRequest,
@@ -69,4 +73,17 @@ export async function getJobResult(jobId: string): Promise<JobResultResponse | n
     if (isApiError(error, 'RESULT_NOT_READY')) return null;
     throw error;
   }
+}
+
+/** Cancels a queued or running job (409 JOB_NOT_CANCELLABLE once it finished). */
+export function cancelJob(jobId: string): Promise<CancelJobResponse> {
+  return request(`/v1/jobs/${encodeURIComponent(jobId)}/cancel`, CancelJobResponseSchema, { method: 'POST' });
+}
+
+/** Runs a failed job again as a new job; the key makes a repeated click (or a retried request) the same new job. */
+export function retryJob(jobId: string, idempotencyKey: string): Promise<RetryJobResponse> {
+  return request(`/v1/jobs/${encodeURIComponent(jobId)}/retry`, RetryJobResponseSchema, {
+    method: 'POST',
+    headers: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey },
+  });
 }

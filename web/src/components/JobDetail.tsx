@@ -1,12 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { isApiError } from '../api/api-errors.js';
+import { jobPath } from '../router.js';
 import { isTerminal, jobKeys, useJobResult, useJobStatus, useJobSummary } from '../api/job-queries.js';
 import type { SubmittedJob } from '../api/use-submit-job.js';
 import { JOB_TYPE_LABELS } from '../forms/job-type-labels.js';
 import { ErrorNotice } from './ErrorNotice.js';
-import { Facts } from './Facts.js';
+import { Facts, type FactRow } from './Facts.js';
 import { formatDuration, formatTime } from './format.js';
+import { JobActions } from './JobActions.js';
 import { JobInput } from './JobInput.js';
 import { JobOutput } from './JobOutput.js';
 import { Link } from './Link.js';
@@ -18,6 +20,31 @@ import { StateBadge } from './StateBadge.js';
  * its input, timings and trace id. The listing supplies what neither has (the submit time).
  */
 export function JobDetail({ jobId }: { jobId: string }) {
+  if (!JOB_ID_PATTERN.test(jobId)) return <NotAJobId jobId={jobId} />;
+  return <KnownJobDetail jobId={jobId} />;
+}
+
+const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** A malformed id in the address bar: one clear message, nothing asked of the API. */
+function NotAJobId({ jobId }: { jobId: string }) {
+  useEffect(() => {
+    document.title = 'Not a job id · dtq';
+  }, []);
+  return (
+    <article className="job-detail" aria-labelledby="job-heading">
+      <p>
+        <Link to="/">← All jobs</Link>
+      </p>
+      <h2 id="job-heading">Not a job id</h2>
+      <p role="alert">
+        <code>{jobId}</code> is not a job id: job ids are UUIDs such as <code>0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d</code>.
+      </p>
+    </article>
+  );
+}
+
+function KnownJobDetail({ jobId }: { jobId: string }) {
   const status = useJobStatus(jobId);
   const terminal = status.data ? isTerminal(status.data.state) : false;
   const statusGone = isApiError(status.error, 'JOB_NOT_FOUND');
@@ -69,8 +96,12 @@ export function JobDetail({ jobId }: { jobId: string }) {
               message={status.data.message}
               label={`Progress of ${title.toLowerCase()}`}
             />
+            <JobActions jobId={jobId} state={status.data.state} />
           </>
         )}
+        <p className="visually-hidden" role="status" aria-live="polite">
+          {status.data ? `${title} is ${status.data.state}${status.data.error_code ? `: ${status.data.error_code}` : ''}` : ''}
+        </p>
         {error && (
           <div className="notice notice-error job-error">
             <Facts rows={[['Error code', <code key="code">{error.code}</code>], ['Error message', error.message]]} />
@@ -112,9 +143,39 @@ export function JobDetail({ jobId }: { jobId: string }) {
             ['Duration', formatDuration(doc?.started_at, doc?.completed_at)],
             ['Last update', formatTime(status.data?.updated_at)],
             ['Trace id', traceId ? <code key="trace">{traceId}</code> : '—'],
+            ...linkRows(status.data ?? doc),
           ]}
         />
       </section>
     </article>
+  );
+}
+
+type Links = { cancel_requested_at?: string | undefined; retry_of?: string | undefined; retries?: string[] | undefined };
+
+/** Cancel request and retry links, as rows of the facts table, only those that are set. */
+function linkRows(links: Links | null | undefined): FactRow[] {
+  if (!links) return [];
+  const rows: FactRow[] = [];
+  if (links.cancel_requested_at) rows.push(['Cancel requested', formatTime(links.cancel_requested_at)]);
+  if (links.retry_of) rows.push(['Retry of', <JobLink key="retry-of" jobId={links.retry_of} />]);
+  if (links.retries?.length) {
+    rows.push([
+      'Retried as',
+      <span key="retries" className="job-links">
+        {links.retries.map((id) => (
+          <JobLink key={id} jobId={id} />
+        ))}
+      </span>,
+    ]);
+  }
+  return rows;
+}
+
+function JobLink({ jobId }: { jobId: string }) {
+  return (
+    <Link to={jobPath(jobId)}>
+      <code>{jobId.slice(0, 8)}</code>
+    </Link>
   );
 }

@@ -1,0 +1,113 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postJson, weatherJob } from '../support/http-client.js';
+import { launchChromium, requireBrowserAndBuild, startApp, type RunningApp } from './web-ui-app.js';
+
+// Cancel and retry from a job's page, in Chromium, against API + worker + UI in this process on
+// the in-memory adapters. The provider takes long enough for a running job to be cancelled.
+const PROVIDER_DELAY_MS = 4_000;
+const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+const DONE_MS = 20_000;
+
+let app: RunningApp;
+let context: BrowserContext;
+let userDataDir: string;
+
+beforeAll(async () => {
+  const staticDir = requireBrowserAndBuild();
+  app = await startApp({ staticDir, providerDelayMs: PROVIDER_DELAY_MS });
+  userDataDir = await mkdtemp(join(tmpdir(), 'dtq-chromium-'));
+  await mkdir(SCREENSHOTS, { recursive: true });
+  context = await launchChromium(userDataDir, { viewport: { width: 1280, height: 900 } });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await app?.close();
+  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+});
+
+async function openPage(path: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  await page.goto(`${app.baseUrl}${path}`);
+  return { page, problems };
+}
+
+async function submit(job: unknown): Promise<string> {
+  const response = await postJson(`${app.baseUrl}/v1/jobs`, job);
+  expect(response.status).toBe(202);
+  return response.body.job_id as string;
+}
+
+const screenshot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true, animations: 'disabled' });
+const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+const factValue = async (page: Page, term: string) =>
+  (await page.locator('dl.facts > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${term}$`) }) }).locator('dd').textContent()) ?? '';
+
+describe('job actions in Chromium', () => {
+  it('cancels a running job from its page and shows it failed with CANCELLED, announced in the live region', async () => {
+    const jobId = await submit(weatherJob('Lisbon'));
+    const { page, problems } = await openPage(`/jobs/${jobId}`);
+    await page.locator('.state-running').waitFor({ timeout: DONE_MS });
+    await screenshot(page, 'actions-01-running-with-cancel.png');
+
+    // Reached and pressed with the keyboard.
+    const cancel = page.getByRole('button', { name: 'Cancel job' });
+    await cancel.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.state-failed').waitFor({ timeout: DONE_MS });
+    await expect.poll(() => page.locator('.job-error code').first().textContent(), { timeout: DONE_MS }).toBe('CANCELLED');
+    expect(await page.locator('[aria-live=polite]').textContent()).toContain('failed: CANCELLED');
+    expect(await factValue(page, 'Cancel requested')).not.toBe('—');
+    await screenshot(page, 'actions-02-cancelled.png');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('retries a failed job and lands on the new one, which links back to it', async () => {
+    const failed = await submit(weatherJob('Atlantis'));
+    const { page, problems } = await openPage(`/jobs/${failed}`);
+    await page.locator('.state-failed').waitFor({ timeout: DONE_MS });
+    expect(await page.getByRole('button', { name: 'Cancel job' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Retry as a new job' }).click();
+
+    await page.waitForURL((url) => /^\/jobs\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(failed), { timeout: DONE_MS });
+    const retryId = new URL(page.url()).pathname.split('/').pop()!;
+    await page.getByRole('heading', { name: new RegExp(retryId) }).waitFor();
+    await expect.poll(() => factValue(page, 'Retry of'), { timeout: DONE_MS }).toBe(failed.slice(0, 8));
+    await page.locator('.state-failed').waitFor({ timeout: DONE_MS });
+    await screenshot(page, 'actions-03-retry.png');
+
+    // Back on the first job, its retry is linked.
+    await page.locator('dl.facts a', { hasText: failed.slice(0, 8) }).click();
+    await page.waitForURL((url) => url.pathname.endsWith(failed));
+    await expect.poll(() => factValue(page, 'Retried as'), { timeout: DONE_MS }).toContain(retryId.slice(0, 8));
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows one clear message for a malformed job id, and the actions fit a phone screen', async () => {
+    const { page, problems } = await openPage('/jobs/not-a-uuid');
+    await page.getByRole('heading', { name: 'Not a job id' }).waitFor();
+    expect(await page.locator('.card').count()).toBe(0);
+    expect(await page.getByRole('alert').textContent()).toContain('not-a-uuid is not a job id');
+
+    const jobId = await submit(weatherJob('Kyoto'));
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${app.baseUrl}/jobs/${jobId}`);
+    await page.getByRole('button', { name: 'Cancel job' }).waitFor({ timeout: DONE_MS });
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'actions-04-phone-cancel.png');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
