@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, weatherJob } from '../support/http-client.js';
+import { postJson, waitForTerminal, weatherJob } from '../support/http-client.js';
 import { launchChromium, requireBrowserAndBuild, startApp, type RunningApp } from './web-ui-app.js';
 
 // Cancel and retry from a job's page, in Chromium, against API + worker + UI in this process on
@@ -107,6 +107,37 @@ describe('job actions in Chromium', () => {
     await page.getByRole('button', { name: 'Cancel job' }).waitFor({ timeout: DONE_MS });
     expect(await noHorizontalScroll(page)).toBe(true);
     await screenshot(page, 'actions-04-phone-cancel.png');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('keeps the list filters in the address across a reload, and opens a job found by its id', async () => {
+    const failed = await submit(weatherJob('Atlantis'));
+    await waitForTerminal(app.baseUrl, failed, DONE_MS);
+    const { page, problems } = await openPage('/');
+    await page.getByLabel('Filter by state').selectOption('failed');
+    await page.getByLabel('Filter by type').selectOption('weather');
+    await page.waitForURL((url) => url.search === '?state=failed&job_type=weather');
+    await page.locator(`li[data-job-id="${failed}"]`).waitFor({ timeout: DONE_MS });
+
+    await page.reload();
+    expect(await page.getByLabel('Filter by state').inputValue()).toBe('failed');
+    expect(await page.getByLabel('Filter by type').inputValue()).toBe('weather');
+    await page.locator(`li[data-job-id="${failed}"]`).waitFor({ timeout: DONE_MS });
+    expect(await page.locator('li[data-job-id]:not([data-state="failed"])').count()).toBe(0);
+    await screenshot(page, 'actions-05-filtered-after-reload.png');
+
+    const search = page.getByLabel('Find a job by id');
+    await search.fill('1234');
+    await search.press('Enter');
+    expect(await page.locator('.job-search .field-error').textContent()).toContain('Enter a whole job id');
+    await search.fill(failed.toUpperCase());
+    await search.press('Enter');
+    await page.waitForURL((url) => url.pathname === `/jobs/${failed}`);
+    await page.locator('.state-failed').waitFor({ timeout: DONE_MS });
+    await page.goBack();
+    await page.waitForURL((url) => url.search === '?state=failed&job_type=weather');
+    expect(await page.getByLabel('Filter by state').inputValue()).toBe('failed');
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

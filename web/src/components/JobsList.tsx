@@ -1,13 +1,16 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { JobListFilters } from '../api/api-client.js';
 import { allItems, useJobsList } from '../api/job-queries.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { JobFilters } from './JobFilters.js';
 import { JobListItem } from './JobListItem.js';
+import { JobSearch } from './JobSearch.js';
+import { readUrlFilters, writeUrlFilters } from '../url-filters.js';
 
-/** Recent jobs from GET /v1/jobs, live while any of them is still queued or running. */
+/** Recent jobs from GET /v1/jobs, live while any of them is still queued or running; the filters live in the address. */
 export function JobsList() {
-  const [filters, setFilters] = useState<JobListFilters>({});
+  const [filters, setFilters] = useState<JobListFilters>(() => readUrlFilters(window.location.search));
+  useEffect(() => writeUrlFilters(filters), [filters]);
   const list = useJobsList(filters);
   const items = allItems(list.data);
   const filtered = Boolean(filters.state || filters.job_type);
@@ -15,6 +18,7 @@ export function JobsList() {
   return (
     <section className="jobs" aria-labelledby="jobs-heading">
       <h2 id="jobs-heading">Recent jobs</h2>
+      <JobSearch />
       <JobFilters value={filters} onChange={setFilters} />
       {list.isError && (
         <ErrorNotice
