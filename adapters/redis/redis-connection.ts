@@ -73,6 +73,11 @@ function clusterOptions(options: RedisConnectionOptions, perConnection: RedisOpt
     enableOfflineQueue: false,
     enableAutoPipelining: true,
     clusterRetryStrategy: retryStrategy,
+    // A command whose node's connection closed is retried every retryDelayOnFailover (100 ms)
+    // after a slot refresh, up to maxRedirections times: with the default 16 a shard that is
+    // away held its callers for seconds before they heard. Three is enough to follow a MOVED or
+    // ASK while slots move, and a shard without a replica does not come back within them anyway.
+    maxRedirections: 3,
     ...(options.natMap ? { natMap: options.natMap } : {}),
     // With TLS the certificate names the host, not the addresses it resolves to: keep the name.
     ...(tls ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) } : {}),
@@ -133,7 +138,9 @@ export async function redisCall<T>(redis: RedisClient, call: () => Promise<T>): 
     return result;
   } catch (error) {
     if (error instanceof ReplyError && !CLUSTER_TRANSIENT_REPLY.test((error as Error).message)) throw error;
-    if (error instanceof Error && error.message === COMMAND_TIMEOUT_MESSAGE) replaceAfterRepeatedTimeouts(redis);
+    // A cluster client keeps one connection per node and replaces a node's on its own topology
+    // refresh; dropping them all for one node's timeouts would cut off the healthy shards too.
+    if (!(redis instanceof Cluster) && error instanceof Error && error.message === COMMAND_TIMEOUT_MESSAGE) replaceAfterRepeatedTimeouts(redis);
     throw new DependencyUnavailableError('redis', error instanceof Error ? error.message : String(error), { cause: error });
   }
 }
