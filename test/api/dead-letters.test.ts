@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_HEADERS, DEAD_LETTER_TOPIC, JOB_MESSAGE_HEADERS, ListDeadLettersResponseSchema, ReplayDeadLetterResponseSchema } from '../../contracts/index.js';
+import { JOB_MESSAGE_HEADERS, ListDeadLettersResponseSchema, ReplayDeadLetterResponseSchema } from '../../contracts/index.js';
+import { quoteMessage, replayableDeadLetter } from '../support/dead-letters.js';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { expectErrorBody, request, waitForTerminal } from '../support/http-client.js';
 import { waitFor } from '../support/wait-for.js';
@@ -45,22 +46,9 @@ describe('dead letters over HTTP on the fallback host, embedded adapters', () =>
   });
 
   it('replays a dead letter that now passes the contract (202): its job runs; a second replay is 409', async () => {
-    const jobId = randomUUID();
-    const message = { schema_version: '1.0', job_id: jobId, job_type: 'quote', submitted_at: new Date().toISOString(), trace_id: randomUUID(), payload: { tag: 'wisdom' } };
-    // As an older worker would have left it: a valid record, with the dead-letter headers.
-    await app.adapters.queue.publish({
-      topic: DEAD_LETTER_TOPIC,
-      key: jobId,
-      value: Buffer.from(JSON.stringify(message)),
-      headers: {
-        ...JOB_MESSAGE_HEADERS,
-        [DEAD_LETTER_HEADERS.reason]: 'payload.tag: unknown tag',
-        [DEAD_LETTER_HEADERS.sourceTopic]: 'jobs.quote.v1',
-        [DEAD_LETTER_HEADERS.sourcePartition]: '0',
-        [DEAD_LETTER_HEADERS.sourceOffset]: '41',
-        [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
-      },
-    });
+    const message = quoteMessage();
+    const jobId = message.job_id;
+    await app.adapters.queue.publish(replayableDeadLetter(message, 'jobs.quote.v1', 'payload.tag: unknown tag'));
     const letter = await find(jobId);
     const replayed = await post(`${app.baseUrl}/v1/dead-letters/${letter.id}/replay`);
     expect(replayed.status).toBe(202);

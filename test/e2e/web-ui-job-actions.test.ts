@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quoteMessage, replayableDeadLetter } from '../support/dead-letters.js';
 import { postJson, waitForTerminal, weatherJob } from '../support/http-client.js';
-import { launchChromium, requireBrowserAndBuild, startApp, type RunningApp } from './web-ui-app.js';
+import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
+import { launchChromium, requireBrowserAndBuild } from './web-ui-app.js';
 
 // Cancel and retry from a job's page, in Chromium, against API + worker + UI in this process on
 // the in-memory adapters. The provider takes long enough for a running job to be cancelled.
@@ -13,13 +15,13 @@ const PROVIDER_DELAY_MS = 4_000;
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const DONE_MS = 20_000;
 
-let app: RunningApp;
+let app: EmbeddedApp;
 let context: BrowserContext;
 let userDataDir: string;
 
 beforeAll(async () => {
   const staticDir = requireBrowserAndBuild();
-  app = await startApp({ staticDir, providerDelayMs: PROVIDER_DELAY_MS });
+  app = await startEmbeddedApp({ SIMULATED_PROVIDER_DELAY_MS: String(PROVIDER_DELAY_MS) }, { staticDir });
   userDataDir = await mkdtemp(join(tmpdir(), 'dtq-chromium-'));
   await mkdir(SCREENSHOTS, { recursive: true });
   context = await launchChromium(userDataDir, { viewport: { width: 1280, height: 900 } });
@@ -138,6 +140,32 @@ describe('job actions in Chromium', () => {
     await page.goBack();
     await page.waitForURL((url) => url.search === '?state=failed&job_type=weather');
     expect(await page.getByLabel('Filter by state').inputValue()).toBe('failed');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows the counts and the dead letters on the overview, and replays one back onto its topic', async () => {
+    const message = quoteMessage();
+    const jobId = message.job_id;
+    await app.adapters.queue.publish(replayableDeadLetter(message, 'jobs.quote.v1', 'payload.tag: not a known tag'));
+    const { page, problems } = await openPage('/');
+    const letter = page.locator('li.dead-letter', { hasText: 'payload.tag: not a known tag' });
+    await letter.waitFor({ timeout: DONE_MS });
+    expect(Number(await page.locator('.count-badge').textContent())).toBeGreaterThanOrEqual(1);
+    expect(Number(await page.locator('.count-failed dd').textContent())).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('.last-hour figcaption').textContent()).toMatch(/^Last hour: \d+ completed, \d+ failed$/);
+    await screenshot(page, 'actions-06-overview-dead-letters.png');
+
+    await letter.getByRole('button', { name: 'Replay' }).click();
+    await letter.getByText('Back on jobs.quote.v1').waitFor({ timeout: DONE_MS });
+    await letter.getByRole('link', { name: 'view the job' }).click();
+    await page.waitForURL((url) => url.pathname === `/jobs/${jobId}`);
+    await page.locator('.state-completed').waitFor({ timeout: DONE_MS });
+    await page.goBack();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('li.dead-letter').first().waitFor({ timeout: DONE_MS });
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'actions-07-phone-overview.png');
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

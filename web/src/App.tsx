@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { JobDetail } from './components/JobDetail.js';
 import { JobsList } from './components/JobsList.js';
 import { Link } from './components/Link.js';
+import { Overview } from './components/Overview.js';
 import { SubmitForm } from './components/SubmitForm.js';
 import { parseRoute, usePathname } from './router.js';
 
@@ -27,7 +28,10 @@ function Home() {
   }, []);
   return (
     <div className="home">
-      <SubmitForm />
+      <div className="home-side">
+        <SubmitForm />
+        <Overview />
+      </div>
       <JobsList />
     </div>
   );

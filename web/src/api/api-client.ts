@@ -2,12 +2,18 @@ import type { z } from 'zod';
 import {
   CancelJobResponseSchema,
   IDEMPOTENCY_KEY_HEADER,
+  ListDeadLettersResponseSchema,
+  ReplayDeadLetterResponseSchema,
+  StatsResponseSchema,
   RetryJobResponseSchema,
   JobResultResponseSchema,
   JobStatusResponseSchema,
   ListJobsResponseSchema,
   SubmitJobResponseSchema,
   type CancelJobResponse,
+  type ListDeadLettersResponse,
+  type ReplayDeadLetterResponse,
+  type StatsResponse,
   type JobResultResponse,
   type RetryJobResponse,
   type JobStatusResponse,
@@ -86,4 +92,18 @@ export function retryJob(jobId: string, idempotencyKey: string): Promise<RetryJo
     method: 'POST',
     headers: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey },
   });
+}
+
+/** Jobs per state and type in the status window, and jobs ended per minute over the last hour. */
+export function getStats(): Promise<StatsResponse> {
+  return request('/v1/stats', StatsResponseSchema);
+}
+
+export function listDeadLetters(limit: number): Promise<ListDeadLettersResponse> {
+  return request(`/v1/dead-letters?limit=${limit}`, ListDeadLettersResponseSchema);
+}
+
+/** Puts a dead letter back on its topic (422 DEAD_LETTER_INVALID says why it cannot be). */
+export function replayDeadLetter(id: string): Promise<ReplayDeadLetterResponse> {
+  return request(`/v1/dead-letters/${encodeURIComponent(id)}/replay`, ReplayDeadLetterResponseSchema, { method: 'POST' });
 }
