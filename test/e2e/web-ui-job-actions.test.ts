@@ -60,6 +60,7 @@ describe('job actions in Chromium', () => {
     const jobId = await submit(weatherJob('Lisbon'));
     const { page, problems } = await openPage(`/jobs/${jobId}`);
     await page.locator('.state-running').waitFor({ timeout: DONE_MS });
+    expect(await page.locator('h1').allTextContents()).toEqual([`Weather job ${jobId}`]);
     await screenshot(page, 'actions-01-running-with-cancel.png');
 
     // Reached and pressed with the keyboard.
@@ -149,6 +150,7 @@ describe('job actions in Chromium', () => {
     const jobId = message.job_id;
     await app.adapters.queue.publish(replayableDeadLetter(message, 'jobs.quote.v1', 'payload.tag: not a known tag'));
     const { page, problems } = await openPage('/');
+    expect(await page.locator('h1').count()).toBe(1);
     const letter = page.locator('li.dead-letter', { hasText: 'payload.tag: not a known tag' });
     await letter.waitFor({ timeout: DONE_MS });
     expect(Number(await page.locator('.count-badge').textContent())).toBeGreaterThanOrEqual(1);

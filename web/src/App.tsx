@@ -28,6 +28,7 @@ function Home() {
   }, []);
   return (
     <div className="home">
+      <h1 className="visually-hidden">dtq jobs: submit, overview and recent jobs</h1>
       <div className="home-side">
         <SubmitForm />
         <Overview />

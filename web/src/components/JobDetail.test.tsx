@@ -62,7 +62,7 @@ describe('job detail', () => {
     expect(screen.getByText('Atlantis')).toBeTruthy();
     expect(screen.getByText('1.50 s')).toBeTruthy();
     expect(screen.getByText(TRACE_ID)).toBeTruthy();
-    expect(screen.getByRole('heading', { level: 2 }).textContent).toContain('Weather job');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('Weather job');
   });
 
   it('says so when the job does not exist', async () => {

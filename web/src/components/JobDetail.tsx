@@ -36,7 +36,7 @@ function NotAJobId({ jobId }: { jobId: string }) {
       <p>
         <Link to="/">← All jobs</Link>
       </p>
-      <h2 id="job-heading">Not a job id</h2>
+      <h1 id="job-heading">Not a job id</h1>
       <p role="alert">
         <code>{jobId}</code> is not a job id: job ids are UUIDs such as <code>0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d</code>.
       </p>
@@ -73,9 +73,9 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
       <p>
         <Link to="/">← All jobs</Link>
       </p>
-      <h2 id="job-heading">
+      <h1 id="job-heading">
         {title} <code className="job-id">{jobId}</code>
-      </h2>
+      </h1>
 
       <section className="card" aria-labelledby="status-heading">
         <h3 id="status-heading">Status</h3>
