@@ -16,6 +16,10 @@ import { parseSubmission, type Submission } from './parse-submission.js';
 
 /** How often a replay looks whether the first request's enqueue has been confirmed. */
 const REPLAY_POLL_MS = 50;
+/** A replay waits this long for the first request's confirmation before publishing itself. */
+const DEFAULT_REPLAY_WAIT_MS = 1_000;
+/** The least a republish is given, however long the wait took. */
+const MIN_REPUBLISH_MS = 1_000;
 
 export interface SubmitJobDeps {
   statuses: StatusStore;
@@ -29,8 +33,10 @@ export interface SubmitJobDeps {
   publishTimeoutMs?: number;
   /**
    * How long a replay of an unconfirmed submission waits for the first request to confirm it
-   * before publishing the job itself; default: the publish timeout and one second more, so a
-   * first request that is still publishing either confirms or gives up in that time.
+   * before publishing the job itself (default 1 s). The wait and the publish together stay
+   * within the publish timeout, so a retry is answered as fast as a first submit. A first
+   * request still publishing after the wait means a second copy of the record, which the worker
+   * absorbs (a job whose result exists is not run again).
    */
   replayWaitMs?: number;
   events?: SubmitEvents;
@@ -129,12 +135,15 @@ async function replay(
 ): Promise<SubmittedJob> {
   const message = jobMessage(submission, existing);
   const log = deps.logger.child({ job_id: message.job_id, trace_id: message.trace_id, request_trace_id: input.traceId });
+  const started = Date.now();
   if (existing.enqueued || (await confirmedWithin(deps, key, message.job_id))) {
     log.info({}, 'idempotent replay of an earlier submission');
     return { ...answer(message), replayed: true, republished: false };
   }
   log.warn({ job_type: message.job_type }, 'the enqueue of an earlier submission is unconfirmed; publishing the same job again');
-  await enqueue(deps, message, replayTrace(message.trace_id, input), key, log);
+  // What the wait used comes off the publish's own deadline: the whole retry answers in time.
+  const publishTimeoutMs = Math.max(MIN_REPUBLISH_MS, (deps.publishTimeoutMs ?? DEPENDENCY_DEADLINE_MS) - (Date.now() - started));
+  await enqueue({ ...deps, publishTimeoutMs }, message, replayTrace(message.trace_id, input), key, log);
   deps.events?.onRepublished?.(message.job_type);
   log.info({ job_type: message.job_type }, 'job accepted again');
   return { ...answer(message), replayed: true, republished: true };
@@ -142,7 +151,7 @@ async function replay(
 
 /** Polls the key until its job is marked enqueued (true) or the replay wait runs out (false). */
 async function confirmedWithin(deps: SubmitJobDeps, key: string, jobId: string): Promise<boolean> {
-  const waitMs = deps.replayWaitMs ?? (deps.publishTimeoutMs ?? DEPENDENCY_DEADLINE_MS) + 1_000;
+  const waitMs = deps.replayWaitMs ?? DEFAULT_REPLAY_WAIT_MS;
   const until = Date.now() + waitMs;
   while (Date.now() < until) {
     await sleep(Math.min(REPLAY_POLL_MS, Math.max(0, until - Date.now())));
