@@ -1,6 +1,7 @@
+import { relative } from 'node:path';
 import { startServicesApi, startServicesWorker, type BenchSettings, type HttpService } from '../lib/dtq-stack.js';
 import { httpClient } from '../lib/http.js';
-import { logTail, type BenchProcess } from '../lib/processes.js';
+import { REPO_ROOT, logTail, type BenchProcess } from '../lib/processes.js';
 import { sumMetric } from '../lib/prometheus.js';
 
 export interface ProcessEvent {
@@ -61,16 +62,16 @@ export class ChaosStack {
   private watch(proc: BenchProcess, restart: () => Promise<void>): void {
     void proc.exited.then(async ({ code, signal }) => {
       if (this.killed.has(proc) || this.stopping) return;
-      this.events.push({ atS: this.nowS(), process: proc.name, event: `exited by itself (${code ?? signal})`, logFile: proc.logFile, logTail: logTail(proc, 30) });
+      this.events.push({ atS: this.nowS(), process: proc.name, event: `exited by itself (${code ?? signal})`, logFile: relative(REPO_ROOT, proc.logFile), logTail: logTail(proc, 30) });
       await restart().catch((error: unknown) =>
-        this.events.push({ atS: this.nowS(), process: proc.name, event: `could not be started again: ${(error as Error).message}`, logFile: proc.logFile }),
+        this.events.push({ atS: this.nowS(), process: proc.name, event: `could not be started again: ${(error as Error).message}`, logFile: relative(REPO_ROOT, proc.logFile) }),
       );
     });
   }
 
   private async kill(proc: BenchProcess, why: string): Promise<void> {
     this.killed.add(proc);
-    this.events.push({ atS: this.nowS(), process: proc.name, event: `SIGKILL (${why})`, logFile: proc.logFile });
+    this.events.push({ atS: this.nowS(), process: proc.name, event: `SIGKILL (${why})`, logFile: relative(REPO_ROOT, proc.logFile) });
     proc.child.kill('SIGKILL');
     await proc.exited;
   }
