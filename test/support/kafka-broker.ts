@@ -53,8 +53,9 @@ export async function startPrivateKafkaBroker(options: PrivateKafkaBrokerOptions
   const properties = join(dir, 'server.properties');
   await writeFile(properties, serverProperties({ dir, port, controllerPort, ...(options.saslUser ? { sasl: { port: saslPort, ...options.saslUser } } : {}), partitions: options.partitions ?? 3 }));
   const java = (args: string[]) => ['-cp', `${libs}/*`, ...args];
-  // The cluster id is 16 random bytes in URL-safe base64, what StorageTool random-uuid prints.
-  await run('java', java(['kafka.tools.StorageTool', 'format', '-t', randomBytes(16).toString('base64url'), '-c', properties]), { timeout: 120_000 });
+  // The cluster id is 16 random bytes in URL-safe base64, what StorageTool random-uuid prints. One
+  // in 64 starts with '-', which the tool's parser takes for an option unless it is joined by '='.
+  await run('java', java(['kafka.tools.StorageTool', 'format', `--cluster-id=${randomBytes(16).toString('base64url')}`, '-c', properties]), { timeout: 120_000 });
 
   const logFile = join(dir, 'server.log');
   let child: ChildProcess | undefined;

@@ -62,7 +62,7 @@ start() {
   if [ ! -f "$dir/data/meta.properties" ]; then
     local cluster_id
     cluster_id=$(java -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null)
-    java -cp "$libs/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 \
+    java -cp "$libs/*" kafka.tools.StorageTool format "--cluster-id=$cluster_id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 \
       || die "formatting Kafka storage in $dir failed: $(tail -3 "$dir/format.log")"
   fi
   # setsid: the broker outlives this script and the shell that called it.
