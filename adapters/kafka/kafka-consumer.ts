@@ -4,7 +4,7 @@ import { backoffDelay } from '../shared/backoff.js';
 import { PartitionProgress } from '../shared/partition-progress.js';
 import { DEFAULT_MAX_RECORD_BYTES, settleRecord, type SettleContext } from '../shared/record-settlement.js';
 import { RecordSlots } from '../shared/record-slots.js';
-import { settlesWithin } from '../shared/settles-within.js';
+import { settlesWithin } from '../../core/time/index.js';
 import { asUnavailable, isTransient } from './kafka-errors.js';
 
 /** Group timings; the defaults suit production, tests shorten them for quick rebalances. */

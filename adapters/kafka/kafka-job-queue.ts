@@ -1,7 +1,7 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Producer, type SASLOptions } from 'kafkajs';
 import type { ConsumerOptions, HealthCheck, JobConsumer, JobQueue, Logger, PartitionLag, QueueRecord } from '../../core/ports/index.js';
 import { backoffDelay, delay } from '../shared/backoff.js';
-import { settlesWithin } from '../shared/settles-within.js';
+import { settlesWithin } from '../../core/time/index.js';
 import { KafkaConsumer, type KafkaConsumerTuning } from './kafka-consumer.js';
 import { asUnavailable, isRetriable } from './kafka-errors.js';
 import { kafkaLogCreator } from './kafka-log-creator.js';

@@ -2,7 +2,7 @@ import type { ConsumerOptions, DeliveredRecord, JobConsumer, PartitionLag } from
 import { PartitionProgress } from '../shared/partition-progress.js';
 import { settleRecord, type SettleContext } from '../shared/record-settlement.js';
 import { RecordSlots } from '../shared/record-slots.js';
-import { settlesWithin } from '../shared/settles-within.js';
+import { settlesWithin } from '../../core/time/index.js';
 import { tpKey, type GroupMember, type PartitionedLog, type TopicPartition } from './group-coordination.js';
 
 interface OwnedPartition {
