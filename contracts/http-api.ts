@@ -7,6 +7,7 @@ import {
 } from './common.js';
 import { JobTypeSchema } from './job-types.js';
 import { JobResultDocumentSchema } from './job-result.js';
+import { JobLabelSchema } from './job-status.js';
 import { decodeCursor } from './page-cursor.js';
 
 /** Largest request body the API accepts; larger ones answer 413. */
@@ -103,6 +104,8 @@ export const JobSummarySchema = z.object({
   message: z.string(),
   submitted_at: UtcTimestampSchema,
   updated_at: UtcTimestampSchema,
+  /** What the job is about (`Austin, US`, `USD → EUR`, `@octocat`, `tag wisdom`); absent for jobs submitted before labels. */
+  label: JobLabelSchema.optional(),
   trace_id: UuidV4Schema.optional(),
   error_code: z.string().optional(),
   error_message: z.string().optional(),

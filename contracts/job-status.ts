@@ -11,10 +11,15 @@ import { JobTypeSchema } from './job-types.js';
 export const statusKey = (jobId: string): string => `job:${jobId}:status`;
 /** How long a status (and an idempotency key) lives. */
 export const STATUS_TTL_SECONDS = 24 * 60 * 60;
+/** The longest `label` a status carries: a list row's worth of text. */
+export const JOB_LABEL_MAX_LENGTH = 80;
+/** What a job is about in a few words (`Austin, US`, `USD → EUR`), derived from its validated input. */
+export const JobLabelSchema = z.string().min(1).max(JOB_LABEL_MAX_LENGTH);
 
 /**
  * A job's status as the domain sees it. `job_type` and `submitted_at` extend the contract's
- * optional fields so the recent-jobs listing needs no second lookup; `cancel_requested_at` is
+ * optional fields so the recent-jobs listing needs no second lookup, as does `label` (what the job
+ * is about, written with the queued status); `cancel_requested_at` is
  * when someone asked to cancel the job, `retry_of` the job this one retries and `retries` the
  * jobs retrying this one, oldest first.
  */
@@ -29,6 +34,7 @@ export const JobStatusSchema = z.object({
   error_message: z.string().optional(),
   job_type: JobTypeSchema.optional(),
   submitted_at: UtcTimestampSchema.optional(),
+  label: JobLabelSchema.optional(),
   cancel_requested_at: UtcTimestampSchema.optional(),
   retry_of: UuidV4Schema.optional(),
   retries: z.array(UuidV4Schema).optional(),

@@ -9,6 +9,7 @@ export * from './job-records.js';
 export * from './parse-submission.js';
 export * from './submit-job.js';
 export * from './job-actions.js';
+export * from './job-label.js';
 export * from './job-links.js';
 export * from './job-stats.js';
 export * from './dead-letter-actions.js';

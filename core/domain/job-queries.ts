@@ -108,6 +108,7 @@ export async function listJobs(statuses: StatusStore, queryPairs: Iterable<[stri
             message: status.message,
             submitted_at: status.submitted_at,
             updated_at: status.updated_at,
+            ...(status.label ? { label: status.label } : {}),
             ...(status.trace_id ? { trace_id: status.trace_id } : {}),
             ...(status.error_code ? { error_code: status.error_code } : {}),
             ...(status.error_message ? { error_message: status.error_message } : {}),

@@ -11,6 +11,7 @@ import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidIdempotencyKe
 import type { IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
 import { fingerprint } from './fingerprint.js';
 import { DEPENDENCY_DEADLINE_MS, guardDependency } from './guard-dependency.js';
+import { jobLabel } from './job-label.js';
 import { encodeJobRecord, type JobTrace } from './job-records.js';
 import { parseSubmission, type Submission } from './parse-submission.js';
 
@@ -227,7 +228,7 @@ async function markNeverEnqueued(deps: SubmitJobDeps, message: JobMessage, error
   );
 }
 
-/** The status of a job waiting on the queue; `listed` writes carry submitted_at, which also lists the job. */
+/** The status of a job waiting on the queue; `listed` writes carry submitted_at, which also lists the job, and its label. */
 function queuedStatus(message: JobMessage, text: string, updatedAt: Date, listed: boolean): StatusWrite {
   return {
     job_id: message.job_id,
@@ -237,7 +238,7 @@ function queuedStatus(message: JobMessage, text: string, updatedAt: Date, listed
     updated_at: updatedAt.toISOString(),
     trace_id: message.trace_id,
     job_type: message.job_type,
-    ...(listed ? { submitted_at: message.submitted_at } : {}),
+    ...(listed ? { submitted_at: message.submitted_at, label: jobLabel(message.job_type, message.payload as never) } : {}),
   };
 }
 

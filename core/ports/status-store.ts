@@ -10,6 +10,8 @@ export interface StatusWrite {
   trace_id?: string;
   job_type?: JobType;
   submitted_at?: string;
+  /** What the job is about (see JobLabelSchema); written with the queued status. */
+  label?: string;
   error_code?: string;
   error_message?: string;
 }

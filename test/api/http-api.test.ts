@@ -148,6 +148,14 @@ describe('HTTP API on the fallback host, embedded adapters', () => {
     const times = paged.map((j) => j.submitted_at);
     expect(times).toEqual([...times].sort().reverse());
 
+    // Each row says what its job is about, from the input it was submitted with.
+    expect(Object.fromEntries(paged.map((j) => [j.job_id, j.label]))).toEqual({
+      [ids[0]!]: 'List A, US',
+      [ids[1]!]: 'List B, US',
+      [ids[2]!]: 'List C, US',
+      [quote]: 'any tag',
+    });
+
     const quotes = ListJobsResponseSchema.parse((await request(`${app.baseUrl}/v1/jobs?job_type=quote&state=completed`)).body);
     expect(quotes.items.map((j) => j.job_id)).toContain(quote);
     expect(quotes.items.every((j) => j.job_type === 'quote' && j.state === 'completed')).toBe(true);

@@ -28,6 +28,7 @@ const queuedWrite = (jobId: string, at = new Date().toISOString()): StatusWrite 
   submitted_at: at,
   trace_id: randomUUID(),
   job_type: 'weather',
+  label: 'Austin, US',
 });
 
 for (const target of REDIS_TARGETS) {
@@ -83,7 +84,7 @@ for (const target of REDIS_TARGETS) {
       const hash = await raw.hgetall(key);
       expect(StatusHashSchema.strict().parse(hash)).toEqual(hash);
       expect(Object.keys(hash).sort()).toEqual(
-        ['job_id', 'job_type', 'message', 'progress_percent', 'state', 'submitted_at', 'trace_id', 'updated_at'].sort(),
+        ['job_id', 'job_type', 'label', 'message', 'progress_percent', 'state', 'submitted_at', 'trace_id', 'updated_at'].sort(),
       );
       expect(hash).toMatchObject({ state: 'running', progress_percent: '20', message: 'started' });
       const ttl = await raw.ttl(key);

@@ -22,6 +22,7 @@ function queued(jobId: string, second: number, overrides: Partial<StatusWrite> =
     submitted_at: at(second),
     trace_id: randomUUID(),
     job_type: 'weather',
+    label: 'Zürich, CH',
     ...overrides,
   };
 }
@@ -49,7 +50,7 @@ export function describeStatusStoreConformance(
       expect(await s.get(randomUUID())).toBeNull();
     });
 
-    it('keeps job fields across later writes and records error fields', async () => {
+    it('keeps job fields (the label too) across later writes and records error fields', async () => {
       const s = await store();
       const jobId = randomUUID();
       const first = queued(jobId, 1);

@@ -1,13 +1,19 @@
 import type { JobSummary } from '../../../contracts/http-api.js';
 import { JOB_TYPE_LABELS } from '../forms/job-type-labels.js';
+import { isTerminal } from '../api/job-queries.js';
 import { jobPath } from '../router.js';
-import { formatTime, shortId } from './format.js';
+import { formatDuration, formatTime, shortId } from './format.js';
 import { Link } from './Link.js';
 import { ProgressBar } from './ProgressBar.js';
 import { StateBadge } from './StateBadge.js';
 
+/** What a row is called: its type and what it is about (`Weather · Austin, US`); the short id for jobs without a label. */
+export function jobName(job: Pick<JobSummary, 'job_type' | 'job_id' | 'label'>): string {
+  return `${JOB_TYPE_LABELS[job.job_type]} ${job.label ? `· ${job.label}` : `job ${shortId(job.job_id)}`}`;
+}
+
 export function JobListItem({ job }: { job: JobSummary }) {
-  const name = `${JOB_TYPE_LABELS[job.job_type]} job ${shortId(job.job_id)}`;
+  const name = jobName(job);
   return (
     <li className="card job-item" data-job-id={job.job_id} data-state={job.state}>
       <div className="job-item-head">
@@ -21,6 +27,8 @@ export function JobListItem({ job }: { job: JobSummary }) {
         <span>
           Submitted <time dateTime={job.submitted_at}>{formatTime(job.submitted_at)}</time>
         </span>
+        {isTerminal(job.state) && <span className="job-duration">took {formatDuration(job.submitted_at, job.updated_at)}</span>}
+        {job.label && <code className="job-short-id">{shortId(job.job_id)}</code>}
         {job.error_code && <code className="error-code">{job.error_code}</code>}
       </div>
     </li>

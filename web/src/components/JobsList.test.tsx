@@ -36,7 +36,7 @@ describe('jobs list', () => {
         body: {
           items: [
             job('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d001', { job_type: 'quote', state: 'failed', progress_percent: 50, message: 'failed', error_code: 'QUOTE_FAILED' }),
-            job('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d002', {}),
+            job('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d002', { label: 'Austin, US', submitted_at: '2026-01-01T10:00:00.000Z', updated_at: '2026-01-01T10:00:01.500Z' }),
           ],
           next_cursor: null,
         },
@@ -49,6 +49,10 @@ describe('jobs list', () => {
     expect(within(items[0]!).getByText('QUOTE_FAILED')).toBeTruthy();
     expect(within(items[0]!).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('50');
     expect(within(items[1]!).getByText('completed', { selector: '.state' })).toBeTruthy();
+    // A labelled row says what the job is about, how long it took, and its short id.
+    expect(within(items[1]!).getByRole('link').textContent).toBe('Weather · Austin, US');
+    expect(within(items[1]!).getByText('took 1.50 s')).toBeTruthy();
+    expect(within(items[1]!).getByText('5f0c1f3e')).toBeTruthy();
 
     await user.selectOptions(screen.getByLabelText('Filter by state'), 'failed');
     await user.selectOptions(screen.getByLabelText('Filter by type'), 'quote');
