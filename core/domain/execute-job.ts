@@ -4,6 +4,7 @@ import {
   type JobError,
   type JobMessage,
   type JobResultDocument,
+  type JobStatus,
 } from '../../contracts/index.js';
 import { ProviderError } from '../errors/index.js';
 import type {
@@ -41,7 +42,7 @@ export interface HandledRecord {
 /**
  * Runs one consumed job record to a durable outcome: status 20 → 50 → 80, provider call, result
  * saved once, then completed 100 (or failed). A record that breaks the contract is dead-lettered;
- * a job whose result exists is not executed again. Errors from the status or result store
+ * a job whose result exists is not executed again (see mayHaveResult for when that is asked). Errors from the status or result store
  * propagate, so the record stays uncommitted and comes back.
  */
 export async function executeJobRecord(
@@ -66,7 +67,8 @@ export async function executeJobRecord(
     ...(parentTraceparent ? { parent_traceparent: parentTraceparent } : {}),
   });
 
-  const existing = await deps.results.get(message.job_id);
+  const current = await deps.statuses.get(message.job_id);
+  const existing = mayHaveResult(current) ? await deps.results.get(message.job_id) : null;
   if (existing) {
     await writeFinalStatus(deps, message, existing);
     log.info({ final_state: existing.final_state }, 'job already has a result; not executing it again');
@@ -76,7 +78,7 @@ export async function executeJobRecord(
   const startedAt = deps.now();
   const provider = deps.providers[message.job_type] as JobProvider;
   // A cancel is looked for before the job starts and before each milestone after it.
-  if (await cancelRequested(deps, message)) return finishCancelled(deps, message, startedAt, 0, log);
+  if (current?.cancel_requested_at !== undefined) return finishCancelled(deps, message, startedAt, 0, log);
   await progress(deps, message, 20, 'started');
   if (await cancelRequested(deps, message)) return finishCancelled(deps, message, startedAt, 20, log);
   await progress(deps, message, 50, `calling ${provider.name}`);
@@ -97,6 +99,17 @@ export async function executeJobRecord(
     await progress(deps, message, 80, 'storing result');
   }
   return finish(deps, message, { startedAt, output, error, failedAtPercent: FAILED_AT_PERCENT }, log);
+}
+
+/**
+ * Whether a result may already be stored for the job, so the result store must be asked. A job
+ * whose status is still `queued` has none: a worker saves a result only after its status moved
+ * to running, and statuses never move back. That spares the first delivery of every job a read
+ * of the result store; a redelivery (status running or final) or a job whose status has expired
+ * or was lost still asks it.
+ */
+function mayHaveResult(status: JobStatus | null): boolean {
+  return status === null || status.state !== 'queued';
 }
 
 /** The error code of a job that ended because someone cancelled it. */

@@ -17,9 +17,18 @@ class RecordingStatusStore extends MemoryStatusStore {
   }
 }
 
+/** A result store that counts the reads it answered. */
+class CountingResultStore extends MemoryResultStore {
+  reads = 0;
+  override async get(jobId: string) {
+    this.reads++;
+    return super.get(jobId);
+  }
+}
+
 function setup() {
   const statuses = new RecordingStatusStore();
-  const results = new MemoryResultStore();
+  const results = new CountingResultStore();
   const deps: ExecuteJobDeps = { topicTemplate: DEFAULT_TOPIC_TEMPLATE, statuses, results, providers: createSimulatedProviders({ delayMs: 0 }), now: () => new Date(), logger: testLogger() };
   return { deps, statuses, results };
 }
@@ -66,6 +75,29 @@ describe('executing a job record', () => {
     expect(replay.outcome.kind).toBe('already-done');
     expect(statuses.applied.map((w) => w.progress_percent)).toEqual([]);
     expect(await results.get(message.job_id)).toEqual(before);
+  });
+
+  it('reads no result before the first delivery of a job whose status is still queued', async () => {
+    const { deps, results } = setup();
+    const message = weather();
+    await deps.statuses.write({ job_id: message.job_id, state: 'queued', progress_percent: 0, message: 'queued', updated_at: message.submitted_at });
+    const handled = await executeJobRecord(deps, record(message), signal);
+    expect(handled.outcome.kind).toBe('completed');
+    expect(results.reads).toBe(0);
+  });
+
+  it('does not execute a redelivered job whose result was stored before its final status was written', async () => {
+    const { deps, statuses, results } = setup();
+    const message = weather();
+    // A worker got as far as saving the result, then died before the final status write.
+    await deps.statuses.write({ job_id: message.job_id, state: 'running', progress_percent: 80, message: 'storing result', updated_at: new Date().toISOString() });
+    const stored = { schema_version: '1.0' as const, job_id: message.job_id, job_type: message.job_type, input: message.payload, output: { first: 'run' }, final_state: 'completed' as const, started_at: message.submitted_at, completed_at: new Date().toISOString(), error: null, trace_id: message.trace_id };
+    await results.save(stored);
+    statuses.applied.length = 0;
+    const handled = await executeJobRecord(deps, record(message), signal);
+    expect(handled.outcome.kind).toBe('already-done');
+    expect(statuses.applied.map((w) => [w.state, w.progress_percent])).toEqual([['completed', 100]]);
+    expect(await results.get(message.job_id)).toEqual(stored);
   });
 
   it('fails the job with the provider error code when the provider fails permanently', async () => {
