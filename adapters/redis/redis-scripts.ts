@@ -25,7 +25,8 @@ function script(lua: string): RedisScript {
  *
  * KEYS[1]: the status hash.
  * ARGV: ttl seconds, next state, next progress, then field/value pairs to set.
- * Returns 1 when applied, 0 when refused.
+ * Returns 0 when refused, 1 when applied to an existing hash, 2 when applied and the hash is new
+ * (the caller then adds the job to the recent-jobs index, which is a key of its own).
  */
 export const WRITE_STATUS = script(`
 local rank = { queued = 0, running = 1, completed = 2, failed = 2 }
@@ -38,7 +39,8 @@ if state and rank[state] ~= nil then
 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
-return 1
+if state then return 1 end
+return 2
 `);
 
 /**

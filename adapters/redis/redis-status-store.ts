@@ -58,8 +58,8 @@ export class RedisStatusStore implements StatusStore {
   }
 
   /**
-   * The status first, then (for a write that carries the submission time, i.e. the API's
-   * `queued`) the index entry. When the index write fails the call fails: the status is already
+   * The status first, then (for the API's `queued` write, or a write that made the hash anew,
+   * when it carries the submission time) the index entry. When the index write fails the call fails: the status is already
    * there and a retry is a repeat, which the forward-only rule allows.
    */
   async write(write: StatusWrite): Promise<{ applied: boolean }> {
@@ -67,9 +67,13 @@ export class RedisStatusStore implements StatusStore {
     const result = await redisCall(this.redis, () =>
       runScript(this.redis, WRITE_STATUS, this.statusKey(write.job_id), this.ttlSeconds, write.state, write.progress_percent, ...Object.entries(fields).flat()),
     );
-    const applied = Number(result) === 1;
+    const applied = Number(result) > 0;
+    const created = Number(result) === 2;
     const submittedMs = write.submitted_at ? Date.parse(write.submitted_at) : NaN;
-    if (applied && Number.isFinite(submittedMs)) {
+    // Indexed by the queued write (also when it is a retry of one whose index write failed) and
+    // whenever the hash is made anew, e.g. after it expired; the worker's four writes per job
+    // would only repeat the same ZADD.
+    if ((created || write.state === 'queued') && Number.isFinite(submittedMs)) {
       await redisCall(this.redis, () => runScript(this.redis, INDEX_RECENT, this.recentKey(), this.ttlSeconds, submittedMs, write.job_id));
     }
     return { applied };

@@ -170,6 +170,16 @@ export function describeStatusStoreConformance(
       expect(await s.get(orphan)).toBeNull();
     });
 
+    it('lists a job whose status a worker made anew (its queued status had expired)', async () => {
+      const s = await store();
+      const id = randomUUID();
+      const submitted = new Date(Date.UTC(2092, 0, 1)).toISOString();
+      await s.write({ job_id: id, state: 'running', progress_percent: 20, message: 'started', updated_at: at(50), submitted_at: submitted, job_type: 'weather' });
+      await s.write({ job_id: id, state: 'running', progress_percent: 50, message: 'calling', updated_at: at(60), submitted_at: submitted, job_type: 'weather' });
+      const running = await s.listRecent({ limit: 100, state: 'running' });
+      expect(running.items.filter((item) => item.job_id === id).map((item) => item.progress_percent)).toEqual([50]);
+    });
+
     it('lists recent jobs newest first, filtered, in pages that cover each job once', async () => {
       const s = await store();
       const ids: string[] = Array.from({ length: 7 }, () => randomUUID());
