@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { findWebDistDir } from '../../functions/fallback-host/web-dist-dir.js';
-import { startEmbeddedApp } from '../support/embedded-app.js';
+import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
+import { postJson } from '../support/http-client.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -34,3 +40,63 @@ export function launchChromium(userDataDir: string, options: { viewport?: { widt
     ...(options.viewport ? { viewport: options.viewport } : {}),
   });
 }
+
+export const SCREENSHOTS_DIR = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+
+/**
+ * For one test file: API + worker + UI in this process on the in-memory adapters (`env` on top),
+ * and a Chromium at desktop size; both closed after the file. Read `app` and `context` in tests.
+ */
+export function inMemoryAppWithBrowser(env: Record<string, string>): { readonly app: EmbeddedApp; readonly context: BrowserContext } {
+  let app: EmbeddedApp | undefined;
+  let context: BrowserContext | undefined;
+  let userDataDir: string | undefined;
+  beforeAll(async () => {
+    const staticDir = requireBrowserAndBuild();
+    app = await startEmbeddedApp(env, { staticDir });
+    userDataDir = await mkdtemp(join(tmpdir(), 'dtq-chromium-'));
+    await mkdir(SCREENSHOTS_DIR, { recursive: true });
+    context = await launchChromium(userDataDir, { viewport: { width: 1280, height: 900 } });
+  }, 60_000);
+  afterAll(async () => {
+    await context?.close();
+    await app?.close();
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  });
+  return {
+    get app() {
+      if (!app) throw new Error('the app is not started yet');
+      return app;
+    },
+    get context() {
+      if (!context) throw new Error('Chromium is not started yet');
+      return context;
+    },
+  };
+}
+
+/** A new tab at `url` whose console errors, warnings and uncaught exceptions are collected. */
+export async function openTab(context: BrowserContext, url: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  await page.goto(url);
+  return { page, problems };
+}
+
+/** Submits a job over the API and answers its id. */
+export async function submitOverApi(baseUrl: string, job: unknown): Promise<string> {
+  const response = await postJson(`${baseUrl}/v1/jobs`, job);
+  if (response.status !== 202) throw new Error(`submit answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body.job_id as string;
+}
+
+/** A full-page picture for people to look at; transitions are finished first so bars show their value. */
+export const screenshot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS_DIR, name), fullPage: true, animations: 'disabled' });
+export const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+/** The value beside a term of a facts table. */
+export const factValue = async (page: Page, term: string) =>
+  (await page.locator('dl.facts > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${term}$`) }) }).locator('dd').textContent()) ?? '';

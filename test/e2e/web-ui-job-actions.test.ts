@@ -1,59 +1,17 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { quoteMessage, replayableDeadLetter } from '../support/dead-letters.js';
-import { postJson, waitForTerminal, weatherJob } from '../support/http-client.js';
-import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
-import { launchChromium, requireBrowserAndBuild } from './web-ui-app.js';
+import { waitForTerminal, weatherJob } from '../support/http-client.js';
+import { factValue, inMemoryAppWithBrowser, noHorizontalScroll, openTab, screenshot, submitOverApi } from './web-ui-app.js';
 
 // Cancel and retry from a job's page, in Chromium, against API + worker + UI in this process on
 // the in-memory adapters. The provider takes long enough for a running job to be cancelled.
 const PROVIDER_DELAY_MS = 4_000;
-const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const DONE_MS = 20_000;
 
-let app: EmbeddedApp;
-let context: BrowserContext;
-let userDataDir: string;
-
-beforeAll(async () => {
-  const staticDir = requireBrowserAndBuild();
-  app = await startEmbeddedApp({ SIMULATED_PROVIDER_DELAY_MS: String(PROVIDER_DELAY_MS) }, { staticDir });
-  userDataDir = await mkdtemp(join(tmpdir(), 'dtq-chromium-'));
-  await mkdir(SCREENSHOTS, { recursive: true });
-  context = await launchChromium(userDataDir, { viewport: { width: 1280, height: 900 } });
-}, 60_000);
-
-afterAll(async () => {
-  await context?.close();
-  await app?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
-});
-
-async function openPage(path: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  await page.goto(`${app.baseUrl}${path}`);
-  return { page, problems };
-}
-
-async function submit(job: unknown): Promise<string> {
-  const response = await postJson(`${app.baseUrl}/v1/jobs`, job);
-  expect(response.status).toBe(202);
-  return response.body.job_id as string;
-}
-
-const screenshot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true, animations: 'disabled' });
-const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-const factValue = async (page: Page, term: string) =>
-  (await page.locator('dl.facts > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${term}$`) }) }).locator('dd').textContent()) ?? '';
+const running = inMemoryAppWithBrowser({ SIMULATED_PROVIDER_DELAY_MS: String(PROVIDER_DELAY_MS) });
+const openPage = (path: string): Promise<{ page: Page; problems: string[] }> => openTab(running.context, `${running.app.baseUrl}${path}`);
+const submit = (job: unknown): Promise<string> => submitOverApi(running.app.baseUrl, job);
 
 describe('job actions in Chromium', () => {
   it('cancels a running job from its page and shows it failed with CANCELLED, announced in the live region', async () => {
@@ -106,7 +64,7 @@ describe('job actions in Chromium', () => {
 
     const jobId = await submit(weatherJob('Kyoto'));
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${app.baseUrl}/jobs/${jobId}`);
+    await page.goto(`${running.app.baseUrl}/jobs/${jobId}`);
     await page.getByRole('button', { name: 'Cancel job' }).waitFor({ timeout: DONE_MS });
     expect(await noHorizontalScroll(page)).toBe(true);
     await screenshot(page, 'actions-04-phone-cancel.png');
@@ -116,7 +74,7 @@ describe('job actions in Chromium', () => {
 
   it('keeps the list filters in the address across a reload, and opens a job found by its id', async () => {
     const failed = await submit(weatherJob('Atlantis'));
-    await waitForTerminal(app.baseUrl, failed, DONE_MS);
+    await waitForTerminal(running.app.baseUrl, failed, DONE_MS);
     const { page, problems } = await openPage('/');
     await page.getByLabel('Filter by state').selectOption('failed');
     await page.getByLabel('Filter by type').selectOption('weather');
@@ -148,7 +106,7 @@ describe('job actions in Chromium', () => {
   it('shows the counts and the dead letters on the overview, and replays one back onto its topic', async () => {
     const message = quoteMessage();
     const jobId = message.job_id;
-    await app.adapters.queue.publish(replayableDeadLetter(message, 'jobs.quote.v1', 'payload.tag: not a known tag'));
+    await running.app.adapters.queue.publish(replayableDeadLetter(message, 'jobs.quote.v1', 'payload.tag: not a known tag'));
     const { page, problems } = await openPage('/');
     expect(await page.locator('h1').count()).toBe(1);
     const letter = page.locator('li.dead-letter', { hasText: 'payload.tag: not a known tag' });

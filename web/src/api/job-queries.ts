@@ -1,6 +1,6 @@
-import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { TERMINAL_STATES, type JobState } from '../../../contracts/common.js';
-import type { JobSummary, ListJobsResponse } from '../../../contracts/http-api.js';
+import type { ListJobsResponse } from '../../../contracts/http-api.js';
 import { getJobResult, getJobStatus, listJobs, type JobListFilters } from './api-client.js';
 import { LIVE_POLL_MS } from './query-client.js';
 
@@ -10,7 +10,8 @@ const SUMMARY_LOOKUP_LIMIT = 100;
 
 export const jobKeys = {
   lists: ['jobs'] as const,
-  list: (filters: JobListFilters) => ['jobs', filters] as const,
+  /** One page of the list: the first without a cursor. */
+  list: (filters: JobListFilters, cursor?: string) => ['jobs', filters, cursor ?? null] as const,
   status: (jobId: string) => ['job', jobId, 'status'] as const,
   result: (jobId: string) => ['job', jobId, 'result'] as const,
   summary: (jobId: string) => ['job', jobId, 'summary'] as const,
@@ -19,22 +20,15 @@ export const jobKeys = {
 
 export const isTerminal = (state: JobState): boolean => TERMINAL_STATES.includes(state);
 
-/** Recent jobs, newest first, polled while any of them is still moving. */
-export function useJobsList(filters: JobListFilters) {
-  return useInfiniteQuery({
-    queryKey: jobKeys.list(filters),
-    queryFn: ({ pageParam }) => listJobs(filters, { limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) }),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    refetchInterval: (query) =>
-      !query.state.error && allItems(query.state.data).some((job) => !isTerminal(job.state)) ? LIVE_POLL_MS : false,
+/** One page of recent jobs, newest first, from a cursor (none: the newest), polled while any of them is still moving. */
+export function useJobsPage(filters: JobListFilters, cursor: string | undefined) {
+  return useQuery({
+    queryKey: jobKeys.list(filters, cursor),
+    queryFn: () => listJobs(filters, { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
+    // The page before stays on screen while the next one loads.
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (!query.state.error && query.state.data?.items.some((job) => !isTerminal(job.state)) ? LIVE_POLL_MS : false),
   });
-}
-
-/** Every loaded item once: a job that moved between pages while they were refetched is not listed twice. */
-export function allItems(data: InfiniteData<ListJobsResponse> | undefined): JobSummary[] {
-  const seen = new Set<string>();
-  return (data?.pages.flatMap((page) => page.items) ?? []).filter((job) => !seen.has(job.job_id) && Boolean(seen.add(job.job_id)));
 }
 
 /** A job's live status (over the progress RPC), polled until it is terminal. */
@@ -67,8 +61,8 @@ export function useJobSummary(jobId: string) {
     queryKey: jobKeys.summary(jobId),
     queryFn: async () => {
       const cached = client
-        .getQueriesData<InfiniteData<ListJobsResponse>>({ queryKey: jobKeys.lists })
-        .flatMap(([, data]) => allItems(data))
+        .getQueriesData<ListJobsResponse>({ queryKey: jobKeys.lists })
+        .flatMap(([, data]) => data?.items ?? [])
         .find((job) => job.job_id === jobId);
       if (cached) return cached;
       const recent = await listJobs({}, { limit: SUMMARY_LOOKUP_LIMIT });

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient, type InfiniteData, type QueryKey } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useRef } from 'react';
 import type { JobSummary, ListJobsResponse, SubmitJobResponse } from '../../../contracts/http-api.js';
 import type { JobPayload, JobType } from '../../../contracts/job-types.js';
@@ -19,7 +19,7 @@ export interface SubmittedJob extends Submission {
 
 /**
  * Submits a job. A retry after a network failure reuses the Idempotency-Key, so a request that
- * did reach the API is not enqueued twice. The new job is put into the loaded lists at once.
+ * did reach the API is not enqueued twice. The new job is put at the top of the loaded first pages at once.
  */
 export function useSubmitJob() {
   const client = useQueryClient();
@@ -51,20 +51,20 @@ export function useSubmitJob() {
         trace_id: response.trace_id,
       };
       for (const [key] of client.getQueriesData({ queryKey: jobKeys.lists })) {
-        if (matches(key, summary)) client.setQueryData<InfiniteData<ListJobsResponse>>(key, (data) => prepend(data, summary));
+        if (matches(key, summary)) client.setQueryData<ListJobsResponse>(key, (data) => prepend(data, summary));
       }
       void client.invalidateQueries({ queryKey: jobKeys.lists });
     },
   });
 }
 
+/** A first page (no cursor) whose filters the job passes. */
 function matches(key: QueryKey, job: JobSummary): boolean {
   const filters = (key[1] ?? {}) as JobListFilters;
-  return (!filters.state || filters.state === job.state) && (!filters.job_type || filters.job_type === job.job_type);
+  return key[2] === null && (!filters.state || filters.state === job.state) && (!filters.job_type || filters.job_type === job.job_type);
 }
 
-function prepend(data: InfiniteData<ListJobsResponse> | undefined, job: JobSummary): InfiniteData<ListJobsResponse> | undefined {
-  const [first, ...rest] = data?.pages ?? [];
-  if (!data || !first || first.items.some((item) => item.job_id === job.job_id)) return data;
-  return { ...data, pages: [{ ...first, items: [job, ...first.items] }, ...rest] };
+function prepend(data: ListJobsResponse | undefined, job: JobSummary): ListJobsResponse | undefined {
+  if (!data || data.items.some((item) => item.job_id === job.job_id)) return data;
+  return { ...data, items: [job, ...data.items] };
 }

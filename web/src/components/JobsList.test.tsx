@@ -2,6 +2,7 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JobSummary } from '../../../contracts/http-api.js';
+import { encodeCursor } from '../../../contracts/page-cursor.js';
 import { renderWithQueryClient } from '../test-support/render-with-query.js';
 import { failOnConsoleOutput } from '../test-support/console-guard.js';
 import { fakeApi } from '../test-support/fake-api.js';
@@ -11,6 +12,7 @@ failOnConsoleOutput();
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
+  window.history.replaceState(null, '', '/');
 });
 
 const job = (id: string, overrides: Partial<JobSummary>): JobSummary => ({
@@ -72,5 +74,36 @@ describe('jobs list', () => {
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
     expect(await screen.findByRole('link', { name: 'Weather job 5f0c1f3e' })).toBeTruthy();
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('keeps the page in the address: Older jobs adds a history entry with its cursor, Back returns to the page before', async () => {
+    const cursor = encodeCursor({ at: '2026-01-01T10:00:00.000Z', id: '5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d004' });
+    const { requested } = fakeApi({
+      '/v1/jobs': () => ({ status: 200, body: { items: [job('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d004', { job_type: 'quote' })], next_cursor: cursor } }),
+    });
+    window.history.replaceState(null, '', '/?state=completed');
+    const user = renderList();
+    await user.click(await screen.findByRole('button', { name: 'Older jobs' }));
+    expect(window.location.search).toBe(`?state=completed&page=2&cursor=${cursor}`);
+    await waitFor(() => expect(requested).toContain(`/v1/jobs?limit=20&state=completed&cursor=${cursor}`));
+    expect(screen.getByRole('heading', { name: 'Recent jobs · page 2' })).toBe(document.activeElement);
+    window.history.back();
+    await screen.findByRole('heading', { name: 'Recent jobs' });
+    expect(window.location.search).toBe('?state=completed');
+    await user.click(await screen.findByRole('button', { name: 'Older jobs' }));
+
+    // A changed filter starts again at the first page.
+    await user.selectOptions(screen.getByLabelText('Filter by type'), 'quote');
+    expect(window.location.search).toBe('?state=completed&job_type=quote');
+    expect(screen.getByRole('heading', { name: 'Recent jobs' })).toBeTruthy();
+  });
+
+  it('ignores a cursor the API did not give out, and shows the first page', async () => {
+    const { requested } = fakeApi({ '/v1/jobs': { status: 200, body: { items: [job('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d005', {})], next_cursor: null } } });
+    window.history.replaceState(null, '', '/?page=3&cursor=not!a!cursor');
+    renderList();
+    await screen.findAllByRole('listitem');
+    expect(requested).toEqual(['/v1/jobs?limit=20']);
+    expect(screen.queryByRole('button', { name: 'Newest jobs' })).toBeNull();
   });
 });

@@ -1,25 +1,35 @@
-import { useEffect, useState } from 'react';
-import type { JobListFilters } from '../api/api-client.js';
-import { allItems, useJobsList } from '../api/job-queries.js';
+import { useEffect, useRef } from 'react';
+import { useJobsPage } from '../api/job-queries.js';
+import { useListView } from '../url-filters.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { JobFilters } from './JobFilters.js';
 import { JobListItem } from './JobListItem.js';
 import { JobSearch } from './JobSearch.js';
-import { readUrlFilters, writeUrlFilters } from '../url-filters.js';
 
-/** Recent jobs from GET /v1/jobs, live while any of them is still queued or running; the filters live in the address. */
+/**
+ * Recent jobs from GET /v1/jobs, one page at a time, live while any of them is still queued or
+ * running; the filters and the page live in the address.
+ */
 export function JobsList() {
-  const [filters, setFilters] = useState<JobListFilters>(() => readUrlFilters(window.location.search));
-  useEffect(() => writeUrlFilters(filters), [filters]);
-  const list = useJobsList(filters);
-  const items = allItems(list.data);
-  const filtered = Boolean(filters.state || filters.job_type);
+  const [view, setView] = useListView();
+  const list = useJobsPage(view.filters, view.cursor);
+  const items = list.data?.items ?? [];
+  const filtered = Boolean(view.filters.state || view.filters.job_type);
+  const nextCursor = list.isPlaceholderData ? null : list.data?.next_cursor;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shownPage = useRef(view.cursor);
+  // After a move to another page, keyboard and screen reader users start at the list's top.
+  useEffect(() => {
+    if (shownPage.current === view.cursor) return;
+    shownPage.current = view.cursor;
+    heading.current?.focus();
+  }, [view.cursor]);
 
   return (
     <section className="jobs" aria-labelledby="jobs-heading">
-      <h2 id="jobs-heading">Recent jobs</h2>
+      <h2 id="jobs-heading" ref={heading} tabIndex={-1}>Recent jobs{view.page > 1 ? ` · page ${view.page}` : ''}</h2>
       <JobSearch />
-      <JobFilters value={filters} onChange={setFilters} />
+      <JobFilters value={view.filters} onChange={(filters) => setView({ filters, page: 1 }, 'replace')} />
       {list.isError && (
         <ErrorNotice
           error={list.error}
@@ -30,19 +40,33 @@ export function JobsList() {
       {list.isPending ? (
         <p className="muted">Loading jobs…</p>
       ) : items.length === 0 ? (
-        list.isSuccess && <p className="muted">{filtered ? 'No jobs match these filters.' : 'No jobs in the last 24 hours. Submit one.'}</p>
+        list.isSuccess && <p className="muted">{emptyText(filtered, view.page)}</p>
       ) : (
-        <ul className="job-list" aria-label="Jobs">
+        <ul className="job-list" aria-label="Jobs" aria-busy={list.isPlaceholderData}>
           {items.map((job) => (
             <JobListItem key={job.job_id} job={job} />
           ))}
         </ul>
       )}
-      {list.hasNextPage && (
-        <button type="button" className="button-secondary" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-          Show older jobs
-        </button>
+      {(view.page > 1 || nextCursor) && (
+        <nav className="pager" aria-label="Pages of jobs">
+          {view.page > 1 && (
+            <button type="button" className="button-secondary" onClick={() => setView({ filters: view.filters, page: 1 }, 'push')}>
+              Newest jobs
+            </button>
+          )}
+          {nextCursor && (
+            <button type="button" className="button-secondary" onClick={() => setView({ filters: view.filters, page: view.page + 1, cursor: nextCursor }, 'push')}>
+              Older jobs
+            </button>
+          )}
+        </nav>
       )}
     </section>
   );
+}
+
+function emptyText(filtered: boolean, page: number): string {
+  if (page > 1) return 'No older jobs on this page.';
+  return filtered ? 'No jobs match these filters.' : 'No jobs in the last 24 hours. Submit one.';
 }

@@ -1,0 +1,67 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { waitForTerminal } from '../support/http-client.js';
+import { inMemoryAppWithBrowser, noHorizontalScroll, openTab, screenshot, submitOverApi } from './web-ui-app.js';
+
+// The operator's views of the list and of one job, in Chromium, against API + worker + UI in
+// this process on the in-memory adapters, with a quick simulated provider.
+const DONE_MS = 20_000;
+/** The UI's page size. */
+const PAGE_SIZE = 20;
+
+const running = inMemoryAppWithBrowser({ SIMULATED_PROVIDER_DELAY_MS: '50' });
+const openPage = (path: string): Promise<{ page: Page; problems: string[] }> => openTab(running.context, `${running.app.baseUrl}${path}`);
+const submit = (job: unknown): Promise<string> => submitOverApi(running.app.baseUrl, job);
+const rowNames = (page: Page) => page.locator('li[data-job-id] .job-link').allTextContents();
+
+describe('operator console in Chromium', () => {
+  it('keeps a paged, filtered list in the address across a reload, with rows that say what each job is about', async () => {
+    // More exchange-rate jobs than one page holds, told apart by their amount; one job of another type.
+    const amounts = Array.from({ length: PAGE_SIZE + 5 }, (_, i) => i + 1);
+    const ids: string[] = [];
+    for (const amount of amounts) ids.push(await submit({ job_type: 'exchange_rate', payload: { base: 'USD', target: 'EUR', amount } }));
+    const other = await submit({ job_type: 'github_user', payload: { username: 'octocat' } });
+    await Promise.all([...ids, other].map((id) => waitForTerminal(running.app.baseUrl, id, DONE_MS)));
+
+    const { page, problems } = await openPage('/?job_type=exchange_rate');
+    await page.locator(`li[data-job-id="${ids[ids.length - 1]}"]`).waitFor({ timeout: DONE_MS });
+    const newest = amounts.slice(-PAGE_SIZE).reverse().map((amount) => `Exchange rate · ${amount} USD → EUR`);
+    expect(await rowNames(page)).toEqual(newest);
+    const first = page.locator(`li[data-job-id="${ids[ids.length - 1]}"]`);
+    expect(await first.locator('.job-duration').textContent()).toMatch(/^took \d+(\.\d+)? m?s$/);
+    await screenshot(page, 'console-01-list-labels.png');
+
+    await page.getByRole('button', { name: 'Older jobs' }).click();
+    await page.waitForURL((url) => url.searchParams.get('page') === '2' && url.searchParams.has('cursor'));
+    const older = amounts.slice(0, 5).reverse().map((amount) => `Exchange rate · ${amount} USD → EUR`);
+    await expect.poll(() => rowNames(page), { timeout: DONE_MS }).toEqual(older);
+    const pagedUrl = page.url();
+
+    // A reload, and the same link in a new tab, show the same page with the same filter.
+    await page.reload();
+    await expect.poll(() => rowNames(page), { timeout: DONE_MS }).toEqual(older);
+    expect(await page.getByLabel('Filter by type').inputValue()).toBe('exchange_rate');
+    await page.getByRole('heading', { name: 'Recent jobs · page 2' }).waitFor();
+    const shared = await running.context.newPage();
+    await shared.goto(pagedUrl);
+    await expect.poll(() => rowNames(shared), { timeout: DONE_MS }).toEqual(older);
+    await shared.close();
+    await screenshot(page, 'console-02-page-2-after-reload.png');
+
+    // Back returns to the first page; a new filter starts at the first page again.
+    await page.goBack();
+    await page.waitForURL((url) => url.search === '?job_type=exchange_rate');
+    await expect.poll(() => rowNames(page), { timeout: DONE_MS }).toEqual(newest);
+    await page.getByLabel('Filter by type').selectOption('github_user');
+    await page.waitForURL((url) => url.search === '?job_type=github_user');
+    await expect.poll(() => rowNames(page), { timeout: DONE_MS }).toEqual(['GitHub user · @octocat']);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(pagedUrl);
+    await expect.poll(() => rowNames(page), { timeout: DONE_MS }).toEqual(older);
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'console-03-phone-page-2.png');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 90_000);
+});
