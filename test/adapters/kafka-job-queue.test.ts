@@ -53,7 +53,7 @@ describe('Kafka job queue', () => {
     await admin.connect();
   });
   afterAll(async () => {
-    await deleteKafkaTopicsAndGroups(TEST_KAFKA_BROKERS, ownNames('jobs.fresh', 'jobs.existing', 'jobs.on-publish', 'jobs.lag', 'jobs.logs', 'jobs.dlq', 'group'));
+    await deleteKafkaTopicsAndGroups(TEST_KAFKA_BROKERS, ownNames('jobs.fresh', 'jobs.existing', 'jobs.burst', 'jobs.on-publish', 'jobs.lag', 'jobs.logs', 'jobs.dlq', 'group'));
     await admin?.disconnect();
     await privateBroker?.close();
   });
@@ -97,6 +97,43 @@ describe('Kafka job queue', () => {
     const publishedTo = uniqueName('jobs.on-publish');
     await q.publish({ topic: publishedTo, key: 'k', value: Buffer.from('v'), headers: {} });
     expect(await partitionsOf(publishedTo)).toBe(4);
+  });
+
+  it('publishes a burst made at once, small records and ones near the broker limit over two topics, every record once', { timeout: 60_000 }, async () => {
+    const topics = [uniqueName('jobs.burst'), uniqueName('jobs.burst')];
+    const q = queue();
+    // Three 700 KB records: together past the broker's 1 MB record-batch limit, so they must not share a batch.
+    const big = Buffer.alloc(700 * 1024, 'x');
+    const records = Array.from({ length: 203 }, (_, i) => ({
+      topic: topics[i % 2]!,
+      key: `k${i}`,
+      value: i % 70 === 0 ? Buffer.concat([Buffer.from(`${i}:`), big]) : Buffer.from(`${i}:small`),
+      headers: { n: String(i) },
+    }));
+    await Promise.all(records.map((record) => q.publish(record)));
+
+    const seen = new Map<string, number>();
+    const mismatched: string[] = [];
+    const consumer = new Kafka({ clientId: 'dtq-test-reader', brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING }).consumer({
+      groupId: uniqueName('group'),
+      sessionTimeout: FAST_KAFKA_GROUP.sessionTimeoutMs,
+      heartbeatInterval: FAST_KAFKA_GROUP.heartbeatIntervalMs,
+      maxWaitTimeInMs: FAST_KAFKA_GROUP.maxWaitTimeMs,
+    });
+    onCleanup(() => consumer.disconnect());
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const key = message.key!.toString();
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+        const n = key.slice(1);
+        if (message.value!.subarray(0, n.length + 1).toString() !== `${n}:`) mismatched.push(key);
+      },
+    });
+    await waitFor(() => (seen.size === records.length ? true : undefined), { timeoutMs: 45_000, what: `all ${records.length} records read back` });
+    expect([...seen.values()].every((count) => count === 1)).toBe(true);
+    expect(mismatched).toEqual([]);
   });
 
   it('reads the lag of the partitions a member owns from the cluster, down to 0 once processed', async () => {
