@@ -108,6 +108,10 @@ const ConfigVariables = z.object({
 
   API_KEYS: apiKeyList.optional(),
   API_KEYS_FILE: apiKeyFile.optional(),
+  // App Service Authentication (Easy Auth) validates callers' Entra ID tokens in front of this
+  // process and injects the caller as x-ms-client-principal-id, a header it strips from client
+  // requests. Only then may that header be trusted: anywhere else a client could send it.
+  APP_SERVICE_AUTH: flag.default(false),
 });
 
 /** The variables, plus the rules that span several of them. */

@@ -9,7 +9,7 @@ import { buildWorker } from '../worker-container/build-worker.js';
 import { createAdapters } from '../composition/create-adapters.js';
 import { shutdownPhase } from '../composition/run-process.js';
 import { createLogger } from '../telemetry/index.js';
-import { instrumentRoute } from './http/instrument-route.js';
+import { functionRegistrations } from './functions-registration.js';
 import { ROUTES } from './route-table.js';
 
 const { app } = azureFunctions;
@@ -23,15 +23,10 @@ const initialised = adapters
   .init()
   .catch((error: unknown) => logger.error({ err: error }, 'adapter start-up failed; affected requests answer 503 until it succeeds'));
 const api = buildApi({ config, adapters, logger });
+// Without App Service Authentication the Functions host checks its function keys on the job routes.
+logger.info({ auth: api.auth.trustsPrincipal ? api.auth.describe() : 'function keys' }, 'dtq Functions app auth');
 
-for (const route of ROUTES) {
-  app.http(route.name, {
-    methods: route.methods,
-    route: route.route,
-    authLevel: route.authLevel,
-    handler: instrumentRoute(route, api.deps),
-  });
-}
+for (const { name, options } of functionRegistrations(ROUTES, api)) app.http(name, options);
 
 const worker = adapters.inProcessQueue ? buildWorker({ config, adapters, logger, healthPort: null }) : undefined;
 const workerStarted = worker

@@ -4,13 +4,13 @@ import { createApiMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from '../composition/create-adapters.js';
 import { countConnectionEvents } from '../composition/progress-rpc-events.js';
 import type { ApiDeps } from './api-deps.js';
-import { ApiKeyAuth } from './http/api-key-auth.js';
+import { RequestAuth } from './http/request-auth.js';
 import { createApiDeps } from './create-api-deps.js';
 
 export interface BuiltApi {
   deps: ApiDeps;
-  /** API keys from API_KEYS / API_KEYS_FILE, for the fallback host (Azure Functions checks its own keys). */
-  auth: ApiKeyAuth;
+  /** Who may call the job routes: API keys (API_KEYS, API_KEYS_FILE) and, with APP_SERVICE_AUTH, the signed-in caller. */
+  auth: RequestAuth;
   /** Marks the API as draining: /readyz answers 503 from now on. */
   stopAccepting(): void;
   close(): Promise<void>;
@@ -34,7 +34,7 @@ export function buildApi(options: { config: Config; adapters: PortAdapters; logg
   });
   return {
     deps,
-    auth: new ApiKeyAuth(readApiKeys(options.config)),
+    auth: new RequestAuth({ keys: readApiKeys(options.config), trustAppServicePrincipal: options.config.APP_SERVICE_AUTH }),
     stopAccepting: () => {
       accepting = false;
     },

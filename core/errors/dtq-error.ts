@@ -90,8 +90,8 @@ export class PayloadTooLargeError extends DtqError {
 /** No credentials were sent (HTTP 401): the client should authenticate. */
 export class UnauthorizedError extends DtqError {
   readonly code = 'UNAUTHORIZED';
-  constructor() {
-    super('an API key is required: send it as "x-api-key: <key>" or "Authorization: Bearer <key>"');
+  constructor(message = 'an API key is required: send it as "x-api-key: <key>" or "Authorization: Bearer <key>"') {
+    super(message);
   }
 }
 

@@ -4,7 +4,7 @@ import azureFunctions, { type HttpResponseInit } from '@azure/functions';
 import { MAX_REQUEST_BODY_BYTES, type ErrorCode } from '../../contracts/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import type { ApiDeps } from '../api-deps.js';
-import type { ApiKeyAuth } from '../http/api-key-auth.js';
+import type { RequestAuth } from '../http/request-auth.js';
 import { instrumentRoute, type AzureHttpHandler } from '../http/instrument-route.js';
 import type { RouteDefinition } from '../http/route-definition.js';
 import { inRequestTrace } from '../http/request-trace.js';
@@ -20,8 +20,8 @@ export interface ApiServerOptions {
   routes: readonly RouteDefinition[];
   deps: ApiDeps;
   logger: Logger;
-  /** API keys required on routes with authLevel 'function'; none or an empty set leaves them open. */
-  auth?: ApiKeyAuth;
+  /** Who may call routes with authLevel 'function'; none, or one that checks nothing, leaves them open. */
+  auth?: RequestAuth;
   /** Folder of the built web app to serve at `/`, if any. */
   staticDir?: string;
   maxBodyBytes?: number;
@@ -108,7 +108,7 @@ export function createApiServer(options: ApiServerOptions): Server {
  * request that carries no good one. Its body is then never read (a keyless client cannot make
  * the host buffer megabytes), and the handler answers the 401/403 as it always does.
  */
-function refusedOnHeaders(auth: ApiKeyAuth | undefined, route: RouteDefinition, headers: Record<string, string>): boolean {
+function refusedOnHeaders(auth: RequestAuth | undefined, route: RouteDefinition, headers: Record<string, string>): boolean {
   if (!auth?.enabled || route.authLevel !== 'function') return false;
   try {
     auth.verify({ get: (name) => headers[name.toLowerCase()] ?? null });

@@ -8,14 +8,14 @@ export type AuthFailure = 'missing' | 'invalid';
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 /**
- * API-key check of the fallback host for routes with authLevel 'function' (the Azure Functions
- * host checks its own function keys for them). Keys are kept only as SHA-256 hashes; a
- * presented key is hashed and compared with every stored hash in constant time, so neither
- * the keys nor how much of one matched can be learned from timing.
- *
- * No credentials → 401 (UNAUTHORIZED, with WWW-Authenticate): the client should authenticate.
- * Credentials that are refused → 403 (FORBIDDEN): repeating them will not help.
+ * The configured API keys (API_KEYS, API_KEYS_FILE), kept only as SHA-256 hashes; a presented
+ * key is hashed and compared with every stored hash in constant time, so neither the keys nor
+ * how much of one matched can be learned from timing. RequestAuth decides when they apply.
  */
 export class ApiKeyAuth {
   private readonly hashes: readonly Buffer[];
@@ -24,33 +24,34 @@ export class ApiKeyAuth {
     this.hashes = [...new Set(keys)].map(sha256);
   }
 
-  /** False when no key is configured: every route is open. */
+  /** False when no key is configured. */
   get enabled(): boolean {
     return this.hashes.length > 0;
   }
 
-  /** For the first log line: whether keys are required and how many there are, never which. */
+  /** Whether keys are required and how many there are, never which. */
   describe(): string {
     return this.enabled ? `api-keys (${this.hashes.length} key${this.hashes.length === 1 ? '' : 's'})` : 'open (no API_KEYS)';
   }
 
-  /** Throws UnauthorizedError or ForbiddenError unless the headers carry a configured key. */
-  verify(headers: { get(name: string): string | null }): void {
-    if (!this.enabled) return;
-    const presented = presentedKey(headers);
-    if (presented === undefined) throw new UnauthorizedError();
+  /** Whether `presented` is a configured key. */
+  matches(presented: string): boolean {
     const hash = sha256(presented);
     let matched = false;
     // Every stored hash is compared, so the time taken does not depend on which key matched.
     for (const stored of this.hashes) matched = timingSafeEqual(stored, hash) || matched;
-    if (!matched) throw new ForbiddenError();
+    return matched;
   }
 }
 
-/** The key from `x-api-key`, else from `Authorization: Bearer`; undefined when neither is sent. */
-function presentedKey(headers: { get(name: string): string | null }): string | undefined {
+/**
+ * The key from `x-api-key`, else (when `bearer`) from `Authorization: Bearer`; undefined when
+ * none is sent.
+ */
+export function presentedKey(headers: HeaderReader, options: { bearer: boolean }): string | undefined {
   const header = headers.get(API_KEY_HEADER)?.trim();
   if (header) return header;
+  if (!options.bearer) return undefined;
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '');
   return bearer?.[1];
 }

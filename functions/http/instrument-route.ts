@@ -1,7 +1,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { ApiDeps } from '../api-deps.js';
-import { authFailureOf, type ApiKeyAuth } from './api-key-auth.js';
+import { authFailureOf } from './api-key-auth.js';
+import type { RequestAuth } from './request-auth.js';
 import { inRequestTrace } from './request-trace.js';
 import type { RouteDefinition } from './route-definition.js';
 import { responseForError } from './responses.js';
@@ -10,15 +11,16 @@ export type AzureHttpHandler = (request: HttpRequest, invocation: InvocationCont
 
 export interface InstrumentOptions {
   /**
-   * API keys the host requires on routes with authLevel 'function'. The fallback host passes
-   * them; the Azure Functions host checks its own function keys and passes none.
+   * Who may call routes with authLevel 'function'. The fallback host always passes it; the
+   * Azure Functions registration passes it when App Service Authentication is in front
+   * (functions-registration.ts), and otherwise leaves those routes to the host's function keys.
    */
-  auth?: ApiKeyAuth;
+  auth?: RequestAuth;
 }
 
 /**
  * Wraps a route's handler with what every request gets: its trace (W3C traceparent in and
- * out), the API-key check, a request-scoped logger, error-to-response mapping, and the
+ * out), the caller check, a request-scoped logger, error-to-response mapping, and the
  * request counter and duration histogram.
  */
 export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: InstrumentOptions = {}): AzureHttpHandler {

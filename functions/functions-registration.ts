@@ -1,0 +1,29 @@
+import type { HttpFunctionOptions } from '@azure/functions';
+import type { BuiltApi } from './build-api.js';
+import { instrumentRoute } from './http/instrument-route.js';
+import type { RouteDefinition } from './http/route-definition.js';
+
+export interface FunctionRegistration {
+  name: string;
+  options: HttpFunctionOptions & { authLevel: 'anonymous' | 'function' };
+}
+
+/**
+ * What app.ts hands to `app.http` for each route. Without App Service Authentication, the job
+ * routes keep authLevel 'function' and the Functions host checks its function keys. With it
+ * (APP_SERVICE_AUTH=true, set by Bicep beside authsettingsV2), they are registered 'anonymous',
+ * since the host would demand a function key even of a signed-in caller, and dtq's own check
+ * (RequestAuth) requires the principal App Service injects or an API key instead.
+ */
+export function functionRegistrations(routes: readonly RouteDefinition[], api: Pick<BuiltApi, 'deps' | 'auth'>): FunctionRegistration[] {
+  const signIn = api.auth.trustsPrincipal;
+  return routes.map((route) => ({
+    name: route.name,
+    options: {
+      methods: route.methods,
+      route: route.route,
+      authLevel: signIn ? 'anonymous' : route.authLevel,
+      handler: instrumentRoute(route, api.deps, signIn ? { auth: api.auth } : {}),
+    },
+  }));
+}
