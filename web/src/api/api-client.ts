@@ -25,7 +25,7 @@ import type { JobState } from '../../../contracts/common.js';
 import type { JobType } from '../../../contracts/job-types.js';
 import { API_BASE_URL } from '../api-base.js';
 import { NetworkError, isApiError, toApiError } from './api-errors.js';
-import { getApiKey } from './api-key.js';
+import { credentialHeaders } from './credentials.js';
 
 export interface JobListFilters {
   state?: JobState;
@@ -34,13 +34,13 @@ export interface JobListFilters {
 
 /** Sends one request and checks the answer against its contract, so bad data fails loudly here. */
 async function request<S extends z.ZodType>(path: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
+  // Before the request: a sign-in that needs the person navigates away and rejects here.
+  const credentials = await credentialHeaders();
   let response: Response;
   try {
-    const apiKey = getApiKey();
     response = await fetch(`${API_BASE_URL}${path}`, {
       ...init,
-      // x-api-key for the fallback host, x-functions-key for the Azure Functions host's own check.
-      headers: { accept: 'application/json', ...(apiKey ? { 'x-api-key': apiKey, 'x-functions-key': apiKey } : {}), ...init?.headers },
+      headers: { accept: 'application/json', ...credentials, ...init?.headers },
     });
   } catch (error) {
     throw new NetworkError(error instanceof Error ? error.message : String(error));

@@ -35,6 +35,10 @@ export async function toApiError(response: Response): Promise<ApiError | Network
     json = undefined;
   }
   const body = ErrorBodySchema.safeParse(json);
+  // App Service Authentication answers a token it refuses with a bare 401 of its own.
+  if (!body.success && response.status === 401) {
+    return new ApiError({ status: 401, code: 'UNAUTHORIZED', message: 'the API did not accept the sign-in', traceId: response.headers.get('x-trace-id') ?? '' });
+  }
   if (!body.success) {
     return new NetworkError(`the server answered ${response.status} ${response.statusText || ''} without a dtq error body`.trim());
   }
@@ -50,5 +54,8 @@ export function isApiError(error: unknown, code?: ErrorCode): error is ApiError 
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) return `${error.message} (${error.code})`;
   if (error instanceof NetworkError) return `Could not reach the dtq API: ${error.message}`;
+  // MSAL's errors carry a stable errorCode; their messages are only links.
+  const msalCode = (error as { errorCode?: unknown } | null)?.errorCode;
+  if (typeof msalCode === 'string' && msalCode) return `Signing in with Microsoft Entra ID failed (${msalCode})`;
   return error instanceof Error ? error.message : String(error);
 }
