@@ -7,7 +7,7 @@ import {
 } from './common.js';
 import { JobTypeSchema } from './job-types.js';
 import { JobResultDocumentSchema } from './job-result.js';
-import { JobLabelSchema } from './job-status.js';
+import { JobLabelSchema, MilestoneTimesSchema } from './job-status.js';
 import { decodeCursor } from './page-cursor.js';
 
 /** Largest request body the API accepts; larger ones answer 413. */
@@ -72,6 +72,8 @@ export const JobStatusResponseSchema = z.object({
   error_code: z.string().optional(),
   error_message: z.string().optional(),
   result_url: z.string().optional(),
+  /** When the job reached each progress milestone ("0", "20", "50", "80", "100"), those it reached. */
+  milestones: MilestoneTimesSchema.optional(),
   cancel_requested_at: UtcTimestampSchema.optional(),
   ...retryLinks,
 });

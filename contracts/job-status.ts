@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   JobStateSchema,
+  PROGRESS_MILESTONES,
   ProgressPercentSchema,
   UtcTimestampSchema,
   UuidV4Schema,
@@ -17,9 +18,26 @@ export const JOB_LABEL_MAX_LENGTH = 80;
 export const JobLabelSchema = z.string().min(1).max(JOB_LABEL_MAX_LENGTH);
 
 /**
+ * When a job reached each progress milestone (`"0"` queued, `"20"` started, `"50"` calling its
+ * provider, `"80"` storing its result, `"100"` completed); only those it reached. A job that is
+ * run again after a redelivery keeps the times of its last run.
+ */
+export const MilestoneTimesSchema = z.strictObject({
+  '0': UtcTimestampSchema.optional(),
+  '20': UtcTimestampSchema.optional(),
+  '50': UtcTimestampSchema.optional(),
+  '80': UtcTimestampSchema.optional(),
+  '100': UtcTimestampSchema.optional(),
+});
+export type MilestoneTimes = z.infer<typeof MilestoneTimesSchema>;
+export type Milestone = keyof MilestoneTimes;
+export const MILESTONES = PROGRESS_MILESTONES.map(String) as Milestone[];
+
+/**
  * A job's status as the domain sees it. `job_type` and `submitted_at` extend the contract's
  * optional fields so the recent-jobs listing needs no second lookup, as does `label` (what the job
- * is about, written with the queued status); `cancel_requested_at` is
+ * is about, written with the queued status); `milestones` says when it reached each progress
+ * milestone; `cancel_requested_at` is
  * when someone asked to cancel the job, `retry_of` the job this one retries and `retries` the
  * jobs retrying this one, oldest first.
  */
@@ -35,6 +53,7 @@ export const JobStatusSchema = z.object({
   job_type: JobTypeSchema.optional(),
   submitted_at: UtcTimestampSchema.optional(),
   label: JobLabelSchema.optional(),
+  milestones: MilestoneTimesSchema.optional(),
   cancel_requested_at: UtcTimestampSchema.optional(),
   retry_of: UuidV4Schema.optional(),
   retries: z.array(UuidV4Schema).optional(),
@@ -43,32 +62,51 @@ export type JobStatus = z.infer<typeof JobStatusSchema>;
 
 /** Separates the ids in the hash's `retries` field. */
 const RETRIES_SEPARATOR = ',';
+/** The hash field of a milestone's time: `milestone_20_at`. */
+const milestoneField = (milestone: Milestone): string => `milestone_${milestone}_at`;
 
-/** The same status as stored in the Redis hash: every field a string. */
-export const StatusHashSchema = JobStatusSchema.extend({
+/**
+ * The same status as stored in the Redis hash: every field a string, each milestone's time in a
+ * field of its own, so a write sets its milestone without reading the others.
+ */
+export const StatusHashSchema = JobStatusSchema.omit({ milestones: true }).extend({
   progress_percent: z.string().regex(/^(100|[1-9]?[0-9])$/, 'must be an integer string 0..100'),
   retries: z
     .string()
     .regex(/^[0-9a-f-]{36}(,[0-9a-f-]{36})*$/, 'must be comma-separated job ids')
     .optional(),
+  ...Object.fromEntries(MILESTONES.map((milestone) => [milestoneField(milestone), UtcTimestampSchema.optional()])),
 });
 export type StatusHash = z.infer<typeof StatusHashSchema>;
 
 export function statusToHash(status: JobStatus): StatusHash {
   const hash: Record<string, string> = {};
-  for (const [field, value] of Object.entries(status)) {
+  const { milestones, ...fields } = status;
+  for (const [field, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     hash[field] = Array.isArray(value) ? value.join(RETRIES_SEPARATOR) : String(value);
+  }
+  for (const milestone of MILESTONES) {
+    const at = milestones?.[milestone];
+    if (at !== undefined) hash[milestoneField(milestone)] = at;
   }
   return StatusHashSchema.parse(hash);
 }
 
 export function hashToStatus(hash: Record<string, string>): JobStatus {
-  const parsed = StatusHashSchema.parse(hash);
-  const { retries, ...rest } = parsed;
+  const parsed = StatusHashSchema.parse(hash) as Record<string, string | undefined>;
+  const status: Record<string, unknown> = {};
+  const milestones: Record<string, string> = {};
+  for (const [field, value] of Object.entries(parsed)) {
+    if (value === undefined) continue;
+    const milestone = /^milestone_(\d+)_at$/.exec(field)?.[1];
+    if (milestone !== undefined) milestones[milestone] = value;
+    else status[field] = value;
+  }
   return JobStatusSchema.parse({
-    ...rest,
+    ...status,
     progress_percent: Number(parsed.progress_percent),
-    ...(retries ? { retries: retries.split(RETRIES_SEPARATOR) } : {}),
+    ...(parsed.retries ? { retries: parsed.retries.split(RETRIES_SEPARATOR) } : {}),
+    ...(Object.keys(milestones).length > 0 ? { milestones } : {}),
   });
 }

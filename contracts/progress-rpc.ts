@@ -5,6 +5,7 @@ import {
   UtcTimestampSchema,
   UuidV4Schema,
 } from './common.js';
+import { MilestoneTimesSchema } from './job-status.js';
 
 /** Queue the worker's progress responder consumes. */
 export const PROGRESS_REQUEST_QUEUE = 'progress.check.request.v1';
@@ -18,8 +19,8 @@ export const ProgressRequestSchema = z.object({
 export type ProgressRequest = z.infer<typeof ProgressRequestSchema>;
 
 /**
- * The contract's reply for a known job. `updated_at`, the error fields, the cancel request and
- * the retry links are optional extras.
+ * The contract's reply for a known job. `updated_at`, the error fields, the milestone times, the
+ * cancel request and the retry links are optional extras.
  */
 export const ProgressReplySchema = z.object({
   job_id: UuidV4Schema,
@@ -30,6 +31,7 @@ export const ProgressReplySchema = z.object({
   updated_at: UtcTimestampSchema.optional(),
   error_code: z.string().optional(),
   error_message: z.string().optional(),
+  milestones: MilestoneTimesSchema.optional(),
   cancel_requested_at: UtcTimestampSchema.optional(),
   retry_of: UuidV4Schema.optional(),
   retries: z.array(UuidV4Schema).optional(),

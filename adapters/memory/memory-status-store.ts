@@ -25,13 +25,15 @@ export class MemoryStatusStore implements StatusStore {
     const current = this.statuses.get(write.job_id) ?? null;
     if (!isForwardTransition(current, write)) return { applied: false };
     const next: JobStatus = { ...current, ...definedFields(write) } as JobStatus;
+    // Each milestone's time is a field of its own, as in the Redis hash.
+    if (write.milestones) next.milestones = { ...current?.milestones, ...definedFields(write.milestones) };
     this.statuses.set(write.job_id, next, this.ttlSeconds);
     return { applied: true };
   }
 
   async get(jobId: string): Promise<JobStatus | null> {
     const status = this.statuses.get(jobId);
-    return status ? { ...status } : null;
+    return status ? { ...status, ...(status.milestones ? { milestones: { ...status.milestones } } : {}) } : null;
   }
 
   async listRecent(query: StatusPageQuery): Promise<StatusPage> {

@@ -38,6 +38,7 @@ export async function answerProgress(
     updated_at: status.updated_at,
     ...(status.error_code ? { error_code: status.error_code } : {}),
     ...(status.error_message ? { error_message: status.error_message } : {}),
+    ...(status.milestones ? { milestones: status.milestones } : {}),
     ...jobLinks(status),
   };
 }

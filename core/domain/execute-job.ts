@@ -187,13 +187,15 @@ function toJobError(error: unknown): JobError {
   return { code: 'PROVIDER_FAILED', message: error instanceof Error ? error.message : String(error) };
 }
 
-async function progress(deps: ExecuteJobDeps, message: JobMessage, percent: number, text: string): Promise<void> {
+async function progress(deps: ExecuteJobDeps, message: JobMessage, percent: 20 | 50 | 80, text: string): Promise<void> {
+  const at = deps.now().toISOString();
   await deps.statuses.write({
     ...jobFields(message),
     state: 'running',
     progress_percent: percent,
     message: text,
-    updated_at: deps.now().toISOString(),
+    updated_at: at,
+    milestones: { [percent]: at },
   });
 }
 
@@ -203,12 +205,14 @@ const FAILED_AT_PERCENT = 50;
 async function writeFinalStatus(deps: ExecuteJobDeps, message: JobMessage, result: JobResultDocument, failedAtPercent = FAILED_AT_PERCENT): Promise<void> {
   const failed = result.final_state === 'failed';
   const cancelled = result.error?.code === CANCELLED_ERROR_CODE;
+  const at = deps.now().toISOString();
   await deps.statuses.write({
     ...jobFields(message),
     state: result.final_state,
     progress_percent: failed ? failedAtPercent : 100,
     message: cancelled ? 'cancelled' : failed ? 'failed' : 'completed',
-    updated_at: deps.now().toISOString(),
+    updated_at: at,
+    ...(failed ? {} : { milestones: { '100': at } }),
     ...(result.error ? { error_code: result.error.code, error_message: result.error.message } : {}),
   });
 }

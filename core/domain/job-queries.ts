@@ -46,6 +46,7 @@ export async function getJobStatus(
     updated_at: reply.updated_at ?? reply.timestamp,
     ...(reply.error_code ? { error_code: reply.error_code } : {}),
     ...(reply.error_message ? { error_message: reply.error_message } : {}),
+    ...(reply.milestones ? { milestones: reply.milestones } : {}),
     ...(terminal ? { result_url: options.resultUrl(jobId) } : {}),
     ...jobLinks(reply),
   };

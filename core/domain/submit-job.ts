@@ -238,7 +238,9 @@ function queuedStatus(message: JobMessage, text: string, updatedAt: Date, listed
     updated_at: updatedAt.toISOString(),
     trace_id: message.trace_id,
     job_type: message.job_type,
-    ...(listed ? { submitted_at: message.submitted_at, label: jobLabel(message.job_type, message.payload as never) } : {}),
+    ...(listed
+      ? { submitted_at: message.submitted_at, label: jobLabel(message.job_type, message.payload as never), milestones: { '0': message.submitted_at } }
+      : {}),
   };
 }
 

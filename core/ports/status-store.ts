@@ -1,4 +1,4 @@
-import type { JobState, JobStatus, JobType } from '../../contracts/index.js';
+import type { JobState, JobStatus, JobType, MilestoneTimes } from '../../contracts/index.js';
 
 /** A write to a job's status; the store refuses writes that would move the job backwards. */
 export interface StatusWrite {
@@ -12,6 +12,8 @@ export interface StatusWrite {
   submitted_at?: string;
   /** What the job is about (see JobLabelSchema); written with the queued status. */
   label?: string;
+  /** Milestone times to set; the ones already recorded for other milestones are kept. */
+  milestones?: MilestoneTimes;
   error_code?: string;
   error_message?: string;
 }

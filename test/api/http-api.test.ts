@@ -20,6 +20,11 @@ describe('HTTP API on the fallback host, embedded adapters', () => {
 
     const status = JobStatusResponseSchema.parse(await waitForTerminal(app.baseUrl, body.job_id));
     expect(status).toMatchObject({ state: 'completed', progress_percent: 100, result_url: `/v1/jobs/${body.job_id}/result` });
+    // Each milestone with its time, in order, from the submission on.
+    const times = ['0', '20', '50', '80', '100'].map((milestone) => status.milestones?.[milestone as '0']);
+    expect(times[0]).toBe(body.submitted_at);
+    expect(times.every((time) => time !== undefined)).toBe(true);
+    expect([...times].sort()).toEqual(times);
 
     const result = await request(`${app.baseUrl}/v1/jobs/${body.job_id}/result`);
     expect(result.status).toBe(200);
@@ -41,8 +46,10 @@ describe('HTTP API on the fallback host, embedded adapters', () => {
 
   it('records a provider failure as a failed job with its error', async () => {
     const submitted = await postJson(`${app.baseUrl}/v1/jobs`, weatherJob('Atlantis'));
-    const status = await waitForTerminal(app.baseUrl, submitted.body.job_id);
+    const status = JobStatusResponseSchema.parse(await waitForTerminal(app.baseUrl, submitted.body.job_id));
     expect(status).toMatchObject({ state: 'failed', error_code: 'CITY_NOT_FOUND' });
+    // It failed at its provider call: it never reached 80 or 100.
+    expect(Object.keys(status.milestones ?? {}).sort()).toEqual(['0', '20', '50']);
     const result = await request(`${app.baseUrl}/v1/jobs/${submitted.body.job_id}/result`);
     expect(result.body).toMatchObject({ final_state: 'failed', output: null, error: { code: 'CITY_NOT_FOUND' } });
   });

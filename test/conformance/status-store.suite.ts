@@ -68,6 +68,22 @@ export function describeStatusStoreConformance(
       });
     });
 
+    it('records each milestone\'s time beside the others, and not from a refused write', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      await s.write(queued(jobId, 1, { milestones: { '0': at(1) } }));
+      await s.write({ job_id: jobId, state: 'running', progress_percent: 20, message: 'started', updated_at: at(2), milestones: { '20': at(2) } });
+      await s.write({ job_id: jobId, state: 'running', progress_percent: 50, message: 'calling', updated_at: at(3), milestones: { '50': at(3) } });
+      // A late write of an earlier milestone is refused, its time with it.
+      expect(await s.write({ job_id: jobId, state: 'running', progress_percent: 20, message: 'late', updated_at: at(4), milestones: { '20': at(4) } })).toEqual({ applied: false });
+      await s.write({ job_id: jobId, state: 'completed', progress_percent: 100, message: 'completed', updated_at: at(5), milestones: { '100': at(5) } });
+      const read = JobStatusSchema.parse(await s.get(jobId));
+      expect(read.milestones).toEqual({ '0': at(1), '20': at(2), '50': at(3), '100': at(5) });
+      // What a read answers is a copy: changing it changes nothing stored.
+      read.milestones!['80'] = at(9);
+      expect((await s.get(jobId))?.milestones?.['80']).toBeUndefined();
+    });
+
     it('never moves progress or state backwards, and keeps terminal states final', async () => {
       const s = await store();
       const jobId = randomUUID();

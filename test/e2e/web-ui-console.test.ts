@@ -64,4 +64,30 @@ describe('operator console in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it('shows each milestone of a finished job with its time', async () => {
+    const jobId = await submit({ job_type: 'quote', payload: { tag: 'wisdom' } });
+    await waitForTerminal(running.app.baseUrl, jobId, DONE_MS);
+    const { page, problems } = await openPage(`/jobs/${jobId}`);
+    await page.locator('.state-completed').first().waitFor({ timeout: DONE_MS });
+    const milestones = page.getByRole('list', { name: 'Milestones' }).getByRole('listitem');
+    await expect.poll(() => milestones.locator('.milestone-name').allTextContents()).toEqual([
+      'Queued',
+      'Started',
+      'Calling its provider',
+      'Storing its result',
+      'Completed',
+    ]);
+    expect(await page.locator('.milestone-reached').count()).toBe(5);
+    const times = await milestones.locator('time').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('datetime') ?? ''));
+    expect(times).toHaveLength(5);
+    expect([...times].sort()).toEqual(times);
+    expect(await milestones.nth(4).locator('.milestone-time').textContent()).toMatch(/· \+\d+(\.\d+)? m?s$/);
+    await screenshot(page, 'console-04-milestones.png');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'console-05-phone-milestones.png');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

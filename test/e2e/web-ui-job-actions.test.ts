@@ -19,6 +19,9 @@ describe('job actions in Chromium', () => {
     const { page, problems } = await openPage(`/jobs/${jobId}`);
     await page.locator('.state-running').waitFor({ timeout: DONE_MS });
     expect(await page.locator('h1').allTextContents()).toEqual([`Weather job ${jobId}`]);
+    // While it runs: when it was queued and started, and how long it has been running.
+    await expect.poll(() => page.locator('.milestone-reached .milestone-name').allTextContents(), { timeout: DONE_MS }).toEqual(['Queued', 'Started', 'Calling its provider']);
+    expect(await page.locator('.elapsed').textContent()).toMatch(/^Running for \d/);
     await screenshot(page, 'actions-01-running-with-cancel.png');
 
     // Reached and pressed with the keyboard.
@@ -29,6 +32,8 @@ describe('job actions in Chromium', () => {
     await expect.poll(() => page.locator('.job-error code').first().textContent(), { timeout: DONE_MS }).toBe('CANCELLED');
     expect(await page.locator('[aria-live=polite]').textContent()).toContain('failed: CANCELLED');
     expect(await factValue(page, 'Cancel requested')).not.toBe('—');
+    await expect.poll(() => page.locator('.milestone-failed .milestone-name').textContent(), { timeout: DONE_MS }).toBe('Failed (CANCELLED)');
+    expect(await page.locator('.elapsed').count()).toBe(0);
     await screenshot(page, 'actions-02-cancelled.png');
     expect(problems).toEqual([]);
     await page.close();

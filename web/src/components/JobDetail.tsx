@@ -12,6 +12,7 @@ import { JobActions } from './JobActions.js';
 import { JobInput } from './JobInput.js';
 import { JobOutput } from './JobOutput.js';
 import { Link } from './Link.js';
+import { Milestones } from './Milestones.js';
 import { ProgressBar } from './ProgressBar.js';
 import { StateBadge } from './StateBadge.js';
 
@@ -96,6 +97,7 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
               message={status.data.message}
               label={`Progress of ${title.toLowerCase()}`}
             />
+            <Milestones status={status.data} />
             <JobActions jobId={jobId} state={status.data.state} />
           </>
         )}
