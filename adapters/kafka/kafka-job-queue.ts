@@ -1,11 +1,11 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Producer, type SASLOptions } from 'kafkajs';
 import type { ConsumerOptions, HealthCheck, JobConsumer, JobQueue, Logger, PartitionLag, QueueRecord } from '../../core/ports/index.js';
 import { backoffDelay, delay } from '../shared/backoff.js';
+import { TurnBatcher, allFulfilled } from '../shared/turn-batcher.js';
 import { settlesWithin } from '../../core/time/index.js';
 import { KafkaConsumer, type KafkaConsumerTuning } from './kafka-consumer.js';
 import { asUnavailable, isRetriable } from './kafka-errors.js';
 import { kafkaLogCreator } from './kafka-log-creator.js';
-import { PublishBatcher } from './publish-batcher.js';
 
 export interface KafkaJobQueueOptions {
   brokers: string[];
@@ -31,7 +31,10 @@ export interface KafkaJobQueueOptions {
   healthCheckTimeoutMs?: number;
 }
 
-/** Bounds of one coalesced publish: a quarter of the broker's default `message.max.bytes`. */
+/**
+ * Bounds of one coalesced publish: a quarter of the broker's default `message.max.bytes`, since the
+ * broker refuses a record batch (one per partition in a produce request) above it.
+ */
 const PUBLISH_BATCH_BYTES = 256 * 1024;
 const PUBLISH_BATCH_RECORDS = 500;
 
@@ -45,7 +48,7 @@ const DEFAULT_TUNING: KafkaConsumerTuning = {
 /**
  * The job queue on Kafka (kafkajs). Publishes wait for all in-sync replicas (acks -1) and reject
  * when the broker does not acknowledge; those made in the same turn of the event loop share one
- * produce request (PublishBatcher), and a failed request fails each of them. A topic is made to exist (with the configured partition
+ * produce request (TurnBatcher), and a failed request fails each of them. A topic is made to exist (with the configured partition
  * count) before the first publish to it from this process, so a fresh cluster needs no set-up
  * and broker-side auto-creation is never relied on.
  *
@@ -56,7 +59,7 @@ const DEFAULT_TUNING: KafkaConsumerTuning = {
 export class KafkaJobQueue implements JobQueue {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
-  private readonly batcher: PublishBatcher;
+  private readonly batcher: TurnBatcher<QueueRecord, undefined>;
   private readonly admin: Admin;
   private readonly log: Logger;
   private readonly tuning: KafkaConsumerTuning;
@@ -89,10 +92,15 @@ export class KafkaJobQueue implements JobQueue {
       // Java's murmur2 partitioner: a key maps to the same partition as with any other client.
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.batcher = new PublishBatcher({
-      send: (records) => this.sendBatch(records),
+    this.batcher = new TurnBatcher({
+      send: async (records) => {
+        await this.sendBatch(records);
+        return allFulfilled(records.length, undefined);
+      },
+      maxBatchItems: PUBLISH_BATCH_RECORDS,
       maxBatchBytes: PUBLISH_BATCH_BYTES,
-      maxBatchRecords: PUBLISH_BATCH_RECORDS,
+      // Values dominate a record's size; a job record's headers are a few short strings.
+      sizeOf: (record) => record.value.length,
     });
     this.admin = this.kafka.admin();
   }
@@ -102,7 +110,7 @@ export class KafkaJobQueue implements JobQueue {
     try {
       await this.ensureTopics([record.topic]);
       await this.connectProducer();
-      await this.batcher.publish(record);
+      await this.batcher.add(record);
     } catch (error) {
       throw asUnavailable(error, `publish to ${record.topic} failed`);
     }

@@ -10,7 +10,8 @@ import {
 import { DependencyUnavailableError } from '../../core/errors/index.js';
 import { isThrottlingError } from './throttling-retry.js';
 
-const DUPLICATE_KEY = 11000;
+/** E11000, as a server error's or a bulk write error's code. */
+export const DUPLICATE_KEY = 11000;
 /** Cosmos DB: the server-side retry of a throttled request ran out of time. */
 const EXCEEDED_TIME_LIMIT = 50;
 

@@ -1,12 +1,16 @@
 import type { RetryPolicy } from 'cockatiel';
-import { MongoClient, type Collection, type Filter } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, type Collection, type Filter } from 'mongodb';
 import { RESULT_COLLECTION, RESULT_DATABASE, type JobResultDocument } from '../../contracts/index.js';
 import type { HealthCheck, Logger, ResultPage, ResultPageQuery, ResultStore } from '../../core/ports/index.js';
 import { decodeCursor, encodeCursor } from '../shared/page-cursor.js';
-import { isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-errors.js';
+import { TurnBatcher } from '../shared/turn-batcher.js';
+import { DUPLICATE_KEY, isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-errors.js';
 import { MongoPingHealthCheck } from './mongo-health-check.js';
 import { ensureResultIndexes } from './result-indexes.js';
 import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOptions } from './throttling-retry.js';
+
+/** Most result documents one coalesced insert carries (each is at most a few MiB; the driver splits by size). */
+const SAVE_BATCH_DOCUMENTS = 100;
 
 /** Fail fast when MongoDB is down: a request waits this long for a server, then answers 503. */
 export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5_000;
@@ -46,6 +50,7 @@ export interface MongoResultStoreOptions extends ClientTimeouts {
  */
 export class MongoResultStore implements ResultStore {
   readonly healthCheck: HealthCheck;
+  private readonly saves: TurnBatcher<JobResultDocument, { inserted: boolean }>;
   private readonly client: MongoClient;
   private readonly ownsClient: boolean;
   private readonly collection: Collection<JobResultDocument>;
@@ -61,6 +66,7 @@ export class MongoResultStore implements ResultStore {
     this.retry = createThrottlingRetry(options.throttlingRetry ?? DEFAULT_THROTTLING_RETRY);
     this.logger = options.logger.child({ component: 'mongo-result-store', database, collection: this.collection.collectionName });
     this.healthCheck = new MongoPingHealthCheck({ client: this.client, database });
+    this.saves = new TurnBatcher({ send: (docs) => this.insertBatch(docs), maxBatchItems: SAVE_BATCH_DOCUMENTS });
   }
 
   /**
@@ -86,14 +92,49 @@ export class MongoResultStore implements ResultStore {
     return this.indexes;
   }
 
-  async save(result: JobResultDocument): Promise<{ inserted: boolean }> {
-    const doc = { ...result, started_at: canonicalTimestamp(result.started_at), completed_at: canonicalTimestamp(result.completed_at) };
-    return this.run('save', { job_id: result.job_id, trace_id: result.trace_id }, async () => {
+  /**
+   * Saves made in the same turn of the event loop go in one unordered insertMany (TurnBatcher): a
+   * worker finishing many jobs at once then sends one command instead of one each.
+   */
+  save(result: JobResultDocument): Promise<{ inserted: boolean }> {
+    return this.saves.add({ ...result, started_at: canonicalTimestamp(result.started_at), completed_at: canonicalTimestamp(result.completed_at) });
+  }
+
+  /**
+   * A plain insert on the unique job_id index: the first save of a job inserts, and the index
+   * refuses every later or racing one with E11000, so a replay never touches the first result.
+   * (Not an upsert with $setOnInsert: FerretDB's $setOnInsert skips null fields, and the
+   * contract's `error: null` would be lost. See README, "On FerretDB".) Unordered, so one refused
+   * document does not stop the others; a document refused for another reason is saved again on
+   * its own, with the retry and error mapping every operation gets.
+   */
+  private async insertBatch(docs: JobResultDocument[]): Promise<PromiseSettledResult<{ inserted: boolean }>[]> {
+    const refused = await this.run('save', { job_ids: docs.map((doc) => doc.job_id) }, async () => {
       try {
-        // A plain insert on the unique job_id index: the first save of a job inserts, and the index
-        // refuses every later or racing one with E11000, so a replay never touches the first result.
-        // (Not an upsert with $setOnInsert: FerretDB's $setOnInsert skips null fields, and the
-        // contract's `error: null` would be lost. See README, "On FerretDB".)
+        // Copies: the driver adds `_id` to the documents it is given.
+        await this.collection.insertMany(docs.map((doc) => ({ ...doc })), { ordered: false });
+        return new Map<number, number | string>();
+      } catch (error) {
+        if (!(error instanceof MongoBulkWriteError)) throw error;
+        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+        // No per-document errors: the command itself failed. The driver wraps what went wrong
+        // (a network error, a timeout) in the bulk error; that is what says whether to retry.
+        if (writeErrors.length === 0) throw error.errorResponse instanceof Error ? error.errorResponse : error;
+        return new Map(writeErrors.map((writeError) => [writeError.index, writeError.code]));
+      }
+    });
+    return Promise.allSettled(
+      docs.map(async (doc, index) => {
+        if (!refused.has(index)) return { inserted: true };
+        if (refused.get(index) === DUPLICATE_KEY) return { inserted: false };
+        return this.insertOne(doc);
+      }),
+    );
+  }
+
+  private insertOne(doc: JobResultDocument): Promise<{ inserted: boolean }> {
+    return this.run('save', { job_id: doc.job_id, trace_id: doc.trace_id }, async () => {
+      try {
         await this.collection.insertOne({ ...doc });
         return { inserted: true };
       } catch (error) {

@@ -65,6 +65,21 @@ export function describeResultStoreConformance(adapter: string, create: () => Pr
       expect(page.items.filter((item) => item.job_id === doc.job_id)).toHaveLength(1);
     });
 
+    it('answers each of many saves made at once, new jobs and jobs already stored alike', async () => {
+      const s = await store();
+      const stored = sampleResult();
+      await s.save(stored);
+      const fresh = Array.from({ length: 30 }, () => sampleResult());
+      const outcomes = await Promise.all([
+        s.save({ ...stored, completed_at: '2026-02-14T17:00:00.000Z' }),
+        ...fresh.map((doc) => s.save(doc)),
+        s.save({ ...fresh[3]!, output: null }),
+      ]);
+      expect(outcomes.map((o) => o.inserted)).toEqual([false, ...fresh.map(() => true), false]);
+      expect(await s.get(stored.job_id)).toEqual(stored);
+      for (const doc of fresh) expect(await s.get(doc.job_id)).toEqual(doc);
+    });
+
     it('stores failures with their error', async () => {
       const s = await store();
       const doc = sampleResult({ final_state: 'failed', output: null, error: { code: 'CITY_NOT_FOUND', message: 'no city' } });

@@ -142,6 +142,18 @@ describe('MongoResultStore specifics', () => {
     expect(isDuplicateKeyError(new MongoServerError({ code: 16500, errmsg: 'TooManyRequests' }))).toBe(false);
   });
 
+  it('fails only the save of a document the server refuses when it was sent with others', async () => {
+    const { store: s } = store();
+    await s.init();
+    const good = [sampleResult(), sampleResult()];
+    // Field names starting with '$' are refused by the server, not by the driver.
+    const refused = sampleResult({ output: { $where: 'refused' } });
+    const outcomes = await Promise.allSettled([s.save(good[0]!), s.save(refused), s.save(good[1]!)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    for (const doc of good) expect(await s.get(doc.job_id)).toEqual(doc);
+    expect(await s.get(refused.job_id)).toBeNull();
+  });
+
   it('owns and closes a client it created from a connection string', async () => {
     const { store: s } = store({ client: TEST_MONGODB_URI });
     await s.init();
