@@ -71,6 +71,8 @@ param staticWebAppLocation string = 'westeurope'
 param staticWebAppSku string = 'Free'
 @description('Client id of the Entra ID app registration people sign in to the API with (App Service Authentication); empty: no sign-in, function keys only')
 param authClientId string = ''
+@description('With sign-in: name of a Key Vault secret, made by an operator, holding API keys (comma-separated) that services may send as x-api-key instead of a token; empty: every caller needs a token')
+param apiKeysEntry string = ''
 
 // People
 @description('Object id of the user or service principal running the deployment: gets AKS RBAC Cluster Admin, Grafana Admin, Key Vault Secrets Officer. Empty: none.')
@@ -231,7 +233,10 @@ module keyVaultAccess 'modules/key-vault-access.bicep' = {
     grants: concat(
       map(serviceSecrets, name => { secretName: name, principalId: identities.outputs.apiPrincipalId }),
       map(serviceSecrets, name => { secretName: name, principalId: identities.outputs.workerPrincipalId }),
-      [{ secretName: rabbitmq.outputs.passwordSecretName, principalId: identities.outputs.rabbitmqPrincipalId }]
+      [{ secretName: rabbitmq.outputs.passwordSecretName, principalId: identities.outputs.rabbitmqPrincipalId }],
+      // The secret must exist: a deployment naming a missing one fails here, not with a Key Vault
+      // reference that never resolves.
+      serviceKeys ? [{ secretName: apiKeysEntry, principalId: identities.outputs.apiPrincipalId }] : []
     )
   }
 }
@@ -266,7 +271,15 @@ var apiAppSettings = {
   MONGODB_DATABASE: mongoDatabaseName
   PROVIDER_MODE: 'http'
   LOG_LEVEL: logLevel
+  // Sign-in (modules/function-app.bicep authsettingsV2): the job routes are registered anonymous
+  // and serve the principal App Service Authentication injects (functions/functions-registration.ts).
+  APP_SERVICE_AUTH: string(!empty(authClientId))
 }
+
+// Service keys beside sign-in: read from the operator's secret; without sign-in the Functions
+// host's own function keys guard the job routes and dtq reads none.
+var serviceKeys = !empty(authClientId) && !empty(apiKeysEntry)
+var apiKeySettings = serviceKeys ? { API_KEYS: keyVaultReference(keyVault.outputs.uri, apiKeysEntry) } : {}
 
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
@@ -280,11 +293,12 @@ module functionApp 'modules/function-app.bicep' = {
     identityPrincipalId: identities.outputs.apiPrincipalId
     appInsightsName: monitoring.outputs.appInsightsName
     subnetId: network.outputs.functionsSubnetId
-    dtqSettings: apiAppSettings
+    dtqSettings: union(apiAppSettings, apiKeySettings)
     allowedOrigins: [staticWebApp.outputs.url]
     maximumInstanceCount: functionMaximumInstances
     instanceMemoryMB: functionInstanceMemoryMB
     authClientId: authClientId
+    serviceKeys: serviceKeys
   }
   // Key Vault references resolve only once the identity may read the secrets.
   dependsOn: [keyVaultAccess]
@@ -337,6 +351,12 @@ output redisHostName string = redis.outputs.hostName
 output cosmosAccountName string = cosmos.outputs.accountName
 output rabbitmqPrivateIp string = rabbitmqPrivateIp
 output tenantId string = tenant().tenantId
+// What scripts/deploy.sh builds the web UI with (VITE_AUTH_*): all empty without sign-in.
+@description('The app registration the web UI signs people in with (MSAL.js); empty: no sign-in')
+output signInClientId string = authClientId
+output signInAuthority string = empty(authClientId) ? '' : '${environment().authentication.loginEndpoint}${tenant().tenantId}'
+@description('The delegated scope of the API the web UI asks a token for')
+output signInScope string = empty(authClientId) ? '' : 'api://${authClientId}/user_impersonation'
 @description('Workload identity of the worker pods (k8s service account dtq-worker)')
 output workerIdentityClientId string = identities.outputs.workerClientId
 @description('Workload identity of the RabbitMQ pod (k8s service account dtq-rabbitmq)')

@@ -24,3 +24,4 @@ param deployerPrincipalId = readEnvironmentVariable('DTQ_DEPLOYER_PRINCIPAL_ID',
 param deployerPrincipalType = readEnvironmentVariable('DTQ_DEPLOYER_PRINCIPAL_TYPE', 'User')
 param alertEmailAddress = readEnvironmentVariable('DTQ_ALERT_EMAIL', '')
 param authClientId = readEnvironmentVariable('DTQ_AUTH_CLIENT_ID', '')
+param apiKeysEntry = readEnvironmentVariable('DTQ_API_KEYS_SECRET', '')

@@ -25,6 +25,10 @@ export function parseKeyFile(text: string): string[] {
  */
 export function keyListProblem(keys: string[], where: (index: number) => string): string | undefined {
   if (keys.length === 0) return 'holds no API key';
+  // App Service leaves a Key Vault reference it cannot resolve as the setting's text, which must
+  // never become a key anyone who knows the vault's name could send.
+  const reference = keys.findIndex((key) => key.startsWith('@Microsoft.KeyVault('));
+  if (reference >= 0) return `${where(reference)} is a Key Vault reference that did not resolve (may the app's identity read the secret?)`;
   const bad = keys.findIndex((key) => !KEY_PATTERN.test(key));
   if (bad >= 0) return `${where(bad)} is not a usable key: keys are visible ASCII characters without spaces or commas`;
   return undefined;

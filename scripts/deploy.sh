@@ -29,7 +29,9 @@ Usage: scripts/deploy.sh --env dev|prod [--dry-run] [--location <region>]
   --skip-provision  start from the existing deployment's outputs (no Bicep run)
 
 Environment (all optional): DTQ_ALERT_EMAIL (where alerts are mailed); DTQ_AUTH_CLIENT_ID (the
-Entra ID app registration that signs people in to the API); DTQ_DEPLOYER_PRINCIPAL_ID (object id
+Entra ID app registration that signs people in to the API and the web UI); DTQ_WEB_CLIENT_ID (a
+separate app registration for the web UI, default DTQ_AUTH_CLIENT_ID); DTQ_API_KEYS_SECRET (with
+sign-in: the Key Vault secret of API keys services may send instead of a token); DTQ_DEPLOYER_PRINCIPAL_ID (object id
 of the deploying identity; default: the oid claim of its Azure token); DTQ_RABBITMQ_PASSWORD (sets
 a new RabbitMQ password; default: the first deployment generates one, later ones keep it).
 Needs: az (logged in: az login), kubectl and kubelogin (az aks install-cli), node and npm,
@@ -220,10 +222,10 @@ if $PROVISION; then
     fi
   fi
   export DTQ_RABBITMQ_PASSWORD
-  export DTQ_ALERT_EMAIL="${DTQ_ALERT_EMAIL:-}" DTQ_AUTH_CLIENT_ID="${DTQ_AUTH_CLIENT_ID:-}"
+  export DTQ_ALERT_EMAIL="${DTQ_ALERT_EMAIL:-}" DTQ_AUTH_CLIENT_ID="${DTQ_AUTH_CLIENT_ID:-}" DTQ_API_KEYS_SECRET="${DTQ_API_KEYS_SECRET:-}"
 
   step "Provision with Bicep"
-  note "bicep/main.${ENVIRONMENT}.bicepparam reads DTQ_RABBITMQ_PASSWORD (hidden), DTQ_DEPLOYER_PRINCIPAL_ID, DTQ_DEPLOYER_PRINCIPAL_TYPE, DTQ_ALERT_EMAIL, DTQ_AUTH_CLIENT_ID"
+  note "bicep/main.${ENVIRONMENT}.bicepparam reads DTQ_RABBITMQ_PASSWORD (hidden), DTQ_DEPLOYER_PRINCIPAL_ID, DTQ_DEPLOYER_PRINCIPAL_TYPE, DTQ_ALERT_EMAIL, DTQ_AUTH_CLIENT_ID, DTQ_API_KEYS_SECRET"
   run az deployment group create --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
     --template-file bicep/main.bicep --parameters "bicep/main.${ENVIRONMENT}.bicepparam" --output none
   unset DTQ_RABBITMQ_PASSWORD
@@ -257,6 +259,11 @@ GRAFANA_NAME="$(output grafanaName)"
 GRAFANA_URL="$(output grafanaUrl)"
 KEY_VAULT_NAME="$(output keyVaultName)"
 KAFKA_ENDPOINT="$(output eventHubsKafkaEndpoint)"
+# Sign-in for the web UI (all empty without an app registration: the UI then asks for a key).
+SIGN_IN_CLIENT_ID="$(output signInClientId)"
+SIGN_IN_AUTHORITY="$(output signInAuthority)"
+SIGN_IN_SCOPE="$(output signInScope)"
+if [ -n "$SIGN_IN_CLIENT_ID" ] && [ -n "${DTQ_WEB_CLIENT_ID:-}" ]; then SIGN_IN_CLIENT_ID="$DTQ_WEB_CLIENT_ID"; fi
 
 # The API runs on Functions; the fallback host's image (dtq-api) is for running it elsewhere.
 if [ -n "$WORKER_IMAGE" ]; then
@@ -314,7 +321,8 @@ run az functionapp deployment source config-zip --resource-group "$RESOURCE_GROU
   --src "${WORK_DIR}/functionapp.zip"
 
 step "Deploy the web UI to the Static Web App"
-run env "VITE_API_BASE_URL=${API_URL}" npm run build:web
+run env "VITE_API_BASE_URL=${API_URL}" "VITE_AUTH_CLIENT_ID=${SIGN_IN_CLIENT_ID}" "VITE_AUTH_AUTHORITY=${SIGN_IN_AUTHORITY}" \
+  "VITE_AUTH_SCOPE=${SIGN_IN_SCOPE}" npm run build:web
 SWA_CLI_DEPLOYMENT_TOKEN="$(capture '<deployment token>' az staticwebapp secrets list --name "$STATIC_WEB_APP_NAME" \
   --resource-group "$RESOURCE_GROUP" --query properties.apiKey --output tsv)"
 # swa reads the token from the environment, so it never appears in a command line.
@@ -325,6 +333,9 @@ unset SWA_CLI_DEPLOYMENT_TOKEN
 step "Done"
 note "web UI:         ${STATIC_WEB_APP_URL}"
 note "API:            ${API_URL}   (try ${API_URL}/readyz)"
+if [ -n "$SIGN_IN_CLIENT_ID" ]; then
+  note "sign-in:        app registration ${SIGN_IN_CLIENT_ID} needs the SPA redirect URI ${STATIC_WEB_APP_URL}/redirect.html"
+fi
 note "Grafana:        ${GRAFANA_URL}   (dashboard: dtq)"
 note "Kafka endpoint: ${KAFKA_ENDPOINT}"
 note "cluster:        KUBECONFIG=${WORK_DIR}/kubeconfig kubectl --namespace ${NAMESPACE} get pods"

@@ -16,6 +16,8 @@ param maximumInstanceCount int
 param instanceMemoryMB int
 @description('Client id of the Entra ID app registration for dtq\'s API; empty: no App Service Authentication (function keys only)')
 param authClientId string = ''
+@description('With sign-in: dtq API keys (API_KEYS) let services in without a token, so App Service Authentication passes token-less requests on and dtq decides')
+param serviceKeys bool = false
 @description('Node.js major version; Flex Consumption supports the active LTS lines (Node 20 ended its support on 30 April 2026)')
 param nodeVersion string = '22'
 
@@ -136,19 +138,25 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 
 // Sign-in in front of the API: App Service Authentication ("Easy Auth") with Microsoft Entra ID
 // (learn.microsoft.com/azure/app-service/configure-authentication-provider-aad; the
-// Microsoft.Web/sites/config authsettingsV2 reference). Every request but the anonymous routes
-// (probes and metrics, authLevel 'anonymous' in functions/route-table.ts; a test compares them)
-// needs a token for this app registration: people get one by signing in, services through the
-// client-credentials flow. 401, not a redirect: the callers are the web UI's script and services.
-// Function keys stay what services use where no token can be had (README, Deploy to Azure).
+// Microsoft.Web/sites/config authsettingsV2 reference). It validates the token of every request
+// that has one and tells the app who called (x-ms-client-principal-id, which it strips from client
+// requests: learn.microsoft.com/azure/app-service/configure-authentication-user-identities).
+// The job routes are then registered anonymous (APP_SERVICE_AUTH in main.bicep), since the
+// Functions host would demand a function key even of a signed-in caller, and dtq requires the
+// principal. Without service keys every request but the anonymous routes (probes and metrics,
+// authLevel 'anonymous' in functions/route-table.ts; a test compares them) needs a token: people
+// get one by signing in (the web UI, MSAL.js), services through the client-credentials flow; 401,
+// not a redirect, as for an API. With service keys, token-less requests go on to dtq, which serves
+// a configured x-api-key and answers 401 to the rest ("Allow unauthenticated requests" defers the
+// decision to the app).
 resource auth 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(authClientId)) {
   parent: site
   name: 'authsettingsV2'
   properties: {
     platform: { enabled: true }
     globalValidation: {
-      requireAuthentication: true
-      unauthenticatedClientAction: 'Return401'
+      requireAuthentication: !serviceKeys
+      unauthenticatedClientAction: serviceKeys ? 'AllowAnonymous' : 'Return401'
       excludedPaths: ['/healthz', '/readyz', '/metrics']
     }
     identityProviders: {

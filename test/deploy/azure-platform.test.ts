@@ -221,23 +221,92 @@ describe('10. Flex Consumption maximumInstanceCount is at least 40', () => {
   });
 });
 
-describe('12. Sign-in in front of the API (App Service Authentication, Entra ID) and the UI (Static Web Apps)', () => {
-  // learn.microsoft.com/azure/app-service/configure-authentication-provider-aad and the
-  // Microsoft.Web/sites/config authsettingsV2 reference; Static Web Apps: learn.microsoft.com/azure/static-web-apps/authentication-authorization.
+describe('12. Sign-in in front of the API (App Service Authentication, Entra ID) and the UI (MSAL.js, Static Web Apps)', () => {
+  // learn.microsoft.com/azure/app-service/configure-authentication-provider-aad, the
+  // Microsoft.Web/sites/config authsettingsV2 reference, and configure-authentication-user-identities
+  // (x-ms-client-principal-*: set by App Service, never by a client); function keys are "not a
+  // good practice ... in a public app" (learn.microsoft.com/azure/azure-functions/function-keys-how-to);
+  // Static Web Apps: learn.microsoft.com/azure/static-web-apps/authentication-authorization;
+  // MSAL.js v5 redirect bridge: learn.microsoft.com/entra/msal/javascript/browser/redirect-bridge.
   const functionApp = readBicep('bicep/modules/function-app.bicep').text;
+  const main = readBicep('bicep/main.bicep').text;
+  const deployScript = read('scripts/deploy.sh');
 
-  it('the Function App requires an Entra ID token when an app registration is given, 401 for APIs', () => {
+  it('the Function App validates Entra ID tokens when an app registration is given: 401 for APIs unless service keys are configured', () => {
     expect(functionApp).toMatch(/resource auth 'Microsoft\.Web\/sites\/config@[^']+' = if \(!empty\(authClientId\)\)/);
     expect(functionApp).toMatch(/name: 'authsettingsV2'/);
-    expect(functionApp).toMatch(/requireAuthentication: true/);
-    expect(functionApp).toMatch(/unauthenticatedClientAction: 'Return401'/);
+    expect(functionApp).toMatch(/requireAuthentication: !serviceKeys/);
+    expect(functionApp).toMatch(/unauthenticatedClientAction: serviceKeys \? 'AllowAnonymous' : 'Return401'/);
     expect(functionApp).toMatch(/azureActiveDirectory:\s*\{\s*enabled: true/);
+    expect(moduleParams(readBicep('bicep/main.bicep'), 'functionApp').get('serviceKeys')).toBe('serviceKeys');
+    expect(main).toMatch(/^var serviceKeys = !empty\(authClientId\) && !empty\(apiKeysEntry\)$/m);
   });
 
   it('leaves exactly the anonymous routes (probes, metrics) outside sign-in', () => {
     const anonymous = ROUTES.filter((r) => r.authLevel === 'anonymous').map((r) => `/${r.route}`);
     const excluded = /excludedPaths:\s*\[([^\]]*)\]/.exec(functionApp)?.[1] ?? '';
     expect([...excluded.matchAll(/'([^']+)'/g)].map((m) => m[1]).sort()).toEqual(anonymous.sort());
+  });
+
+  it('turns on APP_SERVICE_AUTH with sign-in, so the job routes need the token alone: registered anonymous, the principal required', async () => {
+    expect(main).toMatch(/^\s*APP_SERVICE_AUTH: string\(!empty\(authClientId\)\)$/m);
+    expect(functionAppSettings().dtq.get('APP_SERVICE_AUTH')?.source).toBe('expression');
+    const { loadConfig } = await import('../../config/index.js');
+    const { RequestAuth } = await import('../../functions/http/request-auth.js');
+    const { functionRegistrations } = await import('../../functions/functions-registration.js');
+    for (const [authClientId, expected] of [['', 'function'], ['5c9d2e1f-3a4b-4c6d-8e7f-9a0b1c2d3e4f', 'anonymous']] as const) {
+      // string(!empty(authClientId)) in Bicep is 'true' or 'false'.
+      const config = loadConfig({ APP_SERVICE_AUTH: String(authClientId !== ''), LOG_LEVEL: 'silent' });
+      const auth = new RequestAuth({ keys: [], trustAppServicePrincipal: config.APP_SERVICE_AUTH });
+      const jobsPost = functionRegistrations(ROUTES, { auth, deps: {} as never }).find((r) => r.name === 'jobs-post');
+      expect(jobsPost?.options.authLevel, `authClientId '${authClientId}'`).toBe(expected);
+    }
+  });
+
+  it('service keys beside sign-in come from an existing Key Vault secret the API identity may read, never without sign-in', () => {
+    expect(main).toMatch(/^var apiKeySettings = serviceKeys \? \{ API_KEYS: keyVaultReference\(keyVault\.outputs\.uri, apiKeysEntry\) \} : \{\}$/m);
+    expect(main).toMatch(/dtqSettings: union\(apiAppSettings, apiKeySettings\)/);
+    expect(main).toMatch(/serviceKeys \? \[\{ secretName: apiKeysEntry, principalId: identities\.outputs\.apiPrincipalId \}\] : \[\]/);
+    for (const env of ['dev', 'prod']) {
+      expect(assignedParams(readBicep(`bicep/main.${env}.bicepparam`)).get('apiKeysEntry')).toBe("readEnvironmentVariable('DTQ_API_KEYS_SECRET', '')");
+    }
+    expect(read('.github/workflows/ci-cd.yml')).toContain('DTQ_API_KEYS_SECRET: ${{ vars.DTQ_API_KEYS_SECRET }}');
+  });
+
+  it('an API_KEYS that is an unresolved Key Vault reference stops the API instead of becoming a key', async () => {
+    const { loadConfig } = await import('../../config/index.js');
+    expect(() => loadConfig({ API_KEYS: '@Microsoft.KeyVault(SecretUri=https://kv-dtq.vault.azure.net/secrets/dtq-api-keys/)' })).toThrow(
+      /API_KEYS entry 1 is a Key Vault reference that did not resolve/,
+    );
+  });
+
+  it('builds the web UI with the app registration, authority and API scope, all empty without sign-in', async () => {
+    expect(main).toMatch(/^output signInClientId string = authClientId$/m);
+    expect(main).toMatch(/^output signInAuthority string = empty\(authClientId\) \? '' : '\$\{environment\(\)\.authentication\.loginEndpoint\}\$\{tenant\(\)\.tenantId\}'$/m);
+    expect(main).toMatch(/^output signInScope string = empty\(authClientId\) \? '' : 'api:\/\/\$\{authClientId\}\/user_impersonation'$/m);
+    expect(deployScript).toMatch(/"VITE_AUTH_CLIENT_ID=\$\{SIGN_IN_CLIENT_ID\}" "VITE_AUTH_AUTHORITY=\$\{SIGN_IN_AUTHORITY\}" \\\n\s*"VITE_AUTH_SCOPE=\$\{SIGN_IN_SCOPE\}" npm run build:web/);
+    for (const [variable, output] of [['SIGN_IN_CLIENT_ID', 'signInClientId'], ['SIGN_IN_AUTHORITY', 'signInAuthority'], ['SIGN_IN_SCOPE', 'signInScope']]) {
+      expect(deployScript).toContain(`${variable}="$(output ${output})"`);
+    }
+    // What those outputs evaluate to, read by the web build's own check (web/vite.config.ts).
+    const { parseSignInConfig } = await import('../../web/src/sign-in/sign-in-config.js');
+    expect(parseSignInConfig({ VITE_AUTH_CLIENT_ID: '', VITE_AUTH_AUTHORITY: '', VITE_AUTH_SCOPE: '' })).toBeUndefined();
+    const client = '5c9d2e1f-3a4b-4c6d-8e7f-9a0b1c2d3e4f';
+    expect(
+      parseSignInConfig({
+        VITE_AUTH_CLIENT_ID: client,
+        VITE_AUTH_AUTHORITY: 'https://login.microsoftonline.com/3f2a8c41-7d6e-4b9a-8c1d-2e5f6a7b8c9d',
+        VITE_AUTH_SCOPE: `api://${client}/user_impersonation`,
+      }),
+    ).toEqual({ clientId: client, authority: 'https://login.microsoftonline.com/3f2a8c41-7d6e-4b9a-8c1d-2e5f6a7b8c9d', scope: `api://${client}/user_impersonation` });
+    expect(() => parseSignInConfig({ VITE_AUTH_CLIENT_ID: client })).toThrow(/VITE_AUTH_AUTHORITY, VITE_AUTH_SCOPE are missing/);
+  });
+
+  it('the web build has MSAL\'s redirect bridge as a page of its own, the redirect URI deploy.sh names', () => {
+    expect(read('web/redirect.html')).toContain('src="/src/redirect-bridge.ts"');
+    expect(read('web/src/redirect-bridge.ts')).toMatch(/broadcastResponseToMainFrame\(\)/);
+    expect(read('web/vite.config.ts')).toMatch(/redirect: join\(root, 'redirect\.html'\)/);
+    expect(deployScript).toContain('${STATIC_WEB_APP_URL}/redirect.html');
   });
 
   it('the web UI is for signed-in people only', () => {

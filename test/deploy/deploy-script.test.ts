@@ -74,7 +74,7 @@ describe('scripts/deploy.sh', () => {
       'npm ci --omit=dev',
       'zip -q -r ../functionapp.zip .',
       'az functionapp deployment source config-zip --resource-group rg-dtq-dev --name <functionAppName>',
-      'env VITE_API_BASE_URL=<apiUrl> npm run build:web',
+      'env VITE_API_BASE_URL=<apiUrl> VITE_AUTH_CLIENT_ID=<signInClientId> VITE_AUTH_AUTHORITY=<signInAuthority> VITE_AUTH_SCOPE=<signInScope> npm run build:web',
       'swa deploy web/dist --env production',
     ];
     let position = -1;
