@@ -171,6 +171,19 @@ describe('.github/workflows/ci-cd.yml', () => {
     for (const command of ['npm run typecheck', 'npm run lint', 'npm test']) expect(runs('test')).toContain(command);
   });
 
+  it('runs the suites under the machines\' Node 20 and again under Node 22 LTS, as .ci/run does', () => {
+    // Node 20 ended its support on 30 April 2026; Azure runs dtq on Node 22 (issue 15, point 4).
+    const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['test:node22']).toBe('npx -y node@22 node_modules/vitest/vitest.mjs run');
+    const ciRun = readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8');
+    for (const commands of [ciRun, runs('test')]) {
+      const [first, second] = [/^\s*npm test$/m.exec(commands), /^\s*npm run test:node22$/m.exec(commands)];
+      expect(first, 'npm test').not.toBeNull();
+      expect(second?.index ?? -1, 'npm run test:node22, after npm test').toBeGreaterThan(first?.index ?? Infinity);
+    }
+    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toMatch(/`npm test` and `npm run test:node22`/);
+  });
+
   it('deploys a v* tag to prod with scripts/deploy.sh after tests and images, logged in through OIDC', () => {
     expect(workflow.on.push.tags).toEqual(['v*']);
     const deploy = workflow.jobs.deploy!;
