@@ -307,6 +307,9 @@ describe('12. Sign-in in front of the API (App Service Authentication, Entra ID)
     expect(read('web/src/redirect-bridge.ts')).toMatch(/broadcastResponseToMainFrame\(\)/);
     expect(read('web/vite.config.ts')).toMatch(/redirect: join\(root, 'redirect\.html'\)/);
     expect(deployScript).toContain('${STATIC_WEB_APP_URL}/redirect.html');
+    // "The bridge page should also be served with Cache-Control: no-store" (MSAL v5 migration guide).
+    const swa = JSON.parse(read('web/public/staticwebapp.config.json')) as { routes: Array<{ route: string; headers?: Record<string, string> }> };
+    expect(swa.routes.find((r) => r.route === '/redirect.html')?.headers?.['cache-control']).toBe('no-store');
   });
 
   it('the web UI is for signed-in people only', () => {
