@@ -179,6 +179,27 @@ describe('web UI built with Entra ID sign-in', () => {
     await page.close();
   }, 60_000);
 
+  it('offers to sign in again when the API refuses the token (401), and asks Entra ID to let the person pick the account', async () => {
+    // Behind App Service Authentication a token it does not accept never becomes a principal: 401.
+    const refusing = await startApp({ staticDir: signInBuild, providerDelayMs: 50, env: { APP_SERVICE_AUTH: 'true' } });
+    try {
+      const seen = { authorize: [] as URL[], token: [] as URLSearchParams[] };
+      const page = await context.newPage();
+      await page.route('https://login.microsoftonline.com/**', entraId(seen));
+      await page.goto(refusing.baseUrl);
+      const listAlert = page.getByRole('alert').filter({ hasText: 'The jobs could not be loaded' });
+      await listAlert.getByText('UNAUTHORIZED').waitFor({ timeout: 20_000 });
+      expect(await listAlert.getByLabel('API key', { exact: true }).count(), 'no key form in a build with sign-in').toBe(0);
+      await listAlert.getByRole('button', { name: 'Sign in again' }).click();
+      await expect.poll(() => seen.authorize.length, { timeout: 20_000 }).toBe(2);
+      expect(seen.authorize[1]!.searchParams.get('prompt')).toBe('select_account');
+      expect(seen.authorize[1]!.searchParams.get('client_id')).toBe(WEB_CLIENT_ID);
+      await page.close();
+    } finally {
+      await refusing.close();
+    }
+  }, 60_000);
+
   it('lets MSAL reach Entra ID through the Static Web App CSP of that build', async () => {
     const config = JSON.parse(await readFile(join(signInBuild, 'staticwebapp.config.json'), 'utf8')) as { globalHeaders: Record<string, string> };
     const directives = config.globalHeaders['content-security-policy']!.split(';').map((d) => d.trim());
