@@ -7,6 +7,7 @@ import {
   type StatusPageQuery,
   type StatusStore,
   type StatusWrite,
+  type StatusWriteOutcome,
 } from '../../core/ports/index.js';
 import { ExpiringMap } from './expiring-map.js';
 import { compareNewestFirst, takePage } from '../shared/page-cursor.js';
@@ -21,14 +22,16 @@ export class MemoryStatusStore implements StatusStore {
     this.statuses = new ExpiringMap(options.now);
   }
 
-  async write(write: StatusWrite): Promise<{ applied: boolean }> {
+  async write(write: StatusWrite): Promise<StatusWriteOutcome> {
     const current = this.statuses.get(write.job_id) ?? null;
-    if (!isForwardTransition(current, write)) return { applied: false };
-    const next: JobStatus = { ...current, ...definedFields(write) } as JobStatus;
+    const cancelRequested = current?.cancel_requested_at !== undefined;
+    if (!isForwardTransition(current, write) || (cancelRequested && write.unlessCancelRequested)) return { applied: false, cancelRequested };
+    const { unlessCancelRequested: _condition, ...fields } = write;
+    const next: JobStatus = { ...current, ...definedFields(fields) } as JobStatus;
     // Each milestone's time is a field of its own, as in the Redis hash.
     if (write.milestones) next.milestones = { ...current?.milestones, ...definedFields(write.milestones) };
     this.statuses.set(write.job_id, next, this.ttlSeconds);
-    return { applied: true };
+    return { applied: true, cancelRequested };
   }
 
   async get(jobId: string): Promise<JobStatus | null> {

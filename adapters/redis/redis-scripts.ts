@@ -21,26 +21,31 @@ function script(lua: string): RedisScript {
 /**
  * A status write: the forward-only rule of `isForwardTransition` (core/ports/status-store.ts) —
  * terminal states are final, state never goes back, progress never decreases, a repeat is
- * allowed — then HSET and the TTL, atomically on the job's hash.
+ * allowed — and, for a worker's milestone, no pending cancel; then HSET and the TTL, atomically
+ * on the job's hash.
  *
  * KEYS[1]: the status hash.
- * ARGV: ttl seconds, next state, next progress, then field/value pairs to set.
- * Returns 0 when refused, 1 when applied to an existing hash, 2 when applied and the hash is new
- * (the caller then adds the job to the recent-jobs index, which is a key of its own).
+ * ARGV: ttl seconds, next state, next progress, '1' when a pending cancel refuses the write (else
+ * '0'), then field/value pairs to set.
+ * Returns flags: 1 applied, 2 the hash is new (the caller then adds the job to the recent-jobs
+ * index, a key of its own), 4 a cancel has been requested (whether or not the write applied).
  */
 export const WRITE_STATUS = script(`
 local rank = { queued = 0, running = 1, completed = 2, failed = 2 }
-local current = redis.call('HMGET', KEYS[1], 'state', 'progress_percent')
+local current = redis.call('HMGET', KEYS[1], 'state', 'progress_percent', 'cancel_requested_at')
 local state = current[1]
+local cancel = 0
+if current[3] then cancel = 4 end
 if state and rank[state] ~= nil then
-  if state == 'completed' or state == 'failed' then return 0 end
-  if rank[ARGV[2]] < rank[state] then return 0 end
-  if tonumber(ARGV[3]) < (tonumber(current[2]) or 0) then return 0 end
+  if state == 'completed' or state == 'failed' then return cancel end
+  if rank[ARGV[2]] < rank[state] then return cancel end
+  if tonumber(ARGV[3]) < (tonumber(current[2]) or 0) then return cancel end
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+if cancel == 4 and ARGV[4] == '1' then return cancel end
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
-if state then return 1 end
-return 2
+if state then return 1 + cancel end
+return 3 + cancel
 `);
 
 /**

@@ -1,5 +1,5 @@
 import { STATUS_TTL_SECONDS, hashToStatus, statusToHash, type JobStatus } from '../../contracts/index.js';
-import type { CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite } from '../../core/ports/index.js';
+import type { CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite, StatusWriteOutcome } from '../../core/ports/index.js';
 import { JobStateSchema } from '../../contracts/index.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../shared/page-cursor.js';
 import { closeRedis, redisCall, resolveRedis, type RedisClient } from './redis-connection.js';
@@ -59,24 +59,35 @@ export class RedisStatusStore implements StatusStore {
 
   /**
    * The status first, then (for the API's `queued` write, or a write that made the hash anew,
-   * when it carries the submission time) the index entry. When the index write fails the call fails: the status is already
-   * there and a retry is a repeat, which the forward-only rule allows.
+   * when it carries the submission time) the index entry. When the index write fails the call
+   * fails: the status is already there and a retry is a repeat, which the forward-only rule allows.
    */
-  async write(write: StatusWrite): Promise<{ applied: boolean }> {
-    const fields = statusToHash(write);
+  async write(write: StatusWrite): Promise<StatusWriteOutcome> {
+    const { unlessCancelRequested, ...status } = write;
+    const fields = statusToHash(status);
     const result = await redisCall(this.redis, () =>
-      runScript(this.redis, WRITE_STATUS, this.statusKey(write.job_id), this.ttlSeconds, write.state, write.progress_percent, ...Object.entries(fields).flat()),
+      runScript(
+        this.redis,
+        WRITE_STATUS,
+        this.statusKey(write.job_id),
+        this.ttlSeconds,
+        write.state,
+        write.progress_percent,
+        unlessCancelRequested ? '1' : '0',
+        ...Object.entries(fields).flat(),
+      ),
     );
-    const applied = Number(result) > 0;
-    const created = Number(result) === 2;
+    const flags = Number(result);
+    const applied = (flags & 1) !== 0;
+    const created = (flags & 2) !== 0;
     const submittedMs = write.submitted_at ? Date.parse(write.submitted_at) : NaN;
     // Indexed by the queued write (also when it is a retry of one whose index write failed) and
     // whenever the hash is made anew, e.g. after it expired; the worker's four writes per job
     // would only repeat the same ZADD.
-    if ((created || write.state === 'queued') && Number.isFinite(submittedMs)) {
+    if (applied && (created || write.state === 'queued') && Number.isFinite(submittedMs)) {
       await redisCall(this.redis, () => runScript(this.redis, INDEX_RECENT, this.recentKey(), this.ttlSeconds, submittedMs, write.job_id));
     }
-    return { applied };
+    return { applied, cancelRequested: (flags & 4) !== 0 };
   }
 
   async get(jobId: string): Promise<JobStatus | null> {

@@ -77,11 +77,11 @@ export async function executeJobRecord(
 
   const startedAt = deps.now();
   const provider = deps.providers[message.job_type] as JobProvider;
-  // A cancel is looked for before the job starts and before each milestone after it.
+  // A cancel is looked for before the job starts and at each milestone after it: a milestone
+  // write is refused while a cancel is pending, and the job ends where it had got to.
   if (current?.cancel_requested_at !== undefined) return finishCancelled(deps, message, startedAt, 0, log);
-  await progress(deps, message, 20, 'started');
-  if (await cancelRequested(deps, message)) return finishCancelled(deps, message, startedAt, 20, log);
-  await progress(deps, message, 50, `calling ${provider.name}`);
+  if (await cancelledAt(deps, message, 20, 'started')) return finishCancelled(deps, message, startedAt, 0, log);
+  if (await cancelledAt(deps, message, 50, `calling ${provider.name}`)) return finishCancelled(deps, message, startedAt, 20, log);
   log.info({ provider: provider.name }, 'job running');
 
   let output: Record<string, unknown> | null = null;
@@ -94,10 +94,7 @@ export async function executeJobRecord(
     log.warn({ error_code: error.code, error_message: error.message }, 'provider failed; job fails');
   }
 
-  if (!error) {
-    if (await cancelRequested(deps, message)) return finishCancelled(deps, message, startedAt, 50, log);
-    await progress(deps, message, 80, 'storing result');
-  }
+  if (!error && (await cancelledAt(deps, message, 80, 'storing result'))) return finishCancelled(deps, message, startedAt, 50, log);
   return finish(deps, message, { startedAt, output, error, failedAtPercent: FAILED_AT_PERCENT }, log);
 }
 
@@ -115,10 +112,6 @@ function mayHaveResult(status: JobStatus | null): boolean {
 /** The error code of a job that ended because someone cancelled it. */
 export const CANCELLED_ERROR_CODE = 'CANCELLED';
 
-async function cancelRequested(deps: ExecuteJobDeps, message: JobMessage): Promise<boolean> {
-  const status = await deps.statuses.get(message.job_id);
-  return status?.cancel_requested_at !== undefined;
-}
 
 /** A cancelled job fails where it got to, without (another) provider call; its record is done. */
 async function finishCancelled(
@@ -187,16 +180,19 @@ function toJobError(error: unknown): JobError {
   return { code: 'PROVIDER_FAILED', message: error instanceof Error ? error.message : String(error) };
 }
 
-async function progress(deps: ExecuteJobDeps, message: JobMessage, percent: 20 | 50 | 80, text: string): Promise<void> {
+/** Writes a milestone unless a cancel is pending; answers true when a cancel refused it. */
+async function cancelledAt(deps: ExecuteJobDeps, message: JobMessage, percent: 20 | 50 | 80, text: string): Promise<boolean> {
   const at = deps.now().toISOString();
-  await deps.statuses.write({
+  const outcome = await deps.statuses.write({
     ...jobFields(message),
     state: 'running',
     progress_percent: percent,
     message: text,
     updated_at: at,
     milestones: { [percent]: at },
+    unlessCancelRequested: true,
   });
+  return !outcome.applied && outcome.cancelRequested;
 }
 
 /** Jobs fail at the provider call, so a failed job keeps that milestone's progress; a cancelled one keeps where it got to. */

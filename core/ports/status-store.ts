@@ -16,6 +16,17 @@ export interface StatusWrite {
   milestones?: MilestoneTimes;
   error_code?: string;
   error_message?: string;
+  /**
+   * A worker's milestone: not applied when a cancel has been requested for the job, so the
+   * worker learns of the cancel from the write itself instead of reading the status first.
+   */
+  unlessCancelRequested?: boolean;
+}
+
+/** What a write did, and whether the job has a cancel request (whether or not it applied). */
+export interface StatusWriteOutcome {
+  applied: boolean;
+  cancelRequested: boolean;
 }
 
 export interface StatusPageQuery {
@@ -51,8 +62,8 @@ export interface CancelOutcome {
  * refreshes the TTL and is applied atomically only when `isForwardTransition` allows it.
  */
 export interface StatusStore {
-  /** Writes the status if it moves forward; answers whether it was applied. */
-  write(status: StatusWrite): Promise<{ applied: boolean }>;
+  /** Writes the status if it moves forward (and, for a milestone, no cancel is pending). */
+  write(status: StatusWrite): Promise<StatusWriteOutcome>;
   get(jobId: string): Promise<JobStatus | null>;
   /** Jobs written in the last TTL window, newest submission first. */
   listRecent(query: StatusPageQuery): Promise<StatusPage>;

@@ -128,7 +128,7 @@ for (const target of REDIS_TARGETS) {
         expect(await local.get(jobId)).toMatchObject({ state: 'queued', progress_percent: 0 });
 
         await raw.del(`${prefix}jobs:recent`);
-        expect(await local.write(write)).toEqual({ applied: true });
+        expect(await local.write(write)).toEqual({ applied: true, cancelRequested: false });
         expect((await local.listRecent({ limit: 10 })).items.map((item) => item.job_id)).toEqual([jobId]);
       } finally {
         await deleteTargetKeys(target, prefix);

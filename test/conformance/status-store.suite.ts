@@ -44,7 +44,7 @@ export function describeStatusStoreConformance(
       const s = await store();
       const jobId = randomUUID();
       const write = queued(jobId, 1);
-      expect(await s.write(write)).toEqual({ applied: true });
+      expect(await s.write(write)).toEqual({ applied: true, cancelRequested: false });
       const read = await s.get(jobId);
       expect(JobStatusSchema.parse(read)).toEqual({ ...write });
       expect(await s.get(randomUUID())).toBeNull();
@@ -75,7 +75,7 @@ export function describeStatusStoreConformance(
       await s.write({ job_id: jobId, state: 'running', progress_percent: 20, message: 'started', updated_at: at(2), milestones: { '20': at(2) } });
       await s.write({ job_id: jobId, state: 'running', progress_percent: 50, message: 'calling', updated_at: at(3), milestones: { '50': at(3) } });
       // A late write of an earlier milestone is refused, its time with it.
-      expect(await s.write({ job_id: jobId, state: 'running', progress_percent: 20, message: 'late', updated_at: at(4), milestones: { '20': at(4) } })).toEqual({ applied: false });
+      expect(await s.write({ job_id: jobId, state: 'running', progress_percent: 20, message: 'late', updated_at: at(4), milestones: { '20': at(4) } })).toEqual({ applied: false, cancelRequested: false });
       await s.write({ job_id: jobId, state: 'completed', progress_percent: 100, message: 'completed', updated_at: at(5), milestones: { '100': at(5) } });
       const read = JobStatusSchema.parse(await s.get(jobId));
       expect(read.milestones).toEqual({ '0': at(1), '20': at(2), '50': at(3), '100': at(5) });
@@ -89,11 +89,11 @@ export function describeStatusStoreConformance(
       const jobId = randomUUID();
       await s.write(queued(jobId, 1));
       await s.write({ job_id: jobId, state: 'running', progress_percent: 80, message: 'storing', updated_at: at(3) });
-      expect(await s.write({ job_id: jobId, state: 'running', progress_percent: 50, message: 'late', updated_at: at(4) })).toEqual({ applied: false });
-      expect(await s.write({ job_id: jobId, state: 'queued', progress_percent: 80, message: 'back', updated_at: at(4) })).toEqual({ applied: false });
+      expect(await s.write({ job_id: jobId, state: 'running', progress_percent: 50, message: 'late', updated_at: at(4) })).toEqual({ applied: false, cancelRequested: false });
+      expect(await s.write({ job_id: jobId, state: 'queued', progress_percent: 80, message: 'back', updated_at: at(4) })).toEqual({ applied: false, cancelRequested: false });
       expect((await s.get(jobId))?.progress_percent).toBe(80);
       await s.write({ job_id: jobId, state: 'completed', progress_percent: 100, message: 'completed', updated_at: at(5) });
-      expect(await s.write({ job_id: jobId, state: 'failed', progress_percent: 100, message: 'x', updated_at: at(6) })).toEqual({ applied: false });
+      expect(await s.write({ job_id: jobId, state: 'failed', progress_percent: 100, message: 'x', updated_at: at(6) })).toEqual({ applied: false, cancelRequested: false });
       expect(await s.get(jobId)).toMatchObject({ state: 'completed', progress_percent: 100, message: 'completed' });
     });
 
@@ -137,8 +137,25 @@ export function describeStatusStoreConformance(
       expect(await s.requestCancel(jobId, { requested_at: at(2), whenQueued })).toEqual({ previous: 'queued' });
       expect(await s.get(jobId)).toEqual({ ...first, state: 'failed', updated_at: at(2), cancel_requested_at: at(2), ...whenQueued });
       expect(await s.requestCancel(jobId, { requested_at: at(3), whenQueued })).toEqual({ previous: 'failed' });
-      expect(await s.write({ job_id: jobId, state: 'running', progress_percent: 20, message: 'started', updated_at: at(4) })).toEqual({ applied: false });
+      expect(await s.write({ job_id: jobId, state: 'running', progress_percent: 20, message: 'started', updated_at: at(4) })).toEqual({ applied: false, cancelRequested: true });
       expect((await s.get(jobId))?.cancel_requested_at).toBe(at(2));
+    });
+
+    it('refuses a milestone while a cancel is pending and says so, and still takes the final write', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      await s.write(queued(jobId, 1));
+      const milestone = (percent: number, minute: number) =>
+        s.write({ job_id: jobId, state: 'running', progress_percent: percent, message: `at ${percent}`, updated_at: at(minute), unlessCancelRequested: true });
+      expect(await milestone(20, 2)).toEqual({ applied: true, cancelRequested: false });
+      await s.requestCancel(jobId, { requested_at: at(3), whenQueued });
+      expect(await milestone(50, 4)).toEqual({ applied: false, cancelRequested: true });
+      expect(await s.get(jobId)).toMatchObject({ state: 'running', progress_percent: 20, cancel_requested_at: at(3) });
+      expect((await s.get(jobId)) as Record<string, unknown>).not.toHaveProperty('unlessCancelRequested');
+      expect(await s.write({ job_id: jobId, state: 'failed', progress_percent: 20, message: 'cancelled', updated_at: at(5), error_code: 'CANCELLED' })).toEqual({
+        applied: true,
+        cancelRequested: true,
+      });
     });
 
     it('marks a running job for cancel without moving it, and leaves finished and unknown jobs alone', async () => {
@@ -151,7 +168,7 @@ export function describeStatusStoreConformance(
       expect(await s.get(running)).toMatchObject({ state: 'running', progress_percent: 20, cancel_requested_at: at(3) });
       expect((await s.get(running))?.error_code).toBeUndefined();
       // The worker still moves it on, to its failed end.
-      expect(await s.write({ job_id: running, state: 'failed', progress_percent: 20, message: 'cancelled', updated_at: at(5), error_code: 'CANCELLED' })).toEqual({ applied: true });
+      expect(await s.write({ job_id: running, state: 'failed', progress_percent: 20, message: 'cancelled', updated_at: at(5), error_code: 'CANCELLED' })).toEqual({ applied: true, cancelRequested: true });
 
       const done = randomUUID();
       await s.write(queued(done, 1));

@@ -78,7 +78,7 @@ describe('redis status store through a network cut', () => {
 
     proxy.restore();
     await waitFor(() => health.check().then(() => true), { what: 'readiness to recover', timeoutMs: 15_000 });
-    expect(await store.write(write(jobId, 80))).toEqual({ applied: true });
+    expect(await store.write(write(jobId, 80))).toEqual({ applied: true, cancelRequested: false });
     expect(await store.get(jobId)).toMatchObject({ state: 'running', progress_percent: 80 });
   });
 });
