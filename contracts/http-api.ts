@@ -106,6 +106,12 @@ export const JobSummarySchema = z.object({
   message: z.string(),
   submitted_at: UtcTimestampSchema,
   updated_at: UtcTimestampSchema,
+  /**
+   * `results` for a job past the 24 h status window, listed from its stored result: `submitted_at`
+   * is then when its run started and `progress_percent` is 100 (the result keeps neither the
+   * submission time nor the milestone a failed job stopped at). Absent for jobs in the window.
+   */
+  source: z.literal('results').optional(),
   /** What the job is about (`Austin, US`, `USD → EUR`, `@octocat`, `tag wisdom`); absent for jobs submitted before labels. */
   label: JobLabelSchema.optional(),
   trace_id: UuidV4Schema.optional(),

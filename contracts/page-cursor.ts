@@ -6,10 +6,15 @@
 export interface CursorPosition {
   at: string;
   id: string;
+  /**
+   * Set on a jobs-list cursor that continues past the status window into the stored results
+   * (`at` is then a completion time); absent for every other cursor.
+   */
+  source?: 'results';
 }
 
 export function encodeCursor(position: CursorPosition): string {
-  return toBase64Url(JSON.stringify([position.at, position.id]));
+  return toBase64Url(JSON.stringify(position.source ? [position.at, position.id, position.source] : [position.at, position.id]));
 }
 
 /** The position a cursor names, or undefined for one this API did not write. */
@@ -17,9 +22,9 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | undef
   if (!cursor || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
   try {
     const decoded = JSON.parse(fromBase64Url(cursor)) as unknown;
-    if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+    if (!Array.isArray(decoded) || (decoded.length !== 2 && !(decoded.length === 3 && decoded[2] === 'results'))) return undefined;
     const [at, id] = decoded as unknown[];
-    if (typeof at === 'string' && typeof id === 'string') return { at, id };
+    if (typeof at === 'string' && typeof id === 'string') return decoded.length === 3 ? { at, id, source: 'results' } : { at, id };
   } catch {
     // not JSON: not one of ours
   }

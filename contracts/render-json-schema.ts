@@ -57,7 +57,14 @@ export function renderOpenApi(): string {
           },
         },
         get: {
-          summary: 'List recent jobs',
+          summary: 'List jobs, newest first: the 24 h status window, then the stored results',
+          description:
+            'Pages first through the status window (jobs submitted in the last 24 h, newest submission first, live). ' +
+            "When the window has no more pages and the filter allows finished jobs, the window's last page is filled up, and " +
+            'next_cursor continues, with jobs that completed before the window began, from their stored results, newest ' +
+            'completion first; those items have source "results", submitted_at is when their run started and progress_percent ' +
+            'is 100. A job submitted before the window that completed within it is in neither part. A state of queued or ' +
+            'running ends with the window. When the result store cannot be read the listing ends with the window.',
           parameters: [
             { name: 'state', in: 'query', schema: { type: 'string', enum: ['queued', 'running', 'completed', 'failed'] } },
             { name: 'job_type', in: 'query', schema: { type: 'string' } },
@@ -67,6 +74,7 @@ export function renderOpenApi(): string {
           responses: {
             '200': { description: 'A page of jobs', content: json('http-list-jobs-response') },
             '400': errorResponse('Bad filter'),
+            '503': errorResponse('Status store unavailable, or the result store on a page of the results part'),
             ...authResponses,
           },
         },

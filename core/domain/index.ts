@@ -12,4 +12,5 @@ export * from './job-actions.js';
 export * from './job-label.js';
 export * from './job-links.js';
 export * from './job-stats.js';
+export * from './list-jobs.js';
 export * from './dead-letter-actions.js';

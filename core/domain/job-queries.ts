@@ -1,19 +1,6 @@
-import {
-  ListJobsQuerySchema,
-  UuidV4Schema,
-  type JobResultResponse,
-  type JobStatusResponse,
-  type ListJobsResponse,
-} from '../../contracts/index.js';
-import {
-  DependencyUnavailableError,
-  InvalidJobIdError,
-  InvalidQueryError,
-  JobNotFoundError,
-  ResultNotReadyError,
-} from '../errors/index.js';
+import { UuidV4Schema, type JobResultResponse, type JobStatusResponse } from '../../contracts/index.js';
+import { DependencyUnavailableError, InvalidJobIdError, JobNotFoundError, ResultNotReadyError } from '../errors/index.js';
 import type { ProgressClient, ResultStore, StatusStore } from '../ports/index.js';
-import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 import { guardDependency } from './guard-dependency.js';
 import { jobLinks } from './job-links.js';
 
@@ -74,49 +61,4 @@ export async function getJobResult(
   const status = await guardDependency('status store', () => deps.statuses.get(jobId));
   if (status) throw new ResultNotReadyError(jobId, status.state);
   throw new JobNotFoundError(jobId);
-}
-
-/**
- * Recent jobs (the status TTL window), newest first, filtered and paged. The query comes as the
- * URL's name/value pairs, so a parameter given twice is refused rather than one copy ignored.
- */
-export async function listJobs(statuses: StatusStore, queryPairs: Iterable<[string, string]>): Promise<ListJobsResponse> {
-  const rawQuery: Record<string, string> = {};
-  const repeated = new Set<string>();
-  for (const [name, value] of queryPairs) {
-    if (name in rawQuery) repeated.add(name);
-    rawQuery[name] = value;
-  }
-  if (repeated.size > 0) throw new InvalidQueryError([...repeated].map((field) => ({ field, message: 'must be given once' })));
-  const query = ListJobsQuerySchema.safeParse(rawQuery, PARSE_OPTIONS);
-  if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
-  const page = await guardDependency('status store', () =>
-    statuses.listRecent({
-      limit: query.data.limit,
-      ...(query.data.state ? { state: query.data.state } : {}),
-      ...(query.data.job_type ? { job_type: query.data.job_type } : {}),
-      ...(query.data.cursor ? { cursor: query.data.cursor } : {}),
-    }),
-  );
-  const items = page.items.flatMap((status) =>
-    status.job_id && status.job_type && status.submitted_at
-      ? [
-          {
-            job_id: status.job_id,
-            job_type: status.job_type,
-            state: status.state,
-            progress_percent: status.progress_percent,
-            message: status.message,
-            submitted_at: status.submitted_at,
-            updated_at: status.updated_at,
-            ...(status.label ? { label: status.label } : {}),
-            ...(status.trace_id ? { trace_id: status.trace_id } : {}),
-            ...(status.error_code ? { error_code: status.error_code } : {}),
-            ...(status.error_message ? { error_message: status.error_message } : {}),
-            ...jobLinks(status),
-          },
-        ]
-      : [],
-  );
-  return { items, next_cursor: page.next_cursor };
 }

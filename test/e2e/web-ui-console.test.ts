@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { waitForTerminal } from '../support/http-client.js';
@@ -52,9 +53,29 @@ describe('operator console in Chromium', () => {
     await page.goBack();
     await page.waitForURL((url) => url.search === '?job_type=exchange_rate');
     await expect.poll(() => rowNames(page), { timeout: DONE_MS }).toEqual(newest);
+    // A job older than the status window comes from its stored result, after the window's jobs.
+    const twoDaysAgo = Date.now() - 48 * 3_600_000;
+    const oldJob = randomUUID();
+    await running.app.adapters.results.save({
+      schema_version: '1.0',
+      job_id: oldJob,
+      job_type: 'github_user',
+      input: { username: 'torvalds' },
+      output: null,
+      final_state: 'failed',
+      started_at: new Date(twoDaysAgo).toISOString(),
+      completed_at: new Date(twoDaysAgo + 1_500).toISOString(),
+      error: { code: 'GITHUB_USER_NOT_FOUND', message: 'no such user' },
+      trace_id: randomUUID(),
+    });
     await page.getByLabel('Filter by type').selectOption('github_user');
     await page.waitForURL((url) => url.search === '?job_type=github_user');
-    await expect.poll(() => rowNames(page), { timeout: DONE_MS }).toEqual(['GitHub user · @octocat']);
+    await expect.poll(() => rowNames(page), { timeout: DONE_MS }).toEqual(['GitHub user · @octocat', 'GitHub user · @torvalds']);
+    const stored = page.locator(`li[data-job-id="${oldJob}"]`);
+    expect(await stored.locator('.job-source').textContent()).toBe('older than 24 h: from the stored result');
+    expect(await stored.locator('.job-duration').textContent()).toBe('took 1.50 s');
+    expect(await stored.getByRole('progressbar').count()).toBe(0);
+    await screenshot(page, 'console-06-history-row.png');
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(pagedUrl);

@@ -14,6 +14,7 @@ export function jobName(job: Pick<JobSummary, 'job_type' | 'job_id' | 'label'>):
 
 export function JobListItem({ job }: { job: JobSummary }) {
   const name = jobName(job);
+  const stored = job.source === 'results';
   return (
     <li className="card job-item" data-job-id={job.job_id} data-state={job.state}>
       <div className="job-item-head">
@@ -22,12 +23,14 @@ export function JobListItem({ job }: { job: JobSummary }) {
         </Link>
         <StateBadge state={job.state} />
       </div>
-      <ProgressBar percent={job.progress_percent} state={job.state} message={job.message} label={`Progress of ${name}`} />
+      {/* A job past the status window comes from its stored result, which keeps no milestones. */}
+      {stored ? null : <ProgressBar percent={job.progress_percent} state={job.state} message={job.message} label={`Progress of ${name}`} />}
       <div className="job-item-meta">
         <span>
-          Submitted <time dateTime={job.submitted_at}>{formatTime(job.submitted_at)}</time>
+          {stored ? 'Started' : 'Submitted'} <time dateTime={job.submitted_at}>{formatTime(job.submitted_at)}</time>
         </span>
         {isTerminal(job.state) && <span className="job-duration">took {formatDuration(job.submitted_at, job.updated_at)}</span>}
+        {stored && <span className="job-source">older than 24 h: from the stored result</span>}
         {job.label && <code className="job-short-id">{shortId(job.job_id)}</code>}
         {job.error_code && <code className="error-code">{job.error_code}</code>}
       </div>

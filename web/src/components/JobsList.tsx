@@ -68,5 +68,5 @@ export function JobsList() {
 
 function emptyText(filtered: boolean, page: number): string {
   if (page > 1) return 'No older jobs on this page.';
-  return filtered ? 'No jobs match these filters.' : 'No jobs in the last 24 hours. Submit one.';
+  return filtered ? 'No jobs match these filters.' : 'No jobs yet. Submit one.';
 }
