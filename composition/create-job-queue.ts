@@ -27,6 +27,7 @@ export function createJobQueue(config: Config, logger: Logger): JobQueueChoice {
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
       maxWaitTimeMs: Math.min(1_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
+      commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
     },
     logger,
   });

@@ -61,6 +61,7 @@ const ConfigVariables = z.object({
    * means faster recovery from a crashed worker; Kafka brokers refuse values under 6000 by default.
    */
   KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6_000).max(300_000).default(30_000),
+  KAFKA_COMMIT_INTERVAL_MS: positiveInt.min(50).max(60_000).default(1_000),
   KAFKA_SSL: flag.default(false),
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
@@ -86,6 +87,7 @@ const ConfigVariables = z.object({
   MONGODB_DATABASE: z.string().min(1).default('dtq'),
 
   WORKER_CONCURRENCY: positiveInt.max(256).default(8),
+  WORKER_HANDLER_ATTEMPTS: positiveInt.max(100).default(5),
   STATUS_RPC_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
 

@@ -25,6 +25,7 @@ export function buildWorker(options: { config: Config; adapters: PortAdapters; l
     topicTemplate: config.KAFKA_TOPIC_TEMPLATE,
     groupId: config.KAFKA_CONSUMER_GROUP,
     concurrency: config.WORKER_CONCURRENCY,
+    handlerAttempts: config.WORKER_HANDLER_ATTEMPTS,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     healthPort: options.healthPort === undefined ? config.WORKER_METRICS_PORT : options.healthPort,
     readiness: adapters.readiness,

@@ -31,6 +31,8 @@ export interface WorkerOptions {
   topicTemplate: string;
   groupId: string;
   concurrency: number;
+  /** Tries of a job record whose handler fails before the job fails and the record is dead-lettered. */
+  handlerAttempts?: number;
   shutdownTimeoutMs: number;
   /** Port for /healthz, /readyz and /metrics; null serves none (the caller exposes them). */
   healthPort: number | null;
@@ -84,6 +86,7 @@ export class Worker {
       topics: options.topics,
       handler,
       concurrency: options.concurrency,
+      ...(options.handlerAttempts !== undefined ? { handlerAttempts: options.handlerAttempts } : {}),
       deadLetterTopic: DEAD_LETTER_TOPIC,
       // The handler failed every attempt: the job ends failed (PROCESSING_FAILED) before its record is dead-lettered.
       onAttemptsExhausted: (record, failure) => failJobRecord(jobDeps, record, failure),

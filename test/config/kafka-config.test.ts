@@ -64,3 +64,12 @@ describe('Kafka security configuration', () => {
     expect(error.message).not.toContain('hunter2-secret');
   });
 });
+
+describe('worker tuning configuration', () => {
+  it('reads the commit interval and handler attempts, with their defaults, and names a value out of range', () => {
+    expect(loadConfig({})).toMatchObject({ KAFKA_COMMIT_INTERVAL_MS: 1_000, WORKER_HANDLER_ATTEMPTS: 5 });
+    expect(loadConfig({ KAFKA_COMMIT_INTERVAL_MS: '250', WORKER_HANDLER_ATTEMPTS: '2' })).toMatchObject({ KAFKA_COMMIT_INTERVAL_MS: 250, WORKER_HANDLER_ATTEMPTS: 2 });
+    expect(problems({ KAFKA_COMMIT_INTERVAL_MS: '10' }).map((p) => p.variable)).toEqual(['KAFKA_COMMIT_INTERVAL_MS']);
+    expect(problems({ WORKER_HANDLER_ATTEMPTS: '0' }).map((p) => p.variable)).toEqual(['WORKER_HANDLER_ATTEMPTS']);
+  });
+});
