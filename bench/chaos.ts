@@ -61,7 +61,7 @@ const WORKERS = 2;
 
 const runId = `chaos-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 const isolation = isolationEnv(runId);
-const settings: BenchSettings = { workerConcurrency: 8, partitions: 8, logLevel: args['log-level'] ?? 'info', profile: [] };
+const settings: BenchSettings = { workerConcurrency: 8, partitions: 8, providerDelayMs: num('delay-ms'), logLevel: args['log-level'] ?? 'info', profile: [] };
 const t0 = performance.now();
 const nowMs = () => performance.now() - t0;
 const nowS = () => round(nowMs() / 1000, 1);
@@ -312,7 +312,6 @@ async function main(): Promise<number> {
     REDIS_URL: await proxied('redis', REDIS_URL, 6379),
     RABBITMQ_URL: await proxied('rabbitmq', RABBITMQ_URL, 5672),
     MONGODB_URI: await proxied('mongodb', MONGODB_URI, 27017),
-    SIMULATED_PROVIDER_DELAY_MS: String(num('delay-ms')),
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     STATUS_RPC_TIMEOUT_MS: String(STATUS_RPC_TIMEOUT_MS),
   };

@@ -1,5 +1,5 @@
-// `npm run bench`: dtq beside a bare node:http server and BullMQ, on this machine, in one run.
-// Writes bench/results/latest.json and the results block of docs/benchmarks.md.
+// `npm run bench`: dtq beside BullMQ, the ideal and bare node:http, on this machine's real
+// servers, in one run. Writes bench/results/latest.json and the results block of docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,42 +7,38 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cleanUpRun } from './lib/cleanup.js';
-import {
-  isolationEnv,
-  startEmbeddedHost,
-  startServicesApi,
-  startServicesStack,
-  servicesEnv,
-  type BenchSettings,
-  type ServicesStack,
-} from './lib/dtq-stack.js';
+import { KAFKA_BROKERS, isolationEnv, servicesEnv, startServicesApi, startServicesStack, workerProgress, type BenchSettings } from './lib/dtq-stack.js';
+import { waitForStableGroup } from './lib/kafka-group.js';
 import { REPO_ROOT, RESULTS_DIR } from './lib/processes.js';
 import { round, spread } from './lib/stats.js';
 import { writeMarkdown } from './report/markdown.js';
-import type { BenchResults, EndToEndSeries } from './report/results.js';
+import type { BenchResults, ThroughputSeries } from './report/results.js';
 import { checkTargets } from './report/targets.js';
-import { runBullmqEndToEnd } from './scenarios/bullmq.js';
-import { runDtqEndToEnd, type EndToEndResult } from './scenarios/end-to-end.js';
+import { startBullmqStack } from './scenarios/bullmq.js';
+import { runEndToEnd, type EndToEndResult } from './scenarios/end-to-end.js';
 import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
 
-/** `e2e` is the three end-to-end parts together; each can also be chosen alone. */
-const SCENARIOS = ['submit', 'e2e', 'embedded', 'services', 'bullmq', 'status', 'memory'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory'] as const;
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
-    jobs: { type: 'string' },
+    'io-jobs': { type: 'string' },
+    'cpu-jobs': { type: 'string' },
+    'delay-ms': { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '50' },
+    partitions: { type: 'string', default: '6' },
     'in-flight': { type: 'string', default: '64' },
+    rounds: { type: 'string' },
     connections: { type: 'string', default: '50' },
     duration: { type: 'string' },
     warmup: { type: 'string' },
-    'submit-rounds': { type: 'string' },
-    'e2e-rounds': { type: 'string' },
+    'status-rate': { type: 'string', default: '500' },
     'status-requests': { type: 'string' },
-    concurrency: { type: 'string', default: '8' },
+    backlog: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     profile: { type: 'string', default: '' },
     out: { type: 'string', default: join(RESULTS_DIR, 'latest.json') },
@@ -56,22 +52,24 @@ const int = (value: string | undefined, fallback: number) => (value === undefine
 const only = new Set((args.only ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: unknown scenario ${name}; use ${SCENARIOS.join(',')}`);
 
-const jobs = int(args.jobs, quick ? 500 : 10_000);
+const concurrency = int(args.concurrency, 50);
+const partitions = int(args.partitions, 6);
+const delayMs = int(args['delay-ms'], 300);
+const ioSettings: BenchSettings = { workerConcurrency: concurrency, partitions, providerDelayMs: delayMs, logLevel: args['log-level'], profile: args.profile ? args.profile.split(',') : [] };
+const cpuSettings: BenchSettings = { ...ioSettings, providerDelayMs: 0 };
+const ioJobs = int(args['io-jobs'], quick ? 300 : 2_000);
+const cpuJobs = int(args['cpu-jobs'], quick ? 1_000 : 10_000);
 const inFlight = int(args['in-flight'], 64);
-const settings: BenchSettings = {
-  workerConcurrency: int(args.concurrency, 8),
-  partitions: int(args.concurrency, 8),
-  logLevel: args['log-level'],
-  profile: args.profile ? args.profile.split(',') : [],
-};
+const rounds = int(args.rounds, quick ? 1 : 2);
 const submitOptions = {
   connections: int(args.connections, 50),
   durationSeconds: int(args.duration, quick ? 2 : 10),
   warmupSeconds: int(args.warmup, quick ? 1 : 3),
-  rounds: int(args['submit-rounds'], quick ? 1 : 2),
+  rounds: quick ? 1 : 2,
 };
-const e2eRounds = int(args['e2e-rounds'], quick ? 1 : 2);
+const statusRate = int(args['status-rate'], 500);
 const statusRequests = int(args['status-requests'], quick ? 1_000 : 10_000);
+const backlog = int(args.backlog, quick ? 1_000 : 10_000);
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 function version(pkg: string): string {
@@ -103,8 +101,7 @@ const results: BenchResults = {
     commit: commit(),
     versions: { autocannon: version('autocannon'), bullmq: version('bullmq'), ioredis: version('ioredis'), kafkajs: version('kafkajs'), mongodb: version('mongodb') },
   },
-  settings: { jobs, inFlight, ...settings, submit: submitOptions, e2eRounds, statusRequests, statusLevels: [50, 200] },
-  endToEnd: { ratios: {} },
+  settings: { concurrency, partitions, delayMs, ioJobs, cpuJobs, inFlight, rounds, submit: submitOptions, statusRate, statusRequests, backlog },
   notMeasured: {},
   durationSeconds: 0,
 };
@@ -114,121 +111,131 @@ async function attempt(key: string, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    const reason = (error as Error).message.split('\n')[0]!;
-    results.notMeasured[key] = reason;
+    results.notMeasured[key] = (error as Error).message.split('\n')[0]!;
     log(`  ${key} not measured: ${(error as Error).message}`);
   }
 }
 
-log(`dtq bench ${runId}: ${results.machine.cores} × ${results.machine.cpuModel}, Node ${process.version}, load ${results.machine.loadBefore.toFixed(2)}`);
-
-if (only.has('submit')) {
-  log(`submit throughput: ${submitOptions.connections} connections, ${submitOptions.durationSeconds} s × ${submitOptions.rounds} rounds`);
-  await attempt('submit', async () => {
-    results.submit = await runSubmitThroughput(settings, submitOptions);
-  });
-}
-
-let servicesJobIds: string[] = [];
-const statusKeyPrefix = isolationEnv(runId).REDIS_KEY_PREFIX!;
-const runs: Record<'embedded' | 'services' | 'bullmq', EndToEndResult[]> = { embedded: [], services: [], bullmq: [] };
-
-let servicesLabel = '';
-const e2eParts = {
-  embedded: only.has('e2e') || only.has('embedded'),
-  services: only.has('e2e') || only.has('services'),
-  bullmq: only.has('e2e') || only.has('bullmq'),
-};
-if (e2eParts.embedded || e2eParts.services || e2eParts.bullmq || only.has('status')) {
-  log(`end to end: ${jobs} jobs, ${inFlight} in flight, ${e2eRounds} rounds`);
-  let services: ServicesStack | undefined;
-  if (e2eParts.services || only.has('status')) await attempt('endToEnd.services', async () => {
-    services = await startServicesStack(settings, servicesEnv(settings, runId), 'e2e');
-    servicesLabel = services.label;
-  });
+/** A dtq stack on the real servers with names of its own; removed with everything it made. */
+async function withDtqStack<T>(settings: BenchSettings, name: string, workers: number, body: (stack: Awaited<ReturnType<typeof startServicesStack>>, env: Record<string, string>) => Promise<T>): Promise<T> {
+  const stackRunId = `${runId}-${name}`;
+  const env = servicesEnv(settings, stackRunId);
   try {
-    for (let r = 0; r < e2eRounds; r++) {
-      if (e2eParts.embedded) await attempt('endToEnd.embedded', async () => {
-        const host = await startEmbeddedHost(settings, `e2e-embedded-${r}`);
-        try {
-          const { result } = await runDtqEndToEnd({
-            apiUrl: host.baseUrl,
-            workerMetricsUrl: host.metricsUrl,
-            jobs,
-            inFlight,
-            watch: [host.proc],
-            cpuPids: { 'api + worker': host.proc.pid },
-          });
-          runs.embedded.push(result);
-          log(`  dtq embedded: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
-        } finally {
-          await host.proc.stop();
-        }
-      });
-      if (services && e2eParts.services) {
-        const stack = services;
-        await attempt('endToEnd.services', async () => {
-          const { result, jobIds } = await runDtqEndToEnd({
-            apiUrl: stack.apiUrl,
-            workerMetricsUrl: stack.workerMetricsUrl,
-            jobs,
-            inFlight,
-            watch: stack.processes,
-            cpuPids: stack.cpuPids,
-          });
-          runs.services.push(result);
-          servicesJobIds = jobIds;
-          log(`  dtq services: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
-        });
-      }
-      if (e2eParts.bullmq) await attempt('endToEnd.bullmq', async () => {
-        const result = await runBullmqEndToEnd(settings, { runId: `${runId}-${r}`, jobs, inFlight });
-        runs.bullmq.push(result);
-        log(`  BullMQ: ${result.jobsPerSecond} jobs/s (${result.seconds} s)`);
-      });
-    }
-    if (only.has('status')) {
-      await attempt('statusLatency', async () => {
-        if (!services) throw new Error(results.notMeasured['endToEnd.services'] ?? 'the services stack did not start');
-        const stack = services;
-        if (servicesJobIds.length === 0) {
-          const { jobIds } = await runDtqEndToEnd({
-            apiUrl: stack.apiUrl,
-            workerMetricsUrl: stack.workerMetricsUrl,
-            jobs: Math.min(jobs, 2_000),
-            inFlight,
-            watch: stack.processes,
-            cpuPids: stack.cpuPids,
-          });
-          servicesJobIds = jobIds;
-        }
-        log(`status latency: ${statusRequests} requests per level (${stack.label})`);
-        results.statusLatencyLabel = stack.label;
-        results.statusLatency = await runStatusLatency({
-          apiUrl: stack.apiUrl,
-          jobIds: servicesJobIds,
-          redisKeyPrefix: statusKeyPrefix,
-          levels: [50, 200],
-          requests: statusRequests,
-          warmupRequests: Math.min(1_000, statusRequests),
-          cpuPids: stack.cpuPids,
-        });
-      });
+    const stack = await startServicesStack(settings, env, name, { workers });
+    try {
+      await waitForStableGroup({ brokers: KAFKA_BROKERS, groupId: env.KAFKA_CONSUMER_GROUP!, members: workers, watch: stack.processes });
+      return await body(stack, env);
+    } finally {
+      await stack.stop();
     }
   } finally {
-    await services?.stop();
+    await cleanUpRun(isolationEnv(stackRunId)).catch((error: unknown) => log(`cleanup of ${name} failed: ${(error as Error).message}`));
   }
 }
 
-const series = (label: string, list: EndToEndResult[]): EndToEndSeries | undefined =>
+type Stack = Awaited<ReturnType<typeof startServicesStack>>;
+const dtqProgress = (stack: Stack) => async () => {
+  const each = await Promise.all(stack.workerMetricsUrls.map(workerProgress));
+  return { processed: each.reduce((sum, w) => sum + w.processed, 0), inFlight: each.reduce((sum, w) => sum + w.inFlight, 0) };
+};
+const runDtq = (stack: Stack, jobs: number) =>
+  runEndToEnd({ submitUrl: stack.apiUrl, progress: dtqProgress(stack), jobs, inFlight, watch: stack.processes, cpuPids: stack.cpuPids });
+
+const series = (label: string, list: EndToEndResult[]): ThroughputSeries | undefined =>
   list.length === 0 ? undefined : { label, ...spread(list.map((x) => x.jobsPerSecond)), details: list };
-results.endToEnd.embedded = series('dtq embedded (in-memory adapters, one process)', runs.embedded);
-results.endToEnd.services = series(servicesLabel, runs.services);
-results.endToEnd.bullmq = series('BullMQ (same Redis, worker process)', runs.bullmq);
-const bull = results.endToEnd.bullmq?.median;
-if (bull) {
-  if (results.endToEnd.services) results.endToEnd.ratios['dtq services / BullMQ'] = round(results.endToEnd.services.median / bull, 3);
-  if (results.endToEnd.embedded) results.endToEnd.ratios['dtq embedded / BullMQ'] = round(results.endToEnd.embedded.median / bull, 3);
+
+/** dtq (one worker) and BullMQ side by side, `rounds` times in alternating order. */
+async function compare(key: 'io' | 'cpu', settings: BenchSettings, jobs: number): Promise<{ dtq: EndToEndResult[]; bullmq: EndToEndResult[]; dtqLabel: string; bullLabel: string }> {
+  const out = { dtq: [] as EndToEndResult[], bullmq: [] as EndToEndResult[], dtqLabel: '', bullLabel: '' };
+  await attempt(`${key}.dtq`, () =>
+    withDtqStack(settings, key, 1, async (stack) => {
+      out.dtqLabel = stack.label;
+      const bull = await startBullmqStack(settings, { runId: `${runId}-${key}` });
+      out.bullLabel = bull.label;
+      try {
+        for (let r = 0; r < rounds; r++) {
+          const order = r % 2 === 0 ? (['dtq', 'bullmq'] as const) : (['bullmq', 'dtq'] as const);
+          for (const system of order) {
+            const { result } = system === 'dtq'
+              ? await runDtq(stack, jobs)
+              : await runEndToEnd({ submitUrl: bull.submitUrl, progress: bull.progress, jobs, inFlight, watch: bull.processes, cpuPids: bull.cpuPids });
+            if (system === 'bullmq') await bull.checkNoFailures();
+            out[system].push(result);
+            log(`  ${key} ${system}: ${result.jobsPerSecond} jobs/s (${result.seconds} s${result.peakJobsInFlight === undefined ? '' : `, peak ${result.peakJobsInFlight} in flight`})`);
+          }
+        }
+      } finally {
+        await bull.stop();
+      }
+    }),
+  );
+  return out;
+}
+
+log(`dtq bench ${runId}: ${results.machine.cores} × ${results.machine.cpuModel}, Node ${process.version}, load ${results.machine.loadBefore.toFixed(2)}`);
+
+if (only.has('io') || only.has('scaleout')) {
+  results.io = { jobs: ioJobs, providerDelayMs: delayMs, concurrency, partitions, idealJobsPerSecond: round(concurrency / (delayMs / 1000), 1) };
+  if (only.has('io')) {
+    log(`I/O-bound: ${ioJobs} jobs, provider ${delayMs} ms, concurrency ${concurrency}, ${partitions} partitions, ${rounds} rounds`);
+    const io = await compare('io', ioSettings, ioJobs);
+    results.io.dtq = series(io.dtqLabel, io.dtq);
+    results.io.bullmq = series(io.bullLabel, io.bullmq);
+  }
+  if (only.has('scaleout')) {
+    log(`scale-out: the same with two worker processes in one consumer group`);
+    const two: EndToEndResult[] = [];
+    await attempt('io.dtqTwoWorkers', () =>
+      withDtqStack(ioSettings, 'scaleout', 2, async (stack) => {
+        for (let r = 0; r < rounds; r++) {
+          const { result } = await runDtq(stack, ioJobs);
+          two.push(result);
+          log(`  two workers: ${result.jobsPerSecond} jobs/s (${result.seconds} s, peak ${result.peakJobsInFlight} in flight)`);
+        }
+      }),
+    );
+    results.io.dtqTwoWorkers = series('dtq services, two worker processes', two);
+  }
+}
+
+if (only.has('cpu') || only.has('status')) {
+  if (only.has('cpu')) {
+    log(`CPU-bound: ${cpuJobs} jobs, provider 0 ms, concurrency ${concurrency}, ${rounds} rounds`);
+    const cpu = await compare('cpu', cpuSettings, cpuJobs);
+    results.cpu = { jobs: cpuJobs, providerDelayMs: 0, concurrency, partitions, dtq: series(cpu.dtqLabel, cpu.dtq), bullmq: series(cpu.bullLabel, cpu.bullmq) };
+  }
+  if (only.has('status')) {
+    log(`status: open loop at ${statusRate}/s, ${statusRequests} requests`);
+    await attempt('status', () =>
+      withDtqStack(cpuSettings, 'status', 1, async (stack, env) => {
+        const { jobIds } = await runDtq(stack, Math.min(cpuJobs, 2_000));
+        results.status = {
+          label: stack.label,
+          ...(await runStatusLatency({
+            apiUrl: stack.apiUrl,
+            jobIds,
+            redisKeyPrefix: env.REDIS_KEY_PREFIX!,
+            ratePerSecond: statusRate,
+            requests: statusRequests,
+            warmupRequests: Math.min(1_000, statusRequests),
+            cpuPids: stack.cpuPids,
+          })),
+        };
+      }),
+    );
+  }
+}
+
+if (only.has('submit')) {
+  log(`submit: ${submitOptions.connections} connections, ${submitOptions.durationSeconds} s × ${submitOptions.rounds} rounds`);
+  await attempt('submit', async () => {
+    const submitRunId = `${runId}-submit`;
+    try {
+      results.submit = await runSubmitThroughput(cpuSettings, servicesEnv(cpuSettings, submitRunId), { ...submitOptions, runId });
+    } finally {
+      await cleanUpRun(isolationEnv(submitRunId));
+    }
+  });
 }
 
 /** The worker as it starts by default, and with V8's old space capped: how much is garbage. */
@@ -239,15 +246,15 @@ const MEMORY_VARIANTS = [
 
 if (only.has('memory')) {
   for (const variant of MEMORY_VARIANTS) {
-    log(`worker memory: ${jobs}-job backlog${variant.nodeOptions ? `, NODE_OPTIONS=${variant.nodeOptions}` : ''}`);
+    log(`worker memory: ${backlog}-job backlog${variant.nodeOptions ? `, NODE_OPTIONS=${variant.nodeOptions}` : ''}`);
     await attempt(variant.key, async () => {
       const memoryRunId = `${runId}-${variant.key}`;
-      const env = servicesEnv(settings, memoryRunId);
+      const env = servicesEnv(cpuSettings, memoryRunId);
       try {
-        const api = await startServicesApi(settings, env, 'memory-api');
+        const api = await startServicesApi(cpuSettings, env, 'memory-api');
         try {
           const workerEnv = variant.nodeOptions ? { ...env, NODE_OPTIONS: variant.nodeOptions } : env;
-          const result = await runWorkerMemory(settings, { apiUrl: api.baseUrl, env: workerEnv, backlog: jobs, inFlight });
+          const result = await runWorkerMemory(cpuSettings, { apiUrl: api.baseUrl, env: workerEnv, backlog, inFlight });
           results[variant.key] = { ...result, nodeOptions: variant.nodeOptions };
           log(`  worker peak RSS ${result.peakRssMb} MB, drained in ${result.drainSeconds} s`);
         } finally {
@@ -259,10 +266,6 @@ if (only.has('memory')) {
     });
   }
 }
-
-await cleanUpRun(isolationEnv(runId)).catch((error: unknown) =>
-  log(`cleanup failed: ${(error as Error).message}`),
-);
 
 results.machine.loadAfter = loadavg()[0]!;
 results.durationSeconds = round((performance.now() - started) / 1000, 1);

@@ -14,19 +14,21 @@ export const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export interface BenchSettings {
   /** Jobs one worker runs at once; BullMQ gets the same. */
   workerConcurrency: number;
-  /** Partitions per job topic: at least the concurrency, or partitions cap it. */
+  /** Partitions per job topic. They bound how many workers get work, not jobs in flight. */
   partitions: number;
+  /** How long the simulated provider takes per job: 0 for CPU-bound runs, hundreds of ms for I/O-bound. */
+  providerDelayMs: number;
   logLevel: string;
   /** Names of processes to start under --cpu-prof (e.g. "api", "worker"). */
   profile: string[];
 }
 
-/** What every dtq process gets: the simulated provider at zero delay and the bench's sizing. */
+/** What every dtq process gets: the simulated provider at the run's delay and the bench's sizing. */
 export function baseEnv(settings: BenchSettings): Record<string, string> {
   return {
     LOG_LEVEL: settings.logLevel,
     PROVIDER_MODE: 'simulated',
-    SIMULATED_PROVIDER_DELAY_MS: '0',
+    SIMULATED_PROVIDER_DELAY_MS: String(settings.providerDelayMs),
     WORKER_CONCURRENCY: String(settings.workerConcurrency),
     KAFKA_TOPIC_PARTITIONS: String(settings.partitions),
     SERVE_WEB: 'false',
@@ -56,16 +58,28 @@ export interface HttpService {
   baseUrl: string;
 }
 
-/** Counts jobs the worker has taken to a durable outcome, from its /metrics. */
-export async function processedJobs(metricsUrl: string): Promise<number> {
+export interface WorkerProgress {
+  /** Jobs taken to a durable outcome (result stored, final status written). */
+  processed: number;
+  /** Jobs being processed at the moment of the scrape. */
+  inFlight: number;
+}
+
+/** What a worker reports in its /metrics: jobs done and jobs in flight. */
+export async function workerProgress(metricsUrl: string): Promise<WorkerProgress> {
   const client = httpClient(metricsUrl, 1);
   try {
     const reply = await client.get('/metrics');
     if (reply.status !== 200) throw new Error(`worker /metrics answered ${reply.status}`);
-    return sumMetric(reply.body, 'dtq_worker_jobs_processed_total');
+    return { processed: sumMetric(reply.body, 'dtq_worker_jobs_processed_total'), inFlight: sumMetric(reply.body, 'dtq_worker_jobs_in_flight') };
   } finally {
     client.close();
   }
+}
+
+/** Jobs taken to a durable outcome by one worker. */
+export async function processedJobs(metricsUrl: string): Promise<number> {
+  return (await workerProgress(metricsUrl)).processed;
 }
 
 async function answers(url: string, path: string): Promise<true | undefined> {
@@ -151,7 +165,8 @@ export async function startServicesWorker(
 export interface ServicesStack {
   label: string;
   apiUrl: string;
-  workerMetricsUrl: string;
+  /** One per worker process of the consumer group. */
+  workerMetricsUrls: string[];
   processes: BenchProcess[];
   /** Every process of the stack and of the servers it uses, by label. */
   cpuPids: Record<string, number>;
@@ -160,24 +175,34 @@ export interface ServicesStack {
 
 const SERVICES_LABEL = 'dtq services (Redis, RabbitMQ, Kafka, FerretDB on PostgreSQL; API and worker processes)';
 
-/** The API host and the worker container as two processes, on every service. */
+/** The API host and `workers` worker containers (one consumer group), each its own process. */
 export async function startServicesStack(
   settings: BenchSettings,
   env: Record<string, string>,
   name: string,
+  options: { workers: number } = { workers: 1 },
 ): Promise<ServicesStack> {
   const api = await startServicesApi(settings, env, `${name}-api`);
-  const worker = await startServicesWorker(settings, env, `${name}-worker`).catch(async (error: unknown) => {
-    await api.proc.stop();
+  const processes = [api.proc];
+  const stop = async () => void (await Promise.all(processes.map((proc) => proc.stop())));
+  const workers: HttpService[] = [];
+  try {
+    for (let w = 0; w < options.workers; w++) {
+      const worker = await startServicesWorker(settings, env, `${name}-worker-${w + 1}`);
+      workers.push(worker);
+      processes.push(worker.proc);
+    }
+  } catch (error) {
+    await stop();
     throw error;
-  });
-  const processes = [api.proc, worker.proc];
+  }
+  const workerPids = Object.fromEntries(workers.map((w, i) => [workers.length === 1 ? 'worker' : `worker ${i + 1}`, w.proc.pid]));
   return {
     label: SERVICES_LABEL,
     apiUrl: api.baseUrl,
-    workerMetricsUrl: worker.baseUrl,
+    workerMetricsUrls: workers.map((w) => w.baseUrl),
     processes,
-    cpuPids: { api: api.proc.pid, worker: worker.proc.pid, ...servicePids() },
-    stop: async () => void (await Promise.all(processes.map((proc) => proc.stop()))),
+    cpuPids: { api: api.proc.pid, ...workerPids, ...servicePids() },
+    stop,
   };
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { BenchResults } from './results.js';
+import { cpuPerJob, representativeRun, type BenchResults, type ThroughputSeries } from './results.js';
 import { checkTargets } from './targets.js';
 
 export const START_MARKER = '<!-- bench:results:start (written by npm run bench) -->';
@@ -9,7 +9,7 @@ const n = (value: number | undefined, digits = 0) => (value === undefined ? '–
 const spreadText = (s: { median: number; min: number; max: number; runs: number[] }, digits = 0) =>
   s.runs.length > 1 ? `${n(s.median, digits)} (${n(s.min, digits)}–${n(s.max, digits)}, ${s.runs.length} runs)` : n(s.median, digits);
 
-/** The generated part of docs/benchmarks.md: machine, results tables, targets. */
+/** The generated part of docs/benchmarks.md: machine, targets, then one section per row. */
 export function renderResults(results: BenchResults): string {
   const m = results.machine;
   const lines: string[] = [];
@@ -17,114 +17,122 @@ export function renderResults(results: BenchResults): string {
     `load average ${m.loadBefore.toFixed(2)} before and ${m.loadAfter.toFixed(2)} after; whole run ${Math.round(results.durationSeconds)} s.`);
   lines.push(`Tools: ${Object.entries(m.versions).map(([name, version]) => `${name} ${version}`).join(', ')}.`);
   lines.push('');
-  lines.push('### Targets');
-  lines.push('');
+  lines.push('### Targets', '');
   lines.push('| what | target | result | |');
   lines.push('|---|---|---|---|');
   for (const check of checkTargets(results)) {
     lines.push(`| ${check.name} | ${check.target} | ${check.result} | ${check.met === undefined ? 'not measured' : check.met ? 'met' : '**missed**'} |`);
   }
   lines.push('');
-
-  const submit = results.submit;
-  lines.push('### Submit throughput (`POST /v1/jobs`, embedded mode)');
-  lines.push('');
-  if (submit) {
-    lines.push(`autocannon, ${submit.connections} connections, ${submit.durationSeconds} s per run after a warm-up; ` +
-      `the same ${submit.responseBytes}-byte 202 body and headers from both servers.`);
-    lines.push('');
-    lines.push('| server | req/s (median, range) | p99 latency ms (median, range) | server CPU µs per request |');
-    lines.push('|---|---|---|---|');
-    for (const [label, series] of [
-      ['dtq fallback host, in-process worker draining', submit.dtq],
-      ['bare node:http, same answer', submit.bare],
-    ] as const) {
-      lines.push(`| ${label} | ${spreadText(series.requestsPerSecond)} | ${spreadText(series.latencyP99Ms)} | ${spreadText(series.serverCpuMicrosPerRequest)} |`);
-    }
-    lines.push(`| **ratio dtq / bare** | **${submit.ratio.toFixed(2)}** | | |`);
-  } else {
-    lines.push(`Not measured: ${results.notMeasured.submit ?? 'not selected'}.`);
-  }
-  lines.push('');
-
-  const e2e = results.endToEnd;
-  lines.push('### End-to-end throughput (submit → stored result)');
-  lines.push('');
-  const detail = e2e.embedded?.details[0] ?? e2e.services?.details[0] ?? e2e.bullmq?.details[0];
-  if (detail) {
-    lines.push(`${detail.jobs} jobs, ${detail.inFlight} submits in flight, simulated provider at 0 ms; ` +
-      `timed from the first submit until the stored-result count (polled every ${detail.pollIntervalMs} ms) reached ${detail.jobs}.`);
-    lines.push('');
-  }
-  lines.push('| system | jobs/s (median, range) | submit phase s | total s |');
-  lines.push('|---|---|---|---|');
-  for (const series of [e2e.embedded, e2e.services, e2e.bullmq]) {
-    if (!series) continue;
-    const last = series.details[series.details.length - 1]!;
-    lines.push(`| ${series.label} | ${spreadText(series, 1)} | ${n(last.submitSeconds, 2)} | ${n(last.seconds, 2)} |`);
-  }
-  for (const [name, value] of Object.entries(e2e.ratios)) lines.push(`| **${name}** | **${value.toFixed(2)}** | | |`);
-  for (const key of ['endToEnd.embedded', 'endToEnd.services', 'endToEnd.bullmq']) {
-    if (results.notMeasured[key]) lines.push(`| ${key.split('.')[1]} | not measured: ${results.notMeasured[key]} | | |`);
-  }
-  const cpuRows = [e2e.embedded, e2e.services, e2e.bullmq].filter((x): x is NonNullable<typeof x> => x !== undefined);
-  if (cpuRows.length > 0) {
-    lines.push('');
-    lines.push('CPU seconds per 1,000 jobs by process, last run of each (the machine has 2 cores; `bench` is the load generator):');
-    lines.push('');
-    lines.push('| system | CPU s / 1,000 jobs |');
-    lines.push('|---|---|');
-    for (const series of cpuRows) {
-      const last = series.details[series.details.length - 1]!;
-      const parts = Object.entries(last.cpuSeconds).map(([name, seconds]) => `${name} ${((seconds * 1000) / last.jobs).toFixed(2)}`);
-      lines.push(`| ${series.label} | ${parts.join(', ')} |`);
-    }
-  }
-  lines.push('');
-
-  lines.push('### Status latency (`GET /v1/jobs/{id}/status` through RabbitMQ, services mode)');
-  lines.push('');
-  if (results.statusLatency) {
-    const first = results.statusLatency[0]!;
-    if (results.statusLatencyLabel) lines.push(`Stack: ${results.statusLatencyLabel}.`, '');
-    lines.push(`Closed loop: N callers each asking again as soon as answered, ${first.rpc.requests} requests per row over the stored jobs; ` +
-      'the floor is HGETALL of the same hashes on one Redis connection at the same concurrency.');
-    lines.push('');
-    lines.push('| callers | RPC p50 ms | RPC p99 ms | RPC req/s | Redis p50 ms | Redis p99 ms | Redis req/s | p99 ratio |');
-    lines.push('|---|---|---|---|---|---|---|---|');
-    for (const level of results.statusLatency) {
-      lines.push(`| ${level.concurrency} | ${n(level.rpc.p50Ms, 2)} | ${n(level.rpc.p99Ms, 2)} | ${n(level.rpc.perSecond)} | ` +
-        `${n(level.redis.p50Ms, 2)} | ${n(level.redis.p99Ms, 2)} | ${n(level.redis.perSecond)} | ${n(level.p99Ratio, 1)} |`);
-    }
-    lines.push('');
-    lines.push('CPU µs per status request by process, during the RPC rows:');
-    lines.push('');
-    for (const level of results.statusLatency) {
-      const parts = Object.entries(level.rpcCpuMicrosPerRequest ?? {}).map(([name, micros]) => `${name} ${micros}`);
-      lines.push(`- ${level.concurrency} callers: ${parts.join(', ')}`);
-    }
-  } else {
-    lines.push(`Not measured: ${results.notMeasured.statusLatency ?? 'not selected'}.`);
-  }
-  lines.push('');
-
-  lines.push('### Worker memory (10,000-job backlog, services mode)');
-  lines.push('');
-  const memoryRows = [results.workerMemory, results.workerMemoryCappedHeap].filter((x): x is NonNullable<typeof x> => x !== undefined);
-  if (memoryRows.length > 0) {
-    lines.push('| worker started with | backlog | peak RSS (VmHWM) MB | max sampled RSS MB | RSS after drain MB | drain s | drain jobs/s |');
-    lines.push('|---|---|---|---|---|---|---|');
-    for (const mem of memoryRows) {
-      lines.push(`| ${mem.nodeOptions ? `\`NODE_OPTIONS=${mem.nodeOptions}\`` : 'defaults'} | ${mem.backlog} | ${n(mem.peakRssMb, 1)} | ${n(mem.sampledMaxRssMb, 1)} | ` +
-        `${n(mem.rssAfterDrainMb, 1)} | ${n(mem.drainSeconds, 2)} | ${n(mem.drainJobsPerSecond, 1)} |`);
-    }
-  }
-  for (const key of ['workerMemory', 'workerMemoryCappedHeap']) {
-    if (results.notMeasured[key]) lines.push(`Not measured (${key}): ${results.notMeasured[key]}.`);
-  }
-  if (memoryRows.length === 0 && !results.notMeasured.workerMemory) lines.push('Not measured: not selected.');
+  lines.push(...ioSection(results), '');
+  lines.push(...cpuSection(results), '');
+  lines.push(...submitSection(results), '');
+  lines.push(...statusSection(results), '');
+  lines.push(...memorySection(results));
+  for (const [key, reason] of Object.entries(results.notMeasured)) lines.push('', `Not measured (${key}): ${reason}.`);
   return lines.join('\n');
 }
+
+function throughputRows(list: (ThroughputSeries | undefined)[]): string[] {
+  const lines = ['| system | jobs/s (median, range) | peak jobs in flight | submit phase s | total s |', '|---|---|---|---|---|'];
+  for (const series of list) {
+    if (!series) continue;
+    const run = representativeRun(series);
+    lines.push(`| ${series.label} | ${spreadText(series, 1)} | ${n(run.peakJobsInFlight)} | ${n(run.submitSeconds, 2)} | ${n(run.seconds, 2)} |`);
+  }
+  return lines;
+}
+
+function cpuRows(list: (ThroughputSeries | undefined)[]): string[] {
+  const lines = ['| system | own processes, ms CPU per job | by process, ms CPU per job |', '|---|---|---|'];
+  for (const series of list) {
+    if (!series) continue;
+    const cost = cpuPerJob(representativeRun(series));
+    const parts = Object.entries(cost.byProcess).map(([name, ms]) => `${name} ${ms.toFixed(3)}`);
+    lines.push(`| ${series.label} | ${cost.own.toFixed(3)} | ${parts.join(', ')} |`);
+  }
+  return lines;
+}
+
+function ioSection(results: BenchResults): string[] {
+  const io = results.io;
+  const lines = ['### I/O-bound jobs and scale-out (submit → stored result)', ''];
+  if (!io || (!io.dtq && !io.bullmq && !io.dtqTwoWorkers)) return [...lines, 'Not measured.'];
+  lines.push(`${io.jobs} weather jobs, simulated provider at ${io.providerDelayMs} ms, worker concurrency ${io.concurrency} on each side, ` +
+    `job topics of ${io.partitions} partitions, ${SUBMIT_NOTE} Ideal: concurrency / delay = ${io.idealJobsPerSecond} jobs/s per worker. ` +
+    'Peak jobs in flight is the highest sum of the workers\' in-flight gauges seen while polling: above the partition count, it shows a ' +
+    'worker\'s concurrency is not capped by partitions.', '');
+  lines.push(...throughputRows([io.dtq, io.dtqTwoWorkers, io.bullmq]));
+  lines.push(`| ideal (concurrency / delay, one worker) | ${io.idealJobsPerSecond} | ${io.concurrency} | | |`);
+  const ratio = (a: ThroughputSeries | undefined, b: number | undefined) => (a && b ? (a.median / b).toFixed(2) : '–');
+  lines.push(`| **dtq / BullMQ** | **${ratio(io.dtq, io.bullmq?.median)}** | | | |`);
+  lines.push(`| **dtq / ideal** | **${ratio(io.dtq, io.idealJobsPerSecond)}** | | | |`);
+  lines.push(`| **two workers / one** | **${ratio(io.dtqTwoWorkers, io.dtq?.median)}** | | | |`);
+  return lines;
+}
+
+function cpuSection(results: BenchResults): string[] {
+  const cpu = results.cpu;
+  const lines = ['### CPU-bound jobs: jobs/s and CPU per job', ''];
+  if (!cpu || (!cpu.dtq && !cpu.bullmq)) return [...lines, 'Not measured.'];
+  lines.push(`${cpu.jobs} weather jobs, simulated provider at 0 ms, concurrency ${cpu.concurrency}, ${SUBMIT_NOTE}`, '');
+  lines.push(...throughputRows([cpu.dtq, cpu.bullmq]));
+  if (cpu.dtq && cpu.bullmq) lines.push(`| **dtq / BullMQ** | **${(cpu.dtq.median / cpu.bullmq.median).toFixed(2)}** | | | |`);
+  lines.push('', 'CPU per job, from /proc of each process over the run whose jobs/s is the median ("own" = the job system\'s processes: ' +
+    'dtq\'s API and worker, BullMQ\'s submit server and worker; the servers and `bench`, the load generator, apart; the machine has ' +
+    `${results.machine.cores} cores, so what one process uses the others cannot):`, '');
+  lines.push(...cpuRows([cpu.dtq, cpu.bullmq]));
+  return lines;
+}
+
+function submitSection(results: BenchResults): string[] {
+  const submit = results.submit;
+  const lines = ['### Submit throughput (`POST /v1/jobs`)', ''];
+  if (!submit) return [...lines, 'Not measured.'];
+  lines.push(`autocannon, ${submit.connections} connections, ${submit.durationSeconds} s per run after a warm-up, rounds in alternating order; ` +
+    'no worker runs, so every accepted job waits in its queue.', '');
+  lines.push('| server | req/s (median, range) | p99 latency ms (median, range) | server CPU µs per request |');
+  lines.push('|---|---|---|---|');
+  for (const series of Object.values(submit.servers)) {
+    lines.push(`| ${series.label} | ${spreadText(series.requestsPerSecond)} | ${spreadText(series.latencyP99Ms)} | ${spreadText(series.serverCpuMicrosPerRequest)} |`);
+  }
+  lines.push(`| **dtq / node:http + Queue.add** | **${submit.ratios.dtqOverBullmq.toFixed(2)}** | | |`);
+  lines.push(`| **dtq / bare node:http** | **${submit.ratios.dtqOverBare.toFixed(2)}** | | |`);
+  return lines;
+}
+
+function statusSection(results: BenchResults): string[] {
+  const status = results.status;
+  const lines = ['### Status latency (`GET /v1/jobs/{id}/status` through RabbitMQ)', ''];
+  if (!status) return [...lines, 'Not measured.'];
+  lines.push(`Stack: ${status.label}. Open loop: ${status.rpc.requests} requests arriving at ${status.ratePerSecond}/s over stored jobs, each timed ` +
+    'from when it was due (a stall delays every request due meanwhile); the floor is HGETALL of the same hashes on one Redis connection at the same rate.', '');
+  lines.push('| path | p50 ms | p90 ms | p99 ms | max ms | achieved req/s |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const [label, s] of [['HTTP → API → RabbitMQ → worker → Redis', status.rpc], ['direct Redis HGETALL', status.redis]] as const) {
+    lines.push(`| ${label} | ${n(s.p50Ms, 2)} | ${n(s.p90Ms, 2)} | ${n(s.p99Ms, 2)} | ${n(s.maxMs, 2)} | ${n(s.perSecond)} |`);
+  }
+  lines.push(`| **p99 ratio** | | | **${n(status.p99Ratio, 1)}** | | |`);
+  const parts = Object.entries(status.rpcCpuMicrosPerRequest).map(([name, micros]) => `${name} ${micros}`);
+  lines.push('', `CPU µs per status request by process: ${parts.join(', ')}.`);
+  return lines;
+}
+
+function memorySection(results: BenchResults): string[] {
+  const rows = [results.workerMemory, results.workerMemoryCappedHeap].filter((x): x is NonNullable<typeof x> => x !== undefined);
+  const lines = [`### Worker memory (${rows[0]?.backlog ?? 10_000}-job backlog)`, ''];
+  if (rows.length === 0) return [...lines, 'Not measured.'];
+  lines.push('| worker started with | backlog | peak RSS (VmHWM) MB | max sampled RSS MB | RSS after drain MB | drain s | drain jobs/s |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const mem of rows) {
+    lines.push(`| ${mem.nodeOptions ? `\`NODE_OPTIONS=${mem.nodeOptions}\`` : 'defaults'} | ${mem.backlog} | ${n(mem.peakRssMb, 1)} | ${n(mem.sampledMaxRssMb, 1)} | ` +
+      `${n(mem.rssAfterDrainMb, 1)} | ${n(mem.drainSeconds, 2)} | ${n(mem.drainJobsPerSecond, 1)} |`);
+  }
+  return lines;
+}
+
+const SUBMIT_NOTE = 'each submitted over HTTP with 64 requests in flight (dtq to its API, BullMQ to a node:http server calling `Queue.add`), ' +
+  'timed from the first submit until the done count (polled every 50 ms) reached the total.';
 
 const SKELETON = `# Benchmarks
 

@@ -1,5 +1,5 @@
 import type { EndToEndResult } from '../scenarios/end-to-end.js';
-import type { StatusLatencyLevel } from '../scenarios/status-latency.js';
+import type { StatusLatencyResult } from '../scenarios/status-latency.js';
 import type { SubmitThroughputResult } from '../scenarios/submit-throughput.js';
 import type { WorkerMemoryResult } from '../scenarios/worker-memory.js';
 import type { Spread } from '../lib/stats.js';
@@ -16,24 +16,50 @@ export interface MachineInfo {
   versions: Record<string, string>;
 }
 
-export interface EndToEndSeries extends Spread {
+/** Repeated end-to-end runs of one system: jobs/s spread and every run's details. */
+export interface ThroughputSeries extends Spread {
   label: string;
-  runs: number[];
   details: EndToEndResult[];
+}
+
+/** One end-to-end comparison: the same jobs, delay and concurrency on each system. */
+export interface ThroughputComparison {
+  jobs: number;
+  providerDelayMs: number;
+  concurrency: number;
+  partitions: number;
+  dtq?: ThroughputSeries;
+  bullmq?: ThroughputSeries;
 }
 
 export interface BenchResults {
   machine: MachineInfo;
   settings: Record<string, unknown>;
+  /** I/O-bound: the provider takes hundreds of ms; ideal = concurrency / delay. */
+  io?: ThroughputComparison & { idealJobsPerSecond: number; dtqTwoWorkers?: ThroughputSeries };
+  /** CPU-bound: the provider answers at once, so the platform's own cost is all there is. */
+  cpu?: ThroughputComparison;
   submit?: SubmitThroughputResult;
-  endToEnd: { embedded?: EndToEndSeries; services?: EndToEndSeries; bullmq?: EndToEndSeries; ratios: Record<string, number> };
-  statusLatency?: StatusLatencyLevel[];
-  /** Which stack answered the status calls. */
-  statusLatencyLabel?: string;
+  status?: StatusLatencyResult & { label: string };
   workerMemory?: WorkerMemoryResult & { nodeOptions: string };
   /** The same drain with NODE_OPTIONS capping V8's old space. */
   workerMemoryCappedHeap?: WorkerMemoryResult & { nodeOptions: string };
   /** Scenario → why it did not run. */
   notMeasured: Record<string, string>;
   durationSeconds: number;
+}
+
+/** Processes that are the job system itself, as opposed to the servers it uses and the load generator. */
+const OWN_PROCESS = /^(api|worker( \d+)?|submit server)$/;
+
+/** CPU milliseconds per job: the system's own processes together, and each process. */
+export function cpuPerJob(run: EndToEndResult): { own: number; byProcess: Record<string, number> } {
+  const byProcess = Object.fromEntries(Object.entries(run.cpuSeconds).map(([name, seconds]) => [name, (seconds * 1000) / run.jobs]));
+  const own = Object.entries(byProcess).reduce((sum, [name, ms]) => (OWN_PROCESS.test(name) ? sum + ms : sum), 0);
+  return { own, byProcess };
+}
+
+/** The run whose jobs/s is the median's, or the nearest: its CPU figures stand for the series. */
+export function representativeRun(series: ThroughputSeries): EndToEndResult {
+  return [...series.details].sort((a, b) => Math.abs(a.jobsPerSecond - series.median) - Math.abs(b.jobsPerSecond - series.median))[0]!;
 }

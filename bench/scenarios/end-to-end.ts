@@ -1,5 +1,4 @@
 import { cpuMeter } from '../lib/cpu.js';
-import { processedJobs } from '../lib/dtq-stack.js';
 import { httpClient, runBounded } from '../lib/http.js';
 import { SUBMIT_BODY } from '../lib/job-body.js';
 import { waitUntil, type BenchProcess } from '../lib/processes.js';
@@ -8,13 +7,15 @@ import { round } from '../lib/stats.js';
 export interface EndToEndResult {
   jobs: number;
   inFlight: number;
-  /** From the first submit to the moment the last result was seen stored. */
+  /** From the first submit to the moment the last job was seen done. */
   seconds: number;
   jobsPerSecond: number;
   /** Submit alone: from the first submit to the last 202. */
   submitSeconds: number;
-  /** How often the stored count was polled; bounds the end time's error. */
+  /** How often the done count was polled; bounds the end time's error. */
   pollIntervalMs: number;
+  /** The most jobs the workers reported running at once, when they report it. */
+  peakJobsInFlight?: number;
   /** CPU seconds each process used during the run (bench = the load generator). */
   cpuSeconds: Record<string, number>;
 }
@@ -26,24 +27,28 @@ export interface Submitted {
 
 export const POLL_INTERVAL_MS = 50;
 
+/** How far the system under test has got: jobs done, and jobs running now when it can say. */
+export type DoneCounter = () => Promise<{ processed: number; inFlight?: number }>;
+
 /**
- * Submits `jobs` weather jobs over HTTP with `inFlight` requests at once and waits until the
- * worker's jobs_processed_total (counted after the result is stored and the final status
- * written) has grown by as many.
+ * Submits `jobs` weather jobs with `POST /v1/jobs` to `submitUrl`, `inFlight` requests at once,
+ * and waits until `progress` says as many more jobs are done. The same for dtq and for BullMQ,
+ * so both sides pay the same HTTP submit.
  */
-export async function runDtqEndToEnd(options: {
-  apiUrl: string;
-  workerMetricsUrl: string;
+export async function runEndToEnd(options: {
+  submitUrl: string;
+  progress: DoneCounter;
   jobs: number;
   inFlight: number;
   watch: BenchProcess[];
   /** Processes whose CPU time to count, by label. */
   cpuPids: Record<string, number>;
 }): Promise<Submitted> {
-  const before = await processedJobs(options.workerMetricsUrl);
-  const client = httpClient(options.apiUrl, options.inFlight);
+  const before = (await options.progress()).processed;
+  const client = httpClient(options.submitUrl, options.inFlight);
   const jobIds: string[] = new Array(options.jobs);
   const meter = cpuMeter(options.cpuPids);
+  let peakJobsInFlight: number | undefined;
   const started = performance.now();
   let submitSeconds: number;
   try {
@@ -54,18 +59,23 @@ export async function runDtqEndToEnd(options: {
     });
     submitSeconds = (performance.now() - started) / 1000;
     await waitUntil(
-      `${options.jobs} stored results`,
-      async () => ((await processedJobs(options.workerMetricsUrl)) - before >= options.jobs ? true : undefined),
+      `${options.jobs} jobs done`,
+      async () => {
+        const now = await options.progress();
+        if (now.inFlight !== undefined) peakJobsInFlight = Math.max(peakJobsInFlight ?? 0, now.inFlight);
+        return now.processed - before >= options.jobs ? true : undefined;
+      },
       { timeoutMs: 300_000, intervalMs: POLL_INTERVAL_MS, watch: options.watch },
     );
   } finally {
     client.close();
   }
-  return { jobIds, result: endToEndResult({ ...options, started, submitSeconds, cpuSeconds: meter.stop() }) };
+  const result = endToEndResult({ ...options, started, submitSeconds, cpuSeconds: meter.stop() });
+  return { jobIds, result: peakJobsInFlight === undefined ? result : { ...result, peakJobsInFlight } };
 }
 
 /** The figures of one run that started at `started` (performance.now()) and ends now. */
-export function endToEndResult(run: {
+function endToEndResult(run: {
   jobs: number;
   inFlight: number;
   started: number;

@@ -1,10 +1,11 @@
 import { cpuMeter } from '../lib/cpu.js';
-import { portOpen, startEmbeddedHost, type BenchSettings } from '../lib/dtq-stack.js';
+import { portOpen, startServicesApi, type BenchSettings } from '../lib/dtq-stack.js';
 import { httpClient } from '../lib/http.js';
 import { SUBMIT_BODY } from '../lib/job-body.js';
 import { loadTest, type LoadResult } from '../lib/load.js';
-import { freePort, startProcess, waitUntil } from '../lib/processes.js';
+import { freePort, startProcess, waitUntil, type BenchProcess } from '../lib/processes.js';
 import { round, spread, type Spread } from '../lib/stats.js';
+import { startBullmqStack } from './bullmq.js';
 
 export interface SubmitThroughputOptions {
   connections: number;
@@ -18,55 +19,61 @@ export interface SubmitRun extends LoadResult {
   serverCpuMicrosPerRequest: number;
 }
 
-export interface SubmitThroughputResult {
-  connections: number;
-  durationSeconds: number;
-  dtq: SubmitSeries;
-  bare: SubmitSeries;
-  /** dtq req/s over bare req/s, medians. */
-  ratio: number;
-  responseBytes: number;
-}
-
 export interface SubmitSeries {
+  label: string;
   requestsPerSecond: Spread;
   latencyP99Ms: Spread;
   serverCpuMicrosPerRequest: Spread;
   runs: SubmitRun[];
 }
 
-/** Headers that belong to the connection, not to the answer. */
-const HOP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+export const SUBMIT_SERVERS = ['dtq', 'bullmq', 'bare'] as const;
+type SubmitServer = (typeof SUBMIT_SERVERS)[number];
+
+export interface SubmitThroughputResult {
+  connections: number;
+  durationSeconds: number;
+  servers: Record<SubmitServer, SubmitSeries>;
+  /** Medians of req/s: dtq over the BullMQ user's server, and over bare node:http. */
+  ratios: { dtqOverBullmq: number; dtqOverBare: number };
+}
+
+const LABELS: Record<SubmitServer, string> = {
+  dtq: 'dtq API host, services mode (validation, idempotency, Redis status, Kafka publish acks=all)',
+  bullmq: 'node:http + BullMQ Queue.add (what a BullMQ user builds)',
+  bare: 'bare node:http, reads the body and answers a fixed 202 (the floor)',
+};
 
 /**
- * POST /v1/jobs on the fallback host (embedded, in-process worker draining) against a bare
- * node:http server answering the same 202, each in its own process, autocannon in this one.
+ * POST /v1/jobs on three servers, each its own process, autocannon in this one, rounds in
+ * alternating order: dtq's API on the real services (no worker: the jobs wait in Kafka), a
+ * node:http server calling BullMQ's Queue.add (no worker either), and bare node:http.
  */
-export async function runSubmitThroughput(settings: BenchSettings, options: SubmitThroughputOptions): Promise<SubmitThroughputResult> {
-  const host = await startEmbeddedHost(settings, 'submit-dtq');
-  let bare: ReturnType<typeof startProcess> | undefined;
+export async function runSubmitThroughput(
+  settings: BenchSettings,
+  env: Record<string, string>,
+  options: SubmitThroughputOptions & { runId: string },
+): Promise<SubmitThroughputResult> {
+  const dtq = await startServicesApi(settings, env, 'submit-dtq');
+  const stops: (() => Promise<void>)[] = [() => dtq.proc.stop()];
   try {
-    const client = httpClient(host.baseUrl, 1);
-    const sample = await client.post('/v1/jobs', SUBMIT_BODY);
-    client.close();
-    if (sample.status !== 202) throw new Error(`POST /v1/jobs answered ${sample.status}: ${sample.body}`);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(sample.headers)) {
-      if (!HOP_HEADERS.has(name) && value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
+    const bull = await startBullmqStack(settings, { runId: `${options.runId}-submit`, withWorker: false });
+    stops.push(() => bull.stop());
     const barePort = await freePort();
-    bare = startProcess({
+    const bare: BenchProcess = startProcess({
       name: 'submit-bare-http',
       script: 'bench/servers/bare-http.ts',
-      env: { BARE_PORT: String(barePort), BARE_STATUS: '202', BARE_HEADERS: JSON.stringify(headers), BARE_BODY: sample.body },
+      env: { BARE_PORT: String(barePort), BARE_STATUS: '202', BARE_BODY: await sampleAnswer(dtq.baseUrl) },
     });
+    stops.push(() => bare.stop());
     await waitUntil('bare server', () => portOpen(barePort), { timeoutMs: 20_000, watch: [bare] });
 
-    const runs = { dtq: [] as SubmitRun[], bare: [] as SubmitRun[] };
-    const targets = [
-      { name: 'dtq' as const, url: `${host.baseUrl}/v1/jobs`, pid: host.proc.pid },
-      { name: 'bare' as const, url: `http://127.0.0.1:${barePort}/v1/jobs`, pid: bare.pid },
+    const targets: { name: SubmitServer; url: string; pid: number }[] = [
+      { name: 'dtq', url: `${dtq.baseUrl}/v1/jobs`, pid: dtq.proc.pid },
+      { name: 'bullmq', url: `${bull.submitUrl}/v1/jobs`, pid: bull.cpuPids['submit server']! },
+      { name: 'bare', url: `http://127.0.0.1:${barePort}/v1/jobs`, pid: bare.pid },
     ];
+    const runs: Record<SubmitServer, SubmitRun[]> = { dtq: [], bullmq: [], bare: [] };
     for (let r = 0; r < options.rounds; r++) {
       for (const target of r % 2 === 0 ? targets : [...targets].reverse()) {
         const load = await loadTest({
@@ -88,23 +95,34 @@ export async function runSubmitThroughput(settings: BenchSettings, options: Subm
         );
       }
     }
-    const summarize = (list: SubmitRun[]): SubmitSeries => ({
-      requestsPerSecond: spread(list.map((x) => x.requestsPerSecond)),
-      latencyP99Ms: spread(list.map((x) => x.latencyP99Ms)),
-      serverCpuMicrosPerRequest: spread(list.map((x) => x.serverCpuMicrosPerRequest)),
-      runs: list,
+    const summarize = (name: SubmitServer): SubmitSeries => ({
+      label: LABELS[name],
+      requestsPerSecond: spread(runs[name].map((x) => x.requestsPerSecond)),
+      latencyP99Ms: spread(runs[name].map((x) => x.latencyP99Ms)),
+      serverCpuMicrosPerRequest: spread(runs[name].map((x) => x.serverCpuMicrosPerRequest)),
+      runs: runs[name],
     });
-    const dtq = summarize(runs.dtq);
-    const bareSummary = summarize(runs.bare);
+    const servers = { dtq: summarize('dtq'), bullmq: summarize('bullmq'), bare: summarize('bare') };
+    const rps = (name: SubmitServer) => servers[name].requestsPerSecond.median;
     return {
       connections: options.connections,
       durationSeconds: options.durationSeconds,
-      dtq,
-      bare: bareSummary,
-      ratio: round(dtq.requestsPerSecond.median / bareSummary.requestsPerSecond.median, 3),
-      responseBytes: Buffer.byteLength(sample.body),
+      servers,
+      ratios: { dtqOverBullmq: round(rps('dtq') / rps('bullmq'), 3), dtqOverBare: round(rps('dtq') / rps('bare'), 3) },
     };
   } finally {
-    await Promise.all([host.proc.stop(), bare?.stop()]);
+    await Promise.all(stops.map((stop) => stop()));
+  }
+}
+
+/** dtq's 202 body, so the bare server answers as many bytes. */
+async function sampleAnswer(baseUrl: string): Promise<string> {
+  const client = httpClient(baseUrl, 1);
+  try {
+    const sample = await client.post('/v1/jobs', SUBMIT_BODY);
+    if (sample.status !== 202) throw new Error(`POST /v1/jobs answered ${sample.status}: ${sample.body}`);
+    return sample.body;
+  } finally {
+    client.close();
   }
 }

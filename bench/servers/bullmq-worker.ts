@@ -1,5 +1,5 @@
 // The BullMQ side of the end-to-end comparison: a worker process doing what dtq's worker does
-// per job with the same simulated provider at zero delay: progress 20, 50, 80, 100 and a result.
+// per job with the same simulated provider and delay: progress 20, 50, 80, 100 and a result.
 import { Worker } from 'bullmq';
 import { createSimulatedProviders } from '../../adapters/providers/index.js';
 import type { PayloadFor } from '../../contracts/index.js';
@@ -8,7 +8,7 @@ const queueName = process.env.BULLMQ_QUEUE ?? 'bench';
 const prefix = process.env.BULLMQ_PREFIX ?? 'bull';
 const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 8);
 const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const providers = createSimulatedProviders({ delayMs: 0 });
+const providers = createSimulatedProviders({ delayMs: Number(process.env.SIMULATED_PROVIDER_DELAY_MS ?? 0) });
 
 const worker = new Worker(
   queueName,

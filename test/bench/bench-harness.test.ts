@@ -3,15 +3,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedHost, type BenchSettings } from '../../bench/lib/dtq-stack.js';
+import { startEmbeddedHost, workerProgress, type BenchSettings } from '../../bench/lib/dtq-stack.js';
 import { REPO_ROOT } from '../../bench/lib/processes.js';
 import { renderResults } from '../../bench/report/markdown.js';
 import type { BenchResults } from '../../bench/report/results.js';
-import { runBullmqEndToEnd } from '../../bench/scenarios/bullmq.js';
-import { runDtqEndToEnd } from '../../bench/scenarios/end-to-end.js';
+import { startBullmqStack } from '../../bench/scenarios/bullmq.js';
+import { runEndToEnd } from '../../bench/scenarios/end-to-end.js';
 import { uniqueName } from '../support/unique.js';
 
-const settings: BenchSettings = { workerConcurrency: 4, partitions: 4, logLevel: 'warn', profile: [] };
+// A provider of realistic shape (hundreds of ms), as the I/O-bound rows use.
+const settings: BenchSettings = { workerConcurrency: 8, partitions: 4, providerDelayMs: 200, logLevel: 'warn', profile: [] };
 const built = existsSync(join(REPO_ROOT, 'dist', 'functions', 'fallback-host', 'main.js'));
 
 describe('benchmark harness (small run)', () => {
@@ -23,32 +24,42 @@ describe('benchmark harness (small run)', () => {
   afterAll(() => host?.proc.stop());
 
   it('runs end to end on the embedded host and on BullMQ, and renders the report', async () => {
-    const dtq = await runDtqEndToEnd({
-      apiUrl: host.baseUrl,
-      workerMetricsUrl: host.metricsUrl,
-      jobs: 50,
+    const dtq = await runEndToEnd({
+      submitUrl: host.baseUrl,
+      progress: () => workerProgress(host.metricsUrl),
+      jobs: 40,
       inFlight: 8,
       watch: [host.proc],
-      cpuPids: { 'api + worker': host.proc.pid },
+      cpuPids: { api: host.proc.pid },
     });
-    expect(dtq.jobIds).toHaveLength(50);
-    expect(new Set(dtq.jobIds).size).toBe(50);
+    expect(dtq.jobIds).toHaveLength(40);
+    expect(new Set(dtq.jobIds).size).toBe(40);
     expect(dtq.result.jobsPerSecond).toBeGreaterThan(0);
+    // Eight at a time with a 200 ms provider: more than one job was seen running at once.
+    expect(dtq.result.peakJobsInFlight).toBeGreaterThan(1);
 
-    const bull = await runBullmqEndToEnd(settings, { runId: uniqueName('harness'), jobs: 50, inFlight: 8 });
-    expect(bull.jobs).toBe(50);
+    const bull = await startBullmqStack(settings, { runId: uniqueName('harness') });
+    let bullRun;
+    try {
+      bullRun = await runEndToEnd({ submitUrl: bull.submitUrl, progress: bull.progress, jobs: 40, inFlight: 8, watch: bull.processes, cpuPids: bull.cpuPids });
+      await bull.checkNoFailures();
+    } finally {
+      await bull.stop();
+    }
+    expect(new Set(bullRun.jobIds).size).toBe(40);
 
-    const series = (label: string, result: typeof bull) => ({ label, median: result.jobsPerSecond, min: result.jobsPerSecond, max: result.jobsPerSecond, runs: [result.jobsPerSecond], details: [result] });
+    const series = (label: string, result: typeof dtq.result) => ({ label, median: result.jobsPerSecond, min: result.jobsPerSecond, max: result.jobsPerSecond, runs: [result.jobsPerSecond], details: [result] });
     const results: BenchResults = {
       machine: { date: new Date().toISOString(), cpuModel: 'test', cores: 2, node: process.version, loadBefore: 0, loadAfter: 0, commit: 'test', versions: {} },
       settings: {},
-      endToEnd: { embedded: series('dtq embedded', dtq.result), bullmq: series('BullMQ', bull), ratios: { 'dtq embedded / BullMQ': 1 } },
-      notMeasured: { statusLatency: 'not run in this test' },
+      io: { jobs: 40, providerDelayMs: 200, concurrency: 8, partitions: 4, idealJobsPerSecond: 40, dtq: series('dtq embedded', dtq.result), bullmq: series('BullMQ', bullRun.result) },
+      notMeasured: { status: 'not run in this test' },
       durationSeconds: 1,
     };
     const markdown = renderResults(results);
     expect(markdown).toContain('| dtq embedded |');
-    expect(markdown).toContain('Not measured: not run in this test.');
+    expect(markdown).toMatch(/\| I\/O-bound vs BullMQ \| ≥ 0\.9 × BullMQ jobs\/s \| \d+\.\d\d × /);
+    expect(markdown).toContain('Not measured (status): not run in this test.');
   });
 });
 
