@@ -1,4 +1,6 @@
+import type { AxeResults } from 'axe-core';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,3 +102,23 @@ export const noHorizontalScroll = (page: Page) => page.evaluate(() => document.d
 /** The value beside a term of a facts table. */
 export const factValue = async (page: Page, term: string) =>
   (await page.locator('dl.facts > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${term}$`) }) }).locator('dd').textContent()) ?? '';
+
+/** axe-core's browser build, injected into the page under test. */
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * The axe-core violations on the page as it is now (WCAG 2.1 A and AA rules), one line each:
+ * rule, impact and the elements it found, so a failing test says what to fix.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  const results = await page.evaluate(
+    () =>
+      (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      }),
+  );
+  return results.violations.map(
+    (violation) => `${violation.id} (${violation.impact ?? 'unknown'}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+  );
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { waitForTerminal } from '../support/http-client.js';
-import { inMemoryAppWithBrowser, noHorizontalScroll, openTab, screenshot, submitOverApi } from './web-ui-app.js';
+import { axeViolations, inMemoryAppWithBrowser, noHorizontalScroll, openTab, screenshot, submitOverApi } from './web-ui-app.js';
 
 // The operator's views of the list and of one job, in Chromium, against API + worker + UI in
 // this process on the in-memory adapters, with a quick simulated provider.
@@ -111,4 +111,40 @@ describe('operator console in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('is axe-clean on the overview, the list, the submit form with its errors, and job pages, at desktop and phone width', async () => {
+    const completed = await submit({ job_type: 'weather', payload: { city: 'Austin', country_code: 'US', units: 'metric' } });
+    const failed = await submit({ job_type: 'weather', payload: { city: 'Atlantis', country_code: 'US', units: 'metric' } });
+    await Promise.all([completed, failed].map((id) => waitForTerminal(running.app.baseUrl, id, DONE_MS)));
+    const { page, problems } = await openPage('/');
+    const found: Record<string, string[]> = {};
+    for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+      await page.setViewportSize(viewport);
+      const at = `${viewport.width} px`;
+      await page.goto(`${running.app.baseUrl}/`);
+      await page.locator(`li[data-job-id="${completed}"]`).waitFor({ timeout: DONE_MS });
+      await page.locator('.last-hour').waitFor({ timeout: DONE_MS });
+      found[`home, ${at}`] = await axeViolations(page);
+
+      // The form with a client-side error on each field it checks.
+      await page.getByLabel('Country code').fill('usa');
+      await page.getByRole('button', { name: 'Submit' }).click();
+      await page.locator('.field-error').first().waitFor();
+      found[`submit form with errors, ${at}`] = await axeViolations(page);
+
+      for (const [name, jobId] of [['completed job', completed], ['failed job', failed]] as const) {
+        await page.goto(`${running.app.baseUrl}/jobs/${jobId}`);
+        await page.locator('.milestones').waitFor({ timeout: DONE_MS });
+        await page.getByRole('heading', { name: 'Result' }).waitFor();
+        await page.locator('.state-completed, .state-failed').first().waitFor({ timeout: DONE_MS });
+        found[`${name}, ${at}`] = await axeViolations(page);
+      }
+      await page.goto(`${running.app.baseUrl}/jobs/not-a-uuid`);
+      await page.getByRole('heading', { name: 'Not a job id' }).waitFor();
+      found[`malformed job id, ${at}`] = await axeViolations(page);
+    }
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((view) => [view, []])));
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 90_000);
 });

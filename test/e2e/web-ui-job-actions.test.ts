@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { quoteMessage, replayableDeadLetter } from '../support/dead-letters.js';
 import { waitForTerminal, weatherJob } from '../support/http-client.js';
-import { factValue, inMemoryAppWithBrowser, noHorizontalScroll, openTab, screenshot, submitOverApi } from './web-ui-app.js';
+import { axeViolations, factValue, inMemoryAppWithBrowser, noHorizontalScroll, openTab, screenshot, submitOverApi } from './web-ui-app.js';
 
 // Cancel and retry from a job's page, in Chromium, against API + worker + UI in this process on
 // the in-memory adapters. The provider takes long enough for a running job to be cancelled.
@@ -23,6 +23,7 @@ describe('job actions in Chromium', () => {
     await expect.poll(() => page.locator('.milestone-reached .milestone-name').allTextContents(), { timeout: DONE_MS }).toEqual(['Queued', 'Started', 'Calling its provider']);
     expect(await page.locator('.elapsed').textContent()).toMatch(/^Running for \d/);
     await screenshot(page, 'actions-01-running-with-cancel.png');
+    expect(await axeViolations(page)).toEqual([]);
 
     // Reached and pressed with the keyboard.
     const cancel = page.getByRole('button', { name: 'Cancel job' });
@@ -120,6 +121,7 @@ describe('job actions in Chromium', () => {
     expect(Number(await page.locator('.count-failed dd').textContent())).toBeGreaterThanOrEqual(1);
     expect(await page.locator('.last-hour figcaption').textContent()).toMatch(/^Last hour: \d+ completed, \d+ failed$/);
     await screenshot(page, 'actions-06-overview-dead-letters.png');
+    expect(await axeViolations(page)).toEqual([]);
 
     await letter.getByRole('button', { name: 'Replay' }).click();
     await letter.getByText('Back on jobs.quote.v1').waitFor({ timeout: DONE_MS });
