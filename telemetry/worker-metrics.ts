@@ -26,6 +26,12 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ['job_type', 'outcome'] as const,
       registers: [registry],
     }),
+    jobsCancelled: new Counter({
+      name: 'dtq_worker_jobs_cancelled_total',
+      help: 'Jobs the worker ended failed with CANCELLED because a cancel was requested, by job type',
+      labelNames: ['job_type'] as const,
+      registers: [registry],
+    }),
     jobDuration: new Histogram({
       name: 'dtq_worker_job_duration_seconds',
       help: 'Time from start to durable outcome of executed jobs, by job type',

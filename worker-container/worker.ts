@@ -1,5 +1,5 @@
 import { DEAD_LETTER_TOPIC } from '../contracts/index.js';
-import { answerProgress, executeJobRecord, failJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
+import { CANCELLED_ERROR_CODE, answerProgress, executeJobRecord, failJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
 import type {
   DeliveryHandler,
   HealthCheck,
@@ -73,6 +73,7 @@ export class Worker {
         if (outcome.kind === 'completed' || outcome.kind === 'failed') {
           metrics.jobsProcessed.inc({ job_type: outcome.message.job_type, outcome: outcome.kind });
           metrics.jobDuration.observe({ job_type: outcome.message.job_type }, outcome.durationMs / 1000);
+          if (outcome.error?.code === CANCELLED_ERROR_CODE) metrics.jobsCancelled.inc({ job_type: outcome.message.job_type });
         } else if (outcome.kind === 'already-done') {
           metrics.jobsProcessed.inc({ job_type: outcome.message.job_type, outcome: 'already_done' });
         }

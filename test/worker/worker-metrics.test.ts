@@ -44,6 +44,25 @@ describe('worker metrics read at scrape time', () => {
     expect(await sample(metrics.registry, /^dtq_worker_ready (\d+)$/m)).toBe(0);
   });
 
+  it('dtq_worker_jobs_cancelled_total counts the jobs the worker ended because of a cancel, by type', async () => {
+    const app = await startEmbeddedApp({ SIMULATED_PROVIDER_DELAY_MS: '2000' });
+    try {
+      const cancelled = /^dtq_worker_jobs_cancelled_total\{job_type="weather"\} (\d+)$/m;
+      const metricsUrl = `http://127.0.0.1:${app.worker.healthPort}/metrics`;
+      const read = async () => sample({ metrics: () => fetch(metricsUrl).then((r) => r.text()) }, cancelled);
+      expect(await read()).toBeUndefined();
+      const done = (await postJson(`${app.baseUrl}/v1/jobs`, weatherJob('Not cancelled'))).body.job_id as string;
+      const jobId = (await postJson(`${app.baseUrl}/v1/jobs`, weatherJob('Cancelled'))).body.job_id as string;
+      expect((await postJson(`${app.baseUrl}/v1/jobs/${jobId}/cancel`, {})).status).toBe(202);
+      expect(await waitForTerminal(app.baseUrl, jobId)).toMatchObject({ state: 'failed', error_code: 'CANCELLED' });
+      expect(await waitForTerminal(app.baseUrl, done)).toMatchObject({ state: 'completed' });
+      await waitFor(async () => ((await read()) === 1 ? true : undefined), { what: 'the cancelled job to be counted' });
+      expect(await fetch(metricsUrl).then((r) => r.text())).toMatch(/^dtq_worker_jobs_processed_total\{job_type="weather",outcome="failed"\} 1$/m);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('the worker exports readiness, lag of its partitions and, once closed, how long its shutdown took', async () => {
     const app = await startEmbeddedApp();
     try {
