@@ -17,6 +17,7 @@ import type { DeadLetterRecord, DeadLetters, JobQueue, Logger, ResultStore, Stat
 import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 import { guardDependency } from './guard-dependency.js';
 import { decodeJobRecord } from './job-records.js';
+import { queuedStatus } from './submit-job.js';
 
 /** How much of a dead letter's value a listing shows. */
 export const DEAD_LETTER_PREVIEW_BYTES = 256;
@@ -69,18 +70,7 @@ export async function replayDeadLetter(deps: ReplayDeadLetterDeps, rawId: string
   const result = await guardDependency('result store', () => deps.results.get(message.job_id));
   if (result) throw new DeadLetterJobDoneError(id, message.job_id, result.final_state);
 
-  await guardDependency('status store', () =>
-    deps.statuses.write({
-      job_id: message.job_id,
-      state: 'queued',
-      progress_percent: 0,
-      message: 'queued; replayed from the dead-letter topic',
-      updated_at: deps.now().toISOString(),
-      trace_id: message.trace_id,
-      job_type: message.job_type,
-      submitted_at: message.submitted_at,
-    }),
-  );
+  await guardDependency('status store', () => deps.statuses.write(queuedStatus(message, 'queued; replayed from the dead-letter topic', deps.now(), true)));
   await guardDependency('job queue', () => deps.queue.publish({ topic, key: record.key ?? message.job_id, value: record.value, headers }));
   log.info({ topic, reason: record.headers[DEAD_LETTER_HEADERS.reason] }, 'dead letter replayed to its topic');
   return { id, job_id: message.job_id, topic, status_url: `/v1/jobs/${message.job_id}/status` };

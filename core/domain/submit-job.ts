@@ -229,7 +229,7 @@ async function markNeverEnqueued(deps: SubmitJobDeps, message: JobMessage, error
 }
 
 /** The status of a job waiting on the queue; `listed` writes carry submitted_at, which also lists the job, and its label. */
-function queuedStatus(message: JobMessage, text: string, updatedAt: Date, listed: boolean): StatusWrite {
+export function queuedStatus(message: JobMessage, text: string, updatedAt: Date, listed: boolean): StatusWrite {
   return {
     job_id: message.job_id,
     state: 'queued',

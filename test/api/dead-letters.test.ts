@@ -55,6 +55,9 @@ describe('dead letters over HTTP on the fallback host, embedded adapters', () =>
     expect(ReplayDeadLetterResponseSchema.strict().parse(replayed.body)).toEqual({ id: letter.id, job_id: jobId, topic: 'jobs.quote.v1', status_url: `/v1/jobs/${jobId}/status` });
     expect(await waitForTerminal(app.baseUrl, jobId)).toMatchObject({ state: 'completed' });
     expect((await request(`${app.baseUrl}/v1/jobs/${jobId}/result`)).body).toMatchObject({ trace_id: message.trace_id, input: message.payload });
+    // Listed like a submitted job: with what it is about and from when it was submitted.
+    const listed = (await request(`${app.baseUrl}/v1/jobs?job_type=quote&limit=100`)).body.items.find((job: { job_id: string }) => job.job_id === jobId);
+    expect(listed).toMatchObject({ label: 'tag wisdom', submitted_at: message.submitted_at });
 
     const again = expectErrorBody(await post(`${app.baseUrl}/v1/dead-letters/${letter.id}/replay`), 409, 'DEAD_LETTER_JOB_DONE');
     expect(again.details).toMatchObject({ job_id: jobId, final_state: 'completed' });

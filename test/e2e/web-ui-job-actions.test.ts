@@ -117,6 +117,9 @@ describe('job actions in Chromium', () => {
     expect(await page.locator('h1').count()).toBe(1);
     const letter = page.locator('li.dead-letter', { hasText: 'payload.tag: not a known tag' });
     await letter.waitFor({ timeout: DONE_MS });
+    // Its headers name the source topic only: no placeholders for the partition and offset.
+    expect(await letter.locator('.dead-letter-meta').textContent()).toMatch(/^jobs\.quote\.v1 · \S/);
+    expect(await letter.locator('.dead-letter-meta').textContent()).not.toContain('?');
     expect(Number(await page.locator('.count-badge').textContent())).toBeGreaterThanOrEqual(1);
     expect(Number(await page.locator('.count-failed dd').textContent())).toBeGreaterThanOrEqual(1);
     expect(await page.locator('.last-hour figcaption').textContent()).toMatch(/^Last hour: \d+ completed, \d+ failed$/);

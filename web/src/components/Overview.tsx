@@ -78,13 +78,24 @@ function LastHour({ perMinute }: { perMinute: StatsResponse['per_minute'] }) {
   );
 }
 
+/**
+ * Where a dead letter came from, as far as its headers say: the topic, and its partition and
+ * offset when recorded (a record dead-lettered by another producer may carry none of them).
+ */
+function deadLetterSource(letter: DeadLetterSummary): string {
+  const parts = [letter.source_topic ?? 'source topic not recorded'];
+  if (letter.source_partition !== null) parts.push(`partition ${letter.source_partition}`);
+  if (letter.source_offset !== null) parts.push(`offset ${letter.source_offset}`);
+  return parts.join(' · ');
+}
+
 function DeadLetterItem({ letter }: { letter: DeadLetterSummary }) {
   const replay = useReplayDeadLetter();
   return (
     <li className="dead-letter" data-dead-letter-id={letter.id}>
       <p className="dead-letter-reason">{letter.reason ?? 'no reason recorded'}</p>
       <p className="muted dead-letter-meta">
-        {letter.source_topic ?? 'unknown topic'} · partition {letter.source_partition ?? '?'} · offset {letter.source_offset ?? '?'} ·{' '}
+        {deadLetterSource(letter)} ·{' '}
         <time dateTime={letter.failed_at}>{formatTime(letter.failed_at)}</time>
         {letter.job_id && (
           <>
