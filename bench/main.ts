@@ -141,6 +141,9 @@ const dtqProgress = (stack: Stack) => async () => {
 const runDtq = (stack: Stack, jobs: number) =>
   runEndToEnd({ submitUrl: stack.apiUrl, progress: dtqProgress(stack), jobs, inFlight, watch: stack.processes, cpuPids: stack.cpuPids });
 
+/** Jobs of the unmeasured warm-up round before a comparison: a tenth of a round, at least 100. */
+const warmupJobs = (jobs: number) => Math.min(jobs, Math.max(100, Math.round(jobs / 10)));
+
 const series = (label: string, list: EndToEndResult[]): ThroughputSeries | undefined =>
   list.length === 0 ? undefined : { label, ...spread(list.map((x) => x.jobsPerSecond)), details: list };
 
@@ -153,6 +156,11 @@ async function compare(key: 'io' | 'cpu', settings: BenchSettings, jobs: number)
       const bull = await startBullmqStack(settings, { runId: `${runId}-${key}` });
       out.bullLabel = bull.label;
       try {
+        // A fresh process runs its first jobs unoptimised and a fresh database has empty caches:
+        // both sides do a round of warm-up that is not measured.
+        const warmup = warmupJobs(jobs);
+        await runDtq(stack, warmup);
+        await runEndToEnd({ submitUrl: bull.submitUrl, progress: bull.progress, jobs: warmup, inFlight, watch: bull.processes, cpuPids: {} });
         for (let r = 0; r < rounds; r++) {
           const order = r % 2 === 0 ? (['dtq', 'bullmq'] as const) : (['bullmq', 'dtq'] as const);
           for (const system of order) {
@@ -187,6 +195,7 @@ if (only.has('io') || only.has('scaleout')) {
     const two: EndToEndResult[] = [];
     await attempt('io.dtqTwoWorkers', () =>
       withDtqStack(ioSettings, 'scaleout', 2, async (stack) => {
+        await runDtq(stack, warmupJobs(ioJobs));
         for (let r = 0; r < rounds; r++) {
           const { result } = await runDtq(stack, ioJobs);
           two.push(result);
