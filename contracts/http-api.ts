@@ -52,6 +52,12 @@ const retryLinks = {
 export const RetryJobResponseSchema = SubmitJobResponseSchema.extend({ retry_of: UuidV4Schema });
 export type RetryJobResponse = z.infer<typeof RetryJobResponseSchema>;
 
+/**
+ * A running job at this progress is too late to cancel (409): its worker has the provider's
+ * answer and stores it without looking for a cancel again.
+ */
+export const CANCEL_TOO_LATE_AT_PERCENT = 80;
+
 /** POST /v1/jobs/{job_id}/cancel: the cancel is recorded; the job ends failed with CANCELLED. */
 export const CancelJobResponseSchema = z.object({
   job_id: UuidV4Schema,

@@ -113,7 +113,9 @@ export function renderOpenApi(): string {
             '202': { description: 'Cancel recorded; Location points at the status', content: json('http-cancel-job-response') },
             '400': errorResponse('Malformed job id'),
             '404': errorResponse('Unknown job'),
-            '409': errorResponse('The job is completed or failed already (JOB_NOT_CANCELLABLE)'),
+            '409': errorResponse(
+              'The job is completed or failed already, or running past its last milestone check (80 %: its provider has answered and it completes): JOB_NOT_CANCELLABLE, details.state says which',
+            ),
             '503': errorResponse('Status store unavailable'),
             ...authResponses,
           },

@@ -55,6 +55,7 @@ export class MemoryStatusStore implements StatusStore {
     const current = this.statuses.get(jobId);
     if (!current) return { previous: null };
     if (current.state === 'completed' || current.state === 'failed') return { previous: current.state };
+    if (current.state === 'running' && current.progress_percent >= request.tooLateAtPercent) return { previous: 'running', tooLate: true };
     const next: JobStatus = { ...current, cancel_requested_at: current.cancel_requested_at ?? request.requested_at };
     if (current.state === 'queued') Object.assign(next, { state: 'failed', updated_at: request.requested_at, ...request.whenQueued });
     this.statuses.update(jobId, next);

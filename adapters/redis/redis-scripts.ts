@@ -65,17 +65,21 @@ return 1
 `);
 
 /**
- * A cancel request on a job's status hash: a finished or unknown job is left alone; a running
- * one gets `cancel_requested_at` (the first request's time is kept); a queued one also ends
- * `failed` at once with the given fields, keeping its progress. The TTL is left as it is.
+ * A cancel request on a job's status hash: a finished or unknown job is left alone, and so is a
+ * running one whose progress has reached ARGV[5] (too late: its worker wrote its last milestone,
+ * which the write script refuses while a cancel is pending, so the two never cross); another
+ * running one gets `cancel_requested_at` (the first request's time is kept); a queued one also
+ * ends `failed` at once with the given fields, keeping its progress. The TTL is left as it is.
  *
- * KEYS[1]: the status hash. ARGV: requested_at, message, error_code, error_message.
- * Returns the state before the request, or false (nil) for an unknown job.
+ * KEYS[1]: the status hash. ARGV: requested_at, message, error_code, error_message, too-late percent.
+ * Returns the state before the request, 'too-late', or false (nil) for an unknown job.
  */
 export const REQUEST_CANCEL = script(`
-local state = redis.call('HGET', KEYS[1], 'state')
+local current = redis.call('HMGET', KEYS[1], 'state', 'progress_percent')
+local state = current[1]
 if not state then return false end
 if state == 'completed' or state == 'failed' then return state end
+if state == 'running' and (tonumber(current[2]) or 0) >= tonumber(ARGV[5]) then return 'too-late' end
 redis.call('HSETNX', KEYS[1], 'cancel_requested_at', ARGV[1])
 if state == 'queued' then
   redis.call('HSET', KEYS[1], 'state', 'failed', 'updated_at', ARGV[1], 'message', ARGV[2], 'error_code', ARGV[3], 'error_message', ARGV[4])

@@ -141,8 +141,9 @@ export class RedisStatusStore implements StatusStore {
   async requestCancel(jobId: string, request: CancelRequest): Promise<CancelOutcome> {
     const { message, error_code, error_message } = request.whenQueued;
     const previous = await redisCall(this.redis, () =>
-      runScript(this.redis, REQUEST_CANCEL, this.statusKey(jobId), request.requested_at, message, error_code, error_message),
+      runScript(this.redis, REQUEST_CANCEL, this.statusKey(jobId), request.requested_at, message, error_code, error_message, request.tooLateAtPercent),
     );
+    if (previous === 'too-late') return { previous: 'running', tooLate: true };
     return { previous: previous === null ? null : JobStateSchema.parse(previous) };
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { IdempotencyKeySchema, TERMINAL_STATES, type JobState, type JobType } from '../../contracts/index.js';
+import { CANCEL_TOO_LATE_AT_PERCENT, IdempotencyKeySchema, TERMINAL_STATES, type JobState, type JobType } from '../../contracts/index.js';
 import { InvalidIdempotencyKeyError, JobNotCancellableError, JobNotFoundError, JobNotRetryableError } from '../errors/index.js';
 import type { Logger, ResultStore, StatusStore } from '../ports/index.js';
 import { CANCELLED_ERROR_CODE } from './execute-job.js';
@@ -25,20 +25,28 @@ export interface CancelledJob {
 }
 
 const CANCELLED_WHILE_QUEUED = 'cancelled before it started';
+/** A cancel of a running job at this milestone would be a promise not kept (see the contract). */
+export const TOO_LATE_TO_CANCEL_AT_PERCENT = CANCEL_TOO_LATE_AT_PERCENT;
 
 /**
  * Records a cancel on a queued or running job. A queued job ends `failed` / CANCELLED at once;
  * a running one when its worker reaches the next milestone, which then stores its result
- * without calling the provider (again). Repeating the request is harmless; a finished job: 409.
+ * without calling the provider (again). Repeating the request is harmless; a finished job, or a
+ * running one past its last milestone check: 409.
  */
 export async function cancelJob(deps: CancelJobDeps, rawJobId: string | undefined, requestTraceId: string): Promise<CancelledJob> {
   const jobId = parseJobId(rawJobId);
-  const { previous } = await guardDependency('status store', () =>
+  const outcome = await guardDependency('status store', () =>
     deps.statuses.requestCancel(jobId, {
       requested_at: deps.now().toISOString(),
       whenQueued: { message: 'cancelled', error_code: CANCELLED_ERROR_CODE, error_message: CANCELLED_WHILE_QUEUED },
+      tooLateAtPercent: TOO_LATE_TO_CANCEL_AT_PERCENT,
     }),
   );
+  const { previous, tooLate } = outcome;
+  if (tooLate) {
+    throw new JobNotCancellableError(jobId, 'running', `it is past its last milestone (${TOO_LATE_TO_CANCEL_AT_PERCENT}%) and completes without calling its provider again: too late to cancel`);
+  }
   if (previous === null) {
     // The status window is 24 h; a result outlives it.
     const result = await guardDependency('result store', () => deps.results.get(jobId));

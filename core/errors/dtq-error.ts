@@ -127,8 +127,8 @@ export class IdempotencyConflictError extends DtqError {
 /** Only a queued or running job can be cancelled (HTTP 409). */
 export class JobNotCancellableError extends DtqError {
   readonly code = 'JOB_NOT_CANCELLABLE';
-  constructor(jobId: string, state: string) {
-    super(`job ${jobId} is ${state}: only a queued or running job can be cancelled`, { job_id: jobId, state });
+  constructor(jobId: string, state: string, reason = 'only a queued or running job can be cancelled') {
+    super(`job ${jobId} is ${state}: ${reason}`, { job_id: jobId, state });
   }
 }
 

@@ -50,11 +50,18 @@ export interface CancelRequest {
    * `cancel_requested_at`; its worker ends it at the next milestone.
    */
   whenQueued: { message: string; error_code: string; error_message: string };
+  /**
+   * A running job at this progress or past it is too late to cancel: its worker wrote its last
+   * milestone and finishes without looking again, so the cancel is not recorded.
+   */
+  tooLateAtPercent: number;
 }
 
-/** What a cancel request found: the job's state before it, null for an unknown job. */
+/** What a cancel request found: the job's state before it, null for an unknown job; whether it was too late. */
 export interface CancelOutcome {
   previous: JobState | null;
+  /** True for a running job past `tooLateAtPercent`: nothing was recorded. */
+  tooLate?: boolean;
 }
 
 /**
@@ -70,7 +77,8 @@ export interface StatusStore {
   /**
    * Records a cancel atomically on the job's status: on a queued job it also ends the job
    * (`whenQueued`), on a running one it sets `cancel_requested_at` (the first request's time is
-   * kept); a finished or unknown job is left as it is. Answers the state the job had before.
+   * kept); a finished or unknown job, and a running one at `tooLateAtPercent` or past it, is left
+   * as it is. Answers the state the job had before.
    */
   requestCancel(jobId: string, request: CancelRequest): Promise<CancelOutcome>;
   /**

@@ -76,6 +76,20 @@ describe('cancel and retry over HTTP on the fallback host, embedded adapters', (
     expectErrorBody(await post(`${app.baseUrl}/v1/jobs/not-a-uuid/cancel`), 400, 'INVALID_JOB_ID');
   });
 
+  it('refuses to cancel a running job past its last milestone check (409, too late), which then completes', async () => {
+    // A job whose worker has written 80 % (its provider answered; it is storing the result).
+    const jobId = randomUUID();
+    const now = new Date().toISOString();
+    const job = { job_id: jobId, trace_id: randomUUID(), job_type: 'weather' as const, updated_at: now };
+    await app.adapters.statuses.write({ ...job, state: 'queued', progress_percent: 0, message: 'queued', submitted_at: now });
+    await app.adapters.statuses.write({ ...job, state: 'running', progress_percent: 80, message: 'storing result' });
+    const late = expectErrorBody(await post(`${app.baseUrl}/v1/jobs/${jobId}/cancel`), 409, 'JOB_NOT_CANCELLABLE');
+    expect(late.details).toEqual({ job_id: jobId, state: 'running' });
+    expect(late.message).toContain('too late to cancel');
+    expect(await status(jobId)).toMatchObject({ state: 'running', progress_percent: 80 });
+    expect((await status(jobId)).cancel_requested_at).toBeUndefined();
+  });
+
   it('retries a failed job as a new job that names it, and the old job lists its retries', async () => {
     const failed = await submit('Atlantis');
     expect(await waitForTerminal(app.baseUrl, failed)).toMatchObject({ state: 'failed', error_code: 'CITY_NOT_FOUND' });

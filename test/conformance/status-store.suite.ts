@@ -134,21 +134,27 @@ export function describeStatusStoreConformance(
       const jobId = randomUUID();
       const first = queued(jobId, 1);
       await s.write(first);
-      expect(await s.requestCancel(jobId, { requested_at: at(2), whenQueued })).toEqual({ previous: 'queued' });
+      expect(await s.requestCancel(jobId, { requested_at: at(2), whenQueued, tooLateAtPercent: 80 })).toEqual({ previous: 'queued' });
       expect(await s.get(jobId)).toEqual({ ...first, state: 'failed', updated_at: at(2), cancel_requested_at: at(2), ...whenQueued });
-      expect(await s.requestCancel(jobId, { requested_at: at(3), whenQueued })).toEqual({ previous: 'failed' });
+      expect(await s.requestCancel(jobId, { requested_at: at(3), whenQueued, tooLateAtPercent: 80 })).toEqual({ previous: 'failed' });
       expect(await s.write({ job_id: jobId, state: 'running', progress_percent: 20, message: 'started', updated_at: at(4) })).toEqual({ applied: false, cancelRequested: true });
       expect((await s.get(jobId))?.cancel_requested_at).toBe(at(2));
     });
 
-    it('refuses a milestone while a cancel is pending and says so, and still takes the final write', async () => {
+    /** A store with one queued job, and a worker's milestone write for it (refused while a cancel is pending). */
+    async function queuedJob() {
       const s = await store();
       const jobId = randomUUID();
       await s.write(queued(jobId, 1));
-      const milestone = (percent: number, minute: number) =>
-        s.write({ job_id: jobId, state: 'running', progress_percent: percent, message: `at ${percent}`, updated_at: at(minute), unlessCancelRequested: true });
+      const milestone = (percent: number, second: number) =>
+        s.write({ job_id: jobId, state: 'running', progress_percent: percent, message: `at ${percent}`, updated_at: at(second), unlessCancelRequested: true });
+      return { s, jobId, milestone };
+    }
+
+    it('refuses a milestone while a cancel is pending and says so, and still takes the final write', async () => {
+      const { s, jobId, milestone } = await queuedJob();
       expect(await milestone(20, 2)).toEqual({ applied: true, cancelRequested: false });
-      await s.requestCancel(jobId, { requested_at: at(3), whenQueued });
+      await s.requestCancel(jobId, { requested_at: at(3), whenQueued, tooLateAtPercent: 80 });
       expect(await milestone(50, 4)).toEqual({ applied: false, cancelRequested: true });
       expect(await s.get(jobId)).toMatchObject({ state: 'running', progress_percent: 20, cancel_requested_at: at(3) });
       expect((await s.get(jobId)) as Record<string, unknown>).not.toHaveProperty('unlessCancelRequested');
@@ -158,13 +164,31 @@ export function describeStatusStoreConformance(
       });
     });
 
+    it('records no cancel on a running job that reached the too-late progress, and then takes its 80 and 100', async () => {
+      const { s, jobId, milestone } = await queuedJob();
+      await milestone(50, 2);
+      // Just below the line a cancel is still recorded; at it, it is too late.
+      const before = randomUUID();
+      await s.write(queued(before, 1));
+      await s.write({ job_id: before, state: 'running', progress_percent: 50, message: 'at 50', updated_at: at(2) });
+      expect(await s.requestCancel(before, { requested_at: at(3), whenQueued, tooLateAtPercent: 80 })).toEqual({ previous: 'running' });
+      expect(await milestone(80, 3)).toEqual({ applied: true, cancelRequested: false });
+      expect(await s.requestCancel(jobId, { requested_at: at(4), whenQueued, tooLateAtPercent: 80 })).toEqual({ previous: 'running', tooLate: true });
+      expect((await s.get(jobId))?.cancel_requested_at).toBeUndefined();
+      expect(await s.write({ job_id: jobId, state: 'completed', progress_percent: 100, message: 'completed', updated_at: at(5) })).toEqual({
+        applied: true,
+        cancelRequested: false,
+      });
+      expect(await s.get(jobId)).toMatchObject({ state: 'completed', progress_percent: 100 });
+    });
+
     it('marks a running job for cancel without moving it, and leaves finished and unknown jobs alone', async () => {
       const s = await store();
       const running = randomUUID();
       await s.write(queued(running, 1));
       await s.write({ job_id: running, state: 'running', progress_percent: 20, message: 'started', updated_at: at(2) });
-      expect(await s.requestCancel(running, { requested_at: at(3), whenQueued })).toEqual({ previous: 'running' });
-      expect(await s.requestCancel(running, { requested_at: at(4), whenQueued })).toEqual({ previous: 'running' });
+      expect(await s.requestCancel(running, { requested_at: at(3), whenQueued, tooLateAtPercent: 80 })).toEqual({ previous: 'running' });
+      expect(await s.requestCancel(running, { requested_at: at(4), whenQueued, tooLateAtPercent: 80 })).toEqual({ previous: 'running' });
       expect(await s.get(running)).toMatchObject({ state: 'running', progress_percent: 20, cancel_requested_at: at(3) });
       expect((await s.get(running))?.error_code).toBeUndefined();
       // The worker still moves it on, to its failed end.
@@ -173,11 +197,11 @@ export function describeStatusStoreConformance(
       const done = randomUUID();
       await s.write(queued(done, 1));
       await s.write({ job_id: done, state: 'completed', progress_percent: 100, message: 'completed', updated_at: at(2) });
-      expect(await s.requestCancel(done, { requested_at: at(3), whenQueued })).toEqual({ previous: 'completed' });
+      expect(await s.requestCancel(done, { requested_at: at(3), whenQueued, tooLateAtPercent: 80 })).toEqual({ previous: 'completed' });
       expect((await s.get(done))?.cancel_requested_at).toBeUndefined();
 
       const unknown = randomUUID();
-      expect(await s.requestCancel(unknown, { requested_at: at(3), whenQueued })).toEqual({ previous: null });
+      expect(await s.requestCancel(unknown, { requested_at: at(3), whenQueued, tooLateAtPercent: 80 })).toEqual({ previous: null });
       expect(await s.get(unknown)).toBeNull();
     });
 

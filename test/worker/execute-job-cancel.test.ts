@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
 import { createSimulatedProviders } from '../../adapters/providers/index.js';
 import { DEFAULT_TOPIC_TEMPLATE, type JobMessage } from '../../contracts/index.js';
-import { CANCELLED_ERROR_CODE, encodeJobRecord, executeJobRecord, type ExecuteJobDeps } from '../../core/domain/index.js';
+import { CANCELLED_ERROR_CODE, TOO_LATE_TO_CANCEL_AT_PERCENT, cancelJob, encodeJobRecord, executeJobRecord, type ExecuteJobDeps } from '../../core/domain/index.js';
+import { JobNotCancellableError } from '../../core/errors/index.js';
 import type { DeliveredRecord, JobProvider, ProviderRegistry, StatusWrite } from '../../core/ports/index.js';
 import { testLogger } from '../support/test-logger.js';
 
 const whenQueued = { message: 'cancelled', error_code: CANCELLED_ERROR_CODE, error_message: 'cancelled before it started' };
+const tooLateAtPercent = TOO_LATE_TO_CANCEL_AT_PERCENT;
 
 /** A status store that can run a step (a cancel request) right after a given progress is written. */
 class SteppingStatusStore extends MemoryStatusStore {
@@ -59,7 +61,7 @@ describe('executing a cancelled job', () => {
     const { deps, statuses, results, calls } = setup();
     const message = weatherJob();
     await queue(statuses, message);
-    await statuses.requestCancel(message.job_id, { requested_at: new Date().toISOString(), whenQueued });
+    await statuses.requestCancel(message.job_id, { requested_at: new Date().toISOString(), whenQueued, tooLateAtPercent });
 
     const handled = await executeJobRecord(deps, record(message), signal);
     expect(handled.delivery).toEqual({ kind: 'done' });
@@ -74,7 +76,7 @@ describe('executing a cancelled job', () => {
     const { deps, statuses, results, calls } = setup();
     const message = weatherJob();
     await queue(statuses, message);
-    statuses.afterProgress.set(20, () => statuses.requestCancel(message.job_id, { requested_at: new Date().toISOString(), whenQueued }));
+    statuses.afterProgress.set(20, () => statuses.requestCancel(message.job_id, { requested_at: new Date().toISOString(), whenQueued, tooLateAtPercent }));
 
     await executeJobRecord(deps, record(message), signal);
     expect(calls).toEqual([]);
@@ -91,7 +93,7 @@ describe('executing a cancelled job', () => {
     const { deps, statuses, results, calls } = setup();
     const message = weatherJob();
     await queue(statuses, message);
-    statuses.afterProgress.set(50, () => statuses.requestCancel(message.job_id, { requested_at: new Date().toISOString(), whenQueued }));
+    statuses.afterProgress.set(50, () => statuses.requestCancel(message.job_id, { requested_at: new Date().toISOString(), whenQueued, tooLateAtPercent }));
 
     const handled = await executeJobRecord(deps, record(message), signal);
     expect(handled.outcome).toMatchObject({ kind: 'failed', error: { code: CANCELLED_ERROR_CODE, message: 'cancelled at 50%' } });
@@ -102,5 +104,25 @@ describe('executing a cancelled job', () => {
     const again = await executeJobRecord(deps, record(message), signal);
     expect(again.outcome.kind).toBe('already-done');
     expect(calls).toEqual([message.job_id]);
+  });
+
+  it('refuses a cancel that comes after the 80% milestone (409, too late) and completes the job with its output', async () => {
+    const { deps, statuses, results, calls } = setup();
+    const message = weatherJob();
+    await queue(statuses, message);
+    let refused: unknown;
+    statuses.afterProgress.set(80, () =>
+      cancelJob({ statuses, results, now: () => new Date(), logger: testLogger() }, message.job_id, randomUUID()).catch((error: unknown) => (refused = error)),
+    );
+
+    const handled = await executeJobRecord(deps, record(message), signal);
+    expect(refused).toBeInstanceOf(JobNotCancellableError);
+    expect((refused as JobNotCancellableError).message).toContain('too late to cancel');
+    expect((refused as JobNotCancellableError).details).toEqual({ job_id: message.job_id, state: 'running' });
+    expect(handled.outcome).toMatchObject({ kind: 'completed', error: null });
+    expect(calls).toEqual([message.job_id]);
+    expect(await statuses.get(message.job_id)).toMatchObject({ state: 'completed', progress_percent: 100 });
+    expect((await statuses.get(message.job_id))?.cancel_requested_at).toBeUndefined();
+    expect((await results.get(message.job_id))?.output).not.toBeNull();
   });
 });

@@ -1,13 +1,17 @@
 import type { JobState } from '../../../contracts/common.js';
+import { CANCEL_TOO_LATE_AT_PERCENT } from '../../../contracts/http-api.js';
 import { useCancelJob, useRetryJob } from '../api/use-job-actions.js';
 import { jobPath, navigate } from '../router.js';
 import { ErrorNotice } from './ErrorNotice.js';
 
-/** Cancel while the job is queued or running; Retry (as a new job, opened at once) once it failed. */
-export function JobActions({ jobId, state }: { jobId: string; state: JobState }) {
+/**
+ * Cancel while the job is queued or running before its last milestone check (past it the API
+ * answers 409: too late); Retry (as a new job, opened at once) once it failed.
+ */
+export function JobActions({ jobId, state, progress }: { jobId: string; state: JobState; progress: number }) {
   const cancel = useCancelJob(jobId);
   const retry = useRetryJob(jobId);
-  const cancellable = state === 'queued' || state === 'running';
+  const cancellable = state === 'queued' || (state === 'running' && progress < CANCEL_TOO_LATE_AT_PERCENT);
   const retryable = state === 'failed';
   if (!cancellable && !retryable) return null;
   return (

@@ -98,7 +98,7 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
               label={`Progress of ${title.toLowerCase()}`}
             />
             <Milestones status={status.data} />
-            <JobActions jobId={jobId} state={status.data.state} />
+            <JobActions jobId={jobId} state={status.data.state} progress={status.data.progress_percent} />
           </>
         )}
         <p className="visually-hidden" role="status" aria-live="polite">
