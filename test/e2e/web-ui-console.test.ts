@@ -104,6 +104,8 @@ describe('operator console in Chromium', () => {
     expect(times).toHaveLength(5);
     expect([...times].sort()).toEqual(times);
     expect(await milestones.nth(4).locator('.milestone-time').textContent()).toMatch(/· \+\d+(\.\d+)? m?s$/);
+    // What the job is about, under its title.
+    expect(await page.locator('.job-label').textContent()).toBe('tag wisdom');
     await screenshot(page, 'console-04-milestones.png');
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await noHorizontalScroll(page)).toBe(true);

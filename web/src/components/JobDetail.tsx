@@ -77,6 +77,7 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
       <h1 id="job-heading">
         {title} <code className="job-id">{jobId}</code>
       </h1>
+      {summary.data?.label && <p className="job-label">{summary.data.label}</p>}
 
       <section className="card" aria-labelledby="status-heading">
         <h3 id="status-heading">Status</h3>
@@ -140,7 +141,7 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
         <Facts
           rows={[
             ['Submitted', formatTime(submittedAt)],
-            ['Started', formatTime(doc?.started_at)],
+            ['Started', formatTime(doc?.started_at ?? status.data?.milestones?.['20'])],
             ['Completed', formatTime(doc?.completed_at)],
             ['Duration', formatDuration(doc?.started_at, doc?.completed_at)],
             ['Last update', formatTime(status.data?.updated_at)],
