@@ -1,6 +1,6 @@
 /**
- * GET /v1/jobs past the status window: the domain's listing over a real status store (in memory)
- * and each result store (in memory, and MongoDB on the MongoDB-wire server). Recent jobs come
+ * GET /v1/jobs past the status window: the domain's listing over each status store (in memory,
+ * Redis) and each result store (in memory, and MongoDB on the MongoDB-wire server). Recent jobs come
  * from the statuses, newest submission first; then jobs that completed before the window began,
  * from their results, newest completion first, in the same pages and never twice.
  */
@@ -11,7 +11,10 @@ import { ListJobsResponseSchema, type JobResultDocument, type JobSummary } from 
 import { MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
 import { MongoResultStore } from '../../adapters/mongodb/index.js';
 import { listJobs } from '../../core/domain/index.js';
-import type { ResultStore, StatusWrite } from '../../core/ports/index.js';
+import { RedisStatusStore } from '../../adapters/redis/index.js';
+import type { ResultStore, StatusStore, StatusWrite } from '../../core/ports/index.js';
+import { deleteTargetKeys, REDIS_TARGETS } from '../support/redis-cluster.js';
+import { uniqueName } from '../support/unique.js';
 import { closeAfterEach } from '../support/closers.js';
 import { connectTestMongo, testDatabases } from '../support/mongo-server.js';
 import { testLogger } from '../support/test-logger.js';
@@ -44,6 +47,22 @@ const resultStores: Array<[string, () => Promise<{ store: ResultStore; cleanup: 
   ],
 ];
 
+const statusStores: Array<[string, () => { store: StatusStore; cleanup: () => Promise<void> }]> = [
+  ['in memory', () => {
+    const store = new MemoryStatusStore();
+    return { store, cleanup: () => store.close() };
+  }],
+  ['Redis', () => {
+    const target = REDIS_TARGETS[0];
+    const keyPrefix = `${uniqueName('dtq-history')}:`;
+    const store = new RedisStatusStore({ redis: target.url, keyPrefix, logger });
+    return { store, cleanup: async () => void (await store.close(), await deleteTargetKeys(target, keyPrefix)) };
+  }],
+];
+const combinations = statusStores.flatMap(([statusName, createStatuses]) =>
+  resultStores.map(([resultName, createResults]) => [`statuses ${statusName}, results ${resultName}`, createStatuses, createResults] as const),
+);
+
 function result(hours: number, overrides: Partial<JobResultDocument> = {}): JobResultDocument {
   return sampleResult({ started_at: hoursAgo(hours + 0.01), completed_at: hoursAgo(hours), ...overrides });
 }
@@ -62,13 +81,13 @@ function recentStatus(jobId: string, hours: number, overrides: Partial<StatusWri
   };
 }
 
-describe.each(resultStores)('jobs list past the status window, results %s', (_name, createResults) => {
+describe.each(combinations)('jobs list past the status window, %s', (_name, createStatuses, createResults) => {
   const onCleanup = closeAfterEach();
 
   async function setUp() {
-    const statuses = new MemoryStatusStore();
+    const { store: statuses, cleanup } = createStatuses();
     const results = await createResults();
-    onCleanup(async () => (await statuses.close(), await results.cleanup()));
+    onCleanup(async () => (await cleanup(), await results.cleanup()));
     const deps = { statuses, results: results.store, now: () => NOW, logger };
     const list = async (query: Record<string, string>) => ListJobsResponseSchema.parse(await listJobs(deps, Object.entries(query)));
     /** Every page from the first, by next_cursor. */
