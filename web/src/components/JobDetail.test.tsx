@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderWithQueryClient } from '../test-support/render-with-query.js';
 import { failOnConsoleOutput } from '../test-support/console-guard.js';
@@ -30,6 +30,20 @@ describe('job detail', () => {
     expect((await screen.findByRole('progressbar')).getAttribute('aria-valuenow')).toBe('50');
     expect(screen.getByText('Not ready yet: the result is stored when the job finishes.')).toBeTruthy();
     expect(requested.filter((url) => url.endsWith('/result'))).toEqual([]);
+  });
+
+  it('offers Cancel on a running job until its last milestone check, not at 80 % (the API would answer 409: too late)', async () => {
+    const running = (progress_percent: number) => ({
+      status: 200,
+      body: { job_id: JOB_ID, state: 'running', progress_percent, message: 'running', updated_at: '2026-01-01T10:00:00Z' },
+    });
+    let answer = running(50);
+    fakeApi({ [`${base}/status`]: () => answer, '/v1/jobs': { status: 200, body: { items: [], next_cursor: null } } });
+    renderDetail();
+    expect(await screen.findByRole('button', { name: 'Cancel job' })).toBeTruthy();
+    answer = running(80);
+    await waitFor(() => expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('80'), { timeout: 5_000 });
+    expect(screen.queryByRole('button', { name: 'Cancel job' })).toBeNull();
   });
 
   it('shows a failed job with its error code, message, input and trace id', async () => {
