@@ -1,6 +1,8 @@
+import type { Writable } from 'node:stream';
 import amqp, { type Channel, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 import type { Logger, ProgressConnectionEvents } from '../../core/ports/index.js';
 import { backoffDelay } from '../shared/backoff.js';
+import { coalesceWritesPerTurn } from './writes-per-turn.js';
 
 export interface AmqpConnectionOptions {
   /** amqp:// or amqps:// URL; it may carry credentials, so it is never logged. */
@@ -114,6 +116,7 @@ export class AmqpSession {
   private async openChannel(model: ChannelModel): Promise<void> {
     // Recovery re-emits connection errors once setup is done; until then an error must not throw.
     model.on('error', () => {});
+    coalesceWritesPerTurn((model.connection as unknown as { stream: Writable }).stream);
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => this.log.warn({ err: error }, 'amqp channel error'));
     channel.on('close', () => {
