@@ -42,8 +42,8 @@ export interface HandledRecord {
 /**
  * Runs one consumed job record to a durable outcome: status 20 → 50 → 80, provider call, result
  * saved once, then completed 100 (or failed). A record that breaks the contract is dead-lettered;
- * a job whose result exists is not executed again (see mayHaveResult for when that is asked). Errors from the status or result store
- * propagate, so the record stays uncommitted and comes back.
+ * a job whose result exists is not executed again (mayHaveResult says when that is asked).
+ * Errors from the status or result store propagate, so the record stays uncommitted and comes back.
  */
 export async function executeJobRecord(
   deps: ExecuteJobDeps,
@@ -78,10 +78,13 @@ export async function executeJobRecord(
   const startedAt = deps.now();
   const provider = deps.providers[message.job_type] as JobProvider;
   // A cancel is looked for before the job starts and at each milestone after it: a milestone
-  // write is refused while a cancel is pending, and the job ends where it had got to.
-  if (current?.cancel_requested_at !== undefined) return finishCancelled(deps, message, startedAt, 0, log);
-  if (await cancelledAt(deps, message, 20, 'started')) return finishCancelled(deps, message, startedAt, 0, log);
-  if (await cancelledAt(deps, message, 50, `calling ${provider.name}`)) return finishCancelled(deps, message, startedAt, 20, log);
+  // write is refused while a cancel is pending, and the job ends where it had got to, which for
+  // a redelivered job may be further than this run got (statuses never move back).
+  const reached = current?.state === 'running' ? current.progress_percent : 0;
+  const endCancelled = (percent: number) => finishCancelled(deps, message, startedAt, Math.max(percent, reached), log);
+  if (current?.cancel_requested_at !== undefined) return endCancelled(0);
+  if (await cancelledAt(deps, message, 20, 'started')) return endCancelled(0);
+  if (await cancelledAt(deps, message, 50, `calling ${provider.name}`)) return endCancelled(20);
   log.info({ provider: provider.name }, 'job running');
 
   let output: Record<string, unknown> | null = null;
@@ -94,7 +97,7 @@ export async function executeJobRecord(
     log.warn({ error_code: error.code, error_message: error.message }, 'provider failed; job fails');
   }
 
-  if (!error && (await cancelledAt(deps, message, 80, 'storing result'))) return finishCancelled(deps, message, startedAt, 50, log);
+  if (!error && (await cancelledAt(deps, message, 80, 'storing result'))) return endCancelled(50);
   return finish(deps, message, { startedAt, output, error, failedAtPercent: FAILED_AT_PERCENT }, log);
 }
 
@@ -111,7 +114,6 @@ function mayHaveResult(status: JobStatus | null): boolean {
 
 /** The error code of a job that ended because someone cancelled it. */
 export const CANCELLED_ERROR_CODE = 'CANCELLED';
-
 
 /** A cancelled job fails where it got to, without (another) provider call; its record is done. */
 async function finishCancelled(

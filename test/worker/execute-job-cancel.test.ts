@@ -72,6 +72,21 @@ describe('executing a cancelled job', () => {
     expect(await statuses.get(message.job_id)).toMatchObject({ state: 'failed', progress_percent: 0, error_code: 'CANCELLED' });
   });
 
+  it('ends a redelivered job cancelled while it ran where it had got to, and writes its final status', async () => {
+    const { deps, statuses, results, calls } = setup();
+    const message = weatherJob();
+    await queue(statuses, message);
+    // A worker reached 50 %, the job was cancelled, and the worker died before its next milestone.
+    await statuses.write({ job_id: message.job_id, state: 'running', progress_percent: 50, message: 'calling', updated_at: new Date().toISOString() });
+    await statuses.requestCancel(message.job_id, { requested_at: new Date().toISOString(), whenQueued, tooLateAtPercent });
+
+    const handled = await executeJobRecord(deps, record(message), signal);
+    expect(handled.outcome).toMatchObject({ kind: 'failed', error: { code: CANCELLED_ERROR_CODE, message: 'cancelled at 50%' } });
+    expect(calls).toEqual([]);
+    expect(await statuses.get(message.job_id)).toMatchObject({ state: 'failed', progress_percent: 50, error_code: 'CANCELLED' });
+    expect(await results.get(message.job_id)).toMatchObject({ final_state: 'failed', error: { message: 'cancelled at 50%' } });
+  });
+
   it('ends a job cancelled after it started at its next milestone, before the provider call', async () => {
     const { deps, statuses, results, calls } = setup();
     const message = weatherJob();
