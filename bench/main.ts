@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cleanUpRun } from './lib/cleanup.js';
-import { KAFKA_BROKERS, isolationEnv, servicesEnv, startServicesApi, startServicesStack, workerProgress, type BenchSettings } from './lib/dtq-stack.js';
+import { KAFKA_BROKERS, isolationEnv, servicesEnv, startServicesApi, startServicesStack, workerProgress, type BenchSettings, type ServicesStack } from './lib/dtq-stack.js';
 import { waitForStableGroup } from './lib/kafka-group.js';
 import { REPO_ROOT, RESULTS_DIR } from './lib/processes.js';
 import { round, spread } from './lib/stats.js';
@@ -117,7 +117,7 @@ async function attempt(key: string, body: () => Promise<void>): Promise<void> {
 }
 
 /** A dtq stack on the real servers with names of its own; removed with everything it made. */
-async function withDtqStack<T>(settings: BenchSettings, name: string, workers: number, body: (stack: Awaited<ReturnType<typeof startServicesStack>>, env: Record<string, string>) => Promise<T>): Promise<T> {
+async function withDtqStack<T>(settings: BenchSettings, name: string, workers: number, body: (stack: ServicesStack, env: Record<string, string>) => Promise<T>): Promise<T> {
   const stackRunId = `${runId}-${name}`;
   const env = servicesEnv(settings, stackRunId);
   try {
@@ -133,12 +133,11 @@ async function withDtqStack<T>(settings: BenchSettings, name: string, workers: n
   }
 }
 
-type Stack = Awaited<ReturnType<typeof startServicesStack>>;
-const dtqProgress = (stack: Stack) => async () => {
+const dtqProgress = (stack: ServicesStack) => async () => {
   const each = await Promise.all(stack.workerMetricsUrls.map(workerProgress));
   return { processed: each.reduce((sum, w) => sum + w.processed, 0), inFlight: each.reduce((sum, w) => sum + w.inFlight, 0) };
 };
-const runDtq = (stack: Stack, jobs: number) =>
+const runDtq = (stack: ServicesStack, jobs: number) =>
   runEndToEnd({ submitUrl: stack.apiUrl, progress: dtqProgress(stack), jobs, inFlight, watch: stack.processes, cpuPids: stack.cpuPids });
 
 /** Jobs of the unmeasured warm-up round before a comparison: a tenth of a round, at least 100. */

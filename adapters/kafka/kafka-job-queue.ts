@@ -119,7 +119,11 @@ export class KafkaJobQueue implements JobQueue {
   /** One produce request for records published together; acknowledged by all in-sync replicas. */
   private async sendBatch(records: QueueRecord[]): Promise<void> {
     const byTopic = new Map<string, QueueRecord[]>();
-    for (const record of records) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
+    for (const record of records) {
+      const list = byTopic.get(record.topic);
+      if (list) list.push(record);
+      else byTopic.set(record.topic, [record]);
+    }
     await this.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, list]) => ({

@@ -77,10 +77,6 @@ export async function workerProgress(metricsUrl: string): Promise<WorkerProgress
   }
 }
 
-/** Jobs taken to a durable outcome by one worker. */
-export async function processedJobs(metricsUrl: string): Promise<number> {
-  return (await workerProgress(metricsUrl)).processed;
-}
 
 async function answers(url: string, path: string): Promise<true | undefined> {
   const client = httpClient(url, 1);

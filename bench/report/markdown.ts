@@ -59,7 +59,7 @@ function ioSection(results: BenchResults): string[] {
   const lines = ['### I/O-bound jobs and scale-out (submit → stored result)', ''];
   if (!io || (!io.dtq && !io.bullmq && !io.dtqTwoWorkers)) return [...lines, 'Not measured.'];
   lines.push(`${io.jobs} weather jobs, simulated provider at ${io.providerDelayMs} ms, worker concurrency ${io.concurrency} on each side, ` +
-    `job topics of ${io.partitions} partitions, ${SUBMIT_NOTE} Ideal: concurrency / delay = ${io.idealJobsPerSecond} jobs/s per worker. ` +
+    `job topics of ${io.partitions} partitions, ${submitNote(io)} Ideal: concurrency / delay = ${io.idealJobsPerSecond} jobs/s per worker. ` +
     'Peak jobs in flight is the highest sum of the workers\' in-flight gauges seen while polling: above the partition count, it shows a ' +
     'worker\'s concurrency is not capped by partitions.', '');
   lines.push(...throughputRows([io.dtq, io.dtqTwoWorkers, io.bullmq]));
@@ -75,7 +75,7 @@ function cpuSection(results: BenchResults): string[] {
   const cpu = results.cpu;
   const lines = ['### CPU-bound jobs: jobs/s and CPU per job', ''];
   if (!cpu || (!cpu.dtq && !cpu.bullmq)) return [...lines, 'Not measured.'];
-  lines.push(`${cpu.jobs} weather jobs, simulated provider at 0 ms, concurrency ${cpu.concurrency}, ${SUBMIT_NOTE}`, '');
+  lines.push(`${cpu.jobs} weather jobs, simulated provider at 0 ms, concurrency ${cpu.concurrency}, ${submitNote(cpu)}`, '');
   lines.push(...throughputRows([cpu.dtq, cpu.bullmq]));
   if (cpu.dtq && cpu.bullmq) lines.push(`| **dtq / BullMQ** | **${(cpu.dtq.median / cpu.bullmq.median).toFixed(2)}** | | | |`);
   lines.push('', 'CPU per job, from /proc of each process over the run whose jobs/s is the median ("own" = the job system\'s processes: ' +
@@ -131,8 +131,12 @@ function memorySection(results: BenchResults): string[] {
   return lines;
 }
 
-const SUBMIT_NOTE = 'each submitted over HTTP with 64 requests in flight (dtq to its API, BullMQ to a node:http server calling `Queue.add`), ' +
-  'timed from the first submit until the done count (polled every 50 ms) reached the total.';
+/** How the jobs of a comparison were submitted and timed, from its first run's own figures. */
+function submitNote(comparison: { dtq?: ThroughputSeries; bullmq?: ThroughputSeries; dtqTwoWorkers?: ThroughputSeries }): string {
+  const run = (comparison.dtq ?? comparison.bullmq ?? comparison.dtqTwoWorkers)?.details[0];
+  return `each submitted over HTTP with ${run?.inFlight ?? '–'} requests in flight (dtq to its API, BullMQ to a node:http server calling \`Queue.add\`), ` +
+    `timed from the first submit until the done count (polled every ${run?.pollIntervalMs ?? '–'} ms) reached the total.`;
+}
 
 const SKELETON = `# Benchmarks
 

@@ -4,7 +4,7 @@ import { REDIS_URL, portOpen, type BenchSettings } from '../lib/dtq-stack.js';
 import { freePort, startProcess, waitUntil, type BenchProcess } from '../lib/processes.js';
 import type { DoneCounter } from './end-to-end.js';
 
-export const BULLMQ_LABEL = 'BullMQ (node:http + Queue.add, worker process, same Redis)';
+const BULLMQ_LABEL = 'BullMQ (node:http + Queue.add, worker process, same Redis)';
 
 export interface BullmqStack {
   label: string;

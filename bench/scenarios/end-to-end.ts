@@ -25,7 +25,7 @@ export interface Submitted {
   jobIds: string[];
 }
 
-export const POLL_INTERVAL_MS = 50;
+const POLL_INTERVAL_MS = 50;
 
 /** How far the system under test has got: jobs done, and jobs running now when it can say. */
 export type DoneCounter = () => Promise<{ processed: number; inFlight?: number }>;

@@ -27,8 +27,7 @@ export interface SubmitSeries {
   runs: SubmitRun[];
 }
 
-export const SUBMIT_SERVERS = ['dtq', 'bullmq', 'bare'] as const;
-type SubmitServer = (typeof SUBMIT_SERVERS)[number];
+type SubmitServer = 'dtq' | 'bullmq' | 'bare';
 
 export interface SubmitThroughputResult {
   connections: number;

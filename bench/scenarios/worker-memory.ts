@@ -1,4 +1,4 @@
-import { processedJobs, startServicesWorker, type BenchSettings } from '../lib/dtq-stack.js';
+import { startServicesWorker, workerProgress, type BenchSettings } from '../lib/dtq-stack.js';
 import { httpClient, runBounded } from '../lib/http.js';
 import { SUBMIT_BODY } from '../lib/job-body.js';
 import { readRss, waitUntil } from '../lib/processes.js';
@@ -44,7 +44,7 @@ export async function runWorkerMemory(
   try {
     await waitUntil(
       `the worker to drain ${options.backlog} jobs`,
-      async () => ((await processedJobs(worker.baseUrl).catch(() => 0)) >= options.backlog ? true : undefined),
+      async () => (((await workerProgress(worker.baseUrl).catch(() => undefined))?.processed ?? 0) >= options.backlog ? true : undefined),
       { timeoutMs: 300_000, intervalMs: 100, watch: [worker.proc] },
     );
     const drainSeconds = (performance.now() - started) / 1000;
