@@ -25,8 +25,6 @@ export interface CancelledJob {
 }
 
 const CANCELLED_WHILE_QUEUED = 'cancelled before it started';
-/** A cancel of a running job at this milestone would be a promise not kept (see the contract). */
-export const TOO_LATE_TO_CANCEL_AT_PERCENT = CANCEL_TOO_LATE_AT_PERCENT;
 
 /**
  * Records a cancel on a queued or running job. A queued job ends `failed` / CANCELLED at once;
@@ -36,16 +34,15 @@ export const TOO_LATE_TO_CANCEL_AT_PERCENT = CANCEL_TOO_LATE_AT_PERCENT;
  */
 export async function cancelJob(deps: CancelJobDeps, rawJobId: string | undefined, requestTraceId: string): Promise<CancelledJob> {
   const jobId = parseJobId(rawJobId);
-  const outcome = await guardDependency('status store', () =>
+  const { previous, tooLate } = await guardDependency('status store', () =>
     deps.statuses.requestCancel(jobId, {
       requested_at: deps.now().toISOString(),
       whenQueued: { message: 'cancelled', error_code: CANCELLED_ERROR_CODE, error_message: CANCELLED_WHILE_QUEUED },
-      tooLateAtPercent: TOO_LATE_TO_CANCEL_AT_PERCENT,
+      tooLateAtPercent: CANCEL_TOO_LATE_AT_PERCENT,
     }),
   );
-  const { previous, tooLate } = outcome;
   if (tooLate) {
-    throw new JobNotCancellableError(jobId, 'running', `it is past its last milestone (${TOO_LATE_TO_CANCEL_AT_PERCENT}%) and completes without calling its provider again: too late to cancel`);
+    throw new JobNotCancellableError(jobId, 'running', `it is past its last milestone (${CANCEL_TOO_LATE_AT_PERCENT}%) and completes without calling its provider again: too late to cancel`);
   }
   if (previous === null) {
     // The status window is 24 h; a result outlives it.

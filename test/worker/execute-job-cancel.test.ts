@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
 import { createSimulatedProviders } from '../../adapters/providers/index.js';
-import { DEFAULT_TOPIC_TEMPLATE, type JobMessage } from '../../contracts/index.js';
-import { CANCELLED_ERROR_CODE, TOO_LATE_TO_CANCEL_AT_PERCENT, cancelJob, encodeJobRecord, executeJobRecord, type ExecuteJobDeps } from '../../core/domain/index.js';
+import { CANCEL_TOO_LATE_AT_PERCENT, DEFAULT_TOPIC_TEMPLATE, type JobMessage } from '../../contracts/index.js';
+import { CANCELLED_ERROR_CODE, cancelJob, encodeJobRecord, executeJobRecord, type ExecuteJobDeps } from '../../core/domain/index.js';
 import { JobNotCancellableError } from '../../core/errors/index.js';
 import type { DeliveredRecord, JobProvider, ProviderRegistry, StatusWrite } from '../../core/ports/index.js';
 import { testLogger } from '../support/test-logger.js';
 
 const whenQueued = { message: 'cancelled', error_code: CANCELLED_ERROR_CODE, error_message: 'cancelled before it started' };
-const tooLateAtPercent = TOO_LATE_TO_CANCEL_AT_PERCENT;
+const tooLateAtPercent = CANCEL_TOO_LATE_AT_PERCENT;
 
 /** A status store that can run a step (a cancel request) right after a given progress is written. */
 class SteppingStatusStore extends MemoryStatusStore {
