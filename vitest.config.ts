@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // pool small for a 2-core machine and give I/O-bound tests room.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'web/src/**/*.test.tsx'],
+    include: ['test/**/*.test.ts', 'jobs/**/*.test.{ts,tsx}', 'web/src/**/*.test.tsx'],
     globalSetup: ['test/support/services-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

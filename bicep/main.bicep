@@ -11,8 +11,8 @@ param location string = resourceGroup().location
 param tags object = {}
 
 // Messaging. These must match the code: a test compares them with contracts/ and config/.
-@description('contracts/job-types.ts JOB_TYPES: one Event Hub (Kafka topic) each')
-param jobTypes array = ['weather', 'quote', 'exchange_rate', 'github_user']
+@description('The job types of jobs/catalog.ts (generated/job-types.json, npm run catalog:render): one Event Hub (Kafka topic) each')
+param jobTypes array = loadJsonContent('generated/job-types.json')
 @description('KAFKA_TOPIC_TEMPLATE default')
 param topicTemplate string = 'jobs.%s.v1'
 @description('contracts DEAD_LETTER_TOPIC')

@@ -1,21 +1,12 @@
 import { z } from 'zod';
 import { DEFAULT_TOPIC_TEMPLATE, PROGRESS_REQUEST_QUEUE } from '../contracts/index.js';
 import { keyListProblem, parseKeyList, readKeyFile } from './api-keys.js';
+import { urlSetting } from './setting-types.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().min(0);
-const url = (protocols: string[]) =>
-  z
-    .string()
-    .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+const url = urlSetting;
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -99,12 +90,6 @@ const ConfigVariables = z.object({
   PROVIDER_RETRY_MAX_MS: positiveInt.default(5_000),
   PROVIDER_BREAKER_THRESHOLD: positiveInt.default(5),
   PROVIDER_BREAKER_COOLDOWN_MS: positiveInt.default(30_000),
-  OPEN_METEO_FORECAST_URL: url(['http:', 'https:']).default('https://api.open-meteo.com'),
-  OPEN_METEO_GEOCODING_URL: url(['http:', 'https:']).default('https://geocoding-api.open-meteo.com'),
-  QUOTABLE_URL: url(['http:', 'https:']).default('https://api.quotable.io'),
-  FRANKFURTER_URL: url(['http:', 'https:']).default('https://api.frankfurter.dev'),
-  GITHUB_API_URL: url(['http:', 'https:']).default('https://api.github.com'),
-  GITHUB_TOKEN: z.string().min(1).optional(),
 
   SERVE_WEB: flag.optional(),
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION, UtcTimestampSchema, UuidV4Schema } from './common.js';
-import { JobPayloadSchemas, JobTypeSchema, type JobType } from './job-types.js';
+import { JOB_TYPES, JobPayloadSchemas, JobTypeSchema, type JobType } from './job-types.js';
 import { TRACE_HEADERS, TraceparentSchema, TracestateSchema } from './trace-context.js';
 
 /** Headers every job message carries on Kafka. */
@@ -22,24 +22,26 @@ export const DEAD_LETTER_HEADERS = {
   failedAt: 'dlq-failed-at',
 } as const;
 
-const envelope = {
+const envelopeShape = {
   schema_version: z.literal(SCHEMA_VERSION),
   job_id: UuidV4Schema,
   submitted_at: UtcTimestampSchema,
   trace_id: UuidV4Schema,
 };
 
+type MessageSchemaFor<K extends JobType> = z.ZodObject<
+  typeof envelopeShape & { job_type: z.ZodLiteral<K>; payload: (typeof JobPayloadSchemas)[K] }
+>;
+type AnyMessageSchema = { [K in JobType]: MessageSchemaFor<K> }[JobType];
+
 /** The job message body on `jobs.{job_type}.v1`, key = job_id; the payload is checked per type. */
-export const JobMessageSchema = z.discriminatedUnion('job_type', [
-  z.object({ ...envelope, job_type: z.literal('weather'), payload: JobPayloadSchemas.weather }),
-  z.object({ ...envelope, job_type: z.literal('quote'), payload: JobPayloadSchemas.quote }),
-  z.object({
-    ...envelope,
-    job_type: z.literal('exchange_rate'),
-    payload: JobPayloadSchemas.exchange_rate,
-  }),
-  z.object({ ...envelope, job_type: z.literal('github_user'), payload: JobPayloadSchemas.github_user }),
-]);
+export const JobMessageSchema = z.discriminatedUnion(
+  'job_type',
+  JOB_TYPES.map((type) => z.object({ ...envelopeShape, job_type: z.literal(type), payload: JobPayloadSchemas[type] })) as unknown as [
+    AnyMessageSchema,
+    ...AnyMessageSchema[],
+  ],
+);
 export type JobMessage = z.infer<typeof JobMessageSchema>;
 
 /** The contract's headers, plus the optional W3C trace context the worker continues. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { JobPayloadSchemas } from './job-types.js';
+import { JOB_TYPES, JobPayloadSchemas, type JobType } from './job-types.js';
 import { JobOutputSchemas } from './job-outputs.js';
 import { JobMessageHeadersSchema, JobMessageSchema } from './kafka-job-message.js';
 import { StatusHashSchema } from './job-status.js';
@@ -24,14 +24,8 @@ import { ErrorBodySchema } from './errors.js';
 export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'kafka-job-message': JobMessageSchema,
   'kafka-job-message-headers': JobMessageHeadersSchema,
-  'payload-weather': JobPayloadSchemas.weather,
-  'payload-quote': JobPayloadSchemas.quote,
-  'payload-exchange-rate': JobPayloadSchemas.exchange_rate,
-  'payload-github-user': JobPayloadSchemas.github_user,
-  'output-weather': JobOutputSchemas.weather,
-  'output-quote': JobOutputSchemas.quote,
-  'output-exchange-rate': JobOutputSchemas.exchange_rate,
-  'output-github-user': JobOutputSchemas.github_user,
+  ...perJobType('payload', JobPayloadSchemas),
+  ...perJobType('output', JobOutputSchemas),
   'redis-status-hash': StatusHashSchema,
   'mongo-job-result': JobResultDocumentSchema,
   'rabbitmq-progress-request': ProgressRequestSchema,
@@ -50,3 +44,8 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-health-response': HealthResponseSchema,
   'http-error-body': ErrorBodySchema,
 };
+
+/** `payload-<job-type>` / `output-<job-type>` files, one per job type in the catalog. */
+function perJobType(kind: 'payload' | 'output', schemas: Readonly<Record<JobType, z.ZodType>>): Record<string, z.ZodType> {
+  return Object.fromEntries(JOB_TYPES.map((type) => [`${kind}-${type.replaceAll('_', '-')}`, schemas[type]]));
+}

@@ -3,7 +3,7 @@ import { jobTopics } from '../core/domain/index.js';
 import type { Logger } from '../core/ports/index.js';
 import { createWorkerMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from '../composition/create-adapters.js';
-import { createProviders } from '../composition/create-providers.js';
+import { createJobHandlers } from '../composition/job-handlers.js';
 import { countConnectionEvents } from '../composition/progress-rpc-events.js';
 import { Worker } from './worker.js';
 
@@ -15,7 +15,7 @@ export function buildWorker(options: { config: Config; adapters: PortAdapters; l
     queue: adapters.queue,
     statuses: adapters.statuses,
     results: adapters.results,
-    providers: createProviders(config, metrics),
+    handlers: createJobHandlers({ config, metrics }),
     createProgressResponder: (handler) =>
       adapters.createProgressResponder(handler, {
         ...countConnectionEvents(metrics.progressRpcConnection),

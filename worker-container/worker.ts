@@ -8,7 +8,7 @@ import type {
   Logger,
   ProgressRequestHandler,
   ProgressResponder,
-  ProviderRegistry,
+  JobHandlerRegistry,
   ResultStore,
   StatusStore,
 } from '../core/ports/index.js';
@@ -24,7 +24,7 @@ export interface WorkerOptions {
   queue: JobQueue;
   statuses: StatusStore;
   results: ResultStore;
-  providers: ProviderRegistry;
+  handlers: JobHandlerRegistry;
   createProgressResponder: (handler: ProgressRequestHandler) => ProgressResponder;
   topics: string[];
   /** The template the topics were made from, so a record on the wrong topic is refused. */
@@ -62,7 +62,7 @@ export class Worker {
       topicTemplate: options.topicTemplate,
       statuses: options.statuses,
       results: options.results,
-      providers: options.providers,
+      handlers: options.handlers,
       now,
       logger,
     };

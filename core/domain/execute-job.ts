@@ -10,9 +10,10 @@ import { ProviderError } from '../errors/index.js';
 import type {
   DeliveredRecord,
   DeliveryOutcome,
-  JobProvider,
+  JobContext,
+  JobHandler,
+  JobHandlerRegistry,
   Logger,
-  ProviderRegistry,
   ResultStore,
   StatusStore,
 } from '../ports/index.js';
@@ -23,7 +24,7 @@ export interface ExecuteJobDeps {
   topicTemplate: string;
   statuses: StatusStore;
   results: ResultStore;
-  providers: ProviderRegistry;
+  handlers: JobHandlerRegistry;
   now: () => Date;
   logger: Logger;
 }
@@ -76,7 +77,7 @@ export async function executeJobRecord(
   }
 
   const startedAt = deps.now();
-  const provider = deps.providers[message.job_type] as JobProvider;
+  const handler = deps.handlers[message.job_type];
   // A cancel is looked for before the job starts and at each milestone after it: a milestone
   // write is refused while a cancel is pending, and the job ends where it had got to, which for
   // a redelivered job may be further than this run got (statuses never move back).
@@ -84,15 +85,16 @@ export async function executeJobRecord(
   const endCancelled = (percent: number) => finishCancelled(deps, message, startedAt, Math.max(percent, reached), log);
   if (current?.cancel_requested_at !== undefined) return endCancelled(0);
   if (await cancelledAt(deps, message, 20, 'started')) return endCancelled(0);
-  if (await cancelledAt(deps, message, 50, `calling ${provider.name}`)) return endCancelled(20);
-  log.info({ provider: provider.name }, 'job running');
+  if (await cancelledAt(deps, message, 50, `calling ${handler.source}`)) return endCancelled(20);
+  log.info({ provider: handler.source }, 'job running');
 
   let output: Record<string, unknown> | null = null;
   let error: JobError | null = null;
   try {
-    output = await callProvider(provider, message, signal);
+    output = await runHandler(deps, handler, message, signal, log);
   } catch (caught) {
     if (signal.aborted) throw caught;
+    if (caught instanceof CancelledAtProgress) return endCancelled(50);
     error = toJobError(caught);
     log.warn({ error_code: error.code, error_message: error.message }, 'provider failed; job fails');
   }
@@ -160,22 +162,60 @@ async function finish(
   };
 }
 
-async function callProvider(
-  provider: JobProvider,
+/** Thrown out of a handler's progress report when a cancel was requested: the job ends cancelled. */
+class CancelledAtProgress extends Error {}
+
+/**
+ * Runs the job type's handler with its context, then checks what it returned against the type's
+ * output schema and adds provenance. A progress report writes the status message at 50 % and is
+ * a cancel point: a pending cancel aborts the handler's signal and ends the job cancelled.
+ */
+async function runHandler(
+  deps: ExecuteJobDeps,
+  handler: JobHandler,
   message: JobMessage,
-  signal: AbortSignal,
+  workerSignal: AbortSignal,
+  log: Logger,
 ): Promise<Record<string, unknown>> {
-  const raw = await provider.execute(message.payload as never, {
+  const cancelled = new AbortController();
+  const signal = AbortSignal.any([workerSignal, cancelled.signal]);
+  const context: JobContext = {
     signal,
     jobId: message.job_id,
     traceId: message.trace_id,
-  });
+    logger: log,
+    progress: async (text) => {
+      if (signal.aborted) throw signal.reason;
+      const outcome = await deps.statuses.write({
+        ...jobFields(message),
+        state: 'running',
+        progress_percent: 50,
+        message: String(text).slice(0, PROGRESS_MESSAGE_MAX_LENGTH),
+        updated_at: deps.now().toISOString(),
+        unlessCancelRequested: true,
+      });
+      if (!outcome.applied && outcome.cancelRequested) {
+        const reason = new CancelledAtProgress('the job was cancelled');
+        cancelled.abort(reason);
+        throw reason;
+      }
+    },
+  };
+  let raw: Record<string, unknown>;
+  try {
+    raw = await handler.run(message.payload, context);
+  } catch (error) {
+    throw cancelled.signal.aborted && !workerSignal.aborted ? cancelled.signal.reason : error;
+  }
   const checked = JobOutputSchemas[message.job_type].safeParse(raw);
   if (!checked.success) {
-    throw new ProviderError('PROVIDER_BAD_RESPONSE', `${provider.name} returned an unexpected shape`, false);
+    throw new ProviderError('PROVIDER_BAD_RESPONSE', `${handler.source} returned an unexpected shape`, false);
   }
-  return checked.data as Record<string, unknown>;
+  return { ...(checked.data as Record<string, unknown>), source: handler.source, simulated: handler.source === 'simulated' };
 }
+
+/** A progress message longer than this is cut: the status hash is not a log. */
+const PROGRESS_MESSAGE_MAX_LENGTH = 200;
 
 function toJobError(error: unknown): JobError {
   if (error instanceof ProviderError) return { code: error.providerCode, message: error.message };

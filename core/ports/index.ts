@@ -5,5 +5,5 @@ export * from './status-store.js';
 export * from './idempotency-store.js';
 export * from './result-store.js';
 export * from './progress-rpc.js';
-export * from './job-provider.js';
+export * from './job-handler.js';
 export * from './dead-letters.js';

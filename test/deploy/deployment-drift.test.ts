@@ -2,7 +2,7 @@
 // worker manifests (kustomize) set is checked against the config schema read at test time, the
 // names they share with the code (topics, consumer group, namespace, secrets) against the code,
 // and the metrics the alert rules and dashboard query against what the code exports.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ZodType } from 'zod';
@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
 import { CONFIG_VARIABLES, ConfigSchema } from '../../config/index.js';
 import { DEAD_LETTER_TOPIC, JOB_TYPES } from '../../contracts/index.js';
+import { CATALOG_RENDER_COMMAND, renderCatalogFiles } from '../../scripts/catalog/render-catalog-files.js';
 import { jobTopics } from '../../core/domain/index.js';
+import { jobSettingVariables } from '../../composition/job-handlers.js';
 import { ROUTES } from '../../functions/route-table.js';
 import { dashboardTargets, exportedMetricNames, promqlJobNames, promqlMetricNames } from '../support/exported-metrics.js';
 import { REPO_ROOT } from '../support/processes.js';
@@ -20,7 +22,8 @@ import { OVERLAYS, find, findConfigMap, useBuiltOverlays } from './support/kusto
 import { readMonitoringSources } from '../../scripts/monitoring/read-sources.js';
 import { parseRuleFile } from '../../scripts/monitoring/render-monitoring.js';
 
-const schema = new Set<string>(CONFIG_VARIABLES);
+/** What dtq reads: its config schema, and the settings each job type declares (the worker reads them). */
+const schema = new Set<string>([...CONFIG_VARIABLES, ...Object.values(jobSettingVariables()).flat()]);
 const fieldOf = (name: string) => (ConfigSchema.shape as Record<string, ZodType>)[name];
 const defaultOf = (name: string) => fieldOf(name)!.parse(undefined) as unknown;
 
@@ -135,11 +138,17 @@ describe('deployment drift: names shared by code, Bicep and manifests', () => {
   const paramDefault = (name: string) => {
     const text = declaredParams(main).find((p) => p.name === name)?.defaultText;
     if (text === undefined) throw new Error(`bicep/main.bicep has no default for ${name}`);
+    // loadJsonContent('generated/x.json') is read at compile time, from beside main.bicep.
+    const loaded = /^loadJsonContent\('([^']+)'\)$/.exec(text.trim());
+    if (loaded) return JSON.parse(readFileSync(new URL(`../../bicep/${loaded[1]}`, import.meta.url), 'utf8')) as unknown;
     return parse(text.replace(/'/g, '"')) as unknown;
   };
 
-  it('Event Hubs: one hub per job type of the contracts, the dead-letter hub, the consumer group', () => {
+  it('Event Hubs: one hub per job type of the catalog (rendered from it and up to date), the dead-letter hub, the consumer group', () => {
     expect(paramDefault('jobTypes')).toEqual([...JOB_TYPES]);
+    for (const [path, text] of Object.entries(renderCatalogFiles())) {
+      expect(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'), `${path} is stale: run ${CATALOG_RENDER_COMMAND}`).toBe(text);
+    }
     expect(paramDefault('topicTemplate')).toBe(defaultOf('KAFKA_TOPIC_TEMPLATE'));
     expect(paramDefault('deadLetterTopic')).toBe(DEAD_LETTER_TOPIC);
     expect(paramDefault('consumerGroup')).toBe(defaultOf('KAFKA_CONSUMER_GROUP'));

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
-import { createSimulatedProviders } from '../../adapters/providers/index.js';
+import { createJobHandlers } from '../../composition/job-handlers.js';
+import { loadConfig } from '../../config/index.js';
 import { CANCEL_TOO_LATE_AT_PERCENT, DEFAULT_TOPIC_TEMPLATE, type JobMessage } from '../../contracts/index.js';
 import { CANCELLED_ERROR_CODE, cancelJob, encodeJobRecord, executeJobRecord, type ExecuteJobDeps } from '../../core/domain/index.js';
 import { JobNotCancellableError } from '../../core/errors/index.js';
-import type { DeliveredRecord, JobProvider, ProviderRegistry, StatusWrite } from '../../core/ports/index.js';
+import type { DeliveredRecord, JobHandler, JobHandlerRegistry, StatusWrite } from '../../core/ports/index.js';
 import { testLogger } from '../support/test-logger.js';
 
 const whenQueued = { message: 'cancelled', error_code: CANCELLED_ERROR_CODE, error_message: 'cancelled before it started' };
@@ -26,17 +27,17 @@ class SteppingStatusStore extends MemoryStatusStore {
 function setup() {
   const statuses = new SteppingStatusStore();
   const results = new MemoryResultStore();
-  const simulated = createSimulatedProviders({ delayMs: 0 });
+  const simulated = createJobHandlers({ config: loadConfig({ SIMULATED_PROVIDER_DELAY_MS: '0' }) });
   const calls: string[] = [];
-  const weather: JobProvider = {
+  const weather: JobHandler = {
     ...simulated.weather,
-    execute: async (payload, context) => {
+    run: async (payload, context) => {
       calls.push(context.jobId);
-      return simulated.weather.execute(payload as never, context);
+      return simulated.weather.run(payload, context);
     },
   };
-  const providers = { ...simulated, weather } as ProviderRegistry;
-  const deps: ExecuteJobDeps = { topicTemplate: DEFAULT_TOPIC_TEMPLATE, statuses, results, providers, now: () => new Date(), logger: testLogger() };
+  const handlers: JobHandlerRegistry = { ...simulated, weather };
+  const deps: ExecuteJobDeps = { topicTemplate: DEFAULT_TOPIC_TEMPLATE, statuses, results, handlers, now: () => new Date(), logger: testLogger() };
   return { deps, statuses, results, calls };
 }
 

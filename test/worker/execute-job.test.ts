@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
-import { createSimulatedProviders } from '../../adapters/providers/index.js';
+import { createJobHandlers } from '../../composition/job-handlers.js';
+import { loadConfig } from '../../config/index.js';
 import { DEFAULT_TOPIC_TEMPLATE, JOB_MESSAGE_HEADERS, type JobMessage } from '../../contracts/index.js';
 import { encodeJobRecord, executeJobRecord, type ExecuteJobDeps } from '../../core/domain/index.js';
 import type { DeliveredRecord, StatusWrite } from '../../core/ports/index.js';
@@ -29,7 +30,7 @@ class CountingResultStore extends MemoryResultStore {
 function setup() {
   const statuses = new RecordingStatusStore();
   const results = new CountingResultStore();
-  const deps: ExecuteJobDeps = { topicTemplate: DEFAULT_TOPIC_TEMPLATE, statuses, results, providers: createSimulatedProviders({ delayMs: 0 }), now: () => new Date(), logger: testLogger() };
+  const deps: ExecuteJobDeps = { topicTemplate: DEFAULT_TOPIC_TEMPLATE, statuses, results, handlers: createJobHandlers({ config: loadConfig({ SIMULATED_PROVIDER_DELAY_MS: '0' }) }), now: () => new Date(), logger: testLogger() };
   return { deps, statuses, results };
 }
 

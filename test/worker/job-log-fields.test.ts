@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
-import { createSimulatedProviders } from '../../adapters/providers/index.js';
+import { createJobHandlers } from '../../composition/job-handlers.js';
+import { loadConfig } from '../../config/index.js';
 import { formatTraceparent, uuidToTraceId } from '../../contracts/index.js';
 import { encodeJobRecord, executeJobRecord } from '../../core/domain/index.js';
 import type { StatusWrite } from '../../core/ports/index.js';
@@ -27,7 +28,7 @@ describe('log lines about a job carry job_id and trace_id on the failure paths t
       { traceparent: formatTraceparent({ traceId: uuidToTraceId(traceId), parentId: 'a'.repeat(16), flags: 1 }) },
     );
     const broken = { ...valid, value: Buffer.from('{"job_type":"quote"'), partition: 0, offset: '7' };
-    const deps = { topicTemplate: 'jobs.%s.v1', statuses: new MemoryStatusStore(), results: new MemoryResultStore(), providers: createSimulatedProviders({ delayMs: 0 }), now: () => new Date(), logger };
+    const deps = { topicTemplate: 'jobs.%s.v1', statuses: new MemoryStatusStore(), results: new MemoryResultStore(), handlers: createJobHandlers({ config: loadConfig({ SIMULATED_PROVIDER_DELAY_MS: '0' }) }), now: () => new Date(), logger };
     const handled = await executeJobRecord(deps, broken, new AbortController().signal);
     expect(handled.delivery.kind).toBe('dead-letter');
     expect(lines.find((l) => l.msg.includes('dead-lettering'))).toMatchObject({ job_id: jobId, trace_id: traceId, offset: '7' });

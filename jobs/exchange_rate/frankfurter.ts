@@ -1,7 +1,7 @@
-import type { ExchangeRateOutput, ExchangeRatePayload } from '../../../contracts/index.js';
-import { ProviderError } from '../../../core/errors/index.js';
-import type { JobProvider, ProviderContext } from '../../../core/ports/index.js';
-import { expectShape, fetchJson } from './fetch-json.js';
+import { ProviderError } from '../../core/errors/index.js';
+import type { JobRun } from '../../core/ports/index.js';
+import { expectShape, fetchJson } from '../../adapters/http/fetch-json.js';
+import type contract from './contract.js';
 
 interface LatestRates {
   amount: number;
@@ -11,13 +11,12 @@ interface LatestRates {
 }
 
 /** Reference exchange rates from the Frankfurter API (`GET /v1/latest?base=&symbols=`). */
-export class FrankfurterProvider implements JobProvider<'exchange_rate'> {
-  readonly jobType = 'exchange_rate' as const;
+export class FrankfurterClient {
   readonly name = 'frankfurter';
 
   constructor(private readonly options: { baseUrl: string; timeoutMs: number }) {}
 
-  async execute(payload: ExchangeRatePayload, context: ProviderContext): Promise<ExchangeRateOutput> {
+  readonly run: JobRun<typeof contract> = async (payload, context) => {
     const url = new URL('/v1/latest', this.options.baseUrl);
     url.searchParams.set('base', payload.base);
     url.searchParams.set('symbols', payload.target);
@@ -45,8 +44,6 @@ export class FrankfurterProvider implements JobProvider<'exchange_rate'> {
       amount,
       converted: Math.round(amount * rate * 1e6) / 1e6,
       date: latest.date,
-      source: this.name,
-      simulated: false,
     };
-  }
+  };
 }

@@ -1,18 +1,17 @@
-import type { QuoteOutput, QuotePayload } from '../../../contracts/index.js';
-import { ProviderError } from '../../../core/errors/index.js';
-import type { JobProvider, ProviderContext } from '../../../core/ports/index.js';
-import { expectShape, fetchJson } from './fetch-json.js';
+import { ProviderError } from '../../core/errors/index.js';
+import type { JobRun } from '../../core/ports/index.js';
+import { expectShape, fetchJson } from '../../adapters/http/fetch-json.js';
+import type contract from './contract.js';
 
 type RandomQuotes = Array<{ content: string; author: string; tags: string[] }>;
 
 /** A random quotation from the Quotable API (`GET /quotes/random`). */
-export class QuotableProvider implements JobProvider<'quote'> {
-  readonly jobType = 'quote' as const;
+export class QuotableClient {
   readonly name = 'quotable';
 
   constructor(private readonly options: { baseUrl: string; timeoutMs: number }) {}
 
-  async execute(payload: QuotePayload, context: ProviderContext): Promise<QuoteOutput> {
+  readonly run: JobRun<typeof contract> = async (payload, context) => {
     const url = new URL('/quotes/random', this.options.baseUrl);
     url.searchParams.set('limit', '1');
     if (payload.tag) url.searchParams.set('tags', payload.tag);
@@ -24,6 +23,6 @@ export class QuotableProvider implements JobProvider<'quote'> {
     );
     const quote = quotes[0];
     if (!quote) throw new ProviderError('QUOTE_NOT_FOUND', 'no quote matches the tag and length', false);
-    return { content: quote.content, author: quote.author, tags: quote.tags ?? [], source: this.name, simulated: false };
-  }
+    return { content: quote.content, author: quote.author, tags: quote.tags ?? [] };
+  };
 }

@@ -1,8 +1,10 @@
-import type { WeatherOutput, WeatherPayload } from '../../../contracts/index.js';
-import { ProviderError } from '../../../core/errors/index.js';
-import type { JobProvider, ProviderContext } from '../../../core/ports/index.js';
-import { expectShape, fetchJson } from './fetch-json.js';
+import { ProviderError } from '../../core/errors/index.js';
+import type { JobContext, JobRun } from '../../core/ports/index.js';
+import { expectShape, fetchJson } from '../../adapters/http/fetch-json.js';
+import type contract from './contract.js';
 import { describeWeatherCode } from './wmo-weather-codes.js';
+
+type WeatherPayload = Parameters<JobRun<typeof contract>>[0];
 
 interface GeocodingResult {
   results?: Array<{ name: string; latitude: number; longitude: number; country_code: string }>;
@@ -19,13 +21,12 @@ interface ForecastResult {
 }
 
 /** Current weather from Open-Meteo: the city is geocoded first, then its forecast's `current` block read. */
-export class OpenMeteoProvider implements JobProvider<'weather'> {
-  readonly jobType = 'weather' as const;
+export class OpenMeteoClient {
   readonly name = 'open-meteo';
 
   constructor(private readonly options: { forecastBaseUrl: string; geocodingBaseUrl: string; timeoutMs: number }) {}
 
-  async execute(payload: WeatherPayload, context: ProviderContext): Promise<WeatherOutput> {
+  readonly run: JobRun<typeof contract> = async (payload, context) => {
     const place = await this.geocode(payload, context);
     const url = new URL('/v1/forecast', this.options.forecastBaseUrl);
     url.searchParams.set('latitude', String(place.latitude));
@@ -47,12 +48,10 @@ export class OpenMeteoProvider implements JobProvider<'weather'> {
       wind_kph: forecast.current.wind_speed_10m,
       observed_at: forecast.current.time,
       location: place,
-      source: this.name,
-      simulated: false,
     };
-  }
+  };
 
-  private async geocode(payload: WeatherPayload, context: ProviderContext) {
+  private async geocode(payload: WeatherPayload, context: JobContext) {
     const url = new URL('/v1/search', this.options.geocodingBaseUrl);
     url.searchParams.set('name', payload.city);
     url.searchParams.set('count', '1');

@@ -1,7 +1,7 @@
-import type { GithubUserOutput, GithubUserPayload } from '../../../contracts/index.js';
-import { ProviderError } from '../../../core/errors/index.js';
-import type { JobProvider, ProviderContext } from '../../../core/ports/index.js';
-import { expectShape, fetchJson } from './fetch-json.js';
+import { ProviderError } from '../../core/errors/index.js';
+import type { JobRun } from '../../core/ports/index.js';
+import { expectShape, fetchJson } from '../../adapters/http/fetch-json.js';
+import type contract from './contract.js';
 
 interface GithubUser {
   login: string;
@@ -14,13 +14,12 @@ interface GithubUser {
 }
 
 /** A public GitHub profile from the REST API (`GET /users/{username}`). */
-export class GithubUserProvider implements JobProvider<'github_user'> {
-  readonly jobType = 'github_user' as const;
+export class GithubApiClient {
   readonly name = 'github';
 
-  constructor(private readonly options: { baseUrl: string; timeoutMs: number; token?: string }) {}
+  constructor(private readonly options: { baseUrl: string; timeoutMs: number; token?: string | undefined }) {}
 
-  async execute(payload: GithubUserPayload, context: ProviderContext): Promise<GithubUserOutput> {
+  readonly run: JobRun<typeof contract> = async (payload, context) => {
     const url = new URL(`/users/${encodeURIComponent(payload.username)}`, this.options.baseUrl);
     const user = expectShape<GithubUser>(
       this.name,
@@ -50,8 +49,6 @@ export class GithubUserProvider implements JobProvider<'github_user'> {
       following: user.following,
       created_at: user.created_at,
       html_url: user.html_url,
-      source: this.name,
-      simulated: false,
     };
-  }
+  };
 }

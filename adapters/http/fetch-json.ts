@@ -1,4 +1,4 @@
-import { ProviderError } from '../../../core/errors/index.js';
+import { ProviderError } from '../../core/errors/index.js';
 
 export interface FetchJsonOptions {
   signal: AbortSignal;
