@@ -1,12 +1,12 @@
 // One process: API + worker + web UI, on whatever adapters the environment selects
 // (in-memory for all of them by default). `npm start` runs this.
 import { describeAdapters } from '../config/index.js';
-import { buildApi } from '../functions/build-api.js';
-import { buildWorker } from '../worker-container/build-worker.js';
+import { buildApi } from '../composition/build-api.js';
+import { buildWorker } from '../composition/build-worker.js';
 import { createAdapters } from '../composition/create-adapters.js';
 import { runProcess } from '../composition/run-process.js';
-import { findWebDistDir } from '../functions/fallback-host/web-dist-dir.js';
-import { startApiHost } from '../functions/fallback-host/api-host.js';
+import { findWebDistDir } from '../composition/web-dist-dir.js';
+import { startApiHost } from '../composition/api-host.js';
 
 await runProcess('dtq', async ({ config, logger }) => {
   const adapters = createAdapters(config, logger);

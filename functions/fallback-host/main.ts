@@ -1,12 +1,12 @@
-// The containerized API host (`npm run start:api`): the Functions handlers on plain Node HTTP.
+// The containerized API host (`npm run start:api`): the API's handlers on plain Node HTTP.
 // With no KAFKA_BROKERS the queue lives in this process, so the worker runs here too.
 import { describeAdapters } from '../../config/index.js';
-import { buildApi } from '../build-api.js';
-import { buildWorker } from '../../worker-container/build-worker.js';
+import { buildApi } from '../../composition/build-api.js';
+import { buildWorker } from '../../composition/build-worker.js';
 import { createAdapters } from '../../composition/create-adapters.js';
 import { runProcess } from '../../composition/run-process.js';
-import { findWebDistDir } from './web-dist-dir.js';
-import { startApiHost } from './api-host.js';
+import { findWebDistDir } from '../../composition/web-dist-dir.js';
+import { startApiHost } from '../../composition/api-host.js';
 
 await runProcess('dtq-api', async ({ config, logger }) => {
   const adapters = createAdapters(config, logger);

@@ -11,7 +11,7 @@ import { parseAllDocuments, parse } from 'yaml';
 import { CONFIG_VARIABLES, ConfigSchema } from '../../config/index.js';
 import { DEAD_LETTER_TOPIC, JOB_TYPES } from '../../contracts/index.js';
 import { jobTopics } from '../../core/domain/index.js';
-import { ROUTES } from '../../functions/route-table.js';
+import { ROUTES } from '../../api/route-table.js';
 import { dashboardTargets, exportedMetricNames, promqlJobNames, promqlMetricNames } from '../support/exported-metrics.js';
 import { REPO_ROOT } from '../support/processes.js';
 import { assignedParams, declaredParams, declaredResources, literalValues, readBicep } from './support/bicep-source.js';
