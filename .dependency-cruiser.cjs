@@ -1,13 +1,20 @@
 /**
- * Dependencies point one way. contracts ← core ← adapters ← composition ← hosts.
- * composition is the only place that picks adapters; the hosts are functions/ and
- * worker-container/, and all-in-one/, which composes both. Tests and bench compose too.
- * web shares only contracts.
+ * Dependencies point one way: contracts ← core ← adapters, api, worker ← composition ← hosts.
+ * api/ (the HTTP handlers, their helpers and the route table) and worker/ (the job-consuming
+ * loop and its health server) talk to ports only; composition is the only place that picks
+ * adapters and builds the API and the worker from them. A host is an entry point plus what only
+ * it uses: functions/ (Azure Functions, and the plain-Node fallback in functions/fallback-host/),
+ * worker-container/ and all-in-one/. Hosts import composition and below, never one another,
+ * and nothing imports a host's entry point. Tests and bench compose too. web shares only contracts.
+ *
+ * jobs/ holds one folder per job type, in two tiers. Its contract part (contract.ts, view.tsx)
+ * is shared with everyone, web/ included, through jobs/catalog.ts; its handler part (handler.ts
+ * and what it uses) calls the outside world and is loaded by composition alone, by folder.
  */
 const notOurs = (from, allowed) => ({
   from: { path: from },
   to: {
-    path: '^(contracts|core|adapters|config|telemetry|composition|functions|worker-container|all-in-one|web|scripts)/',
+    path: '^(contracts|jobs|core|adapters|config|telemetry|api|worker|composition|functions|worker-container|all-in-one|web|scripts)/',
     pathNot: allowed,
   },
 });
@@ -15,7 +22,30 @@ const notOurs = (from, allowed) => ({
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
-    { name: 'contracts-import-nothing-of-ours', severity: 'error', ...notOurs('^contracts/', '^contracts/') },
+    // contracts/job-types.ts derives the job type list and schemas from the catalog's contracts.
+    { name: 'contracts-import-only-job-contracts', severity: 'error', ...notOurs('^contracts/', ['^contracts/', '^jobs/(catalog[.]ts|[^/]+/contract[.]ts)$']) },
+    { name: 'job-catalog-names-only-contracts', severity: 'error', ...notOurs('^jobs/catalog[.]ts$', '^jobs/[^/]+/contract[.]ts$') },
+    { name: 'job-contracts-import-only-the-definition-api', severity: 'error', ...notOurs('^jobs/[^/]+/contract[.]ts$', '^contracts/') },
+    {
+      name: 'job-views-import-only-their-contract-and-the-view-kit',
+      severity: 'error',
+      ...notOurs('^jobs/([^/]+)/view[.]tsx$', ['^contracts/', '^jobs/$1/contract[.]ts$', '^web/src/job-view-kit[.]ts$']),
+    },
+    {
+      // A handler may call the outside world through dtq's HTTP helpers and read its settings;
+      // it never picks adapters, reaches into another job type, or into the platform's insides.
+      name: 'job-handlers-import-the-handler-kit-and-their-folder',
+      severity: 'error',
+      from: { path: '^jobs/([^/]+)/', pathNot: '/(contract[.]ts|view[.]tsx)$' },
+      to: notOurs('', ['^contracts/', '^core/(ports|errors|time|simulation)/', '^adapters/http/', '^config/setting-types[.]ts$', '^jobs/$1/']).to,
+    },
+    {
+      name: 'only-composition-loads-job-handlers',
+      severity: 'error',
+      from: { pathNot: '^(jobs|composition)/' },
+      to: { path: '^jobs/', pathNot: '^jobs/(catalog[.]ts|[^/]+/(contract[.]ts|view[.]tsx))$' },
+    },
+    { name: 'simulation-helpers-import-nothing-of-ours', severity: 'error', ...notOurs('^core/simulation/', '^core/simulation/') },
     { name: 'core-errors-import-only-contracts', severity: 'error', ...notOurs('^core/errors/', '^(contracts|core/errors)/') },
     { name: 'ports-import-only-contracts', severity: 'error', ...notOurs('^core/ports/', '^(contracts|core/ports|core/errors)/') },
     { name: 'domain-imports-only-ports-and-contracts', severity: 'error', ...notOurs('^core/domain/', '^(contracts|core)/') },
@@ -35,45 +65,27 @@ module.exports = {
     },
     { name: 'config-imports-only-contracts', severity: 'error', ...notOurs('^config/', '^(contracts|config)/') },
     { name: 'telemetry-imports-only-ports', severity: 'error', ...notOurs('^telemetry/', '^(core/ports|telemetry)/') },
-    { name: 'web-shares-only-contracts', severity: 'error', ...notOurs('^web/', '^(contracts|web)/') },
-    { name: 'composition-imports-no-host', severity: 'error', ...notOurs('^composition/', '^(contracts|core|adapters|config|telemetry|composition)/') },
-    {
-      name: 'hosts-pick-adapters-through-composition',
-      severity: 'error',
-      from: { path: '^(functions|worker-container|all-in-one)/' },
-      to: { path: '^adapters/' },
-    },
-    {
-      name: 'worker-container-imports-no-other-host',
-      severity: 'error',
-      from: { path: '^worker-container/' },
-      to: { path: '^(functions|all-in-one)/' },
-    },
-    {
-      // With no KAFKA_BROKERS the queue lives in the Functions process, so its two entry points
-      // start a worker beside the handlers: they (and only they) may take the worker's builder.
-      name: 'functions-import-no-worker-container',
-      severity: 'error',
-      from: { path: '^functions/', pathNot: '^functions/(app|fallback-host/main)[.]ts$' },
-      to: { path: '^worker-container/' },
-    },
-    {
-      name: 'functions-entry-points-take-only-the-worker-builder',
-      severity: 'error',
-      from: { path: '^functions/(app|fallback-host/main)[.]ts$' },
-      to: { path: '^worker-container/', pathNot: '^worker-container/build-worker[.]ts$' },
-    },
-    {
-      name: 'all-in-one-is-imported-by-nobody',
-      severity: 'error',
-      from: { pathNot: '^all-in-one/' },
-      to: { path: '^all-in-one/' },
-    },
+    { name: 'web-shares-only-contracts-and-job-contract-parts', severity: 'error', ...notOurs('^web/', ['^(contracts|web)/', '^jobs/(catalog[.]ts|[^/]+/(contract[.]ts|view[.]tsx))$']) },
+    { name: 'api-imports-only-ports-domain-and-telemetry', severity: 'error', ...notOurs('^api/', '^(contracts|core|telemetry|api)/') },
+    { name: 'worker-imports-only-ports-domain-and-telemetry', severity: 'error', ...notOurs('^worker/', '^(contracts|core|telemetry|worker)/') },
     {
       name: 'handlers-never-pick-adapters',
       severity: 'error',
-      from: { path: '^(functions/(routes|http)|core)/' },
+      from: { path: '^(api|worker|core)/' },
       to: { path: '^(adapters|composition)/' },
+    },
+    { name: 'composition-imports-no-host', severity: 'error', ...notOurs('^composition/', '^(contracts|core|adapters|config|telemetry|api|worker|composition)/') },
+    {
+      // Adapters too come through composition; and a host never reaches into another host.
+      name: 'hosts-import-composition-and-below',
+      severity: 'error',
+      ...notOurs('^(functions|worker-container|all-in-one)/', '^(contracts|core|config|telemetry|api|worker|composition|$1)/'),
+    },
+    {
+      name: 'nothing-imports-a-host-entry-point',
+      severity: 'error',
+      from: {},
+      to: { path: '^(functions/app|functions/fallback-host/main|worker-container/main|all-in-one/main)[.]ts$' },
     },
   ],
   options: {

@@ -14,10 +14,11 @@ export interface JobQueueChoice {
  * Kafka when KAFKA_BROKERS is set, process memory otherwise. Kafka topics are created with
  * KAFKA_TOPIC_PARTITIONS partitions when missing: by the worker at start-up, and by any process
  * before its first publish to a topic (so an API that starts before Kafka still serves reads).
+ * The in-memory queue keeps its own partition count: that variable sizes Kafka topics only.
  */
 export function createJobQueue(config: Config, logger: Logger): JobQueueChoice {
   if (!config.KAFKA_BROKERS) {
-    return { queue: new MemoryJobQueue({ partitions: config.KAFKA_TOPIC_PARTITIONS }), readiness: [], inProcess: true };
+    return { queue: new MemoryJobQueue(), readiness: [], inProcess: true };
   }
   const queue = new KafkaJobQueue({
     ...kafkaConnection(config, config.KAFKA_BROKERS),

@@ -4,13 +4,13 @@
 // (appTerminate), the worker drains and every client is closed, as the other hosts do.
 import azureFunctions from '@azure/functions';
 import { describeAdapters, loadConfig } from '../config/index.js';
-import { buildApi } from './build-api.js';
-import { buildWorker } from '../worker-container/build-worker.js';
+import { buildApi } from '../composition/build-api.js';
+import { buildWorker } from '../composition/build-worker.js';
 import { createAdapters } from '../composition/create-adapters.js';
 import { shutdownPhase } from '../composition/run-process.js';
 import { createLogger } from '../telemetry/index.js';
 import { functionRegistrations } from './functions-registration.js';
-import { ROUTES } from './route-table.js';
+import { ROUTES } from '../api/route-table.js';
 
 const { app } = azureFunctions;
 const config = loadConfig();

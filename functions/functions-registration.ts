@@ -1,7 +1,7 @@
 import type { HttpFunctionOptions } from '@azure/functions';
-import type { BuiltApi } from './build-api.js';
-import { instrumentRoute } from './http/instrument-route.js';
-import type { RouteDefinition } from './http/route-definition.js';
+import type { BuiltApi } from '../composition/build-api.js';
+import { instrumentRoute } from '../api/http/instrument-route.js';
+import type { RouteDefinition } from '../api/http/route-definition.js';
 
 export interface FunctionRegistration {
   name: string;

@@ -1,7 +1,7 @@
 // The worker container (`npm run start:worker`): consumes jobs, answers progress requests,
 // serves /healthz, /readyz and /metrics on WORKER_METRICS_PORT.
 import { describeAdapters } from '../config/index.js';
-import { buildWorker } from './build-worker.js';
+import { buildWorker } from '../composition/build-worker.js';
 import { createAdapters } from '../composition/create-adapters.js';
 import { runProcess, shutdownPhase } from '../composition/run-process.js';
 

@@ -10,6 +10,13 @@ interface Partition {
   waiters: Set<() => void>;
 }
 
+/**
+ * Partitions per topic unless told otherwise. In one process they bound nothing a deployment
+ * tunes: a consumer runs up to its concurrency across them, several records of one partition side
+ * by side. They are there so a group of several consumers splits a topic as Kafka's does.
+ */
+const DEFAULT_PARTITIONS = 3;
+
 interface Group {
   committed: Map<string, number>;
   members: GroupMember[];
@@ -32,7 +39,7 @@ export class MemoryJobQueue implements JobQueue, PartitionedLog {
   constructor(
     options: { partitions?: number; retryBackoff?: { initialMs: number; maxMs: number }; commitIntervalMs?: number; maxRecordBytes?: number } = {},
   ) {
-    this.partitions = options.partitions ?? 3;
+    this.partitions = options.partitions ?? DEFAULT_PARTITIONS;
     this.retryBackoff = options.retryBackoff ?? { initialMs: 100, maxMs: 5_000 };
     this.commitIntervalMs = options.commitIntervalMs ?? 20;
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;

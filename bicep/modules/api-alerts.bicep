@@ -3,7 +3,7 @@
 // only fire where the fallback host is scraped; on Azure these log search alerts
 // (learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule) watch the same
 // three things, with the thresholds of those rules, and notify the same action group.
-// Request names are the Functions' names (functions/route-table.ts; a test checks them).
+// Request names are the Functions' names (api/route-table.ts; a test checks them).
 param baseName string
 param location string
 param tags object

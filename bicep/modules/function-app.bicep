@@ -144,7 +144,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 // The job routes are then registered anonymous (APP_SERVICE_AUTH in main.bicep), since the
 // Functions host would demand a function key even of a signed-in caller, and dtq requires the
 // principal. Without service keys every request but the anonymous routes (probes and metrics,
-// authLevel 'anonymous' in functions/route-table.ts; a test compares them) needs a token: people
+// authLevel 'anonymous' in api/route-table.ts; a test compares them) needs a token: people
 // get one by signing in (the web UI, MSAL.js), services through the client-credentials flow; 401,
 // not a redirect, as for an API. With service keys, token-less requests go on to dtq, which serves
 // a configured x-api-key and answers 401 to the rest ("Allow unauthenticated requests" defers the

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import azureFunctions from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
-import { buildApi, type BuiltApi } from '../../functions/build-api.js';
-import { buildWorker } from '../../worker-container/build-worker.js';
+import { buildApi, type BuiltApi } from '../../composition/build-api.js';
+import { buildWorker } from '../../composition/build-worker.js';
 import { createAdapters, type PortAdapters } from '../../composition/create-adapters.js';
-import { instrumentRoute } from '../../functions/http/instrument-route.js';
-import { ROUTES } from '../../functions/route-table.js';
-import type { Worker } from '../../worker-container/worker.js';
+import { instrumentRoute } from '../../api/http/instrument-route.js';
+import { ROUTES } from '../../api/route-table.js';
+import type { Worker } from '../../worker/worker.js';
 import { testLogger } from '../support/test-logger.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -1,7 +1,7 @@
 import azureFunctions, { type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { responseBytes } from '../../functions/fallback-host/response-bytes.js';
-import { errorResponse, jsonResponse } from '../../functions/http/responses.js';
+import { responseBytes } from '../../composition/node-http/response-bytes.js';
+import { errorResponse, jsonResponse } from '../../api/http/responses.js';
 
 const { HttpResponse } = azureFunctions;
 

@@ -1,10 +1,10 @@
 import azureFunctions from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
-import { buildApi, type BuiltApi } from '../../functions/build-api.js';
+import { buildApi, type BuiltApi } from '../../composition/build-api.js';
 import { createAdapters, type PortAdapters } from '../../composition/create-adapters.js';
 import { functionRegistrations } from '../../functions/functions-registration.js';
-import { ROUTES } from '../../functions/route-table.js';
+import { ROUTES } from '../../api/route-table.js';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { expectErrorBody, postJson, request, weatherJob } from '../support/http-client.js';
 import { testLogger } from '../support/test-logger.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { RESULT_INDEXES } from '../../adapters/mongodb/result-indexes.js';
-import { ROUTES } from '../../functions/route-table.js';
+import { ROUTES } from '../../api/route-table.js';
 import { REPO_ROOT } from '../support/processes.js';
 import { assignedParams, declaredParams, declaredResources, moduleParams, readBicep } from './support/bicep-source.js';
 import { functionAppSettings, workerEnvironment } from './support/deployed-environment.js';
@@ -252,7 +252,7 @@ describe('12. Sign-in in front of the API (App Service Authentication, Entra ID)
     expect(main).toMatch(/^\s*APP_SERVICE_AUTH: string\(!empty\(authClientId\)\)$/m);
     expect(functionAppSettings().dtq.get('APP_SERVICE_AUTH')?.source).toBe('expression');
     const { loadConfig } = await import('../../config/index.js');
-    const { RequestAuth } = await import('../../functions/http/request-auth.js');
+    const { RequestAuth } = await import('../../api/http/request-auth.js');
     const { functionRegistrations } = await import('../../functions/functions-registration.js');
     for (const [authClientId, expected] of [['', 'function'], ['5c9d2e1f-3a4b-4c6d-8e7f-9a0b1c2d3e4f', 'anonymous']] as const) {
       // string(!empty(authClientId)) in Bicep is 'true' or 'false'.

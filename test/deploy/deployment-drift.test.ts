@@ -13,7 +13,7 @@ import { DEAD_LETTER_TOPIC, JOB_TYPES } from '../../contracts/index.js';
 import { CATALOG_RENDER_COMMAND, renderCatalogFiles } from '../../scripts/catalog/render-catalog-files.js';
 import { jobTopics } from '../../core/domain/index.js';
 import { jobSettingVariables } from '../../composition/job-handlers.js';
-import { ROUTES } from '../../functions/route-table.js';
+import { ROUTES } from '../../api/route-table.js';
 import { dashboardTargets, exportedMetricNames, promqlJobNames, promqlMetricNames } from '../support/exported-metrics.js';
 import { REPO_ROOT } from '../support/processes.js';
 import { assignedParams, declaredParams, declaredResources, literalValues, readBicep } from './support/bicep-source.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/route-table.js';
+import { ROUTES } from '../../api/route-table.js';
 import { REPO_ROOT, startNode } from '../support/processes.js';
 
 describe('package.json main: the Azure Functions entry point', () => {

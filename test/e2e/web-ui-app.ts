@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { findWebDistDir } from '../../functions/fallback-host/web-dist-dir.js';
+import { findWebDistDir } from '../../composition/web-dist-dir.js';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { postJson } from '../support/http-client.js';
 

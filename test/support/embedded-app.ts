@@ -1,10 +1,10 @@
 import { loadConfig, type Config } from '../../config/index.js';
-import { buildApi, type BuiltApi } from '../../functions/build-api.js';
-import { buildWorker } from '../../worker-container/build-worker.js';
+import { buildApi, type BuiltApi } from '../../composition/build-api.js';
+import { buildWorker } from '../../composition/build-worker.js';
 import { createAdapters, type PortAdapters } from '../../composition/create-adapters.js';
 import type { Logger } from '../../core/ports/index.js';
-import { startApiHost } from '../../functions/fallback-host/api-host.js';
-import type { Worker } from '../../worker-container/worker.js';
+import { startApiHost } from '../../composition/api-host.js';
+import type { Worker } from '../../worker/worker.js';
 import { testLogger } from './test-logger.js';
 
 export interface EmbeddedApp {

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HealthServer } from '../../worker-container/health-server.js';
+import { HealthServer } from '../../worker/health-server.js';
 import { request } from '../support/http-client.js';
 
 describe('worker health port', () => {

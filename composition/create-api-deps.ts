@@ -3,8 +3,8 @@ import { DEAD_LETTER_TOPIC } from '../contracts/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger, ProgressClient } from '../core/ports/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
-import type { PortAdapters } from '../composition/create-adapters.js';
-import type { ApiDeps } from './api-deps.js';
+import type { PortAdapters } from './create-adapters.js';
+import type { ApiDeps } from '../api/api-deps.js';
 
 /** Fills the handlers' dependencies from the chosen adapters. */
 export function createApiDeps(options: {

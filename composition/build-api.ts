@@ -1,10 +1,10 @@
 import { readApiKeys, type Config } from '../config/index.js';
 import type { Logger } from '../core/ports/index.js';
 import { createApiMetrics } from '../telemetry/index.js';
-import type { PortAdapters } from '../composition/create-adapters.js';
-import { countConnectionEvents } from '../composition/progress-rpc-events.js';
-import type { ApiDeps } from './api-deps.js';
-import { RequestAuth } from './http/request-auth.js';
+import type { PortAdapters } from './create-adapters.js';
+import { countConnectionEvents } from './progress-rpc-events.js';
+import type { ApiDeps } from '../api/api-deps.js';
+import { RequestAuth } from '../api/http/request-auth.js';
 import { createApiDeps } from './create-api-deps.js';
 
 export interface BuiltApi {

@@ -2,10 +2,10 @@ import type { Config } from '../config/index.js';
 import { jobTopics } from '../core/domain/index.js';
 import type { Logger } from '../core/ports/index.js';
 import { createWorkerMetrics } from '../telemetry/index.js';
-import type { PortAdapters } from '../composition/create-adapters.js';
-import { createJobHandlers } from '../composition/job-handlers.js';
-import { countConnectionEvents } from '../composition/progress-rpc-events.js';
-import { Worker } from './worker.js';
+import type { PortAdapters } from './create-adapters.js';
+import { createJobHandlers } from './job-handlers.js';
+import { countConnectionEvents } from './progress-rpc-events.js';
+import { Worker } from '../worker/worker.js';
 
 /** A worker over the given adapters, configured from the environment. */
 export function buildWorker(options: { config: Config; adapters: PortAdapters; logger: Logger; healthPort?: number | null }): Worker {

@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import azureFunctions, { type HttpResponseInit } from '@azure/functions';
 import { MAX_REQUEST_BODY_BYTES, type ErrorCode } from '../../contracts/index.js';
 import type { Logger } from '../../core/ports/index.js';
-import type { ApiDeps } from '../api-deps.js';
-import type { RequestAuth } from '../http/request-auth.js';
-import { instrumentRoute, type AzureHttpHandler } from '../http/instrument-route.js';
-import type { RouteDefinition } from '../http/route-definition.js';
-import { inRequestTrace } from '../http/request-trace.js';
-import { errorResponse } from '../http/responses.js';
+import type { ApiDeps } from '../../api/api-deps.js';
+import type { RequestAuth } from '../../api/http/request-auth.js';
+import { instrumentRoute, type AzureHttpHandler } from '../../api/http/instrument-route.js';
+import type { RouteDefinition } from '../../api/http/route-definition.js';
+import { inRequestTrace } from '../../api/http/request-trace.js';
+import { errorResponse } from '../../api/http/responses.js';
 import { responseBytes } from './response-bytes.js';
 import { compileRoutes, matchRoute } from './route-matcher.js';
 import { createStaticFiles } from './static-files.js';

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../http/route-definition.js';
+import type { RouteDefinition } from '../../api/http/route-definition.js';
 
 export interface CompiledRoute {
   definition: RouteDefinition;

@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import type { BuiltApi } from '../build-api.js';
-import type { PortAdapters } from '../../composition/create-adapters.js';
-import { shutdownPhase } from '../../composition/run-process.js';
-import type { Config } from '../../config/index.js';
-import type { Logger } from '../../core/ports/index.js';
-import { ROUTES } from '../route-table.js';
-import { createApiServer } from './api-server.js';
-import { HttpDrain } from './http-drain.js';
+import type { BuiltApi } from './build-api.js';
+import type { PortAdapters } from './create-adapters.js';
+import { shutdownPhase } from './run-process.js';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../core/ports/index.js';
+import { ROUTES } from '../api/route-table.js';
+import { createApiServer } from './node-http/api-server.js';
+import { HttpDrain } from './node-http/http-drain.js';
 
 /** The parts of a worker the host starts and stops beside the API. */
 export interface InProcessWorker {
