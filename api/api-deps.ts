@@ -1,5 +1,5 @@
 import type { DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
-import type { SubmitJobDeps } from '../core/domain/index.js';
+import type { JobTypeFallbacks, SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 
 /** Everything the HTTP handlers need, as interfaces; a composition root fills it in. */
@@ -12,6 +12,8 @@ export interface ApiDeps {
   deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string };
   progress: ProgressClient;
   statusTimeoutMs: number;
+  /** Attempts and backoff of job types that declare none, for GET /v1/job-types. */
+  jobTypeFallbacks: JobTypeFallbacks;
   readiness: HealthCheck[];
   /** False once shutdown began, so /readyz turns the instance out of rotation. */
   accepting: () => boolean;

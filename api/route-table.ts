@@ -11,6 +11,7 @@ import { jobsPost } from './routes/jobs-post.js';
 import { metricsGet } from './routes/metrics-get.js';
 import { readyzGet } from './routes/readyz-get.js';
 import { statsGet } from './routes/stats-get.js';
+import { jobTypesGet } from './routes/job-types-get.js';
 
 /** Every HTTP route. Both hosts register exactly this list, so they cannot disagree. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -21,6 +22,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   jobCancelPost,
   jobRetryPost,
   statsGet,
+  jobTypesGet,
   deadLettersGet,
   deadLetterReplayPost,
   healthzGet,

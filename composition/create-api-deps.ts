@@ -36,6 +36,10 @@ export function createApiDeps(options: {
     deadLetters: { reader: adapters.deadLetters, topic: DEAD_LETTER_TOPIC, queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
     progress: options.progress,
     statusTimeoutMs: config.STATUS_RPC_TIMEOUT_MS,
+    jobTypeFallbacks: {
+      attempts: config.PROVIDER_MAX_ATTEMPTS,
+      backoff: { initial_ms: config.PROVIDER_RETRY_INITIAL_MS, max_ms: config.PROVIDER_RETRY_MAX_MS },
+    },
     readiness: [
       ...adapters.readiness,
       {

@@ -209,6 +209,29 @@ export const ReplayDeadLetterResponseSchema = z.object({
 });
 export type ReplayDeadLetterResponse = z.infer<typeof ReplayDeadLetterResponseSchema>;
 
+/** How a job type's handler is retried within one delivery, as GET /v1/job-types shows it. */
+export const JobTypeDefaultsSchema = z.object({
+  attempts: z.number().int().min(1),
+  backoff: z.object({ initial_ms: z.number().int().min(0), max_ms: z.number().int().min(0) }),
+});
+
+/** One job type as clients discover it: what to send, what comes back, an example and its defaults. */
+export const JobTypeDescriptionSchema = z.object({
+  job_type: JobTypeSchema,
+  display_name: z.string(),
+  description: z.string(),
+  /** JSON Schema (2020-12) of the payload; field titles, descriptions and examples are form hints. */
+  payload_schema: z.record(z.string(), z.unknown()),
+  /** JSON Schema (2020-12) of the output stored in the result, provenance included. */
+  output_schema: z.record(z.string(), z.unknown()),
+  example_payload: z.record(z.string(), z.unknown()),
+  defaults: JobTypeDefaultsSchema,
+});
+export type JobTypeDescription = z.infer<typeof JobTypeDescriptionSchema>;
+
+export const JobTypesResponseSchema = z.object({ job_types: z.array(JobTypeDescriptionSchema) });
+export type JobTypesResponse = z.infer<typeof JobTypesResponseSchema>;
+
 export const HealthResponseSchema = z.object({
   status: z.enum(['ok', 'unavailable']),
   checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })).optional(),

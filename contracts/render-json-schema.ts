@@ -79,6 +79,15 @@ export function renderOpenApi(): string {
           },
         },
       },
+      '/v1/job-types': {
+        get: {
+          summary: 'The job types this deployment runs: for each, its payload and output JSON Schema, an example payload and its retry defaults',
+          responses: {
+            '200': { description: 'Every job type of the catalog', content: json('http-job-types-response') },
+            ...authResponses,
+          },
+        },
+      },
       '/v1/jobs/{job_id}/status': {
         get: {
           summary: 'Current status, answered by the worker over the progress RPC',

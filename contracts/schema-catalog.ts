@@ -15,6 +15,7 @@ import {
   ReplayDeadLetterResponseSchema,
   RetryJobResponseSchema,
   StatsResponseSchema,
+  JobTypesResponseSchema,
   SubmitJobRequestSchema,
   SubmitJobResponseSchema,
 } from './http-api.js';
@@ -39,6 +40,7 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-cancel-job-response': CancelJobResponseSchema,
   'http-retry-job-response': RetryJobResponseSchema,
   'http-stats-response': StatsResponseSchema,
+  'http-job-types-response': JobTypesResponseSchema,
   'http-list-dead-letters-response': ListDeadLettersResponseSchema,
   'http-replay-dead-letter-response': ReplayDeadLetterResponseSchema,
   'http-health-response': HealthResponseSchema,

@@ -1,0 +1,15 @@
+import { describeJobTypes } from '../../core/domain/index.js';
+import type { RouteDefinition } from '../http/route-definition.js';
+import { jsonResponse } from '../http/responses.js';
+
+/** GET /v1/job-types: every job type with its payload and output JSON Schema, example and defaults. */
+export const jobTypesGet: RouteDefinition = {
+  name: 'job-types-get',
+  methods: ['GET'],
+  route: 'v1/job-types',
+  authLevel: 'function',
+  create: (deps) => {
+    const body = describeJobTypes(deps.jobTypeFallbacks);
+    return async () => jsonResponse(200, body);
+  },
+};

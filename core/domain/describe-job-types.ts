@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { JOB_TYPES, jobContract, type JobTypeDescription, type JobTypesResponse } from '../../contracts/index.js';
+
+/** What a job type falls back to when its definition sets no attempts or backoff (the PROVIDER_* settings). */
+export interface JobTypeFallbacks {
+  attempts: number;
+  backoff: { initial_ms: number; max_ms: number };
+}
+
+/**
+ * Every job type of the catalog as clients discover it (GET /v1/job-types): its JSON Schemas are
+ * the ones contracts/json-schema/ publishes, rendered once per process.
+ */
+export function describeJobTypes(fallbacks: JobTypeFallbacks): JobTypesResponse {
+  return {
+    job_types: JOB_TYPES.map((type): JobTypeDescription => {
+      const contract = jobContract(type);
+      return {
+        job_type: type,
+        display_name: contract.display_name,
+        description: contract.description,
+        payload_schema: z.toJSONSchema(contract.payload, { io: 'input' }) as Record<string, unknown>,
+        output_schema: z.toJSONSchema(contract.output, { io: 'output' }) as Record<string, unknown>,
+        example_payload: contract.example_payload as Record<string, unknown>,
+        defaults: {
+          attempts: contract.defaults.attempts ?? fallbacks.attempts,
+          backoff: contract.defaults.backoff ?? fallbacks.backoff,
+        },
+      };
+    }),
+  };
+}
