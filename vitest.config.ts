@@ -12,6 +12,7 @@ const UNIT_TESTS = [
   'test/adapters/writes-per-turn.test.ts',
   'test/api/api-keys.test.ts',
   'test/api/dead-letters.test.ts',
+  'test/api/error-wording.test.ts',
   'test/api/handlers.test.ts',
   'test/api/http-api.test.ts',
   'test/api/job-actions.test.ts',
