@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { listenOn } from './listen.js';
 import type { BuiltApi } from './build-api.js';
 import type { PortAdapters } from './create-adapters.js';
 import { shutdownPhase } from './run-process.js';
@@ -49,18 +49,9 @@ export async function startApiHost(options: {
   });
   const drain = new HttpDrain(server);
   await worker?.start();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    const listening = () => {
-      server.off('error', reject);
-      resolve();
-    };
-    // Without a host Node listens on every interface, IPv6 and IPv4 where it can.
-    if (options.host) server.listen(config.PORT, options.host, listening);
-    else server.listen(config.PORT, listening);
-  });
+  const port = await listenOn(server, { port: config.PORT, variable: 'PORT', ...(options.host ? { host: options.host } : {}) });
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     async close() {
       await shutdownPhase(logger, 'stop accepting', async () => {
         api.stopAccepting();

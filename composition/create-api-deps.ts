@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEAD_LETTER_TOPIC } from '../contracts/index.js';
+import { deadLetterTopicFor } from '../core/domain/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger, ProgressClient } from '../core/ports/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
@@ -33,7 +33,7 @@ export function createApiDeps(options: {
     now: () => new Date(),
     statuses: adapters.statuses,
     results: adapters.results,
-    deadLetters: { reader: adapters.deadLetters, topic: DEAD_LETTER_TOPIC, queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
+    deadLetters: { reader: adapters.deadLetters, topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE), queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
     progress: options.progress,
     statusTimeoutMs: config.STATUS_RPC_TIMEOUT_MS,
     jobTypeFallbacks: {

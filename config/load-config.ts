@@ -1,3 +1,4 @@
+import { PARSE_OPTIONS, toFieldIssues } from '../contracts/field-issues.js';
 import { ConfigSchema, type Config } from './config-schema.js';
 
 /** Thrown when the environment holds a value dtq cannot use; the message names each variable. */
@@ -15,10 +16,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[key];
     if (value !== undefined && value !== '') relevant[key] = value;
   }
-  const parsed = ConfigSchema.safeParse(relevant);
+  const parsed = ConfigSchema.safeParse(relevant, PARSE_OPTIONS);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(config)'), message: issue.message })),
+      toFieldIssues(parsed.error).map(({ field, message }) => ({ variable: field, message })),
     );
   }
   return parsed.data;

@@ -43,8 +43,12 @@ export const PARSE_OPTIONS = {
 function wordIssue(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
-    case 'invalid_type':
-      return input === undefined ? 'is required' : `must be ${withArticle(EXPECTED_WORDS[issue.expected] ?? issue.expected)}, not ${kindOf(input)}`;
+    case 'invalid_type': {
+      if (input === undefined) return 'is required';
+      const expected = `must be ${withArticle(EXPECTED_WORDS[issue.expected] ?? issue.expected)}`;
+      // NaN is what z.coerce.number() makes of text that is no number ("?limit=abc", PORT=abc).
+      return Number.isNaN(input) ? expected : `${expected}, not ${kindOf(input)}`;
+    }
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':

@@ -13,11 +13,21 @@ import { decodeCursor } from './page-cursor.js';
 /** Largest request body the API accepts; larger ones answer 413. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+const IDEMPOTENCY_KEY_WORDS = 'must be 1-255 visible ASCII characters';
 export const IdempotencyKeySchema = z
   .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'must be 1-255 visible ASCII characters');
+  .min(1, IDEMPOTENCY_KEY_WORDS)
+  .max(255, IDEMPOTENCY_KEY_WORDS)
+  .regex(/^[\x21-\x7e]+$/, IDEMPOTENCY_KEY_WORDS);
+
+/**
+ * A whole number in a query string ("?limit=20"): whatever is wrong with it (text, a fraction,
+ * out of range) the message gives the range, as the client needs it to correct the request.
+ */
+function queryWholeNumber(min: number, max: number) {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
 
 /**
  * POST /v1/jobs body. The payload is checked against its job type's schema by the domain, so
@@ -95,7 +105,7 @@ export type JobResultResponse = z.infer<typeof JobResultResponseSchema>;
 export const ListJobsQuerySchema = z.strictObject({
   state: JobStateSchema.optional(),
   job_type: JobTypeSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: queryWholeNumber(1, 100).default(20),
   cursor: z
     .string()
     .max(200)
@@ -168,7 +178,7 @@ export const StatsResponseSchema = z.object({
 export type StatsResponse = z.infer<typeof StatsResponseSchema>;
 
 export const ListDeadLettersQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: queryWholeNumber(1, 100).default(20),
   cursor: ListJobsQuerySchema.shape.cursor,
 });
 

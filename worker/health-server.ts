@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../composition/listen.js';
 import type { Registry } from 'prom-client';
 
 export interface HealthServerOptions {
@@ -47,15 +47,9 @@ export class HealthServer {
     });
   }
 
+  /** Listens on the port from WORKER_METRICS_PORT; one already taken fails naming that variable. */
   async start(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return (this.server.address() as AddressInfo).port;
+    return listenOn(this.server, { port: this.options.port, host: this.options.host ?? '0.0.0.0', variable: 'WORKER_METRICS_PORT' });
   }
 
   async close(): Promise<void> {

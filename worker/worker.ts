@@ -1,5 +1,4 @@
-import { DEAD_LETTER_TOPIC } from '../contracts/index.js';
-import { CANCELLED_ERROR_CODE, answerProgress, executeJobRecord, failJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
+import { CANCELLED_ERROR_CODE, answerProgress, deadLetterTopicFor, executeJobRecord, failJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
 import type {
   DeliveryHandler,
   HealthCheck,
@@ -88,7 +87,7 @@ export class Worker {
       handler,
       concurrency: options.concurrency,
       ...(options.handlerAttempts !== undefined ? { handlerAttempts: options.handlerAttempts } : {}),
-      deadLetterTopic: DEAD_LETTER_TOPIC,
+      deadLetterTopic: deadLetterTopicFor(options.topicTemplate),
       // The handler failed every attempt: the job ends failed (PROCESSING_FAILED) before its record is dead-lettered.
       onAttemptsExhausted: (record, failure) => failJobRecord(jobDeps, record, failure),
       events: {

@@ -16,6 +16,14 @@ export function topicFor(jobType: JobType, template: string = DEFAULT_TOPIC_TEMP
   return template.replace('%s', jobType);
 }
 
+/**
+ * The dead-letter topic beside the job topics: `jobs.dlq.v1` under the default template, and a
+ * run's own under another (a test's `{run}.jobs.%s.v1`), so runs never share dead letters.
+ */
+export function deadLetterTopicFor(template: string = DEFAULT_TOPIC_TEMPLATE): string {
+  return template.replace('%s', 'dlq');
+}
+
 export function jobTopics(template: string = DEFAULT_TOPIC_TEMPLATE): string[] {
   return JOB_TYPES.map((type) => topicFor(type, template));
 }

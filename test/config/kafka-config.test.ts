@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeAdapters, loadConfig } from '../../config/index.js';
+import { DEAD_LETTER_TOPIC } from '../../contracts/index.js';
+import { deadLetterTopicFor } from '../../core/domain/index.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -71,5 +73,12 @@ describe('worker tuning configuration', () => {
     expect(loadConfig({ KAFKA_COMMIT_INTERVAL_MS: '250', WORKER_HANDLER_ATTEMPTS: '2' })).toMatchObject({ KAFKA_COMMIT_INTERVAL_MS: 250, WORKER_HANDLER_ATTEMPTS: 2 });
     expect(problems({ KAFKA_COMMIT_INTERVAL_MS: '10' }).map((p) => p.variable)).toEqual(['KAFKA_COMMIT_INTERVAL_MS']);
     expect(problems({ WORKER_HANDLER_ATTEMPTS: '0' }).map((p) => p.variable)).toEqual(['WORKER_HANDLER_ATTEMPTS']);
+  });
+});
+
+describe('the dead-letter topic', () => {
+  it('is the contract\'s jobs.dlq.v1 under the default template, and a run\'s own under its template', () => {
+    expect(deadLetterTopicFor(loadConfig({}).KAFKA_TOPIC_TEMPLATE)).toBe(DEAD_LETTER_TOPIC);
+    expect(deadLetterTopicFor('run_1.jobs.%s.v1')).toBe('run_1.jobs.dlq.v1');
   });
 });

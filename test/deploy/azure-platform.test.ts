@@ -1,6 +1,6 @@
 // What Azure itself requires of the deployment files, point by point, each after the Microsoft
 // documentation (or sample) it follows. No subscription or Bicep CLI is reachable from the tests,
-// so these read the files; what only a real deployment can prove is listed in the README
+// so these read the files; what only a real deployment can prove is listed in docs/deploy.md
 // ("Deploy to Azure", "What is checked only by reading").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

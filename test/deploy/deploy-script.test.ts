@@ -40,9 +40,9 @@ describe('scripts/deploy.sh', () => {
   });
 
   const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
-  if (!shellcheck) console.log('shellcheck is not installed (Debian package shellcheck, installed by .ci/run): lint skipped');
+  if (!shellcheck) console.log('shellcheck is not installed (Debian package shellcheck, installed by the prerequisites step of npm test): lint skipped');
   it.skipIf(!shellcheck)('passes shellcheck', () => {
-    const result = spawnSync('shellcheck', [SCRIPT, join(REPO_ROOT, '.ci/run')], { encoding: 'utf8' });
+    const result = spawnSync('shellcheck', [SCRIPT, join(REPO_ROOT, '.ci/run'), join(REPO_ROOT, 'scripts/test-prerequisites.sh')], { encoding: 'utf8' });
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
   });
@@ -161,11 +161,11 @@ describe('.github/workflows/ci-cd.yml', () => {
   };
   const runs = (job: string) => workflow.jobs[job]!.steps.map((s) => s.run ?? '').join('\n');
 
-  it('tests on the real servers services:up starts, with the Debian packages .ci/run installs', () => {
-    const ciRun = readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8');
-    const packages = /^apt_packages=\(([^)]*)\)/m.exec(ciRun)![1]!.split(/\s+/).filter(Boolean);
+  it('tests on the real servers services:up starts, with the Debian packages npm test checks for', () => {
+    const prerequisites = readFileSync(join(REPO_ROOT, 'scripts/test-prerequisites.sh'), 'utf8');
+    const packages = /^apt_packages=\(([^)]*)\)/m.exec(prerequisites)![1]!.split(/\s+/).filter(Boolean);
     const install = /apt-get install [^\n]*/.exec(runs('test'))![0];
-    expect(packages.filter((pkg) => !install.split(/\s+/).includes(pkg)), 'in .ci/run but not in the workflow').toEqual([]);
+    expect(packages.filter((pkg) => !install.split(/\s+/).includes(pkg)), 'in scripts/test-prerequisites.sh but not in the workflow').toEqual([]);
     expect(runs('test')).toMatch(/npm run -s services:up[^]*GITHUB_ENV/);
     expect(runs('test').indexOf('services:up')).toBeLessThan(runs('test').indexOf('npm test'));
     for (const command of ['npm run typecheck', 'npm run lint', 'npm test']) expect(runs('test')).toContain(command);

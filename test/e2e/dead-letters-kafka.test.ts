@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_HEADERS, DEAD_LETTER_TOPIC, JOB_MESSAGE_HEADERS } from '../../contracts/index.js';
-import { topicFor } from '../../core/domain/index.js';
+import { DEAD_LETTER_HEADERS, JOB_MESSAGE_HEADERS } from '../../contracts/index.js';
+import { deadLetterTopicFor, topicFor } from '../../core/domain/index.js';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { expectErrorBody, request, waitForTerminal } from '../support/http-client.js';
 import { servicesMode, type ServicesMode } from '../support/services-mode.js';
@@ -50,7 +50,7 @@ describe('dead letters on Kafka', () => {
     const goodId = randomUUID();
     const message = { schema_version: '1.0', job_id: goodId, job_type: 'weather', submitted_at: new Date().toISOString(), trace_id: randomUUID(), payload: { city: 'Oslo', country_code: 'NO', units: 'metric' } };
     await app.adapters.queue.publish({
-      topic: DEAD_LETTER_TOPIC,
+      topic: deadLetterTopicFor(run.env.KAFKA_TOPIC_TEMPLATE),
       key: goodId,
       value: Buffer.from(JSON.stringify(message)),
       headers: { ...JOB_MESSAGE_HEADERS, [DEAD_LETTER_HEADERS.reason]: 'rejected by an older contract', [DEAD_LETTER_HEADERS.sourceTopic]: weatherTopic, [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString() },
