@@ -2,7 +2,8 @@
  * Dependencies point one way. contracts ← core ← adapters ← composition ← hosts.
  * composition is the only place that picks adapters; the hosts are functions/ and
  * worker-container/, and all-in-one/, which composes both. Tests and bench compose too.
- * web shares only contracts.
+ * web shares only contracts. testkit/ is test tooling that tests and bench share: it imports
+ * nothing of ours, and bench takes nothing from test/.
  */
 const notOurs = (from, allowed) => ({
   from: { path: from },
@@ -62,6 +63,19 @@ module.exports = {
       severity: 'error',
       from: { path: '^functions/(app|fallback-host/main)[.]ts$' },
       to: { path: '^worker-container/', pathNot: '^worker-container/build-worker[.]ts$' },
+    },
+    {
+      name: 'testkit-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: '^testkit/' },
+      to: { dependencyTypes: ['local'], pathNot: '^testkit/' },
+    },
+    { name: 'bench-imports-nothing-from-test', severity: 'error', from: { path: '^bench/' }, to: { path: '^test/' } },
+    {
+      name: 'product-imports-no-test-tooling',
+      severity: 'error',
+      from: { path: '^(contracts|core|adapters|config|telemetry|composition|functions|worker-container|all-in-one|web/src|scripts)/' },
+      to: { path: '^(test|testkit|bench)/' },
     },
     {
       name: 'all-in-one-is-imported-by-nobody',
