@@ -74,7 +74,7 @@ module.exports = {
     {
       name: 'product-imports-no-test-tooling',
       severity: 'error',
-      from: { path: '^(contracts|core|adapters|config|telemetry|composition|functions|worker-container|all-in-one|web/src|scripts)/' },
+      from: { path: '^(contracts|jobs|core|adapters|config|telemetry|composition|functions|worker-container|all-in-one|web/src|scripts)/', pathNot: '[.]test[.]tsx?$' },
       to: { path: '^(test|testkit|bench)/' },
     },
     {
