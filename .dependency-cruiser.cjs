@@ -6,6 +6,8 @@
  * it uses: functions/ (Azure Functions, and the plain-Node fallback in functions/fallback-host/),
  * worker-container/ and all-in-one/. Hosts import composition and below, never one another,
  * and nothing imports a host's entry point. Tests and bench compose too. web shares only contracts.
+ * testkit/ is test tooling that tests and bench share: it imports nothing of ours, and bench
+ * takes nothing from test/.
  *
  * jobs/ holds one folder per job type, in two tiers. Its contract part (contract.ts, view.tsx)
  * is shared with everyone, web/ included, through jobs/catalog.ts; its handler part (handler.ts
@@ -68,6 +70,19 @@ module.exports = {
     { name: 'web-shares-only-contracts-and-job-contract-parts', severity: 'error', ...notOurs('^web/', ['^(contracts|web)/', '^jobs/(catalog[.]ts|[^/]+/(contract[.]ts|view[.]tsx))$']) },
     { name: 'api-imports-only-ports-domain-and-telemetry', severity: 'error', ...notOurs('^api/', '^(contracts|core|telemetry|api)/') },
     { name: 'worker-imports-only-ports-domain-and-telemetry', severity: 'error', ...notOurs('^worker/', '^(contracts|core|telemetry|worker)/') },
+    {
+      name: 'testkit-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: '^testkit/' },
+      to: { dependencyTypes: ['local'], pathNot: '^testkit/' },
+    },
+    { name: 'bench-imports-nothing-from-test', severity: 'error', from: { path: '^bench/' }, to: { path: '^test/' } },
+    {
+      name: 'product-imports-no-test-tooling',
+      severity: 'error',
+      from: { path: '^(contracts|jobs|core|adapters|config|telemetry|api|worker|composition|functions|worker-container|all-in-one|web/src|scripts)/', pathNot: '[.]test[.]tsx?$' },
+      to: { path: '^(test|testkit|bench)/' },
+    },
     {
       name: 'handlers-never-pick-adapters',
       severity: 'error',

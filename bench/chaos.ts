@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DEPENDENCY_DEADLINE_MS } from '../core/domain/guard-dependency.js';
-import { startFaultProxy, type FaultProxy } from './chaos/fault-proxy.js';
+import { startFaultProxy, type FaultProxy } from '../testkit/fault-proxy.js';
 import { FAULT_TARGETS, faultSchedule, restoreAll, type FaultStep, type FaultTarget } from './chaos/faults.js';
 import { KafkaBrokerControl } from './chaos/kafka-broker.js';
 import { ChaosLoad, ENDPOINTS, unexpected, type Answer, type Endpoint } from './chaos/load.js';

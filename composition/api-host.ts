@@ -1,4 +1,4 @@
-import { listenOn } from './listen.js';
+import { listenOn } from '../worker/listen-on.js';
 import type { BuiltApi } from './build-api.js';
 import type { PortAdapters } from './create-adapters.js';
 import { shutdownPhase } from './run-process.js';

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { listenOn } from '../composition/listen.js';
+import { listenOn } from './listen-on.js';
 import type { Registry } from 'prom-client';
 
 export interface HealthServerOptions {

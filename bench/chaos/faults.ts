@@ -1,4 +1,4 @@
-import type { FaultProxy } from './fault-proxy.js';
+import type { FaultProxy } from '../../testkit/fault-proxy.js';
 import type { KafkaBrokerControl } from './kafka-broker.js';
 import type { ChaosStack } from './stack.js';
 

@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { freePort } from '../../test/support/processes.js';
+export { freePort } from '../../testkit/free-port.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');

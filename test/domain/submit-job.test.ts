@@ -168,7 +168,7 @@ describe('submit on Kafka behind a link that stalls', () => {
     await queue.publish({ topic: topicFor('weather', template), key: null, value: Buffer.from('{}'), headers: {} });
   });
   afterAll(async () => {
-    proxy.thaw();
+    proxy.restore();
     await queue.close();
     await proxy.close();
     await deleteKafkaTopicsAndGroups(TEST_KAFKA_BROKERS, ownNames(prefix));
@@ -177,7 +177,7 @@ describe('submit on Kafka behind a link that stalls', () => {
   const kafkaDeps = (overrides: Partial<SubmitJobDeps> = {}) => memoryDeps({ queue, topicTemplate: template, ...overrides });
   const frozen = () => {
     proxy.freeze();
-    onCleanup(async () => proxy.thaw());
+    onCleanup(async () => proxy.restore());
   };
 
   it('marks the key enqueued when the acknowledgement comes after submit answered 503, so a retry publishes nothing', async () => {
@@ -186,10 +186,10 @@ describe('submit on Kafka behind a link that stalls', () => {
     const input: SubmitJobInput = { body: weatherJob('Late'), idempotencyKey: key };
     frozen();
     const error = await unconfirmed(submitJob(deps, input));
-    expect(proxy.held(API_PRODUCE)).toBe(1);
+    expect(proxy.heldRequests(API_PRODUCE)).toBe(1);
     expect(await deps.idempotency.get(key)).toMatchObject({ enqueued: false });
 
-    proxy.thaw();
+    proxy.restore();
     await waitFor(async () => ((await deps.idempotency.get(key))?.enqueued ? true : undefined), { timeoutMs: 10_000, what: 'the late acknowledgement to mark the key' });
     expect(await submitJob(deps, input)).toMatchObject({ job_id: error.details.job_id, replayed: true, republished: false });
     expect(counts).toEqual({ unconfirmed: 1, republished: 0 });
@@ -200,10 +200,10 @@ describe('submit on Kafka behind a link that stalls', () => {
     const input: SubmitJobInput = { body: weatherJob('Slow'), idempotencyKey: uniqueName('key') };
     frozen();
     const first = submitJob(deps, input);
-    await waitFor(() => (proxy.held(API_PRODUCE) === 1 ? true : undefined), { what: 'the first publish to be held' });
+    await waitFor(() => (proxy.heldRequests(API_PRODUCE) === 1 ? true : undefined), { what: 'the first publish to be held' });
     const retry = submitJob(deps, input);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    proxy.thaw();
+    proxy.restore();
     const [answered, replayed] = await Promise.all([first, retry]);
     expect(answered).toMatchObject({ replayed: false });
     expect(replayed).toMatchObject({ job_id: answered.job_id, replayed: true, republished: false });

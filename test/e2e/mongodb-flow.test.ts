@@ -9,7 +9,7 @@ import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { expectErrorBody, postJson, request, waitForTerminal } from '../support/http-client.js';
 import { connectTestMongo, mongoUriVia, testDatabases, testMongoAddress } from '../support/mongo-server.js';
 import { TEST_MONGODB_URI } from '../support/services.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startFaultProxy, type FaultProxy } from '../../testkit/fault-proxy.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** Debian's interpreter, where python3-pymongo installs; not whatever python3 is first on PATH. */
@@ -59,7 +59,7 @@ describe('MONGODB_URI: the whole flow stores results in MongoDB (FerretDB here),
   let client: MongoClient;
   const databases = testDatabases(() => client, 'dtq_flow');
   const database = databases.name();
-  let proxy: TcpProxy;
+  let proxy: FaultProxy;
   let app: EmbeddedApp;
   const submitted: Array<{ job_id: string; trace_id: string; state: string; job_type: string }> = [];
 
@@ -67,7 +67,7 @@ describe('MONGODB_URI: the whole flow stores results in MongoDB (FerretDB here),
     client = await connectTestMongo();
     // The app reaches the server through a proxy the outage test cuts; a short server-selection
     // timeout (set in the URI) lets it see 503 soon after.
-    proxy = await startTcpProxy(testMongoAddress());
+    proxy = await startFaultProxy(testMongoAddress());
     app = await startEmbeddedApp({ MONGODB_URI: mongoUriVia(proxy.port, { serverSelectionTimeoutMS: 1_000 }), MONGODB_DATABASE: database });
   });
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { createApiServer } from '../../composition/node-http/api-server.js';
 import { ROUTES } from '../../api/route-table.js';
 import type { Worker } from '../../worker/worker.js';
 import { deleteRabbitQueues, deleteRedisKeys, TEST_RABBITMQ_URL, TEST_REDIS_URL } from '../support/services.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startFaultProxy, type FaultProxy } from '../../testkit/fault-proxy.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
 import { waitFor } from '../support/wait-for.js';
@@ -23,8 +23,8 @@ import { waitFor } from '../support/wait-for.js';
 describe('HTTP API while Redis or RabbitMQ is cut off', () => {
   const keyPrefix = `${uniqueName('dtq-api-fault')}:`;
   const requestQueue = uniqueName('progress.api-fault');
-  let redisProxy: TcpProxy;
-  let rabbitProxy: TcpProxy;
+  let redisProxy: FaultProxy;
+  let rabbitProxy: FaultProxy;
   let adapters: PortAdapters;
   let api: BuiltApi;
   let worker: Worker;
@@ -34,8 +34,8 @@ describe('HTTP API while Redis or RabbitMQ is cut off', () => {
   beforeAll(async () => {
     const redisTarget = new URL(TEST_REDIS_URL);
     const rabbitTarget = new URL(TEST_RABBITMQ_URL);
-    redisProxy = await startTcpProxy({ host: redisTarget.hostname, port: Number(redisTarget.port || 6379) });
-    rabbitProxy = await startTcpProxy({ host: rabbitTarget.hostname, port: Number(rabbitTarget.port || 5672) });
+    redisProxy = await startFaultProxy({ host: redisTarget.hostname, port: Number(redisTarget.port || 6379) });
+    rabbitProxy = await startFaultProxy({ host: rabbitTarget.hostname, port: Number(rabbitTarget.port || 5672) });
     const redisUrl = new URL(TEST_REDIS_URL);
     redisUrl.host = `127.0.0.1:${redisProxy.port}`;
     const rabbitUrl = new URL(TEST_RABBITMQ_URL);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
-import { startFreezeProxy, type FreezeProxy } from '../support/freeze-proxy.js';
+import { startFaultProxy, type FaultProxy } from '../../testkit/fault-proxy.js';
 import { expectErrorBody, postJson, request, waitForTerminal, weatherJob } from '../support/http-client.js';
 import { startPrivateKafkaBroker, type PrivateKafkaBroker } from '../support/kafka-broker.js';
 import { mongoUriVia, testMongoAddress } from '../support/mongo-server.js';
@@ -18,13 +18,13 @@ const patient = (init: RequestInit = {}): RequestInit => ({ ...init, signal: Abo
 describe('requests while a dependency hangs', () => {
   const services = servicesMode('dtq-frozen');
   let broker: PrivateKafkaBroker;
-  let mongo: FreezeProxy;
+  let mongo: FaultProxy;
   let app: EmbeddedApp;
   let completedJob: string;
 
   beforeAll(async () => {
     broker = await startPrivateKafkaBroker();
-    mongo = await startFreezeProxy(testMongoAddress());
+    mongo = await startFaultProxy(testMongoAddress(), { whileFrozen: 'drop' });
     app = await startEmbeddedApp({
       ...services.env,
       KAFKA_BROKERS: broker.brokers.join(','),

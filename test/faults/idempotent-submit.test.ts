@@ -75,7 +75,7 @@ describe('submits retried with their Idempotency-Key through a stalled Kafka lin
   }, 60_000);
 
   afterAll(async () => {
-    proxy?.thaw();
+    proxy?.restore();
     for (const child of [api?.process, worker]) if (running(child)) await child!.stop('SIGTERM');
     await proxy?.close();
     redis?.disconnect();
@@ -91,7 +91,7 @@ describe('submits retried with their Idempotency-Key through a stalled Kafka lin
     const jobId = await waitFor(
       async () => {
         const claimed = await keyRecord(key);
-        if (!claimed || proxy.held(API_PRODUCE) < 1) return undefined;
+        if (!claimed || proxy.heldRequests(API_PRODUCE) < 1) return undefined;
         return (await status(claimed.job_id)).state === 'queued' ? claimed.job_id : undefined;
       },
       { timeoutMs: 5_000, intervalMs: 20, what: 'the submit to hang in its publish' },
@@ -100,7 +100,7 @@ describe('submits retried with their Idempotency-Key through a stalled Kafka lin
     expect(await hung).toBe('no answer');
     // The stalled link is reset: what the dead API had sent never reaches the broker.
     proxy.cut();
-    proxy.thaw();
+    proxy.restore();
     expect(await keyRecord(key)).toMatchObject({ job_id: jobId });
 
     api = await startApi();
@@ -120,7 +120,7 @@ describe('submits retried with their Idempotency-Key through a stalled Kafka lin
     try {
       refused = await submit(key, 'Timeout');
     } finally {
-      proxy.thaw();
+      proxy.restore();
     }
     const error = expectErrorBody(refused, 503, 'SERVICE_UNAVAILABLE');
     const jobId = error.details?.job_id as string;

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError, StatusTimeoutError } from '../../core/errors/index.js';
 import { RabbitProgressClient, RabbitProgressResponder } from '../../adapters/rabbitmq/index.js';
 import { deleteRabbitQueues, TEST_RABBITMQ_URL } from '../support/services.js';
-import { outcomeWithin, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startFaultProxy, type FaultProxy } from '../../testkit/fault-proxy.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
-import { deferred, waitFor } from '../support/wait-for.js';
+import { deferred, outcomeWithin, waitFor } from '../support/wait-for.js';
 
 const TIMEOUT_MS = 2_000;
 
@@ -15,13 +15,13 @@ describe('rabbitmq progress RPC through a network cut', () => {
   const stuckJob = randomUUID();
   const release = deferred<void>();
   const events: string[] = [];
-  let proxy: TcpProxy;
+  let proxy: FaultProxy;
   let client: RabbitProgressClient;
   let responder: RabbitProgressResponder;
 
   beforeAll(async () => {
     const target = new URL(TEST_RABBITMQ_URL);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });
+    proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5672) });
     const proxied = new URL(TEST_RABBITMQ_URL);
     proxied.host = `127.0.0.1:${proxy.port}`;
     const common = { url: proxied.toString(), requestQueue, logger: testLogger(), reconnect: { initialMs: 50, maxMs: 500 } };

@@ -5,10 +5,10 @@ import type { StatusWrite } from '../../core/ports/index.js';
 import { RedisStatusStore, closeRedis, createRedisConnection, redisHealthCheck, type RedisClient } from '../../adapters/redis/index.js';
 import { deleteRedisClusterKeys, parseNode } from '../support/redis-cluster.js';
 import { deleteRedisKeys, TEST_REDIS_CLUSTER_NODES, TEST_REDIS_URL } from '../support/services.js';
-import { outcomeWithin, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startFaultProxy, type FaultProxy } from '../../testkit/fault-proxy.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
-import { waitFor } from '../support/wait-for.js';
+import { outcomeWithin, waitFor } from '../support/wait-for.js';
 
 /** What the API allows a status call before answering 504; a Redis call must settle well within. */
 const CALL_DEADLINE_MS = 2_000;
@@ -32,13 +32,13 @@ function expectFailedFast(outcomes: Array<{ value: unknown } | { error: unknown 
 
 describe('redis status store through a network cut', () => {
   const keyPrefix = `${uniqueName('dtq-fault')}:`;
-  let proxy: TcpProxy;
+  let proxy: FaultProxy;
   let redis: RedisClient;
   let store: RedisStatusStore;
 
   beforeAll(async () => {
     const target = new URL(TEST_REDIS_URL);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 6379) });
     redis = createRedisConnection({
       url: `redis://127.0.0.1:${proxy.port}`,
       logger: testLogger(),
@@ -86,13 +86,13 @@ describe('redis status store through a network cut', () => {
 describe('redis cluster status store through network cuts', () => {
   const keyPrefix = `${uniqueName('dtq-fault')}:`;
   const jobIds = Array.from({ length: 12 }, () => randomUUID());
-  let proxies: TcpProxy[];
+  let proxies: FaultProxy[];
   let redis: RedisClient;
   let store: RedisStatusStore;
 
   beforeAll(async () => {
     // One proxy per node; the client reaches each node the cluster announces through its proxy.
-    proxies = await Promise.all(TEST_REDIS_CLUSTER_NODES.map((node) => startTcpProxy(parseNode(node))));
+    proxies = await Promise.all(TEST_REDIS_CLUSTER_NODES.map((node) => startFaultProxy(parseNode(node))));
     const natMap = Object.fromEntries(TEST_REDIS_CLUSTER_NODES.map((node, i) => [node, { host: '127.0.0.1', port: proxies[i]!.port }]));
     redis = createRedisConnection({
       url: `redis://127.0.0.1:${proxies[0]!.port}`,

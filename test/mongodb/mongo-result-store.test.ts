@@ -6,16 +6,15 @@ import { DependencyUnavailableError } from '../../core/errors/index.js';
 import { sampleResult } from '../conformance/result-store.suite.js';
 import { connectTestMongo, mongoUriVia, testDatabases, testMongoAddress } from '../support/mongo-server.js';
 import { TEST_MONGODB_URI } from '../support/services.js';
-import { startFreezeProxy } from '../support/freeze-proxy.js';
-import { outcomeWithin, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startFaultProxy, type FaultProxy } from '../../testkit/fault-proxy.js';
 import { testLogger } from '../support/test-logger.js';
-import { waitFor } from '../support/wait-for.js';
+import { outcomeWithin, waitFor } from '../support/wait-for.js';
 
 describe('MongoResultStore specifics', () => {
   let client: MongoClient;
   const databases = testDatabases(() => client, 'dtq_results');
   const stores: MongoResultStore[] = [];
-  const proxies: Array<Pick<TcpProxy, 'close'>> = [];
+  const proxies: FaultProxy[] = [];
 
   beforeAll(async () => {
     client = await connectTestMongo();
@@ -164,7 +163,7 @@ describe('MongoResultStore specifics', () => {
   });
 
   it('answers DependencyUnavailableError, not a driver error, when MongoDB cannot be reached', async () => {
-    const proxy = await startTcpProxy(testMongoAddress());
+    const proxy = await startFaultProxy(testMongoAddress());
     proxies.push(proxy);
     proxy.cut();
     const { store: s } = store({ client: mongoUriVia(proxy.port, { serverSelectionTimeoutMS: 300 }) });
@@ -178,7 +177,7 @@ describe('MongoResultStore specifics', () => {
   });
 
   it('fails with DependencyUnavailableError while the connection to MongoDB is cut, and recovers when it is back', async () => {
-    const proxy = await startTcpProxy(testMongoAddress());
+    const proxy = await startFaultProxy(testMongoAddress());
     proxies.push(proxy);
     const { store: s } = store({ client: mongoUriVia(proxy.port, { serverSelectionTimeoutMS: 1_000 }) });
     const before = sampleResult();
@@ -196,7 +195,7 @@ describe('MongoResultStore specifics', () => {
   });
 
   it('fails a call with DependencyUnavailableError when the server stops answering, instead of hanging it', async () => {
-    const proxy = await startFreezeProxy(testMongoAddress());
+    const proxy = await startFaultProxy(testMongoAddress(), { whileFrozen: 'drop' });
     proxies.push(proxy);
     const { store: s } = store({ client: mongoUriVia(proxy.port), serverSelectionTimeoutMS: 1_000, connectTimeoutMS: 500, socketTimeoutMS: 500 });
     const before = sampleResult();

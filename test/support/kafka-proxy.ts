@@ -5,143 +5,72 @@
  * name, so the proxy rewrites the port of every broker in Metadata and FindCoordinator responses
  * to its own: all of the client's connections then pass through it.
  */
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { startFaultProxy, type FaultProxy, type Framing } from '../../testkit/fault-proxy.js';
 
-export interface KafkaProxy {
+/**
+ * The fault proxy, framing Kafka's byte stream so that a freeze holds whole requests and
+ * responses (delivered on restore; a cut drops what was held), and naming itself in metadata.
+ */
+export interface KafkaProxy extends FaultProxy {
   /** host:port for the client's KAFKA_BROKERS. */
   readonly brokers: string[];
-  /**
-   * From now on nothing passes either way; connections stay open and every request and response
-   * that arrives is held, as on a link that stalls.
-   */
-  freeze(): void;
-  /** Delivers what was held, in order, and forwards again. */
-  thaw(): void;
-  /** Closes every open connection, dropping whatever was held; new connections are accepted. */
-  cut(): void;
-  /** Requests held while frozen, by Kafka API key (0 = Produce, 3 = Metadata). */
-  held(apiKey: number): number;
-  close(): Promise<void>;
+  /** Requests held by a freeze now, by Kafka API key (0 = Produce, 3 = Metadata). */
+  heldRequests(apiKey: number): number;
 }
 
-/** Kafka API keys, for `held`. */
+/** Kafka API keys, for `heldRequests`. */
 export const API_PRODUCE = 0;
 const API_METADATA = 3;
 const API_FIND_COORDINATOR = 10;
 
 export async function startKafkaProxy(broker: string): Promise<KafkaProxy> {
   const [host, port] = splitAddress(broker);
-  const connections = new Set<ProxiedConnection>();
-  let frozen = false;
   let ownPort = 0;
-  const server = createServer((client) => {
-    const connection = new ProxiedConnection(client, connect(port, host), ownPort, () => frozen);
-    connections.add(connection);
-    void connection.closed.then(() => connections.delete(connection));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  ownPort = (server.address() as AddressInfo).port;
-  return {
+  const proxy = await startFaultProxy({ host, port }, { whileFrozen: 'hold', framing: () => kafkaFraming(() => ownPort) });
+  ownPort = proxy.port;
+  return Object.assign(proxy, {
     brokers: [`127.0.0.1:${ownPort}`],
-    freeze() {
-      frozen = true;
-    },
-    thaw() {
-      frozen = false;
-      for (const connection of connections) connection.flush();
-    },
-    cut() {
-      for (const connection of connections) connection.destroy();
-    },
-    held(apiKey) {
-      let count = 0;
-      for (const connection of connections) count += connection.heldRequests(apiKey);
-      return count;
-    },
-    async close() {
-      for (const connection of connections) connection.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    heldRequests: (apiKey: number) => proxy.held('toServer').filter((request) => request.readInt16BE(4) === apiKey).length,
+  });
+}
+
+/** One connection's frames, with the broker ports of metadata answers set to the proxy's own. */
+function kafkaFraming(ownPort: () => number): Framing {
+  /** Requests sent and not yet answered: correlation id → API key and version. */
+  const inFlight = new Map<number, { apiKey: number; version: number }>();
+  const requests = frames();
+  const responses = frames();
+  return {
+    toServer: (chunk) =>
+      requests(chunk).map((frame) => {
+        // Request header: size, api_key int16, api_version int16, correlation_id int32.
+        inFlight.set(frame.readInt32BE(8), { apiKey: frame.readInt16BE(4), version: frame.readInt16BE(6) });
+        return frame;
+      }),
+    toClient: (chunk) =>
+      responses(chunk).map((frame) => {
+        const correlationId = frame.readInt32BE(4);
+        const request = inFlight.get(correlationId);
+        inFlight.delete(correlationId);
+        if (request) rewriteBrokerPorts(frame, request.apiKey, request.version, ownPort());
+        return frame;
+      }),
   };
 }
 
-/** One client connection and its connection to the broker, forwarded frame by frame. */
-class ProxiedConnection {
-  readonly closed: Promise<void>;
-  /** Requests sent and not yet answered: correlation id → API key and version. */
-  private readonly inFlight = new Map<number, { apiKey: number; version: number }>();
-  private readonly heldUp: Array<{ apiKey: number; frame: Buffer }> = [];
-  private readonly heldDown: Buffer[] = [];
-
-  constructor(
-    private readonly client: Socket,
-    private readonly upstream: Socket,
-    private readonly ownPort: number,
-    private readonly frozen: () => boolean,
-  ) {
-    this.closed = new Promise((resolve) => {
-      for (const socket of [client, upstream]) {
-        socket.on('error', () => socket.destroy());
-        socket.on('close', () => {
-          this.destroy();
-          resolve();
-        });
-      }
-    });
-    client.on('data', frames((frame) => this.fromClient(frame)));
-    upstream.on('data', frames((frame) => this.fromBroker(frame)));
-  }
-
-  heldRequests(apiKey: number): number {
-    return this.heldUp.filter((held) => held.apiKey === apiKey).length;
-  }
-
-  flush(): void {
-    for (const { frame } of this.heldUp.splice(0)) this.upstream.write(frame);
-    for (const frame of this.heldDown.splice(0)) this.client.write(frame);
-  }
-
-  destroy(): void {
-    this.heldUp.length = 0;
-    this.heldDown.length = 0;
-    this.client.destroy();
-    this.upstream.destroy();
-  }
-
-  private fromClient(frame: Buffer): void {
-    // Request header: size, api_key int16, api_version int16, correlation_id int32.
-    const apiKey = frame.readInt16BE(4);
-    this.inFlight.set(frame.readInt32BE(8), { apiKey, version: frame.readInt16BE(6) });
-    if (this.frozen()) this.heldUp.push({ apiKey, frame });
-    else this.upstream.write(frame);
-  }
-
-  private fromBroker(frame: Buffer): void {
-    const correlationId = frame.readInt32BE(4);
-    const request = this.inFlight.get(correlationId);
-    this.inFlight.delete(correlationId);
-    try {
-      if (request) rewriteBrokerPorts(frame, request.apiKey, request.version, this.ownPort);
-    } catch (error) {
-      process.emitWarning(error as Error);
-      return this.destroy();
-    }
-    if (this.frozen()) this.heldDown.push(frame);
-    else this.client.write(frame);
-  }
-}
-
-/** Splits a byte stream into Kafka frames (int32 size, then that many bytes). */
-function frames(onFrame: (frame: Buffer) => void): (chunk: Buffer) => void {
+/** Splits a byte stream into Kafka frames (int32 size, then that many bytes), keeping a partial one for the next chunk. */
+function frames(): (chunk: Buffer) => Buffer[] {
   let pending: Buffer = Buffer.alloc(0);
   return (chunk) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    const whole: Buffer[] = [];
     while (pending.length >= 4) {
       const size = pending.readInt32BE(0);
       if (pending.length < 4 + size) break;
-      onFrame(Buffer.from(pending.subarray(0, 4 + size)));
+      whole.push(Buffer.from(pending.subarray(0, 4 + size)));
       pending = pending.subarray(4 + size);
     }
+    return whole;
   };
 }
 

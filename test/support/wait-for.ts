@@ -27,3 +27,14 @@ export function deferred<T = void>() {
   });
   return { promise, resolve, reject };
 }
+
+/** How a promise ended, or 'pending' if it had not by `ms` (for "fails fast, never hangs"). */
+export async function outcomeWithin<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | { error: unknown } | 'pending'> {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), ms)));
+  try {
+    return await Promise.race([promise.then((value) => ({ value }), (error: unknown) => ({ error })), pending]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

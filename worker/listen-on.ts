@@ -4,6 +4,8 @@ import type { AddressInfo, Server } from 'node:net';
  * Starts `server` listening on `port`, the value of the setting `variable`, and resolves with
  * the port it got. A port it cannot have (most often one another process holds, such as a first
  * dtq on the same machine) fails start-up with a message that names the setting to change.
+ * It lives with the worker, whose health server needs it; the API host in composition/ takes it
+ * from here (composition may import worker/, not the other way round).
  */
 export async function listenOn(server: Server, options: { port: number; host?: string; variable: string }): Promise<number> {
   const { port, host, variable } = options;
