@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SCHEMA_CATALOG } from './schema-catalog.js';
+import { JOB_TYPES } from './job-types.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
 
@@ -45,7 +46,8 @@ export function renderOpenApi(): string {
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } },
           ],
-          requestBody: { required: true, content: json('http-submit-job-request') },
+          description: 'The body names a job type of the catalog (GET /v1/job-types) and a payload that passes its schema.',
+          requestBody: { required: true, content: { 'application/json': { schema: submitRequestPerJobType() } } },
           responses: {
             '202': { description: 'Accepted; Location points at the status', content: json('http-submit-job-response') },
             '400': errorResponse('Malformed JSON, unknown job type or invalid payload field'),
@@ -203,4 +205,18 @@ export function renderOpenApi(): string {
     },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** POST /v1/jobs, one variant per job type, each pointing at its payload's published schema. */
+function submitRequestPerJobType() {
+  return {
+    oneOf: JOB_TYPES.map((type) => ({
+      type: 'object',
+      title: type,
+      properties: { job_type: { const: type }, payload: { $ref: `./payload-${type.replaceAll('_', '-')}.json` } },
+      required: ['job_type', 'payload'],
+      additionalProperties: false,
+    })),
+    discriminator: { propertyName: 'job_type' },
+  };
 }
