@@ -62,7 +62,7 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       registers: [registry],
     }),
     statusRpc: new Counter({
-      name: 'dtq_api_status_rpc_total',
+      name: 'dtq_api_progress_rpc_total',
       help: 'Progress RPC calls by outcome: ok, not_found, timeout, unavailable',
       labelNames: ['outcome'] as const,
       registers: [registry],
