@@ -61,7 +61,7 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['route', 'reason'] as const,
       registers: [registry],
     }),
-    statusRpc: new Counter({
+    progressRpcCalls: new Counter({
       name: 'dtq_api_progress_rpc_total',
       help: 'Progress RPC calls by outcome: ok, not_found, timeout, unavailable',
       labelNames: ['outcome'] as const,
