@@ -26,6 +26,7 @@ const UNIT_TESTS = [
   'test/bench/chaos-fault-proxy.test.ts',
   'test/config/kafka-config.test.ts',
   'test/config/readme-config.test.ts',
+  'test/config/renamed-settings.test.ts',
   'test/conformance/memory-adapters.test.ts',
   'test/contracts/**/*.test.ts',
   'test/deploy/azure-platform.test.ts',

@@ -12,7 +12,8 @@ export interface ApiDeps {
   /** The dead-letter topic's reader, and the queue and topic template a replay publishes with. */
   deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string };
   progress: ProgressClient;
-  statusTimeoutMs: number;
+  /** How long GET /v1/jobs/{id}/status waits for the progress RPC (PROGRESS_RPC_TIMEOUT_MS). */
+  progressRpcTimeoutMs: number;
   /** Attempts and backoff of job types that declare none, for GET /v1/job-types. */
   jobTypeFallbacks: JobTypeFallbacks;
   readiness: HealthCheck[];

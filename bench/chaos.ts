@@ -48,13 +48,13 @@ const targets = (args.faults ?? '')
   .filter(Boolean) as FaultTarget[];
 for (const target of targets) if (!FAULT_TARGETS.includes(target)) throw new Error(`--faults: unknown fault ${target}; use ${FAULT_TARGETS.join(',')}`);
 
-const STATUS_RPC_TIMEOUT_MS = 2_000;
+const PROGRESS_RPC_TIMEOUT_MS = 2_000;
 /** The documented deadlines, and a second of slack for a loaded two-core machine. */
 const SLOW_MS: Record<Endpoint, number> = {
   submit: DEPENDENCY_DEADLINE_MS + 1_000,
   result: DEPENDENCY_DEADLINE_MS + 1_000,
   list: DEPENDENCY_DEADLINE_MS + 1_000,
-  status: STATUS_RPC_TIMEOUT_MS + 1_000 + 1_000,
+  status: PROGRESS_RPC_TIMEOUT_MS + 1_000 + 1_000,
 };
 const PATIENCE_MS = 30_000;
 const WORKERS = 2;
@@ -126,7 +126,7 @@ const results: ChaosResults = {
     workers: WORKERS,
     workerConcurrency: settings.workerConcurrency,
     kafkaSessionTimeoutMs: 6_000,
-    statusRpcTimeoutMs: STATUS_RPC_TIMEOUT_MS,
+    progressRpcTimeoutMs: PROGRESS_RPC_TIMEOUT_MS,
     slowMs: SLOW_MS,
     patienceMs: PATIENCE_MS,
   },
@@ -313,7 +313,7 @@ async function main(): Promise<number> {
     RABBITMQ_URL: await proxied('rabbitmq', RABBITMQ_URL, 5672),
     MONGODB_URI: await proxied('mongodb', MONGODB_URI, 27017),
     KAFKA_SESSION_TIMEOUT_MS: '6000',
-    STATUS_RPC_TIMEOUT_MS: String(STATUS_RPC_TIMEOUT_MS),
+    PROGRESS_RPC_TIMEOUT_MS: String(PROGRESS_RPC_TIMEOUT_MS),
   };
   stack = new ChaosStack(settings, env, runId, WORKERS, nowS);
   const liveStack = stack;

@@ -35,7 +35,7 @@ export function createApiDeps(options: {
     results: adapters.results,
     deadLetters: { reader: adapters.deadLetters, topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE), queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
     progress: options.progress,
-    statusTimeoutMs: config.STATUS_RPC_TIMEOUT_MS,
+    progressRpcTimeoutMs: config.PROGRESS_RPC_TIMEOUT_MS,
     jobTypeFallbacks: {
       attempts: config.PROVIDER_MAX_ATTEMPTS,
       backoff: { initial_ms: config.PROVIDER_RETRY_INITIAL_MS, max_ms: config.PROVIDER_RETRY_MAX_MS },

@@ -32,7 +32,7 @@ export function createProgressRpc(config: Config, logger: Logger): ProgressRpc {
   if (!url) {
     const bus = new MemoryProgressBus();
     return {
-      createClient: () => track(bus.createClient({ timeoutMs: config.STATUS_RPC_TIMEOUT_MS })),
+      createClient: () => track(bus.createClient({ timeoutMs: config.PROGRESS_RPC_TIMEOUT_MS })),
       createResponder: (handler) => track(bus.createResponder({ handler, logger })),
       readiness: [],
       close,
@@ -41,7 +41,7 @@ export function createProgressRpc(config: Config, logger: Logger): ProgressRpc {
   const requestQueue = config.PROGRESS_REQUEST_QUEUE;
   return {
     createClient: (events) =>
-      track(new RabbitProgressClient({ url, requestQueue, timeoutMs: config.STATUS_RPC_TIMEOUT_MS, logger, ...(events ? { events } : {}) })),
+      track(new RabbitProgressClient({ url, requestQueue, timeoutMs: config.PROGRESS_RPC_TIMEOUT_MS, logger, ...(events ? { events } : {}) })),
     createResponder: (handler, events) =>
       track(new RabbitProgressResponder({ url, requestQueue, handler, logger, ...(events ? { events } : {}) })),
     readiness: [rabbitMqHealthCheck(() => made)],

@@ -79,7 +79,8 @@ const ConfigVariables = z.object({
 
   WORKER_CONCURRENCY: positiveInt.max(256).default(8),
   WORKER_HANDLER_ATTEMPTS: positiveInt.max(100).default(5),
-  STATUS_RPC_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
+  /** How long a progress RPC call waits for the worker's reply; GET /v1/jobs/{id}/status then answers 504. */
+  PROGRESS_RPC_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
 
   PROVIDER_MODE: z.enum(['simulated', 'http']).default('simulated'),
@@ -123,3 +124,12 @@ export const ConfigSchema = ConfigVariables.superRefine((config, ctx) => {
 
 export type Config = z.infer<typeof ConfigSchema>;
 export const CONFIG_VARIABLES = Object.keys(ConfigSchema.shape) as Array<keyof Config>;
+
+/**
+ * Settings renamed, old name to new. A deployment that still sets an old name is refused at
+ * start-up with the new name in the message: ignoring the old name would drop its value
+ * silently, and reading it for one more release would only move that moment.
+ */
+export const RENAMED_VARIABLES: Readonly<Record<string, keyof Config>> = {
+  STATUS_RPC_TIMEOUT_MS: 'PROGRESS_RPC_TIMEOUT_MS',
+};

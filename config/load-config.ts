@@ -1,5 +1,5 @@
 import { PARSE_OPTIONS, toFieldIssues } from '../contracts/field-issues.js';
-import { ConfigSchema, type Config } from './config-schema.js';
+import { ConfigSchema, RENAMED_VARIABLES, type Config } from './config-schema.js';
 
 /** Thrown when the environment holds a value dtq cannot use; the message names each variable. */
 export class ConfigError extends Error {
@@ -11,17 +11,19 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration. Empty strings count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const isSet = (key: string) => env[key] !== undefined && env[key] !== '';
   const relevant: Record<string, string> = {};
   for (const key of Object.keys(ConfigSchema.shape)) {
-    const value = env[key];
-    if (value !== undefined && value !== '') relevant[key] = value;
+    if (isSet(key)) relevant[key] = env[key]!;
   }
+  const problems = Object.entries(RENAMED_VARIABLES)
+    .filter(([old]) => isSet(old))
+    .map(([old, renamed]) => ({ variable: old, message: `is no longer read: it was renamed ${renamed}, set that instead` }));
   const parsed = ConfigSchema.safeParse(relevant, PARSE_OPTIONS);
   if (!parsed.success) {
-    throw new ConfigError(
-      toFieldIssues(parsed.error).map(({ field, message }) => ({ variable: field, message })),
-    );
+    problems.push(...toFieldIssues(parsed.error).map(({ field, message }) => ({ variable: field, message })));
   }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }
 

@@ -61,8 +61,8 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['route', 'reason'] as const,
       registers: [registry],
     }),
-    statusRpc: new Counter({
-      name: 'dtq_api_status_rpc_total',
+    progressRpcCalls: new Counter({
+      name: 'dtq_api_progress_rpc_total',
       help: 'Progress RPC calls by outcome: ok, not_found, timeout, unavailable',
       labelNames: ['outcome'] as const,
       registers: [registry],

@@ -3,7 +3,7 @@ import { DtqError } from '../../core/errors/index.js';
 import type { RouteDefinition } from '../http/route-definition.js';
 import { jsonResponse } from '../http/responses.js';
 
-const RPC_OUTCOME: Record<string, string> = {
+const PROGRESS_RPC_OUTCOME: Record<string, string> = {
   JOB_NOT_FOUND: 'not_found',
   STATUS_TIMEOUT: 'timeout',
   SERVICE_UNAVAILABLE: 'unavailable',
@@ -19,14 +19,14 @@ export const jobStatusGet: RouteDefinition = {
   create: (deps) => async (request) => {
     try {
       const status = await getJobStatus(deps.progress, request.params.job_id, {
-        timeoutMs: deps.statusTimeoutMs,
+        timeoutMs: deps.progressRpcTimeoutMs,
         resultUrl: (id) => `/v1/jobs/${id}/result`,
       });
-      deps.metrics.statusRpc.inc({ outcome: 'ok' });
+      deps.metrics.progressRpcCalls.inc({ outcome: 'ok' });
       return jsonResponse(200, status);
     } catch (error) {
       const code = error instanceof DtqError ? error.code : 'INTERNAL';
-      deps.metrics.statusRpc.inc({ outcome: RPC_OUTCOME[code] ?? 'error' });
+      deps.metrics.progressRpcCalls.inc({ outcome: PROGRESS_RPC_OUTCOME[code] ?? 'error' });
       throw error;
     }
   },

@@ -9,7 +9,8 @@ export const jobTypesGet: RouteDefinition = {
   route: 'v1/job-types',
   authLevel: 'function',
   create: (deps) => {
-    const body = describeJobTypes(deps.jobTypeFallbacks);
-    return async () => jsonResponse(200, body);
+    // Rendered at the first request, then kept: it changes only with a new build.
+    let body: ReturnType<typeof describeJobTypes> | undefined;
+    return async () => jsonResponse(200, (body ??= describeJobTypes(deps.jobTypeFallbacks)));
   },
 };

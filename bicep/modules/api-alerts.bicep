@@ -54,15 +54,16 @@ requests
   }
 }
 
-// DtqStatusRpcTimeoutsRising: more than 5% of status requests end in 504 (no progress reply in time).
+// DtqProgressRpcTimeoutsRising: more than 5% of status requests end in 504 (no progress reply in time).
+// The resource keeps its name: renaming it would leave the old rule behind in a deployed group.
 resource statusTimeouts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   name: '${baseName}-api-status-timeouts'
   location: location
   tags: tags
   kind: 'LogAlert'
   properties: {
-    displayName: 'DtqStatusRpcTimeoutsRising (Application Insights)'
-    description: 'More than 5% of status requests got no progress reply in time (504) for 10 minutes. Runbook: ops/prometheus/alert-rules.yml DtqStatusRpcTimeoutsRising.'
+    displayName: 'DtqProgressRpcTimeoutsRising (Application Insights)'
+    description: 'More than 5% of status requests got no progress reply in time (504) for 10 minutes. Runbook: ops/prometheus/alert-rules.yml DtqProgressRpcTimeoutsRising.'
     severity: 2
     enabled: true
     scopes: [appInsightsId]

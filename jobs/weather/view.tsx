@@ -12,7 +12,7 @@ export default defineJobView<typeof contract>(({ output, input }) => {
   return (
     <>
       <p className="headline">
-        <span className="temperature">
+        <span className="headline-figure">
           {formatNumber(output.temperature, 1)} °{unit}
         </span>{' '}
         <span>{output.condition}</span>

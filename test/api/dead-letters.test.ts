@@ -11,7 +11,7 @@ const post = (url: string) => request(url, { method: 'POST' });
 describe('dead letters over HTTP on the fallback host, embedded adapters', () => {
   let app: EmbeddedApp;
   beforeAll(async () => {
-    app = await startEmbeddedApp({ STATUS_RPC_TIMEOUT_MS: '1000' });
+    app = await startEmbeddedApp({ PROGRESS_RPC_TIMEOUT_MS: '1000' });
   });
   afterAll(() => app.close());
 

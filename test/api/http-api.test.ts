@@ -7,7 +7,7 @@ import { expectErrorBody, postJson, request, waitForTerminal, weatherJob } from 
 describe('HTTP API on the fallback host, embedded adapters', () => {
   let app: EmbeddedApp;
   beforeAll(async () => {
-    app = await startEmbeddedApp({ STATUS_RPC_TIMEOUT_MS: '1000' });
+    app = await startEmbeddedApp({ PROGRESS_RPC_TIMEOUT_MS: '1000' });
   });
   afterAll(() => app.close());
 
@@ -189,7 +189,7 @@ async function completedWeatherJobs(app: EmbeddedApp): Promise<number> {
 
 describe('HTTP API when the worker does not answer', () => {
   it('answers 504 when no progress reply arrives in time, and readiness stays honest', async () => {
-    const app = await startEmbeddedApp({ STATUS_RPC_TIMEOUT_MS: '200' });
+    const app = await startEmbeddedApp({ PROGRESS_RPC_TIMEOUT_MS: '200' });
     try {
       const submitted = await postJson(`${app.baseUrl}/v1/jobs`, weatherJob());
       await waitForTerminal(app.baseUrl, submitted.body.job_id);

@@ -16,7 +16,7 @@ describe('cancel and retry over HTTP on the fallback host, embedded adapters', (
   let app: EmbeddedApp;
   // One job at a time, slow enough to be caught running; a second job waits queued behind it.
   beforeAll(async () => {
-    app = await startEmbeddedApp({ STATUS_RPC_TIMEOUT_MS: '1000', WORKER_CONCURRENCY: '1', SIMULATED_PROVIDER_DELAY_MS: '1500' });
+    app = await startEmbeddedApp({ PROGRESS_RPC_TIMEOUT_MS: '1000', WORKER_CONCURRENCY: '1', SIMULATED_PROVIDER_DELAY_MS: '1500' });
   });
   afterAll(() => app.close());
 

@@ -15,7 +15,7 @@ describe('dead letters on Kafka', () => {
   let app: EmbeddedApp;
   beforeAll(async () => {
     run = servicesMode('dead-letters');
-    app = await startEmbeddedApp({ ...run.env, STATUS_RPC_TIMEOUT_MS: '2000' });
+    app = await startEmbeddedApp({ ...run.env, PROGRESS_RPC_TIMEOUT_MS: '2000' });
   }, 60_000);
   afterAll(async () => {
     await app?.close();

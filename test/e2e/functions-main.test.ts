@@ -35,6 +35,7 @@ describe('package.json main: the Azure Functions entry point', () => {
         'POST /v1/jobs/{job_id}/cancel',
         'POST /v1/jobs/{job_id}/retry',
         'GET /v1/stats',
+        'GET /v1/job-types',
         'GET /v1/dead-letters',
         'POST /v1/dead-letters/{id}/replay',
       ].sort(),

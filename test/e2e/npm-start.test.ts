@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RENAMED_VARIABLES } from '../../config/index.js';
 import { postJson, request, waitForTerminal, weatherJob } from '../support/http-client.js';
 import { REPO_ROOT, freePort, startNode, type RunningChild } from '../support/processes.js';
 
@@ -85,5 +86,12 @@ describe('configuration is validated at start-up', () => {
     const { code } = await child.exited;
     expect(code).toBe(1);
     expect(child.stderr.join('\n')).toContain(variable);
+  });
+
+  it.each(Object.entries(RENAMED_VARIABLES))('%s, since renamed, stops the process with a message naming %s', async (old, renamed) => {
+    const child = startNode(ENTRY, { [old]: '3000' });
+    const { code } = await child.exited;
+    expect(code).toBe(1);
+    expect(child.stderr.join('\n')).toContain(`${old} is no longer read: it was renamed ${renamed}`);
   });
 });

@@ -45,7 +45,7 @@ describe('HTTP API while Redis or RabbitMQ is cut off', () => {
       RABBITMQ_URL: rabbitUrl.toString(),
       REDIS_KEY_PREFIX: keyPrefix,
       PROGRESS_REQUEST_QUEUE: requestQueue,
-      STATUS_RPC_TIMEOUT_MS: '1500',
+      PROGRESS_RPC_TIMEOUT_MS: '1500',
       SIMULATED_PROVIDER_DELAY_MS: '10',
       LOG_LEVEL: 'silent',
     });

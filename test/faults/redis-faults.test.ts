@@ -10,7 +10,7 @@ import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
 import { outcomeWithin, waitFor } from '../support/wait-for.js';
 
-/** What the API allows a status call before answering 504; a Redis call must settle well within. */
+/** What the API allows a progress RPC call (PROGRESS_RPC_TIMEOUT_MS) before answering 504; a Redis call must settle well within. */
 const CALL_DEADLINE_MS = 2_000;
 
 const write = (jobId: string, progress: number): StatusWrite => ({

@@ -75,7 +75,7 @@ describe('Prometheus alert rules', () => {
         expect(block, `${name} lacks ${field}`).toMatch(field);
       }
     }
-    for (const alert of ['DtqApiHighErrorRate', 'DtqJobFailureRatioHigh', 'DtqConsumerLagGrowing', 'DtqNoThroughputWhileJobsQueue', 'DtqWorkerDown', 'DtqStatusRpcTimeoutsRising']) {
+    for (const alert of ['DtqApiHighErrorRate', 'DtqJobFailureRatioHigh', 'DtqConsumerLagGrowing', 'DtqNoThroughputWhileJobsQueue', 'DtqWorkerDown', 'DtqProgressRpcTimeoutsRising']) {
       expect(text).toContain(`- alert: ${alert}\n`);
     }
   });

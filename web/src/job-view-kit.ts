@@ -1,6 +1,8 @@
 // What a job type's output view (jobs/<job_type>/view.tsx) may use from the web UI: the
 // definition helper and the small presentational pieces every view shares. Nothing else in
-// web/src is meant for job folders.
+// web/src is meant for job folders. Class names views may use (web/src/styles.css): `headline`
+// (a line that says the result), `headline-figure` (the big number in it), `quotation` (a figure
+// holding a blockquote), `muted`.
 import type { ReactNode } from 'react';
 import type { JobTypeContract, OutputOf, PayloadOf } from '../../contracts/job-type.js';
 
