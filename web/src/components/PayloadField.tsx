@@ -24,7 +24,7 @@ export function PayloadField({ field, value, errors, onChange }: PayloadFieldPro
     'aria-describedby': describedBy,
     'aria-invalid': invalid || undefined,
     'aria-required': field.required,
-    onChange: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => onChange(field.name, event.target.value),
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => onChange(field.name, event.target.value),
   };
 
   return (
@@ -59,6 +59,8 @@ export function PayloadField({ field, value, errors, onChange }: PayloadFieldPro
           max={field.max}
           placeholder={field.placeholder}
         />
+      ) : field.multiline ? (
+        <textarea {...common} rows={4} autoComplete="off" spellCheck={false} placeholder={field.placeholder} />
       ) : (
         <input {...common} type="text" autoComplete="off" spellCheck={false} placeholder={field.placeholder} />
       )}

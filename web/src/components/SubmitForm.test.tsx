@@ -92,6 +92,17 @@ describe('generated submit form', () => {
     expect(descriptionOf('Job type')).toEqual(['Current weather for a city: temperature, conditions, humidity and wind.']);
   });
 
+  it('starts a field on its schema default, puts long text in a text area, and shows no example too long to be a hint', async () => {
+    const { user } = await renderForm();
+    await user.selectOptions(screen.getByLabelText('Job type'), 'thumbnail');
+    expect([(screen.getByLabelText('Fit') as HTMLSelectElement).value, (screen.getByLabelText('Format') as HTMLSelectElement).value]).toEqual(['inside', 'webp']);
+    expect(descriptionOf('Fit')[0]).toBe('optional');
+    const image = screen.getByLabelText('Image (base64)') as HTMLTextAreaElement;
+    expect([image.tagName, image.placeholder]).toEqual(['TEXTAREA', '']);
+    const width = screen.getByLabelText('Width') as HTMLInputElement;
+    expect([width.type, width.min, width.max, width.placeholder]).toEqual(['number', '16', '1024', '256']);
+  });
+
   it('fills in the type’s example and sends it', async () => {
     const { user, requested } = await renderForm({ '/v1/jobs': accepted('weather') });
     await user.selectOptions(screen.getByLabelText('Job type'), 'weather');

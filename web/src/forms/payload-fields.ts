@@ -7,8 +7,12 @@ export interface FieldSpec {
   required: boolean;
   /** The property's `description`: help text under the label. */
   help?: string;
-  /** The first of the property's `examples`: the empty control's placeholder. */
+  /** The first of the property's `examples`, when short: the empty control's placeholder. */
   placeholder?: string;
+  /** The property's `default`: what the control starts on (the API would fill it in the same). */
+  initial?: string;
+  /** Text that may run long (`maxLength` over a line's worth): a text area. */
+  multiline?: boolean;
   options?: readonly string[];
   integer?: boolean;
   min?: number;
@@ -31,6 +35,8 @@ interface JsonSchema {
   title?: string;
   description?: string;
   examples?: unknown[];
+  default?: unknown;
+  maxLength?: number;
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
@@ -56,12 +62,14 @@ function describeProperty(name: string, property: JsonSchema, required: boolean)
   const schema = withoutNull(property);
   const example = property.examples?.[0] ?? schema.examples?.[0];
   const description = property.description ?? schema.description;
+  const initial = property.default ?? schema.default;
   const base = {
     name,
     label: property.title ?? schema.title ?? humanize(name),
     required,
     ...(description ? { help: description } : {}),
-    ...(typeof example === 'string' || typeof example === 'number' ? { placeholder: String(example) } : {}),
+    ...(isShortScalar(example) ? { placeholder: String(example) } : {}),
+    ...(typeof initial === 'string' || typeof initial === 'number' ? { initial: String(initial) } : {}),
   };
   if (schema.enum && schema.enum.every((option) => typeof option === 'string')) {
     return { ...base, kind: 'enum', options: schema.enum as string[] };
@@ -77,8 +85,15 @@ function describeProperty(name: string, property: JsonSchema, required: boolean)
       ...(isShownBound(max) ? { max } : {}),
     };
   }
-  if (schema.type === 'string') return { ...base, kind: 'text' };
+  if (schema.type === 'string') return { ...base, kind: 'text', ...((schema.maxLength ?? 0) > LINE_CHARS ? { multiline: true } : {}) };
   return undefined;
+}
+
+/** Longer examples are for "Use the example", not a hint; longer texts get a text area. */
+const LINE_CHARS = 200;
+
+function isShortScalar(value: unknown): value is string | number {
+  return (typeof value === 'string' && value.length <= LINE_CHARS / 4) || typeof value === 'number';
 }
 
 /** A nullable property (`anyOf: [X, {type: null}]`) is rendered as X: an empty control sends nothing. */

@@ -51,9 +51,9 @@ export function issuesByControl(issues: readonly FieldIssue[], controls: readonl
   return byControl;
 }
 
-/** Initial control values: a required choice starts on its first option, everything else empty. */
+/** Initial control values: the schema's default, else a required choice's first option, else empty. */
 export function initialValues(fields: readonly FieldSpec[]): FormValues {
-  return Object.fromEntries(fields.map((f) => [f.name, f.kind === 'enum' && f.required ? (f.options?.[0] ?? '') : '']));
+  return Object.fromEntries(fields.map((f) => [f.name, f.initial ?? (f.kind === 'enum' && f.required ? (f.options?.[0] ?? '') : '')]));
 }
 
 /** The controls filled from a job type's example payload; fields it leaves out start as usual. */
