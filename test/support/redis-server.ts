@@ -37,6 +37,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 
 async function ping(url: string): Promise<true | undefined> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined); // refused while the server starts: the probe answers undefined
   try {
     await client.connect();
     return (await client.ping()) === 'PONG' ? true : undefined;
