@@ -1,5 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { ApiMetrics } from '../../telemetry/index.js';
 import type { ApiDeps } from '../api-deps.js';
 import { authFailureOf } from './api-key-auth.js';
 import type { RequestAuth } from './request-auth.js';
@@ -32,7 +33,7 @@ export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: 
       request.headers,
       { name: `${request.method} ${label}`, attributes: { 'http.request.method': request.method, 'http.route': label } },
       async (trace, span) => {
-        const stopTimer = deps.metrics.httpDuration.startTimer({ route: label, method: request.method });
+        const answered = countedAnswer(deps.metrics, label, request.method);
         const logger = deps.logger.child({ ...trace.logFields, route: label });
         let response: HttpResponseInit;
         try {
@@ -48,11 +49,26 @@ export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: 
         }
         response.headers = { ...trace.responseHeaders, ...(response.headers as Record<string, string> | undefined) };
         const status = response.status ?? 200;
-        stopTimer();
-        deps.metrics.httpRequests.inc({ route: label, method: request.method, status: String(status) });
+        answered(status);
         span.setAttribute('http.response.status_code', status);
         if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         return response;
       },
     );
+}
+
+/** The route label of answers the host gives before any route is found (no route, a bad Host or request line). */
+export const NO_ROUTE_LABEL = '(no route)';
+
+/**
+ * Starts timing one answer; the returned function records it, with its status, in the request
+ * counter and the duration histogram. Every answer goes through it (a route's, and those the
+ * host gives itself), so the error-rate alert sees them all.
+ */
+export function countedAnswer(metrics: Pick<ApiMetrics, 'httpDuration' | 'httpRequests'>, route: string, method: string): (status: number) => void {
+  const stopTimer = metrics.httpDuration.startTimer({ route, method });
+  return (status) => {
+    stopTimer();
+    metrics.httpRequests.inc({ route, method, status: String(status) });
+  };
 }
