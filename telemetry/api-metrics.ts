@@ -61,6 +61,12 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['route', 'reason'] as const,
       registers: [registry],
     }),
+    rateLimited: new Counter({
+      name: 'dtq_api_rate_limited_total',
+      help: 'Requests refused 429, by route and reason (requests: a caller over API_RATE_LIMIT_PER_MINUTE; auth_failures: an address over API_AUTH_FAILURES_PER_MINUTE)',
+      labelNames: ['route', 'reason'] as const,
+      registers: [registry],
+    }),
     progressRpcCalls: new Counter({
       name: 'dtq_api_progress_rpc_total',
       help: 'Progress RPC calls by outcome: ok, not_found, timeout, unavailable',

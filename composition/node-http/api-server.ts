@@ -5,6 +5,7 @@ import { MAX_REQUEST_BODY_BYTES, type ErrorCode } from '../../contracts/index.js
 import type { Logger } from '../../core/ports/index.js';
 import type { ApiDeps } from '../../api/api-deps.js';
 import type { RequestAuth } from '../../api/http/request-auth.js';
+import { CLIENT_ADDRESS_METADATA, type RequestLimits } from '../../api/http/request-limits.js';
 import { NO_ROUTE_LABEL, countedAnswer, instrumentRoute, type AzureHttpHandler } from '../../api/http/instrument-route.js';
 import type { RouteDefinition } from '../../api/http/route-definition.js';
 import { inRequestTrace } from '../../api/http/request-trace.js';
@@ -24,6 +25,8 @@ export interface ApiServerOptions {
   logger: Logger;
   /** Who may call routes with authLevel 'function'; none, or one that checks nothing, leaves them open. */
   auth?: RequestAuth;
+  /** Limits on the job routes (requests per caller, refused credentials per address); none: unlimited. */
+  limits?: RequestLimits;
   /** Folder of the built web app to serve at `/`, if any. */
   staticDir?: string;
   maxBodyBytes?: number;
@@ -47,7 +50,7 @@ class BodyTooLarge extends Error {}
 export function createApiServer(options: ApiServerOptions): Server {
   const compiled = compileRoutes(options.routes);
   const handlers = new Map<RouteDefinition, AzureHttpHandler>(
-    options.routes.map((route) => [route, instrumentRoute(route, options.deps, options.auth ? { auth: options.auth } : {})]),
+    options.routes.map((route) => [route, instrumentRoute(route, options.deps, { ...(options.auth ? { auth: options.auth } : {}), ...(options.limits ? { limits: options.limits } : {}) })]),
   );
   const limit = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
   const staticFiles = options.staticDir ? createStaticFiles(options.staticDir) : undefined;
@@ -116,6 +119,8 @@ export function createApiServer(options: ApiServerOptions): Server {
       invocationId: randomUUID(),
       functionName: match.route.definition.name,
       logHandler: () => {},
+      // The socket's address, for the limits per client: never a header a client could write.
+      triggerMetadata: { [CLIENT_ADDRESS_METADATA]: req.socket.remoteAddress ?? 'unknown' },
     });
     await send(res, await handlers.get(match.route.definition)!(request, invocation));
   }

@@ -103,6 +103,23 @@ export class ForbiddenError extends DtqError {
   }
 }
 
+/** Too many requests from one caller, or too many refused credentials from one address (HTTP 429). */
+export class RateLimitedError extends DtqError {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    readonly reason: 'requests' | 'auth_failures',
+    /** Whole seconds until the caller may try again (the Retry-After header). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      reason === 'requests'
+        ? `too many requests from this caller; retry after ${retryAfterSeconds} s`
+        : `too many refused credentials from this address; retry after ${retryAfterSeconds} s`,
+      { retry_after_s: retryAfterSeconds },
+    );
+  }
+}
+
 export class JobNotFoundError extends DtqError {
   readonly code = 'JOB_NOT_FOUND';
   constructor(jobId: string) {
