@@ -103,6 +103,7 @@ const ConfigVariables = z.object({
   // Limits per API instance (see api/http/request-limits.ts for why in memory); 0 turns one off.
   API_RATE_LIMIT_PER_MINUTE: nonNegativeInt.max(1_000_000).default(1_200),
   API_AUTH_FAILURES_PER_MINUTE: nonNegativeInt.max(10_000).default(10),
+  STATS_CACHE_MS: nonNegativeInt.max(60_000).default(5_000),
 });
 
 /** The variables, plus the rules that span several of them. */
