@@ -33,6 +33,14 @@ export const ERROR_CODES = [
   'INTERNAL',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
+
+/** The most characters of a client's own value an error repeats back (a job type, a field name, an id). */
+export const ECHO_MAX_CHARS = 64;
+
+/** A client's value as an error repeats it: cut to ECHO_MAX_CHARS, with `…` when it was cut. */
+export function echoValue(value: string): string {
+  return value.length > ECHO_MAX_CHARS ? `${value.slice(0, ECHO_MAX_CHARS)}…` : value;
+}
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const FieldIssueSchema = z.object({
