@@ -38,12 +38,13 @@ export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: 
       request.headers,
       { name: `${request.method} ${label}`, attributes: { 'http.request.method': request.method, 'http.route': label } },
       async (trace, span) => {
+        const startedAt = Date.now();
         const answered = countedAnswer(deps.metrics, label, request.method);
         const logger = deps.logger.child({ ...trace.logFields, route: label });
         let response: HttpResponseInit;
         try {
           await admit(request, invocation, auth, limits);
-          response = await handler(request, { traceId: trace.traceId, trace: trace.downstream, logger, invocation });
+          response = await handler(request, { traceId: trace.traceId, trace: trace.downstream, logger, invocation, startedAt });
         } catch (error) {
           response = responseForError(error, trace.traceId);
           const status = response.status ?? 500;
