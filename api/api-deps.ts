@@ -1,5 +1,5 @@
 import type { DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
-import type { JobTypeFallbacks } from '../contracts/index.js';
+import type { JobTypeFallbacks, StatsResponse } from '../contracts/index.js';
 import type { SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 
@@ -8,6 +8,8 @@ export interface ApiDeps {
   submit: SubmitJobDeps;
   now: () => Date;
   statuses: StatusStore;
+  /** GET /v1/stats's answer: validates the query, then one count at a time, kept STATS_CACHE_MS (sharedJobStats). */
+  stats: (queryPairs: Iterable<[string, string]>) => Promise<StatsResponse>;
   results: ResultStore;
   /** The dead-letter topic's reader, and the queue and topic template a replay publishes with. */
   deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string };

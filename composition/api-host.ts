@@ -44,6 +44,7 @@ export async function startApiHost(options: {
     routes: ROUTES,
     deps: api.deps,
     auth: api.auth,
+    limits: api.limits,
     logger,
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
   });

@@ -5,12 +5,15 @@ import type { PortAdapters } from './create-adapters.js';
 import { countConnectionEvents } from './progress-rpc-events.js';
 import type { ApiDeps } from '../api/api-deps.js';
 import { RequestAuth } from '../api/http/request-auth.js';
+import { RequestLimits } from '../api/http/request-limits.js';
 import { createApiDeps } from './create-api-deps.js';
 
 export interface BuiltApi {
   deps: ApiDeps;
   /** Who may call the job routes: API keys (API_KEYS, API_KEYS_FILE) and, with APP_SERVICE_AUTH, the signed-in caller. */
   auth: RequestAuth;
+  /** Requests per caller and refused credentials per address on the job routes, the same under every host. */
+  limits: RequestLimits;
   /** Marks the API as draining: /readyz answers 503 from now on. */
   stopAccepting(): void;
   close(): Promise<void>;
@@ -35,6 +38,10 @@ export function buildApi(options: { config: Config; adapters: PortAdapters; logg
   return {
     deps,
     auth: new RequestAuth({ keys: readApiKeys(options.config), trustAppServicePrincipal: options.config.APP_SERVICE_AUTH }),
+    limits: new RequestLimits({
+      requestsPerMinute: options.config.API_RATE_LIMIT_PER_MINUTE,
+      authFailuresPerMinute: options.config.API_AUTH_FAILURES_PER_MINUTE,
+    }),
     stopAccepting: () => {
       accepting = false;
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopicFor } from '../core/domain/index.js';
+import { deadLetterTopicFor, sharedJobStats } from '../core/domain/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger, ProgressClient } from '../core/ports/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
@@ -32,6 +32,7 @@ export function createApiDeps(options: {
     },
     now: () => new Date(),
     statuses: adapters.statuses,
+    stats: sharedJobStats(adapters.statuses, { now: () => new Date(), cacheMs: config.STATS_CACHE_MS }),
     results: adapters.results,
     deadLetters: { reader: adapters.deadLetters, topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE), queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
     progress: options.progress,

@@ -100,6 +100,10 @@ const ConfigVariables = z.object({
   // process and injects the caller as x-ms-client-principal-id, a header it strips from client
   // requests. Only then may that header be trusted: anywhere else a client could send it.
   APP_SERVICE_AUTH: flag.default(false),
+  // Limits per API instance (see api/http/request-limits.ts for why in memory); 0 turns one off.
+  API_RATE_LIMIT_PER_MINUTE: nonNegativeInt.max(1_000_000).default(1_200),
+  API_AUTH_FAILURES_PER_MINUTE: nonNegativeInt.max(10_000).default(10),
+  STATS_CACHE_MS: nonNegativeInt.max(60_000).default(5_000),
 });
 
 /** The variables, plus the rules that span several of them. */

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'INVALID_QUERY',
   'INVALID_JOB_ID',
   'INVALID_IDEMPOTENCY_KEY',
+  'INVALID_HOST',
+  'INVALID_REQUEST',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'JOB_NOT_FOUND',
@@ -24,12 +26,21 @@ export const ERROR_CODES = [
   'DEAD_LETTER_JOB_DONE',
   'UNAUTHORIZED',
   'FORBIDDEN',
+  'RATE_LIMITED',
   'STATUS_TIMEOUT',
   'SERVICE_UNAVAILABLE',
   'SHUTTING_DOWN',
   'INTERNAL',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
+
+/** The most characters of a client's own value an error repeats back (a job type, a field name, an id). */
+export const ECHO_MAX_CHARS = 64;
+
+/** A client's value as an error repeats it: cut to ECHO_MAX_CHARS, with `…` when it was cut. */
+export function echoValue(value: string): string {
+  return value.length > ECHO_MAX_CHARS ? `${value.slice(0, ECHO_MAX_CHARS)}…` : value;
+}
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const FieldIssueSchema = z.object({

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
-import type { FieldIssue } from './errors.js';
+import { echoValue, type FieldIssue } from './errors.js';
+
+/** Unknown fields an issue names besides the first; the rest are counted. */
+const MORE_KEYS_NAMED = 3;
 
 /** Turns zod issues into `{field, message}` pairs whose field is a dotted path under `prefix`. */
 export function toFieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
@@ -9,15 +12,22 @@ export function toFieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] 
       const keys = (issue as { keys?: string[] }).keys ?? [];
       return {
         field: joinPath(prefix, [...path, keys[0] ?? '']),
-        message: `is not a known field${keys.length > 1 ? ` (nor are ${keys.slice(1).join(', ')})` : ''}`,
+        message: `is not a known field${keys.length > 1 ? ` (nor are ${moreKeys(keys.slice(1))})` : ''}`,
       };
     }
     return { field: joinPath(prefix, path), message: describe(issue) };
   });
 }
 
+/** The other unknown fields, a few by name (each cut) and the rest counted. */
+function moreKeys(keys: string[]): string {
+  const named = keys.slice(0, MORE_KEYS_NAMED).map(echoValue).join(', ');
+  return keys.length > MORE_KEYS_NAMED ? `${named} and ${keys.length - MORE_KEYS_NAMED} more` : named;
+}
+
+/** A dotted path; each segment may be a client's own key, so each is cut as an echoed value. */
 function joinPath(prefix: string | undefined, path: string[]): string {
-  const parts = prefix ? [prefix, ...path] : path;
+  const parts = (prefix ? [prefix, ...path] : path).map(echoValue);
   return parts.filter((p) => p !== '').join('.') || '(body)';
 }
 

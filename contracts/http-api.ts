@@ -50,12 +50,17 @@ export const SubmitJobResponseSchema = z.object({
 });
 export type SubmitJobResponse = z.infer<typeof SubmitJobResponseSchema>;
 
-/** The links between a failed job and the jobs that retry it; both optional. */
+/** The most retries an answer lists: the newest; `retries_omitted` counts the older ones. */
+export const MAX_LISTED_RETRIES = 20;
+
+/** The links between a failed job and the jobs that retry it; all optional. */
 const retryLinks = {
   /** The failed job this job retries. */
   retry_of: UuidV4Schema.optional(),
-  /** The jobs that retry this one, oldest first. */
-  retries: z.array(UuidV4Schema).optional(),
+  /** The jobs that retry this one, oldest first: the newest MAX_LISTED_RETRIES of them. */
+  retries: z.array(UuidV4Schema).max(MAX_LISTED_RETRIES).optional(),
+  /** How many older retries `retries` leaves out. */
+  retries_omitted: z.number().int().positive().optional(),
 };
 
 /** POST /v1/jobs/{job_id}/retry: the new job, which names the job it retries. */

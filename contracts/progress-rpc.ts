@@ -35,6 +35,8 @@ export const ProgressReplySchema = z.object({
   cancel_requested_at: UtcTimestampSchema.optional(),
   retry_of: UuidV4Schema.optional(),
   retries: z.array(UuidV4Schema).optional(),
+  /** How many older retries `retries` leaves out (it lists the newest only). */
+  retries_omitted: z.number().int().positive().optional(),
 });
 export type ProgressReply = z.infer<typeof ProgressReplySchema>;
 

@@ -15,7 +15,7 @@ export interface FunctionRegistration {
  * since the host would demand a function key even of a signed-in caller, and dtq's own check
  * (RequestAuth) requires the principal App Service injects or an API key instead.
  */
-export function functionRegistrations(routes: readonly RouteDefinition[], api: Pick<BuiltApi, 'deps' | 'auth'>): FunctionRegistration[] {
+export function functionRegistrations(routes: readonly RouteDefinition[], api: Pick<BuiltApi, 'deps' | 'auth' | 'limits'>): FunctionRegistration[] {
   const signIn = api.auth.trustsPrincipal;
   return routes.map((route) => ({
     name: route.name,
@@ -23,7 +23,8 @@ export function functionRegistrations(routes: readonly RouteDefinition[], api: P
       methods: route.methods,
       route: route.route,
       authLevel: signIn ? 'anonymous' : route.authLevel,
-      handler: instrumentRoute(route, api.deps, signIn ? { auth: api.auth } : {}),
+      // The same limits as the fallback host's (the client address from x-forwarded-for here).
+      handler: instrumentRoute(route, api.deps, { limits: api.limits, ...(signIn ? { auth: api.auth } : {}) }),
     },
   }));
 }

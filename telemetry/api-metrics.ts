@@ -16,7 +16,8 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       name: 'dtq_api_http_request_duration_seconds',
       help: 'HTTP request duration in seconds, by route and method',
       labelNames: ['route', 'method'] as const,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      // Past the 5 s submit deadline too, so an answer that overran it shows by how much.
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
     jobsSubmitted: new Counter({
@@ -58,6 +59,12 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
     authFailures: new Counter({
       name: 'dtq_api_auth_failures_total',
       help: 'Requests refused by the API-key check, by route and reason (missing: 401, invalid: 403)',
+      labelNames: ['route', 'reason'] as const,
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'dtq_api_rate_limited_total',
+      help: 'Requests refused 429, by route and reason (requests: a caller over API_RATE_LIMIT_PER_MINUTE; auth_failures: an address over API_AUTH_FAILURES_PER_MINUTE)',
       labelNames: ['route', 'reason'] as const,
       registers: [registry],
     }),

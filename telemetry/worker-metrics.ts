@@ -83,7 +83,7 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
     }),
     consumerLag: new Gauge({
       name: 'dtq_worker_consumer_lag',
-      help: 'Records not yet committed by the consumer group, per partition this worker owns (read at scrape time)',
+      help: 'Records not yet committed by the consumer group, per partition this worker owns (read when scraped, kept 5 s)',
       labelNames: ['topic', 'partition'] as const,
       registers: [registry],
       async collect() {

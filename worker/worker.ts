@@ -12,9 +12,16 @@ import type {
   StatusStore,
 } from '../core/ports/index.js';
 import type { WorkerMetrics } from '../telemetry/index.js';
-import { withinDeadline } from '../core/time/index.js';
+import { SharedResult, withinDeadline } from '../core/time/index.js';
 import { HealthServer } from './health-server.js';
 import { inJobSpan } from './job-span.js';
+
+/**
+ * How long a consumer-lag read serves scrapes. A read is a round trip to the cluster's admin
+ * API (committed offsets and end offsets); scrapes come every 15 s or so, and a flood of them
+ * must not become a flood of admin requests: within this time they share one read.
+ */
+export const CONSUMER_LAG_CACHE_MS = 5_000;
 
 /** A dependency that has not answered the readiness probe by then counts as down. */
 const READINESS_CHECK_DEADLINE_MS = 1_000;
@@ -103,9 +110,10 @@ export class Worker {
       },
     });
     const consumer = this.consumer;
+    const lag = consumer.lag ? new SharedResult(() => consumer.lag!(), CONSUMER_LAG_CACHE_MS) : undefined;
     metrics.bindSources({
       ready: () => this.ready(),
-      ...(consumer.lag ? { consumerLag: () => consumer.lag!() } : {}),
+      ...(lag ? { consumerLag: () => lag.get() } : {}),
     });
     this.responder = options.createProgressResponder(async (request) => {
       const reply = await answerProgress(options.statuses, request, now);

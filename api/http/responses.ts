@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../contracts/index.js';
-import { DependencyUnavailableError, DtqError } from '../../core/errors/index.js';
+import { DependencyUnavailableError, DtqError, RateLimitedError } from '../../core/errors/index.js';
 
 /** The one place where error codes become HTTP statuses. */
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -12,6 +12,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   INVALID_JOB_ID: 400,
   INVALID_IDEMPOTENCY_KEY: 400,
   INVALID_DEAD_LETTER_ID: 400,
+  INVALID_HOST: 400,
+  INVALID_REQUEST: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   JOB_NOT_FOUND: 404,
@@ -25,6 +27,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   DEAD_LETTER_JOB_DONE: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
   DEAD_LETTER_INVALID: 422,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
@@ -58,6 +61,9 @@ export function responseForError(error: unknown, traceId: string): HttpResponseI
   if (error instanceof DependencyUnavailableError) {
     // Its reason names hosts, ports and topics: that goes to the logs, the client learns what to do.
     return errorResponse(error.code, `${error.dependency} is unavailable; retry shortly`, traceId, error.details);
+  }
+  if (error instanceof RateLimitedError) {
+    return errorResponse(error.code, error.message, traceId, error.details, { 'retry-after': String(error.retryAfterSeconds) });
   }
   if (error instanceof DtqError && (ERROR_CODES as readonly string[]).includes(error.code)) {
     return errorResponse(error.code, error.message, traceId, error.details);

@@ -13,6 +13,8 @@ export interface RequestContext {
   trace: JobTrace;
   logger: Logger;
   invocation: InvocationContext;
+  /** When the request's duration began to be measured (epoch ms): deadlines at the server count from here. */
+  startedAt: number;
 }
 
 export type RouteHandler = (request: HttpRequest, context: RequestContext) => Promise<HttpResponseInit>;

@@ -1,4 +1,3 @@
-import { jobStats } from '../../core/domain/index.js';
 import type { RouteDefinition } from '../http/route-definition.js';
 import { jsonResponse } from '../http/responses.js';
 
@@ -8,5 +7,5 @@ export const statsGet: RouteDefinition = {
   methods: ['GET'],
   route: 'v1/stats',
   authLevel: 'function',
-  create: (deps) => async (request) => jsonResponse(200, await jobStats(deps.statuses, request.query.entries(), { now: deps.now })),
+  create: (deps) => async (request) => jsonResponse(200, await deps.stats(request.query.entries())),
 };

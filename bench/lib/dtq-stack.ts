@@ -33,6 +33,8 @@ export function baseEnv(settings: BenchSettings): Record<string, string> {
     KAFKA_TOPIC_PARTITIONS: String(settings.partitions),
     SERVE_WEB: 'false',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // The load generator is one caller at thousands of requests a second: measured, not limited.
+    API_RATE_LIMIT_PER_MINUTE: '0',
   };
 }
 

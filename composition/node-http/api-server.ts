@@ -5,11 +5,14 @@ import { MAX_REQUEST_BODY_BYTES, type ErrorCode } from '../../contracts/index.js
 import type { Logger } from '../../core/ports/index.js';
 import type { ApiDeps } from '../../api/api-deps.js';
 import type { RequestAuth } from '../../api/http/request-auth.js';
-import { instrumentRoute, type AzureHttpHandler } from '../../api/http/instrument-route.js';
+import { CLIENT_ADDRESS_METADATA, type RequestLimits } from '../../api/http/request-limits.js';
+import { NO_ROUTE_LABEL, countedAnswer, instrumentRoute, type AzureHttpHandler } from '../../api/http/instrument-route.js';
 import type { RouteDefinition } from '../../api/http/route-definition.js';
 import { inRequestTrace } from '../../api/http/request-trace.js';
 import { errorResponse } from '../../api/http/responses.js';
 import { responseBytes } from './response-bytes.js';
+import { answerClientError } from './client-error.js';
+import { hostHeaderProblem, requestTarget } from './request-target.js';
 import { compileRoutes, matchRoute } from './route-matcher.js';
 import { createStaticFiles } from './static-files.js';
 
@@ -22,6 +25,8 @@ export interface ApiServerOptions {
   logger: Logger;
   /** Who may call routes with authLevel 'function'; none, or one that checks nothing, leaves them open. */
   auth?: RequestAuth;
+  /** Limits on the job routes (requests per caller, refused credentials per address); none: unlimited. */
+  limits?: RequestLimits;
   /** Folder of the built web app to serve at `/`, if any. */
   staticDir?: string;
   maxBodyBytes?: number;
@@ -45,30 +50,52 @@ class BodyTooLarge extends Error {}
 export function createApiServer(options: ApiServerOptions): Server {
   const compiled = compileRoutes(options.routes);
   const handlers = new Map<RouteDefinition, AzureHttpHandler>(
-    options.routes.map((route) => [route, instrumentRoute(route, options.deps, options.auth ? { auth: options.auth } : {})]),
+    options.routes.map((route) => [route, instrumentRoute(route, options.deps, { ...(options.auth ? { auth: options.auth } : {}), ...(options.limits ? { limits: options.limits } : {}) })]),
   );
   const limit = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
   const staticFiles = options.staticDir ? createStaticFiles(options.staticDir) : undefined;
 
-  const server = createServer((req, res) => {
+  // The Host header is checked by hostHeaderProblem, so a missing one gets dtq's own counted 400.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.logger.error({ err: error }, 'fallback host failed to answer a request');
-      if (!res.headersSent) void sendHostError(req, res, 'INTERNAL', 'the request could not be served');
+      if (!res.headersSent) void hostError(req, res, NO_ROUTE_LABEL, 'INTERNAL', 'the request could not be served');
       else res.destroy();
     });
   });
+  // A request Node cannot parse never reaches the handler: it gets the same error shape, counted.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const answered = countedAnswer(options.deps.metrics, NO_ROUTE_LABEL, 'UNKNOWN');
+    void answerClientError(error, socket).then((status) => status !== undefined && answered(status));
+  });
+
+  /** An error the host finds itself, counted under `label`. */
+  function hostError(req: IncomingMessage, res: ServerResponse, label: string, code: ErrorCode, message: string, details?: Record<string, unknown>, headers?: Record<string, string>): Promise<void> {
+    const answered = countedAnswer(options.deps.metrics, label, methodOf(req));
+    return sendHostError(req, res, code, message, details, headers).then(() => answered(res.statusCode));
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const method = (req.method ?? 'GET').toUpperCase();
+    const method = methodOf(req);
+    const hostProblem = hostHeaderProblem(req);
+    if (hostProblem) {
+      res.setHeader('connection', 'close');
+      return hostError(req, res, NO_ROUTE_LABEL, 'INVALID_HOST', hostProblem);
+    }
+    const url = requestTarget(req);
+    if (!url) return hostError(req, res, NO_ROUTE_LABEL, 'INVALID_REQUEST', 'the request target is not a path');
     const match = matchRoute(compiled, method, url.pathname);
     if (match.kind === 'none') {
-      if ((method === 'GET' || method === 'HEAD') && staticFiles && (await staticFiles(req, res, url.pathname))) return;
-      return sendHostError(req, res, 'ROUTE_NOT_FOUND', `no route ${method} ${url.pathname}`);
+      if ((method === 'GET' || method === 'HEAD') && staticFiles) {
+        const answered = countedAnswer(options.deps.metrics, STATIC_LABEL, method);
+        if (await staticFiles(req, res, url.pathname)) return answered(res.statusCode);
+      }
+      return hostError(req, res, NO_ROUTE_LABEL, 'ROUTE_NOT_FOUND', `no route ${method} ${url.pathname}`);
     }
+    const label = `/${match.route.definition.route}`;
     if (match.kind === 'wrong-method') {
       const allow = [...new Set(match.allowed)].join(', ');
-      return sendHostError(req, res, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, undefined, { allow });
+      return hostError(req, res, label, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, undefined, { allow });
     }
     const headers = flattenHeaders(req);
     let body: Buffer = Buffer.alloc(0);
@@ -78,11 +105,11 @@ export function createApiServer(options: ApiServerOptions): Server {
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
       res.setHeader('connection', 'close');
-      return sendHostError(req, res, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, { limit_bytes: limit });
+      return hostError(req, res, label, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, { limit_bytes: limit });
     }
     const request = new HttpRequest({
       method,
-      url: `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`,
+      url: url.href,
       headers,
       // No `query`: HttpRequest reads it from the URL then, and keeps a parameter given twice.
       params: match.params,
@@ -92,6 +119,8 @@ export function createApiServer(options: ApiServerOptions): Server {
       invocationId: randomUUID(),
       functionName: match.route.definition.name,
       logHandler: () => {},
+      // The socket's address, for the limits per client: never a header a client could write.
+      triggerMetadata: { [CLIENT_ADDRESS_METADATA]: req.socket.remoteAddress ?? 'unknown' },
     });
     await send(res, await handlers.get(match.route.definition)!(request, invocation));
   }
@@ -118,6 +147,9 @@ function refusedOnHeaders(auth: RequestAuth | undefined, route: RouteDefinition,
   }
 }
 
+/** The route label of the web UI's files, for the request counter. */
+const STATIC_LABEL = '(static)';
+
 /** Answers an error the host finds itself (no route, wrong method, body too large) under the request's trace. */
 function sendHostError(
   req: IncomingMessage,
@@ -131,6 +163,10 @@ function sendHostError(
   return inRequestTrace(requestHeaders, { name: `${req.method ?? 'GET'} (no route)` }, (trace) =>
     send(res, errorResponse(code, message, trace.traceId, details, { ...trace.responseHeaders, ...headers })),
   );
+}
+
+function methodOf(req: IncomingMessage): string {
+  return (req.method ?? 'GET').toUpperCase();
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -27,16 +27,19 @@ export function compileRoutes(routes: readonly RouteDefinition[]): CompiledRoute
 
 export type RouteMatch =
   | { kind: 'found'; route: CompiledRoute; params: Record<string, string> }
-  | { kind: 'wrong-method'; allowed: string[] }
+  /** The path is a route's (the first that has it), the method none of theirs. */
+  | { kind: 'wrong-method'; route: CompiledRoute; allowed: string[] }
   | { kind: 'none' };
 
 export function matchRoute(routes: CompiledRoute[], method: string, path: string): RouteMatch {
   const allowed: string[] = [];
+  let pathOf: CompiledRoute | undefined;
   for (const route of routes) {
     const match = route.pattern.exec(path);
     if (!match) continue;
     if (!route.definition.methods.includes(method as never)) {
       allowed.push(...route.definition.methods);
+      pathOf ??= route;
       continue;
     }
     const params: Record<string, string> = {};
@@ -45,7 +48,7 @@ export function matchRoute(routes: CompiledRoute[], method: string, path: string
     });
     return { kind: 'found', route, params };
   }
-  return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
+  return pathOf ? { kind: 'wrong-method', route: pathOf, allowed } : { kind: 'none' };
 }
 
 function safeDecode(value: string): string {

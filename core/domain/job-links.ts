@@ -1,12 +1,22 @@
-import type { JobStatus } from '../../contracts/index.js';
+import { MAX_LISTED_RETRIES, type JobStatus } from '../../contracts/index.js';
 
-export type JobLinks = Pick<JobStatus, 'cancel_requested_at' | 'retry_of' | 'retries'>;
+export type JobLinks = Pick<JobStatus, 'cancel_requested_at' | 'retry_of' | 'retries'> & {
+  /** How many older retries `retries` leaves out. */
+  retries_omitted?: number;
+};
 
-/** The cancel request and retry links a status carries, only those that are set. */
+/**
+ * The cancel request and retry links a status carries, only those that are set. A job retried
+ * thousands of times must not answer with thousands of ids: the newest MAX_LISTED_RETRIES are
+ * listed and the rest counted (adding to what an earlier cut, e.g. the worker's reply, counted).
+ */
 export function jobLinks(status: JobLinks): JobLinks {
+  const retries = status.retries ?? [];
+  const omitted = (status.retries_omitted ?? 0) + Math.max(0, retries.length - MAX_LISTED_RETRIES);
   return {
     ...(status.cancel_requested_at ? { cancel_requested_at: status.cancel_requested_at } : {}),
     ...(status.retry_of ? { retry_of: status.retry_of } : {}),
-    ...(status.retries && status.retries.length > 0 ? { retries: [...status.retries] } : {}),
+    ...(retries.length > 0 ? { retries: retries.slice(-MAX_LISTED_RETRIES) } : {}),
+    ...(omitted > 0 ? { retries_omitted: omitted } : {}),
   };
 }

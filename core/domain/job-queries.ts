@@ -78,8 +78,8 @@ export async function getJobResult(
   if (result) {
     // The links are extras: a status store that is away, or slow, leaves them out.
     const linked = await guardDependency('status store', () => deps.statuses.get(jobId), LINKS_DEADLINE_MS).catch(() => null);
-    const { retry_of, retries } = jobLinks(linked ?? {});
-    return { ...result, ...(retry_of ? { retry_of } : {}), ...(retries ? { retries } : {}) };
+    const { retry_of, retries, retries_omitted } = jobLinks(linked ?? {});
+    return { ...result, ...(retry_of ? { retry_of } : {}), ...(retries ? { retries } : {}), ...(retries_omitted ? { retries_omitted } : {}) };
   }
   const status = await guardDependency('status store', () => deps.statuses.get(jobId));
   if (status) throw new ResultNotReadyError(jobId, status.state);

@@ -10,6 +10,7 @@ import { InvalidQueryError } from '../errors/index.js';
 import type { StatusStore } from '../ports/index.js';
 import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 import { guardDependency } from './guard-dependency.js';
+import { SharedResult } from '../time/index.js';
 
 const PAGE = 100;
 /** Jobs one answer counts at most; past that the newest are counted and `truncated` says so. */
@@ -26,8 +27,33 @@ export async function jobStats(
   queryPairs: Iterable<[string, string]>,
   options: { now: () => Date; maxJobs?: number },
 ): Promise<StatsResponse> {
+  checkStatsQuery(queryPairs);
+  return countJobs(statuses, options);
+}
+
+/**
+ * jobStats for many callers at once, as GET /v1/stats serves it: one count runs at a time and
+ * its answer is kept for `cacheMs` (its `generated_at` says when it was made), so callers that
+ * come together, or within that time, cost one walk of the status window between them rather
+ * than up to STATS_MAX_JOBS hash reads each.
+ */
+export function sharedJobStats(
+  statuses: StatusStore,
+  options: { now: () => Date; cacheMs: number; maxJobs?: number },
+): (queryPairs: Iterable<[string, string]>) => Promise<StatsResponse> {
+  const shared = new SharedResult(() => countJobs(statuses, options), options.cacheMs);
+  return (queryPairs) => {
+    checkStatsQuery(queryPairs);
+    return shared.get();
+  };
+}
+
+function checkStatsQuery(queryPairs: Iterable<[string, string]>): void {
   const query = StatsQuerySchema.safeParse(Object.fromEntries(queryPairs), PARSE_OPTIONS);
   if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
+}
+
+async function countJobs(statuses: StatusStore, options: { now: () => Date; maxJobs?: number }): Promise<StatsResponse> {
   const now = options.now();
   const maxJobs = options.maxJobs ?? STATS_MAX_JOBS;
   const byState = emptyCounts();

@@ -22,6 +22,16 @@ const DEFAULT_REPLAY_WAIT_MS = 1_000;
 /** The least a republish is given, however long the wait took. */
 const MIN_REPUBLISH_MS = 1_000;
 
+/**
+ * How long a submit may take at the server, from the moment its request is timed: with a
+ * dependency that hangs it answers 503 by then, however many submits wait beside it.
+ */
+export const SUBMIT_DEADLINE_MS = DEPENDENCY_DEADLINE_MS;
+/** What a submit keeps back from its deadline: the dependency waits end this much before it... */
+const DEPENDENCY_RESERVE_MS = 1_000;
+/** ...and the notes after a failed wait (the status says the enqueue is unconfirmed) this much before it, leaving time to answer on a busy event loop. */
+const ANSWER_RESERVE_MS = 500;
+
 export interface SubmitJobDeps {
   statuses: StatusStore;
   queue: JobQueue;
@@ -58,6 +68,8 @@ export interface SubmitJobInput {
   traceId?: string;
   /** Trace context for the job record; its traceparent must carry `traceId`. */
   trace?: JobTrace;
+  /** When the answer is due (epoch ms; the request's start + SUBMIT_DEADLINE_MS): every wait on a dependency ends before it. */
+  deadlineAt?: number;
 }
 
 export interface SubmittedJob {
@@ -97,6 +109,7 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
     ...(input.trace?.parentTraceparent ? { parent_traceparent: input.trace.parentTraceparent } : {}),
   });
 
+  const budget = submitBudget(input.deadlineAt);
   if (key !== undefined) {
     const bodyHash = fingerprint(input.body);
     const claim = await guardDependency('idempotency store', () =>
@@ -111,14 +124,15 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
         },
         STATUS_TTL_SECONDS,
       ),
+      budget(),
     );
     if (!claim.claimed) {
       if (claim.existing.fingerprint !== bodyHash) throw new IdempotencyConflictError(claim.existing.job_id);
-      return replay(deps, key, claim.existing, submission, input);
+      return replay(deps, key, claim.existing, submission, input, budget);
     }
   }
 
-  await enqueue(deps, message, input.trace, key, log);
+  await enqueue(deps, message, input.trace, key, log, budget);
   log.info({ job_type: message.job_type }, 'job accepted');
   return { ...answer(message), replayed: false, republished: false };
 }
@@ -133,30 +147,31 @@ async function replay(
   existing: StoredIdempotencyRecord,
   submission: Submission,
   input: SubmitJobInput,
+  budget: SubmitBudget,
 ): Promise<SubmittedJob> {
   const message = jobMessage(submission, existing);
   const log = deps.logger.child({ job_id: message.job_id, trace_id: message.trace_id, request_trace_id: input.traceId });
   const started = Date.now();
-  if (existing.enqueued || (await confirmedWithin(deps, key, message.job_id))) {
+  if (existing.enqueued || (await confirmedWithin(deps, key, message.job_id, budget))) {
     log.info({}, 'idempotent replay of an earlier submission');
     return { ...answer(message), replayed: true, republished: false };
   }
   log.warn({ job_type: message.job_type }, 'the enqueue of an earlier submission is unconfirmed; publishing the same job again');
   // What the wait used comes off the publish's own deadline: the whole retry answers in time.
   const publishTimeoutMs = Math.max(MIN_REPUBLISH_MS, (deps.publishTimeoutMs ?? DEPENDENCY_DEADLINE_MS) - (Date.now() - started));
-  await enqueue({ ...deps, publishTimeoutMs }, message, replayTrace(message.trace_id, input), key, log);
+  await enqueue({ ...deps, publishTimeoutMs }, message, replayTrace(message.trace_id, input), key, log, budget);
   deps.events?.onRepublished?.(message.job_type);
   log.info({ job_type: message.job_type }, 'job accepted again');
   return { ...answer(message), replayed: true, republished: true };
 }
 
 /** Polls the key until its job is marked enqueued (true) or the replay wait runs out (false). */
-async function confirmedWithin(deps: SubmitJobDeps, key: string, jobId: string): Promise<boolean> {
-  const waitMs = deps.replayWaitMs ?? DEFAULT_REPLAY_WAIT_MS;
+async function confirmedWithin(deps: SubmitJobDeps, key: string, jobId: string, budget: SubmitBudget): Promise<boolean> {
+  const waitMs = Math.min(deps.replayWaitMs ?? DEFAULT_REPLAY_WAIT_MS, budget());
   const until = Date.now() + waitMs;
   while (Date.now() < until) {
     await sleep(Math.min(REPLAY_POLL_MS, Math.max(0, until - Date.now())));
-    const record = await guardDependency('idempotency store', () => deps.idempotency.get(key));
+    const record = await guardDependency('idempotency store', () => deps.idempotency.get(key), budget());
     // Expired meanwhile (the TTL is the status's): nothing is left to confirm, so publish.
     if (record?.job_id !== jobId) return false;
     if (record.enqueued) return true;
@@ -168,52 +183,69 @@ async function confirmedWithin(deps: SubmitJobDeps, key: string, jobId: string):
  * Status queued, publish, mark the key. Throws a 503 when the status cannot be written (nothing
  * was published) or when the queue does not confirm the message (it may have been).
  */
-async function enqueue(deps: SubmitJobDeps, message: JobMessage, trace: JobTrace | undefined, key: string | undefined, log: Logger): Promise<void> {
+async function enqueue(
+  deps: SubmitJobDeps,
+  message: JobMessage,
+  trace: JobTrace | undefined,
+  key: string | undefined,
+  log: Logger,
+  budget: SubmitBudget,
+): Promise<void> {
   try {
-    await guardDependency('status store', () => deps.statuses.write(queuedStatus(message, 'queued', deps.now(), true)));
+    await guardDependency('status store', () => deps.statuses.write(queuedStatus(message, 'queued', deps.now(), true)), budget());
   } catch (error) {
     // Nothing was published. With a key, a retry publishes this job; without one, nothing will.
-    if (key === undefined) await markNeverEnqueued(deps, message, error, log);
+    if (key === undefined) await markNeverEnqueued(deps, message, error, log, budget);
     throw error;
   }
 
   const publishing = Promise.resolve().then(() => deps.queue.publish(encodeJobRecord(message, deps.topicTemplate, trace)));
   try {
-    await guardDependency('job queue', () => publishing, deps.publishTimeoutMs);
+    await guardDependency('job queue', () => publishing, budget(DEPENDENCY_RESERVE_MS, deps.publishTimeoutMs ?? DEPENDENCY_DEADLINE_MS));
   } catch (error) {
     // The message may be on its way: a late acknowledgement still confirms it.
     publishing.then(
       () => {
         log.info({}, 'the job queue acknowledged the job after submit gave up waiting');
-        if (key !== undefined) void markEnqueued(deps, key, message, log);
+        if (key !== undefined) void markEnqueued(deps, key, message, log, submitBudget(undefined));
       },
       () => undefined,
     );
-    await markUnconfirmed(deps, message, key, error, log);
+    await markUnconfirmed(deps, message, key, error, log, budget);
     throw new EnqueueUnconfirmedError(message.job_id, error instanceof Error ? error.message : String(error), { cause: error });
   }
-  if (key !== undefined) await markEnqueued(deps, key, message, log);
+  if (key !== undefined) await markEnqueued(deps, key, message, log, budget);
 }
 
 /** A failed mark is logged, not thrown: the job is enqueued, and a replay would only publish it again. */
-async function markEnqueued(deps: SubmitJobDeps, key: string, message: JobMessage, log: Logger): Promise<void> {
-  const marked = await bestEffort(log, 'could not mark the idempotency key enqueued; a replay will publish the job again', 'idempotency store', () =>
-    deps.idempotency.markEnqueued(key, message.job_id),
+async function markEnqueued(deps: SubmitJobDeps, key: string, message: JobMessage, log: Logger, budget: SubmitBudget): Promise<void> {
+  const marked = await bestEffort(
+    log,
+    'could not mark the idempotency key enqueued; a replay will publish the job again',
+    'idempotency store',
+    () => deps.idempotency.markEnqueued(key, message.job_id),
+    budget(ANSWER_RESERVE_MS),
   );
   if (marked === false) log.warn({}, 'the idempotency key no longer names this job; not marked enqueued');
 }
 
 /** Leaves the job queued and says so; its outcome is not known, so nothing is marked failed. */
-async function markUnconfirmed(deps: SubmitJobDeps, message: JobMessage, key: string | undefined, error: unknown, log: Logger): Promise<void> {
+async function markUnconfirmed(deps: SubmitJobDeps, message: JobMessage, key: string | undefined, error: unknown, log: Logger, budget: SubmitBudget): Promise<void> {
   log.error({ err: error, job_type: message.job_type }, 'the job queue did not confirm the job; its enqueue is unconfirmed');
   deps.events?.onEnqueueUnconfirmed?.(message.job_type);
   const text = key === undefined ? 'queued; enqueue unconfirmed' : 'queued; enqueue unconfirmed: retry the submit with the same Idempotency-Key';
   // A worker that already has the job moved the status on, and the store refuses this write.
-  await bestEffort(log, 'could not note the unconfirmed enqueue in the status', 'status store', () => deps.statuses.write(queuedStatus(message, text, deps.now(), false)));
+  await bestEffort(
+    log,
+    'could not note the unconfirmed enqueue in the status',
+    'status store',
+    () => deps.statuses.write(queuedStatus(message, text, deps.now(), false)),
+    budget(ANSWER_RESERVE_MS),
+  );
 }
 
 /** Without a key, a job whose status could not be written is never published: it failed. */
-async function markNeverEnqueued(deps: SubmitJobDeps, message: JobMessage, error: unknown, log: Logger): Promise<void> {
+async function markNeverEnqueued(deps: SubmitJobDeps, message: JobMessage, error: unknown, log: Logger, budget: SubmitBudget): Promise<void> {
   log.error({ err: error, job_type: message.job_type }, 'the initial status could not be written; the job is not enqueued');
   await bestEffort(log, 'could not mark the job failed', 'status store', () =>
     deps.statuses.write({
@@ -225,6 +257,7 @@ async function markNeverEnqueued(deps: SubmitJobDeps, message: JobMessage, error
       error_code: 'ENQUEUE_FAILED',
       error_message: error instanceof Error ? error.message : String(error),
     }),
+    budget(ANSWER_RESERVE_MS),
   );
 }
 
@@ -275,13 +308,27 @@ function replayTrace(jobTraceId: string, input: SubmitJobInput): JobTrace | unde
 }
 
 /** A call whose failure is logged, not thrown (its result, or undefined): the answer does not depend on it. */
-async function bestEffort<T>(log: Logger, failure: string, dependency: string, call: () => Promise<T>): Promise<T | undefined> {
+async function bestEffort<T>(log: Logger, failure: string, dependency: string, call: () => Promise<T>, deadlineMs: number): Promise<T | undefined> {
   try {
-    return await guardDependency(dependency, call);
+    return await guardDependency(dependency, call, deadlineMs);
   } catch (error) {
     log.warn({ err: error }, failure);
     return undefined;
   }
+}
+
+/**
+ * How long a submit's next dependency call may wait: its own cap (the dependency deadline),
+ * cut so that it ends `reserveMs` before the submit's deadline. At least 1 ms, so a spent
+ * budget fails the call at once instead of skipping it.
+ */
+interface SubmitBudget {
+  (reserveMs?: number, capMs?: number): number;
+}
+
+function submitBudget(deadlineAt: number | undefined): SubmitBudget {
+  return (reserveMs = DEPENDENCY_RESERVE_MS, capMs = DEPENDENCY_DEADLINE_MS) =>
+    deadlineAt === undefined ? capMs : Math.max(1, Math.min(capMs, deadlineAt - reserveMs - Date.now()));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ErrorCode, FieldIssue } from '../../contracts/index.js';
+import { echoValue, type ErrorCode, type FieldIssue } from '../../contracts/index.js';
 
 /**
  * Base of every error the domain and the adapters throw on purpose. The code is stable; the
@@ -43,9 +43,9 @@ export class InvalidBodyError extends DtqError {
 export class UnknownJobTypeError extends DtqError {
   readonly code = 'UNKNOWN_JOB_TYPE';
   constructor(jobType: string, known: readonly string[]) {
-    super(`job_type "${jobType}" is not one of ${known.join(', ')}`, {
+    super(`job_type "${echoValue(jobType)}" is not one of ${known.join(', ')}`, {
       fields: [{ field: 'job_type', message: `must be one of ${known.join(', ')}` }],
-      job_type: jobType,
+      job_type: echoValue(jobType),
     });
   }
 }
@@ -67,7 +67,7 @@ export class InvalidQueryError extends DtqError {
 export class InvalidJobIdError extends DtqError {
   readonly code = 'INVALID_JOB_ID';
   constructor(jobId: string) {
-    super(`job_id "${truncate(jobId)}" is not a UUID v4`, {
+    super(`job_id "${echoValue(jobId)}" is not a UUID v4`, {
       fields: [{ field: 'job_id', message: 'must be a UUID v4' }],
     });
   }
@@ -100,6 +100,23 @@ export class ForbiddenError extends DtqError {
   readonly code = 'FORBIDDEN';
   constructor() {
     super('the API key was not accepted');
+  }
+}
+
+/** Too many requests from one caller, or too many refused credentials from one address (HTTP 429). */
+export class RateLimitedError extends DtqError {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    readonly reason: 'requests' | 'auth_failures',
+    /** Whole seconds until the caller may try again (the Retry-After header). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      reason === 'requests'
+        ? `too many requests from this caller; retry after ${retryAfterSeconds} s`
+        : `too many refused credentials from this address; retry after ${retryAfterSeconds} s`,
+      { retry_after_s: retryAfterSeconds },
+    );
   }
 }
 
@@ -144,7 +161,7 @@ export class JobNotRetryableError extends DtqError {
 export class InvalidDeadLetterIdError extends DtqError {
   readonly code = 'INVALID_DEAD_LETTER_ID';
   constructor(id: string) {
-    super(`dead letter id "${truncate(id)}" is not <partition>-<offset>`, { fields: [{ field: 'id', message: 'must be <partition>-<offset>' }] });
+    super(`dead letter id "${echoValue(id)}" is not <partition>-<offset>`, { fields: [{ field: 'id', message: 'must be <partition>-<offset>' }] });
   }
 }
 
@@ -229,6 +246,3 @@ function describeFields(prefix: string, fields: FieldIssue[]): string {
   return `${prefix}: ${first.field}: ${first.message}${more}`;
 }
 
-function truncate(value: string): string {
-  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
-}

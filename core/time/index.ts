@@ -1,1 +1,2 @@
 export { settlesWithin, withinDeadline } from './deadline.js';
+export { SharedResult } from './shared-result.js';

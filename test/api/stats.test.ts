@@ -6,7 +6,7 @@ import { expectErrorBody, postJson, request, waitForTerminal, weatherJob } from 
 describe('GET /v1/stats on the fallback host, embedded adapters', () => {
   let app: EmbeddedApp;
   beforeAll(async () => {
-    app = await startEmbeddedApp({ PROGRESS_RPC_TIMEOUT_MS: '1000' });
+    app = await startEmbeddedApp({ PROGRESS_RPC_TIMEOUT_MS: '1000', STATS_CACHE_MS: '0' });
   });
   afterAll(() => app.close());
 

@@ -268,12 +268,14 @@ describe('12. Sign-in in front of the API (App Service Authentication, Entra ID)
     expect(functionAppSettings().dtq.get('APP_SERVICE_AUTH')?.source).toBe('expression');
     const { loadConfig } = await import('../../config/index.js');
     const { RequestAuth } = await import('../../api/http/request-auth.js');
+    const { RequestLimits } = await import('../../api/http/request-limits.js');
     const { functionRegistrations } = await import('../../functions/functions-registration.js');
+    const limits = new RequestLimits({ requestsPerMinute: 0, authFailuresPerMinute: 0 });
     for (const [authClientId, expected] of [['', 'function'], ['5c9d2e1f-3a4b-4c6d-8e7f-9a0b1c2d3e4f', 'anonymous']] as const) {
       // string(!empty(authClientId)) in Bicep is 'true' or 'false'.
       const config = loadConfig({ APP_SERVICE_AUTH: String(authClientId !== ''), LOG_LEVEL: 'silent' });
       const auth = new RequestAuth({ keys: [], trustAppServicePrincipal: config.APP_SERVICE_AUTH });
-      const jobsPost = functionRegistrations(ROUTES, { auth, deps: {} as never }).find((r) => r.name === 'jobs-post');
+      const jobsPost = functionRegistrations(ROUTES, { auth, limits, deps: {} as never }).find((r) => r.name === 'jobs-post');
       expect(jobsPost?.options.authLevel, `authClientId '${authClientId}'`).toBe(expected);
     }
   });

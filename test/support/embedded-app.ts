@@ -24,7 +24,16 @@ export async function startEmbeddedApp(
   env: Record<string, string> = {},
   options: { staticDir?: string; logger?: Logger } = {},
 ): Promise<EmbeddedApp> {
-  const config = loadConfig({ PORT: '0', SIMULATED_PROVIDER_DELAY_MS: '20', LOG_LEVEL: 'silent', ...env });
+  // Suites call one host from one address far faster, and with more wrong keys, than any client
+  // should: the limits are off unless a test sets them (test/api/rate-limits.test.ts).
+  const config = loadConfig({
+    PORT: '0',
+    SIMULATED_PROVIDER_DELAY_MS: '20',
+    LOG_LEVEL: 'silent',
+    API_RATE_LIMIT_PER_MINUTE: '0',
+    API_AUTH_FAILURES_PER_MINUTE: '0',
+    ...env,
+  });
   const logger = options.logger ?? testLogger();
   const adapters = createAdapters(config, logger);
   try {

@@ -16,26 +16,33 @@ export interface KafkaProxy extends FaultProxy {
   readonly brokers: string[];
   /** Requests held by a freeze now, by Kafka API key (0 = Produce, 3 = Metadata). */
   heldRequests(apiKey: number): number;
+  /** Requests that have passed the proxy towards the broker so far, by Kafka API key. */
+  requestsSeen(apiKey: number): number;
 }
 
 /** Kafka API keys, for `heldRequests`. */
 export const API_PRODUCE = 0;
+/** ListOffsets (the admin client's end offsets) and OffsetFetch (a group's committed offsets). */
+export const API_LIST_OFFSETS = 2;
+export const API_OFFSET_FETCH = 9;
 const API_METADATA = 3;
 const API_FIND_COORDINATOR = 10;
 
 export async function startKafkaProxy(broker: string): Promise<KafkaProxy> {
   const [host, port] = splitAddress(broker);
   let ownPort = 0;
-  const proxy = await startFaultProxy({ host, port }, { whileFrozen: 'hold', framing: () => kafkaFraming(() => ownPort) });
+  const seen = new Map<number, number>();
+  const proxy = await startFaultProxy({ host, port }, { whileFrozen: 'hold', framing: () => kafkaFraming(() => ownPort, seen) });
   ownPort = proxy.port;
   return Object.assign(proxy, {
     brokers: [`127.0.0.1:${ownPort}`],
     heldRequests: (apiKey: number) => proxy.held('toServer').filter((request) => request.readInt16BE(4) === apiKey).length,
+    requestsSeen: (apiKey: number) => seen.get(apiKey) ?? 0,
   });
 }
 
 /** One connection's frames, with the broker ports of metadata answers set to the proxy's own. */
-function kafkaFraming(ownPort: () => number): Framing {
+function kafkaFraming(ownPort: () => number, seen: Map<number, number>): Framing {
   /** Requests sent and not yet answered: correlation id → API key and version. */
   const inFlight = new Map<number, { apiKey: number; version: number }>();
   const requests = frames();
@@ -44,7 +51,9 @@ function kafkaFraming(ownPort: () => number): Framing {
     toServer: (chunk) =>
       requests(chunk).map((frame) => {
         // Request header: size, api_key int16, api_version int16, correlation_id int32.
-        inFlight.set(frame.readInt32BE(8), { apiKey: frame.readInt16BE(4), version: frame.readInt16BE(6) });
+        const apiKey = frame.readInt16BE(4);
+        inFlight.set(frame.readInt32BE(8), { apiKey, version: frame.readInt16BE(6) });
+        seen.set(apiKey, (seen.get(apiKey) ?? 0) + 1);
         return frame;
       }),
     toClient: (chunk) =>
