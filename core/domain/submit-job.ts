@@ -113,7 +113,7 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
       ),
     );
     if (!claim.claimed) {
-      if (claim.existing.fingerprint !== bodyHash) throw new IdempotencyConflictError(claim.existing.job_id);
+      if (claim.existing.fingerprint !== bodyHash) throw new IdempotencyConflictError();
       return replay(deps, key, claim.existing, submission, input);
     }
   }
