@@ -7,6 +7,8 @@ export interface ApiDeps {
   submit: SubmitJobDeps;
   now: () => Date;
   statuses: StatusStore;
+  /** How long statuses live (STATUS_TTL_SECONDS): the window the listing and the stats read live. */
+  statusTtlSeconds: number;
   results: ResultStore;
   /** The dead-letter topic's reader, and the queue and topic template a replay publishes with. */
   deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string };

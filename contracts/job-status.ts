@@ -10,7 +10,7 @@ import { JobTypeSchema } from './job-types.js';
 
 /** Redis key of a job's status hash. */
 export const statusKey = (jobId: string): string => `job:${jobId}:status`;
-/** How long a status (and an idempotency key) lives. */
+/** How long a status (and an idempotency key) lives by default; STATUS_TTL_SECONDS sets it. */
 export const STATUS_TTL_SECONDS = 24 * 60 * 60;
 /** The longest `label` a status carries: a list row's worth of text. */
 export const JOB_LABEL_MAX_LENGTH = 80;

@@ -8,5 +8,5 @@ export const statsGet: RouteDefinition = {
   methods: ['GET'],
   route: 'v1/stats',
   authLevel: 'function',
-  create: (deps) => async (request) => jsonResponse(200, await jobStats(deps.statuses, request.query.entries(), { now: deps.now })),
+  create: (deps) => async (request) => jsonResponse(200, await jobStats(deps.statuses, request.query.entries(), { now: deps.now, statusTtlSeconds: deps.statusTtlSeconds })),
 };

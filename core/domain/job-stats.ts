@@ -24,7 +24,7 @@ const MINUTES = 60;
 export async function jobStats(
   statuses: StatusStore,
   queryPairs: Iterable<[string, string]>,
-  options: { now: () => Date; maxJobs?: number },
+  options: { now: () => Date; maxJobs?: number; statusTtlSeconds?: number },
 ): Promise<StatsResponse> {
   const query = StatsQuerySchema.safeParse(Object.fromEntries(queryPairs), PARSE_OPTIONS);
   if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
@@ -57,7 +57,7 @@ export async function jobStats(
 
   return {
     generated_at: now.toISOString(),
-    window: { since: new Date(now.getTime() - STATUS_TTL_SECONDS * 1000).toISOString(), until: now.toISOString(), source: 'status-store', truncated },
+    window: { since: new Date(now.getTime() - (options.statusTtlSeconds ?? STATUS_TTL_SECONDS) * 1000).toISOString(), until: now.toISOString(), source: 'status-store', truncated },
     by_state: byState,
     by_type: byType,
     per_minute: perMinute,

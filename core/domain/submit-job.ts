@@ -40,6 +40,8 @@ export interface SubmitJobDeps {
    * absorbs (a job whose result exists is not run again).
    */
   replayWaitMs?: number;
+  /** How long an Idempotency-Key holds (default 24 h): as long as the status it answers with. */
+  statusTtlSeconds?: number;
   events?: SubmitEvents;
 }
 
@@ -109,7 +111,7 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
           job_type: message.job_type,
           submitted_at: message.submitted_at,
         },
-        STATUS_TTL_SECONDS,
+        deps.statusTtlSeconds ?? STATUS_TTL_SECONDS,
       ),
     );
     if (!claim.claimed) {
