@@ -108,7 +108,6 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
           job_id: message.job_id,
           fingerprint: bodyHash,
           trace_id: message.trace_id,
-          job_type: message.job_type,
           submitted_at: message.submitted_at,
         },
         deps.statusTtlSeconds ?? STATUS_TTL_SECONDS,
