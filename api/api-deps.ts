@@ -10,6 +10,8 @@ export interface ApiDeps {
   statuses: StatusStore;
   /** GET /v1/stats's answer: validates the query, then one count at a time, kept STATS_CACHE_MS (sharedJobStats). */
   stats: (queryPairs: Iterable<[string, string]>) => Promise<StatsResponse>;
+  /** How long statuses live (STATUS_TTL_SECONDS): the window the listing and the stats read live. */
+  statusTtlSeconds: number;
   results: ResultStore;
   /** The dead-letter topic's reader, and the queue and topic template a replay publishes with. */
   deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string };

@@ -24,7 +24,7 @@ const logger = pino({ level: 'silent' });
 /** One keyed submit's store calls. */
 async function keyedSubmit(store: IdempotencyStore, key: string): Promise<void> {
   const jobId = randomUUID();
-  const claim = await store.claim(key, { job_id: jobId, fingerprint: 'f', trace_id: randomUUID(), job_type: 'quote', submitted_at: new Date().toISOString() }, 86_400);
+  const claim = await store.claim(key, { job_id: jobId, fingerprint: 'f', trace_id: randomUUID(), submitted_at: new Date().toISOString() }, 86_400);
   if (!claim.claimed || !(await store.markEnqueued(key, jobId))) throw new Error(`key ${key} was not claimed and marked`);
 }
 

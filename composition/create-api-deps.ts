@@ -25,6 +25,7 @@ export function createApiDeps(options: {
       now: () => new Date(),
       newId: randomUUID,
       logger,
+      statusTtlSeconds: config.STATUS_TTL_SECONDS,
       events: {
         onEnqueueUnconfirmed: (jobType) => options.metrics.enqueueUnconfirmed.inc({ job_type: jobType }),
         onRepublished: (jobType) => options.metrics.jobsRepublished.inc({ job_type: jobType }),
@@ -32,7 +33,8 @@ export function createApiDeps(options: {
     },
     now: () => new Date(),
     statuses: adapters.statuses,
-    stats: sharedJobStats(adapters.statuses, { now: () => new Date(), cacheMs: config.STATS_CACHE_MS }),
+    stats: sharedJobStats(adapters.statuses, { now: () => new Date(), cacheMs: config.STATS_CACHE_MS, statusTtlSeconds: config.STATUS_TTL_SECONDS }),
+    statusTtlSeconds: config.STATUS_TTL_SECONDS,
     results: adapters.results,
     deadLetters: { reader: adapters.deadLetters, topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE), queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
     progress: options.progress,

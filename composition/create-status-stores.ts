@@ -22,7 +22,7 @@ export interface StatusStores {
  */
 export function createStatusStores(config: Config, logger: Logger): StatusStores {
   if (!config.REDIS_URL) {
-    const statuses = new MemoryStatusStore();
+    const statuses = new MemoryStatusStore({ ttlSeconds: config.STATUS_TTL_SECONDS });
     const idempotency = new MemoryIdempotencyStore();
     return {
       statuses,
@@ -34,7 +34,7 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
   const redis = createRedisConnection({ url: config.REDIS_URL, cluster: config.REDIS_CLUSTER, logger });
   const keyPrefix = config.REDIS_KEY_PREFIX;
   return {
-    statuses: new RedisStatusStore({ redis, keyPrefix, logger }),
+    statuses: new RedisStatusStore({ redis, keyPrefix, ttlSeconds: config.STATUS_TTL_SECONDS, logger }),
     idempotency: new RedisIdempotencyStore({ redis, keyPrefix, logger }),
     readiness: [redisHealthCheck(redis)],
     close: () => closeRedis(redis),

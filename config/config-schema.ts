@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_TOPIC_TEMPLATE, PROGRESS_REQUEST_QUEUE } from '../contracts/index.js';
+import { DEFAULT_TOPIC_TEMPLATE, PROGRESS_REQUEST_QUEUE, STATUS_TTL_SECONDS } from '../contracts/index.js';
 import { keyListProblem, parseKeyList, readKeyFile } from './api-keys.js';
 import { urlSetting } from './setting-types.js';
 
@@ -66,6 +66,12 @@ const ConfigVariables = z.object({
   REDIS_CLUSTER: flag.default(false),
   /** Put before every Redis key (e.g. `staging:`), so deployments can share one Redis; default none. */
   REDIS_KEY_PREFIX: z.string().max(128).regex(/^\S*$/, 'must not contain whitespace').default(''),
+  /**
+   * How long a job's status (and an Idempotency-Key) is kept after its last write: the live
+   * listing's window. At least an hour, so a job outlives its backlog and its client's retries;
+   * at most a week (older jobs are listed from the stored results).
+   */
+  STATUS_TTL_SECONDS: positiveInt.min(3_600).max(7 * 24 * 3_600).default(STATUS_TTL_SECONDS),
   RABBITMQ_URL: url(['amqp:', 'amqps:']).optional(),
   /** The queue progress requests go to; the contract's name unless a deployment needs its own. */
   PROGRESS_REQUEST_QUEUE: z

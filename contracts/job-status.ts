@@ -10,7 +10,7 @@ import { JobTypeSchema } from './job-types.js';
 
 /** Redis key of a job's status hash. */
 export const statusKey = (jobId: string): string => `job:${jobId}:status`;
-/** How long a status (and an idempotency key) lives. */
+/** How long a status (and an idempotency key) lives by default; STATUS_TTL_SECONDS sets it. */
 export const STATUS_TTL_SECONDS = 24 * 60 * 60;
 /** The longest `label` a status carries: a list row's worth of text. */
 export const JOB_LABEL_MAX_LENGTH = 80;
@@ -62,12 +62,20 @@ export type JobStatus = z.infer<typeof JobStatusSchema>;
 
 /** Separates the ids in the hash's `retries` field. */
 const RETRIES_SEPARATOR = ',';
-/** The hash field of a milestone's time: `milestone_20_at`. */
-const milestoneField = (milestone: Milestone): string => `milestone_${milestone}_at`;
+/**
+ * The hash field of a milestone's time: `m20`, holding milliseconds since the epoch. Redis keeps
+ * such a value as an integer inside the hash, 8 bytes where an RFC 3339 text takes 24, and the
+ * short name saves another 12: together about a sixth of a finished job's hash.
+ */
+const milestoneField = (milestone: Milestone): string => `m${milestone}`;
+/** How hashes written before the compact fields named a milestone's time (an RFC 3339 text); still read. */
+const legacyMilestoneField = (milestone: Milestone): string => `milestone_${milestone}_at`;
+const EpochMillisSchema = z.string().regex(/^\d{1,15}$/, 'must be milliseconds since the epoch');
 
 /**
  * The same status as stored in the Redis hash: every field a string, each milestone's time in a
- * field of its own, so a write sets its milestone without reading the others.
+ * field of its own (so a write sets its milestone without reading the others), as milliseconds
+ * since the epoch.
  */
 export const StatusHashSchema = JobStatusSchema.omit({ milestones: true }).extend({
   progress_percent: z.string().regex(/^(100|[1-9]?[0-9])$/, 'must be an integer string 0..100'),
@@ -75,7 +83,8 @@ export const StatusHashSchema = JobStatusSchema.omit({ milestones: true }).exten
     .string()
     .regex(/^[0-9a-f-]{36}(,[0-9a-f-]{36})*$/, 'must be comma-separated job ids')
     .optional(),
-  ...Object.fromEntries(MILESTONES.map((milestone) => [milestoneField(milestone), UtcTimestampSchema.optional()])),
+  ...Object.fromEntries(MILESTONES.map((milestone) => [milestoneField(milestone), EpochMillisSchema.optional()])),
+  ...Object.fromEntries(MILESTONES.map((milestone) => [legacyMilestoneField(milestone), UtcTimestampSchema.optional()])),
 });
 export type StatusHash = z.infer<typeof StatusHashSchema>;
 
@@ -88,7 +97,7 @@ export function statusToHash(status: JobStatus): StatusHash {
   }
   for (const milestone of MILESTONES) {
     const at = milestones?.[milestone];
-    if (at !== undefined) hash[milestoneField(milestone)] = at;
+    if (at !== undefined) hash[milestoneField(milestone)] = String(Date.parse(at));
   }
   return StatusHashSchema.parse(hash);
 }
@@ -96,12 +105,15 @@ export function statusToHash(status: JobStatus): StatusHash {
 export function hashToStatus(hash: Record<string, string>): JobStatus {
   const parsed = StatusHashSchema.parse(hash) as Record<string, string | undefined>;
   const status: Record<string, unknown> = {};
-  const milestones: Record<string, string> = {};
+  const milestoneFields = new Set(MILESTONES.flatMap((milestone) => [milestoneField(milestone), legacyMilestoneField(milestone)]));
   for (const [field, value] of Object.entries(parsed)) {
-    if (value === undefined) continue;
-    const milestone = /^milestone_(\d+)_at$/.exec(field)?.[1];
-    if (milestone !== undefined) milestones[milestone] = value;
-    else status[field] = value;
+    if (value !== undefined && !milestoneFields.has(field)) status[field] = value;
+  }
+  const milestones: Record<string, string> = {};
+  for (const milestone of MILESTONES) {
+    const millis = parsed[milestoneField(milestone)];
+    const at = millis !== undefined ? new Date(Number(millis)).toISOString() : parsed[legacyMilestoneField(milestone)];
+    if (at !== undefined) milestones[milestone] = at;
   }
   return JobStatusSchema.parse({
     ...status,

@@ -154,8 +154,8 @@ function keyId(key: string): string {
 }
 
 function pickRecord(record: IdempotencyRecord): IdempotencyRecord {
-  const { job_id, fingerprint, trace_id, job_type, submitted_at } = record;
-  return { job_id, fingerprint, trace_id, job_type, submitted_at };
+  const { job_id, fingerprint, trace_id, submitted_at } = record;
+  return { job_id, fingerprint, trace_id, submitted_at };
 }
 
 function pickStored(doc: KeyDocument): StoredIdempotencyRecord {

@@ -15,11 +15,25 @@ const RecordSchema = z.object({
   job_id: z.string(),
   fingerprint: z.string(),
   trace_id: z.string(),
-  job_type: z.string(),
   submitted_at: z.string(),
 });
-/** A record written before the enqueued mark existed reads as not enqueued: a retry re-publishes it. */
-const StoredRecordSchema = RecordSchema.extend({ enqueued: z.boolean().default(false) });
+/**
+ * The record as JSON in Redis. A SHA-256 fingerprint (64 hex digits) is kept as `fp` in base64url
+ * (43 characters); any other as `fingerprint`, as are those of records written before `fp`.
+ * A record written before the enqueued mark existed reads as not enqueued: a retry re-publishes it.
+ * Fields it no longer needs (`job_type`) are dropped on reading.
+ */
+const StoredRecordSchema = z
+  .object({
+    job_id: z.string(),
+    fp: z.string().optional(),
+    fingerprint: z.string().optional(),
+    trace_id: z.string(),
+    submitted_at: z.string(),
+    enqueued: z.boolean().default(false),
+  })
+  .refine((record) => record.fp !== undefined || record.fingerprint !== undefined, 'has no fingerprint');
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * Idempotency keys as Redis strings `idempotency:{sha256(key)}` holding the record as JSON. A
@@ -46,7 +60,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async claim(key: string, record: IdempotencyRecord, ttlSeconds: number): Promise<ClaimResult> {
-    const value = JSON.stringify({ ...RecordSchema.parse(record), enqueued: false });
+    const { fingerprint, ...rest } = RecordSchema.parse(record);
+    const stored = SHA256_HEX.test(fingerprint) ? { fp: Buffer.from(fingerprint, 'hex').toString('base64url') } : { fingerprint };
+    const value = JSON.stringify({ ...rest, ...stored, enqueued: false });
     const existing = await redisCall(this.redis, () =>
       runScript(this.redis, CLAIM_IDEMPOTENCY_KEY, this.redisKey(key), value, Math.max(1, Math.ceil(ttlSeconds))),
     );
@@ -78,5 +94,6 @@ function parseStored(value: string): StoredIdempotencyRecord {
   }
   const parsed = StoredRecordSchema.safeParse(json);
   if (!parsed.success) throw new Error(`stored idempotency record is invalid: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
-  return parsed.data;
+  const { fp, fingerprint, ...record } = parsed.data;
+  return { ...record, fingerprint: fp !== undefined ? Buffer.from(fp, 'base64url').toString('hex') : fingerprint! };
 }

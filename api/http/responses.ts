@@ -35,7 +35,10 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   STATUS_TIMEOUT: 504,
 };
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+/** Browsers must take an API answer for what its content-type says, never sniff it into HTML. */
+export const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...NOSNIFF };
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
   return { status, jsonBody: body, headers: { ...JSON_HEADERS, ...headers } };

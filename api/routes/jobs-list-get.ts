@@ -9,7 +9,10 @@ export const jobsListGet: RouteDefinition = {
   route: 'v1/jobs',
   authLevel: 'function',
   create: (deps) => async (request) => {
-    const page = await listJobs({ statuses: deps.statuses, results: deps.results, now: deps.now, logger: deps.logger }, request.query.entries());
+    const page = await listJobs(
+      { statuses: deps.statuses, results: deps.results, now: deps.now, logger: deps.logger, statusTtlSeconds: deps.statusTtlSeconds },
+      request.query.entries(),
+    );
     return jsonResponse(200, page);
   },
 };

@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '../http/route-definition.js';
+import { NOSNIFF } from '../http/responses.js';
 
 /** GET /metrics: the API's Prometheus metrics in text exposition format. */
 export const metricsGet: RouteDefinition = {
@@ -9,6 +10,6 @@ export const metricsGet: RouteDefinition = {
   create: (deps) => async () => ({
     status: 200,
     body: await deps.metrics.registry.metrics(),
-    headers: { 'content-type': deps.metrics.registry.contentType },
+    headers: { 'content-type': deps.metrics.registry.contentType, ...NOSNIFF },
   }),
 };

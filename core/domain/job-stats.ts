@@ -25,7 +25,7 @@ const MINUTES = 60;
 export async function jobStats(
   statuses: StatusStore,
   queryPairs: Iterable<[string, string]>,
-  options: { now: () => Date; maxJobs?: number },
+  options: { now: () => Date; maxJobs?: number; statusTtlSeconds?: number },
 ): Promise<StatsResponse> {
   checkStatsQuery(queryPairs);
   return countJobs(statuses, options);
@@ -39,7 +39,7 @@ export async function jobStats(
  */
 export function sharedJobStats(
   statuses: StatusStore,
-  options: { now: () => Date; cacheMs: number; maxJobs?: number },
+  options: { now: () => Date; cacheMs: number; maxJobs?: number; statusTtlSeconds?: number },
 ): (queryPairs: Iterable<[string, string]>) => Promise<StatsResponse> {
   const shared = new SharedResult(() => countJobs(statuses, options), options.cacheMs);
   return (queryPairs) => {
@@ -53,7 +53,7 @@ function checkStatsQuery(queryPairs: Iterable<[string, string]>): void {
   if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
 }
 
-async function countJobs(statuses: StatusStore, options: { now: () => Date; maxJobs?: number }): Promise<StatsResponse> {
+async function countJobs(statuses: StatusStore, options: { now: () => Date; maxJobs?: number; statusTtlSeconds?: number }): Promise<StatsResponse> {
   const now = options.now();
   const maxJobs = options.maxJobs ?? STATS_MAX_JOBS;
   const byState = emptyCounts();
@@ -83,7 +83,7 @@ async function countJobs(statuses: StatusStore, options: { now: () => Date; maxJ
 
   return {
     generated_at: now.toISOString(),
-    window: { since: new Date(now.getTime() - STATUS_TTL_SECONDS * 1000).toISOString(), until: now.toISOString(), source: 'status-store', truncated },
+    window: { since: new Date(now.getTime() - (options.statusTtlSeconds ?? STATUS_TTL_SECONDS) * 1000).toISOString(), until: now.toISOString(), source: 'status-store', truncated },
     by_state: byState,
     by_type: byType,
     per_minute: perMinute,

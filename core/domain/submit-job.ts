@@ -50,6 +50,8 @@ export interface SubmitJobDeps {
    * absorbs (a job whose result exists is not run again).
    */
   replayWaitMs?: number;
+  /** How long an Idempotency-Key holds (default 24 h): as long as the status it answers with. */
+  statusTtlSeconds?: number;
   events?: SubmitEvents;
 }
 
@@ -119,15 +121,14 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
           job_id: message.job_id,
           fingerprint: bodyHash,
           trace_id: message.trace_id,
-          job_type: message.job_type,
           submitted_at: message.submitted_at,
         },
-        STATUS_TTL_SECONDS,
+        deps.statusTtlSeconds ?? STATUS_TTL_SECONDS,
       ),
       budget(),
     );
     if (!claim.claimed) {
-      if (claim.existing.fingerprint !== bodyHash) throw new IdempotencyConflictError(claim.existing.job_id);
+      if (claim.existing.fingerprint !== bodyHash) throw new IdempotencyConflictError();
       return replay(deps, key, claim.existing, submission, input, budget);
     }
   }

@@ -134,10 +134,15 @@ export class ResultNotReadyError extends DtqError {
   }
 }
 
+/**
+ * An Idempotency-Key already held by a submission with another body (HTTP 409). Keys are strings
+ * clients pick, so the holder may be another client: the answer names nothing of its job.
+ */
 export class IdempotencyConflictError extends DtqError {
   readonly code = 'IDEMPOTENCY_CONFLICT';
-  constructor(jobId: string) {
-    super('Idempotency-Key was already used with a different request body', { job_id: jobId });
+  constructor() {
+    const message = 'was already used with another request body; send a new key for a new request';
+    super(`Idempotency-Key ${message}`, { fields: [{ field: 'Idempotency-Key', message }] });
   }
 }
 

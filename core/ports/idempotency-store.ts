@@ -1,9 +1,11 @@
-/** What an Idempotency-Key remembers: which job it created and for which request body. */
+/**
+ * What an Idempotency-Key remembers: which job it created and for which request body; what a
+ * replay needs to answer (and publish again) that job, and nothing the body already says.
+ */
 export interface IdempotencyRecord {
   job_id: string;
   fingerprint: string;
   trace_id: string;
-  job_type: string;
   submitted_at: string;
 }
 

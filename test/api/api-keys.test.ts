@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { ROUTES } from '../../api/route-table.js';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { expectErrorBody, postJson, request, weatherJob } from '../support/http-client.js';
 import { testLogger } from '../support/test-logger.js';
+import { STATIC_WEB_APP_CONFIG_SOURCE } from '../support/web-folder.js';
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 
@@ -27,6 +28,7 @@ describe('API keys on the fallback host (API_KEYS + API_KEYS_FILE)', () => {
     dir = await mkdtemp(join(tmpdir(), 'dtq-keys-'));
     await writeFile(join(dir, 'keys.txt'), `# dtq API keys, one per line\n\n${FILE_KEY}\n  ${OTHER_FILE_KEY}   # the second client\n`);
     await writeFile(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+    await copyFile(STATIC_WEB_APP_CONFIG_SOURCE, join(dir, 'staticwebapp.config.json'));
     app = await startEmbeddedApp({ API_KEYS: ENV_KEY, API_KEYS_FILE: join(dir, 'keys.txt') }, { staticDir: dir });
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobResultDocumentSchema, JobStatusResponseSchema, ListJobsResponseSchema, SubmitJobResponseSchema } from '../../contracts/index.js';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { expectErrorBody, postJson, request, waitForTerminal, weatherJob } from '../support/http-client.js';
+import { makeWebFolder } from '../support/web-folder.js';
 
 describe('HTTP API on the fallback host, embedded adapters', () => {
   let app: EmbeddedApp;
@@ -206,11 +207,7 @@ describe('HTTP API when the worker does not answer', () => {
 
 describe('fallback host static files', () => {
   it('never serves files outside the web folder and answers malformed paths with the error shape', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const dir = await mkdtemp(join(tmpdir(), 'dtq-web-'));
-    await writeFile(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+    const dir = await makeWebFolder('dtq-web', { 'index.html': '<!doctype html><div id="root"></div>' });
     const app = await startEmbeddedApp({}, { staticDir: dir });
     try {
       const page = await fetch(`${app.baseUrl}/jobs/some-client-route`);
@@ -228,13 +225,10 @@ describe('fallback host static files', () => {
   });
 
   it('serves index.html for the UI routes only: unknown API paths get the JSON 404, with or without keys', async () => {
-    const { mkdir, mkdtemp, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const dir = await mkdtemp(join(tmpdir(), 'dtq-web-'));
-    await writeFile(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
-    await mkdir(join(dir, 'assets'));
-    await writeFile(join(dir, 'assets', 'app-1a2b.js'), 'console.log(1)');
+    const dir = await makeWebFolder('dtq-web', {
+      'index.html': '<!doctype html><div id="root"></div>',
+      'assets/app-1a2b.js': 'console.log(1)',
+    });
     const envs: Array<Record<string, string>> = [{}, { API_KEYS: 'static-route-test-key' }];
     for (const env of envs) {
       const app = await startEmbeddedApp(env, { staticDir: dir });

@@ -38,7 +38,7 @@ describe('Redis cluster configuration', () => {
       await stores.statuses.write({ job_id: jobId, state: 'queued', progress_percent: 0, message: 'queued', updated_at: now, submitted_at: now, job_type: 'quote' });
       expect(await stores.statuses.get(jobId)).toMatchObject({ state: 'queued', job_type: 'quote' });
       expect((await stores.statuses.listRecent({ limit: 5 })).items.map((item) => item.job_id)).toEqual([jobId]);
-      expect(await stores.idempotency.claim('k', { job_id: jobId, fingerprint: 'f', trace_id: randomUUID(), job_type: 'quote', submitted_at: now }, 60)).toEqual({ claimed: true });
+      expect(await stores.idempotency.claim('k', { job_id: jobId, fingerprint: 'f', trace_id: randomUUID(), submitted_at: now }, 60)).toEqual({ claimed: true });
       for (const check of stores.readiness) await check.check();
       expect(stores.readiness.map((check) => check.name)).toEqual(['redis']);
     } finally {

@@ -14,7 +14,6 @@ const record = (fingerprint = 'abc'): IdempotencyRecord => ({
   job_id: randomUUID(),
   fingerprint,
   trace_id: randomUUID(),
-  job_type: 'weather',
   submitted_at: '2026-01-01T00:00:00.000Z',
 });
 

@@ -158,7 +158,7 @@ for (const target of REDIS_TARGETS) {
         const calls: Array<Promise<unknown>> = ids.flatMap((id, i) => [
           statuses.get(id),
           statuses.write(queuedWrite(id)),
-          idempotency.claim(`burst-${i}`, { job_id: id, fingerprint: 'f', trace_id: randomUUID(), job_type: 'weather', submitted_at: new Date().toISOString() }, 60),
+          idempotency.claim(`burst-${i}`, { job_id: id, fingerprint: 'f', trace_id: randomUUID(), submitted_at: new Date().toISOString() }, 60),
           statuses.listRecent({ limit: 5 }),
           idempotency.markEnqueued(`burst-${i}`, id),
           idempotency.get(`burst-${i}`),

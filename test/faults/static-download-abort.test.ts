@@ -1,13 +1,12 @@
 // Clients that abandon a download must not cost the host anything: each aborted static file
 // used to keep its file descriptor (and a pending promise) open for good.
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { waitFor } from '../support/wait-for.js';
+import { makeWebFolder } from '../support/web-folder.js';
 
 const ABORTS = 60;
 const openDescriptors = () => readdirSync('/proc/self/fd').length;
@@ -28,10 +27,11 @@ describe('fallback host: abandoned static downloads', () => {
   let dir: string;
   let app: EmbeddedApp;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dtq-web-abort-'));
-    await writeFile(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
-    // Larger than the socket buffers, so the host is still streaming when the client leaves.
-    await writeFile(join(dir, 'big.bin'), Buffer.alloc(8 * 1024 * 1024, 7));
+    dir = await makeWebFolder('dtq-web-abort', {
+      'index.html': '<!doctype html><div id="root"></div>',
+      // Larger than the socket buffers, so the host is still streaming when the client leaves.
+      'big.bin': Buffer.alloc(8 * 1024 * 1024, 7),
+    });
     app = await startEmbeddedApp({}, { staticDir: dir });
   });
   afterAll(async () => {
