@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SCHEMA_CATALOG } from './schema-catalog.js';
 import { JOB_TYPES } from './job-types.js';
+import { payloadJsonSchema } from './payload-text.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
 
@@ -8,7 +9,8 @@ const BASE_ID = 'https://dtq.dev/schemas/';
 export function renderJsonSchemas(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const [name, schema] of Object.entries(SCHEMA_CATALOG)) {
-    const doc = { $id: `${BASE_ID}${name}.json`, ...z.toJSONSchema(schema, { io: 'input' }) };
+    const rendered = name.startsWith('payload-') ? payloadJsonSchema(schema) : z.toJSONSchema(schema, { io: 'input' });
+    const doc = { $id: `${BASE_ID}${name}.json`, ...rendered };
     files[`${name}.json`] = `${JSON.stringify(doc, null, 2)}\n`;
   }
   return files;
