@@ -2,6 +2,7 @@ import { SCHEMA_VERSION, type JobResultDocument } from '../../contracts/index.js
 import { DependencyUnavailableError } from '../errors/index.js';
 import type { DeliveredRecord, HandlerFailure, Logger, ResultStore, StatusStore } from '../ports/index.js';
 import { decodeJobRecord, recordLogFields } from './job-records.js';
+import { saveResult } from './save-result.js';
 
 /** The error code of a job whose record the worker gave up on after its handler's last attempt. */
 export const PROCESSING_FAILED = 'PROCESSING_FAILED';
@@ -42,8 +43,8 @@ export async function failJobRecord(deps: FailJobRecordDeps, record: DeliveredRe
   };
   let stored = failed;
   try {
-    const { inserted } = await deps.results.save(failed);
-    if (!inserted) stored = (await deps.results.get(message.job_id)) ?? failed;
+    const { inserted, saved } = await saveResult(deps.results, failed, log);
+    stored = inserted ? saved : ((await deps.results.get(message.job_id)) ?? saved);
   } catch (error) {
     if (error instanceof DependencyUnavailableError) throw error;
     log.error({ err: error }, 'could not store the failed result of a job given up on; writing its failed status');
