@@ -96,8 +96,8 @@ export async function executeJobRecord(
   } catch (caught) {
     if (signal.aborted) throw caught;
     if (caught instanceof CancelledAtProgress) return endCancelled(50);
-    error = toJobError(caught);
-    log.warn({ error_code: error.code, error_message: error.message }, 'provider failed; job fails');
+    error = toJobError(caught, handler.source);
+    log.warn({ err: caught, error_code: error.code, error_message: error.message }, 'provider failed; job fails');
   }
 
   if (!error && (await cancelledAt(deps, message, STORING_RESULT_PERCENT, 'storing result'))) return endCancelled(50);
@@ -219,9 +219,13 @@ async function runHandler(
 /** A progress message longer than this is cut: the status hash is not a log. */
 const PROGRESS_MESSAGE_MAX_LENGTH = 200;
 
-function toJobError(error: unknown): JobError {
+/**
+ * A ProviderError carries its job type's own words for clients; anything else a handler throws
+ * (a bug, a library's error) is described without its message, which is logged instead.
+ */
+function toJobError(error: unknown, source: string): JobError {
   if (error instanceof ProviderError) return { code: error.providerCode, message: error.message };
-  return { code: 'PROVIDER_FAILED', message: error instanceof Error ? error.message : String(error) };
+  return { code: 'PROVIDER_FAILED', message: `${source} failed unexpectedly; the trace id identifies the cause in the worker's logs` };
 }
 
 /** Writes a milestone unless a cancel is pending; answers true when a cancel refused it. */

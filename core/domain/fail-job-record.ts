@@ -16,8 +16,8 @@ export interface FailJobRecordDeps {
 
 /**
  * Ends the job of a record whose handler failed every attempt (the queue dead-letters the record
- * next): a result document with `final_state: failed` and error `PROCESSING_FAILED` (the
- * failure's reason as its message), then a `failed` status with the same `error_code` and
+ * next): a result document with `final_state: failed` and error `PROCESSING_FAILED` (in dtq's
+ * words; the failure is logged), then a `failed` status with the same `error_code` and
  * `error_message`. A job that already has a result keeps it, and its status follows that
  * result. A record that is no job message has no job to end. A store that is unavailable
  * rejects (DependencyUnavailableError), so the queue waits and asks again; another failure of
@@ -38,7 +38,8 @@ export async function failJobRecord(deps: FailJobRecordDeps, record: DeliveredRe
     final_state: 'failed',
     started_at: at,
     completed_at: at,
-    error: { code: PROCESSING_FAILED, message: failure.reason },
+    // Clients read this; the failure itself (a store's or a driver's words) is in the logs.
+    error: { code: PROCESSING_FAILED, message: `the worker could not process this job (${failure.attempts} attempts); its trace id identifies the cause in the worker's logs` },
     trace_id: message.trace_id,
   };
   let stored = failed;
@@ -63,5 +64,5 @@ export async function failJobRecord(deps: FailJobRecordDeps, record: DeliveredRe
     updated_at: deps.now().toISOString(),
     ...(stored.error ? { error_code: stored.error.code, error_message: stored.error.message } : {}),
   });
-  log.warn({ attempts: failure.attempts, final_state: stored.final_state, error_code: stored.error?.code }, 'job given up on after its last attempt');
+  log.warn({ err: failure.error, attempts: failure.attempts, final_state: stored.final_state, error_code: stored.error?.code }, 'job given up on after its last attempt');
 }
