@@ -1,5 +1,6 @@
 import type { DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
-import type { JobTypeFallbacks, SubmitJobDeps } from '../core/domain/index.js';
+import type { JobTypeFallbacks } from '../contracts/index.js';
+import type { SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 
 /** Everything the HTTP handlers need, as interfaces; a composition root fills it in. */

@@ -13,7 +13,7 @@ import { startFaultProxy, type FaultProxy } from '../testkit/fault-proxy.js';
 import { FAULT_TARGETS, faultSchedule, restoreAll, type FaultStep, type FaultTarget } from './chaos/faults.js';
 import { KafkaBrokerControl } from './chaos/kafka-broker.js';
 import { ChaosLoad, ENDPOINTS, unexpected, type Answer, type Endpoint } from './chaos/load.js';
-import { ResultTracker, statusDisagreements } from './chaos/outcomes.js';
+import { ResultTracker, deleteRedisPrefix, statusDisagreements } from './chaos/outcomes.js';
 import { checks, printReport, type ChaosResults, type StepResult } from './chaos/report.js';
 import { ChaosStack } from './chaos/stack.js';
 import { cleanUpRun } from './lib/cleanup.js';
@@ -282,7 +282,7 @@ async function account(drainTimeoutMs: number): Promise<void> {
   const lost = accepted.filter((job) => !tracker!.finalStates.has(job.jobId));
   const duplicates = await tracker!.duplicates();
   const unannounced = await tracker!.unannounced(acceptedIds);
-  const disagreements = await statusDisagreements(isolation.REDIS_KEY_PREFIX!, accepted, tracker!.finalStates);
+  const disagreements = await statusDisagreements(isolation.REDIS_KEY_PREFIX!, accepted, tracker!.finalStates, { statusMayBeGone: targets.includes('redis-loses-data') });
   const states = [...tracker!.finalStates.values()];
   results.jobs = {
     accepted: acceptedIds.size,
@@ -332,7 +332,7 @@ async function main(): Promise<number> {
   });
   load.onAccepted((job) => tracker!.add(job.jobId));
   load.start();
-  const steps = faultSchedule(targets, { proxies, kafka, stack, holdMs: num('hold') * 1000 });
+  const steps = faultSchedule(targets, { proxies, kafka, stack, holdMs: num('hold') * 1000, forgetRedisData: () => deleteRedisPrefix(isolation.REDIS_KEY_PREFIX!) });
   try {
     await runSchedule(steps, totalMs, num('warmup') * 1000);
   } catch (error) {

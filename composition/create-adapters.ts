@@ -52,7 +52,8 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
   const deadLetters = createDeadLetters(config, queue, logger);
   return {
     statuses: stores.statuses,
-    idempotency: stores.idempotency,
+    // Durable keys (MongoDB) when there is a durable store: Redis may lose its data.
+    idempotency: resultStore.idempotency ?? stores.idempotency,
     results,
     queue,
     deadLetters,
@@ -66,7 +67,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     async close() {
       await queue.close();
       await rpc.close();
-      await Promise.allSettled([stores.close(), results.close(), deadLetters.close()]);
+      await Promise.allSettled([stores.close(), resultStore.close(), deadLetters.close()]);
     },
   };
 }

@@ -1,20 +1,38 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, Logger, ResultStore } from '../core/ports/index.js';
+import type { HealthCheck, IdempotencyStore, Logger, ResultStore } from '../core/ports/index.js';
 import { MemoryResultStore } from '../adapters/memory/index.js';
-import { MongoResultStore } from '../adapters/mongodb/index.js';
+import { MongoIdempotencyStore, MongoResultStore, createMongoClient } from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
+  /**
+   * Idempotency keys kept durably beside the results (MongoDB), so they outlive a Redis that
+   * loses its data; undefined with the in-memory result store.
+   */
+  idempotency?: IdempotencyStore;
   readiness: HealthCheck[];
-  /** Ensures the collection's indexes; idempotent. */
+  /** Ensures the collections' indexes; idempotent. */
   init(): Promise<void>;
+  close(): Promise<void>;
 }
 
-/** MongoDB when MONGODB_URI is set, process memory otherwise. */
+/** MongoDB (one client for results and idempotency keys) when MONGODB_URI is set, process memory otherwise. */
 export function createResultStore(config: Config, logger: Logger): ResultStoreChoice {
   if (!config.MONGODB_URI) {
-    return { results: new MemoryResultStore(), readiness: [], init: async () => {} };
+    const results = new MemoryResultStore();
+    return { results, readiness: [], init: async () => {}, close: () => results.close() };
   }
-  const store = new MongoResultStore({ client: config.MONGODB_URI, database: config.MONGODB_DATABASE, logger });
-  return { results: store, readiness: [store.healthCheck], init: () => store.init() };
+  const client = createMongoClient(config.MONGODB_URI);
+  const database = config.MONGODB_DATABASE;
+  const results = new MongoResultStore({ client, database, logger });
+  const idempotency = new MongoIdempotencyStore({ client, database, logger });
+  return {
+    results,
+    idempotency,
+    readiness: [results.healthCheck],
+    init: async () => void (await Promise.all([results.init(), idempotency.init()])),
+    close: async () => {
+      await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { JOB_TYPES, jobContract, type JobType } from '../contracts/index.js';
 import { ConfigError, type Config } from '../config/index.js';
-import type { JobHandler, JobHandlerDefinition, JobHandlerRegistry } from '../core/ports/index.js';
+import type { JobTypeContract } from '../contracts/job-type.js';
+import type { JobHandler, JobHandlerDefinition, JobHandlerRegistry, JobRun } from '../core/ports/index.js';
 import { delay } from '../adapters/shared/backoff.js';
 import { withResilience } from '../adapters/resilience/resilient-handlers.js';
 import type { WorkerMetrics } from '../telemetry/index.js';
@@ -51,12 +52,8 @@ export function createJobHandlers(options: { config: Config; metrics?: WorkerMet
   for (const type of JOB_TYPES) {
     const definition = JOB_HANDLER_DEFINITIONS[type];
     const settings = readSettings(definition, env, problems);
-    const base: JobHandler =
-      config.PROVIDER_MODE === 'http'
-        ? { jobType: type, source: definition.source, run: definition.create({ settings, timeoutMs: config.PROVIDER_TIMEOUT_MS }) as JobHandler['run'] }
-        : { jobType: type, source: 'simulated', run: simulated(definition, config.SIMULATED_PROVIDER_DELAY_MS) };
     const { attempts, backoff } = definition.contract.defaults;
-    handlers[type] = withResilience(base, {
+    handlers[type] = withResilience(baseJobHandler(type, definition, settings, config), {
       maxAttempts: attempts ?? config.PROVIDER_MAX_ATTEMPTS,
       initialDelayMs: backoff?.initial_ms ?? config.PROVIDER_RETRY_INITIAL_MS,
       maxDelayMs: backoff?.max_ms ?? config.PROVIDER_RETRY_MAX_MS,
@@ -69,6 +66,22 @@ export function createJobHandlers(options: { config: Config; metrics?: WorkerMet
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return handlers;
+}
+
+/**
+ * A type's handler before retry and breaker: the real one with PROVIDER_MODE=http, and for an
+ * offline type (it needs nothing outside the process) in every mode; else its simulation.
+ */
+export function baseJobHandler(
+  type: JobType,
+  definition: JobHandlerDefinition,
+  settings: Record<string, unknown>,
+  config: Pick<Config, 'PROVIDER_MODE' | 'PROVIDER_TIMEOUT_MS' | 'SIMULATED_PROVIDER_DELAY_MS'>,
+): JobHandler {
+  if (config.PROVIDER_MODE === 'http' || definition.offline) {
+    return { jobType: type, source: definition.source, run: definition.create({ settings, timeoutMs: config.PROVIDER_TIMEOUT_MS }) as JobHandler['run'] };
+  }
+  return { jobType: type, source: 'simulated', run: simulated(definition.simulate, config.SIMULATED_PROVIDER_DELAY_MS) };
 }
 
 /** A type's settings from the environment; empty strings count as unset, as for every setting. */
@@ -86,10 +99,10 @@ function readSettings(
 }
 
 /** The simulated handler, after SIMULATED_PROVIDER_DELAY_MS (so jobs take the time real ones do). */
-function simulated(definition: JobHandlerDefinition, delayMs: number): JobHandler['run'] {
+function simulated(simulate: JobRun<JobTypeContract>, delayMs: number): JobHandler['run'] {
   return async (payload, context) => {
     if (delayMs > 0) await delay(delayMs, context.signal);
     if (context.signal.aborted) throw context.signal.reason ?? new Error('aborted');
-    return (await definition.simulate(payload as never, context)) as Record<string, unknown>;
+    return (await simulate(payload as never, context)) as Record<string, unknown>;
   };
 }

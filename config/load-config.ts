@@ -33,6 +33,8 @@ export function describeAdapters(config: Config): Record<string, string> {
     job_queue: config.KAFKA_BROKERS ? `kafka (${describeKafka(config.KAFKA_BROKERS, config)})` : 'in-memory',
     status_store: config.REDIS_URL ? `redis (${redactUrl(config.REDIS_URL)})` : 'in-memory',
     result_store: config.MONGODB_URI ? `mongodb (${redactUrl(config.MONGODB_URI)})` : 'in-memory',
+    // Kept durably beside the results when there are any, so they outlive a Redis that loses its data.
+    idempotency_keys: config.MONGODB_URI ? 'mongodb' : config.REDIS_URL ? 'redis' : 'in-memory',
     progress_rpc: config.RABBITMQ_URL ? `rabbitmq (${redactUrl(config.RABBITMQ_URL)})` : 'in-memory',
     providers: config.PROVIDER_MODE === 'http' ? 'http' : `simulated (${config.SIMULATED_PROVIDER_DELAY_MS} ms)`,
   };

@@ -7,6 +7,7 @@ export * from './job-status.js';
 export * from './job-result.js';
 export * from './progress-rpc.js';
 export * from './http-api.js';
+export * from './job-type-descriptions.js';
 export * from './errors.js';
 export * from './field-issues.js';
 export * from './payload-text.js';

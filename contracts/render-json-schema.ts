@@ -122,12 +122,15 @@ export function renderOpenApi(): string {
       '/v1/jobs/{job_id}/status': {
         get: {
           summary: 'Current status, answered by the worker over the progress RPC',
+          description:
+            'A finished job the status store no longer holds (past its 24 h window, or a Redis that lost its data) is answered ' +
+            'from its stored result: state completed or failed, progress_percent 100, its error, result_url; no milestones.',
           parameters: [jobId],
           responses: {
             '200': { description: 'Status', content: json('http-job-status-response') },
             '400': errorResponse('Malformed job id'),
-            '404': errorResponse('Unknown job'),
-            '503': errorResponse('Broker unavailable'),
+            '404': errorResponse('Unknown job: neither a status nor a result'),
+            '503': errorResponse('Broker or result store unavailable'),
             '504': errorResponse('No reply in time'),
             ...authResponses,
           },

@@ -4,4 +4,5 @@
 export { default as exchange_rate } from './exchange_rate/contract.js';
 export { default as github_user } from './github_user/contract.js';
 export { default as quote } from './quote/contract.js';
+export { default as thumbnail } from './thumbnail/contract.js';
 export { default as weather } from './weather/contract.js';

@@ -60,8 +60,8 @@ export function isRefusedDocumentError(error: unknown): boolean {
  * MongoDB is down, unreachable or throttling; anything else unchanged, since it is a bug or a
  * misconfiguration that a retry will not fix.
  */
-export function toStoreError(error: unknown, operation: string): unknown {
+export function toStoreError(error: unknown, operation: string, dependency = 'result store'): unknown {
   if (!isUnavailableError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new DependencyUnavailableError('result store', `${operation}: ${reason}`, { cause: error });
+  return new DependencyUnavailableError(dependency, `${operation}: ${reason}`, { cause: error });
 }

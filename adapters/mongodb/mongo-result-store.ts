@@ -1,10 +1,11 @@
 import type { RetryPolicy } from 'cockatiel';
-import { MongoBulkWriteError, MongoClient, type Collection, type Filter } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Filter, type MongoClient } from 'mongodb';
 import { RESULT_COLLECTION, RESULT_DATABASE, type JobResultDocument } from '../../contracts/index.js';
 import { ResultRefusedError } from '../../core/errors/index.js';
 import type { HealthCheck, Logger, ResultPage, ResultPageQuery, ResultStore } from '../../core/ports/index.js';
 import { decodeCursor, encodeCursor } from '../shared/page-cursor.js';
 import { TurnBatcher } from '../shared/turn-batcher.js';
+import { closeOwnedClient, resolveMongoClient, type ClientTimeouts } from './mongo-client.js';
 import { DUPLICATE_KEY, isDuplicateKeyError, isRefusedDocumentError, isUnavailableError, toStoreError } from './mongo-errors.js';
 import { MongoPingHealthCheck } from './mongo-health-check.js';
 import { ensureResultIndexes } from './result-indexes.js';
@@ -12,24 +13,6 @@ import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOp
 
 /** Most result documents one coalesced insert carries (each is at most a few MiB; the driver splits by size). */
 const SAVE_BATCH_DOCUMENTS = 100;
-
-/** Fail fast when MongoDB is down: a request waits this long for a server, then answers 503. */
-export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5_000;
-/** A new connection (TCP, TLS and handshake) that has not answered by then is given up (the driver's default is 30 s). */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/**
- * A reply the server has not sent within this long fails the operation (the driver's default is
- * no limit, so a server that hangs would hang its callers for good). Every operation here reads
- * or writes one document or one page, so this only ever cuts off a server that stopped answering.
- */
-export const DEFAULT_SOCKET_TIMEOUT_MS = 30_000;
-
-/** The client deadlines; each is used only with a connection string that does not set it itself. */
-interface ClientTimeouts {
-  serverSelectionTimeoutMS?: number;
-  connectTimeoutMS?: number;
-  socketTimeoutMS?: number;
-}
 
 export interface MongoResultStoreOptions extends ClientTimeouts {
   /** A connection string (the store then owns and closes its client) or a client the caller owns. */
@@ -61,8 +44,7 @@ export class MongoResultStore implements ResultStore {
 
   constructor(options: MongoResultStoreOptions) {
     const database = options.database ?? RESULT_DATABASE;
-    this.ownsClient = typeof options.client === 'string';
-    this.client = typeof options.client === 'string' ? createClient(options.client, options) : options.client;
+    ({ client: this.client, owned: this.ownsClient } = resolveMongoClient(options.client, options));
     this.collection = this.client.db(database).collection<JobResultDocument>(options.collection ?? RESULT_COLLECTION);
     this.retry = createThrottlingRetry(options.throttlingRetry ?? DEFAULT_THROTTLING_RETRY);
     this.logger = options.logger.child({ component: 'mongo-result-store', database, collection: this.collection.collectionName });
@@ -185,13 +167,8 @@ export class MongoResultStore implements ResultStore {
   }
 
   /** Closes the client when the store created it; never rejects. */
-  async close(): Promise<void> {
-    if (!this.ownsClient) return;
-    try {
-      await this.client.close();
-    } catch (error) {
-      this.logger.warn({ err: error }, 'closing the MongoDB client failed');
-    }
+  close(): Promise<void> {
+    return closeOwnedClient({ client: this.client, owned: this.ownsClient }, this.logger);
   }
 
   private async run<T>(operation: string, fields: Record<string, unknown>, call: () => Promise<T>): Promise<T> {
@@ -210,17 +187,6 @@ export class MongoResultStore implements ResultStore {
       throw toStoreError(error, operation);
     }
   }
-}
-
-function createClient(uri: string, timeouts: ClientTimeouts): MongoClient {
-  const wanted: Required<ClientTimeouts> = {
-    serverSelectionTimeoutMS: timeouts.serverSelectionTimeoutMS ?? DEFAULT_SERVER_SELECTION_TIMEOUT_MS,
-    connectTimeoutMS: timeouts.connectTimeoutMS ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    socketTimeoutMS: timeouts.socketTimeoutMS ?? DEFAULT_SOCKET_TIMEOUT_MS,
-  };
-  // Options given here override the connection string's, so only fill in what it leaves unset.
-  const unset = Object.entries(wanted).filter(([name]) => !new RegExp(`[?&]${name}=`, 'i').test(uri));
-  return new MongoClient(uri, Object.fromEntries(unset));
 }
 
 function canonicalTimestamp(value: string): string {

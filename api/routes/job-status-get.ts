@@ -10,7 +10,7 @@ const PROGRESS_RPC_OUTCOME: Record<string, string> = {
   INVALID_JOB_ID: 'invalid',
 };
 
-/** GET /v1/jobs/{job_id}/status: asked of the worker over the progress RPC. */
+/** GET /v1/jobs/{job_id}/status: asked of the worker over the progress RPC; a job it does not know, of its result. */
 export const jobStatusGet: RouteDefinition = {
   name: 'job-status-get',
   methods: ['GET'],
@@ -18,7 +18,7 @@ export const jobStatusGet: RouteDefinition = {
   authLevel: 'function',
   create: (deps) => async (request) => {
     try {
-      const status = await getJobStatus(deps.progress, request.params.job_id, {
+      const status = await getJobStatus({ progress: deps.progress, results: deps.results }, request.params.job_id, {
         timeoutMs: deps.progressRpcTimeoutMs,
         resultUrl: (id) => `/v1/jobs/${id}/result`,
       });

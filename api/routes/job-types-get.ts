@@ -1,4 +1,4 @@
-import { describeJobTypes } from '../../core/domain/index.js';
+import { describeJobTypes } from '../../contracts/index.js';
 import type { RouteDefinition } from '../http/route-definition.js';
 import { jsonResponse } from '../http/responses.js';
 

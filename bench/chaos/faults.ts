@@ -6,7 +6,7 @@ import type { ChaosStack } from './stack.js';
  * In the default order the broker restart comes last: when its damage outlasts the recovery
  * timeout, the faults after it would measure that damage rather than their own.
  */
-export const FAULT_TARGETS = ['redis', 'rabbitmq', 'mongodb', 'api', 'worker', 'kafka'] as const;
+export const FAULT_TARGETS = ['redis', 'rabbitmq', 'mongodb', 'redis-loses-data', 'api', 'worker', 'kafka'] as const;
 export type FaultTarget = (typeof FAULT_TARGETS)[number];
 
 /** One fault of the schedule: what it does, how long it is held, and how it is undone. */
@@ -24,6 +24,11 @@ export interface FaultTools {
   kafka: KafkaBrokerControl;
   stack: ChaosStack;
   holdMs: number;
+  /**
+   * Deletes every key of the run's Redis prefix, as a Redis restarted without persistence (or
+   * flushed) forgets them, without touching other users of a shared server. Answers how many.
+   */
+  forgetRedisData: () => Promise<number>;
 }
 
 /** The schedule for the chosen targets, in the order given: cut then freeze for each server, then the kills. */
@@ -65,6 +70,14 @@ export function faultSchedule(targets: FaultTarget[], tools: FaultTools): FaultS
           restore: () => tools.kafka.start(),
         },
       );
+    } else if (target === 'redis-loses-data') {
+      steps.push({
+        name: 'redis loses its data',
+        target,
+        holdMs: 0,
+        inject: async () => `${await tools.forgetRedisData()} key(s) forgotten`,
+        restore: async () => {},
+      });
     } else if (target === 'api') {
       steps.push({ name: 'api SIGKILL', target, holdMs: 0, inject: () => tools.stack.killApi(), restore: () => tools.stack.restartApi() });
     } else {

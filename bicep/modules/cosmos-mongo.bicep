@@ -1,5 +1,6 @@
 // Azure Cosmos DB for MongoDB (RU): database dtq, collection job_results sharded on job_id with the
-// unique job_id index the result store relies on (one document per job however often it is replayed).
+// unique job_id index the result store relies on (one document per job however often it is replayed),
+// and idempotency_keys, the durable Idempotency-Keys.
 param baseName string
 param suffix string
 param location string
@@ -61,6 +62,25 @@ resource jobResults 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/coll
         { key: { keys: ['completed_at', 'job_id'] } }
         { key: { keys: ['final_state', 'completed_at', 'job_id'] } }
         { key: { keys: ['job_type', 'completed_at', 'job_id'] } }
+      ]
+    }
+  }
+}
+
+// idempotency_keys: the durable copy of each Idempotency-Key (adapters/mongodb/mongo-idempotency-store.ts),
+// so a key outlives Azure Managed Redis losing its data. Sharded on _id (the key's hash), which every
+// operation filters on; _id is unique. RU-based Cosmos DB serves a TTL index only on _ts: keys go
+// 24 h after their last write (the store also ignores a record past its own expires_at).
+resource idempotencyKeys 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections@2024-11-15' = {
+  parent: database
+  name: 'idempotency_keys'
+  properties: {
+    resource: {
+      id: 'idempotency_keys'
+      shardKey: { _id: 'Hash' }
+      indexes: [
+        { key: { keys: ['_id'] } }
+        { key: { keys: ['_ts'] }, options: { expireAfterSeconds: 86400 } }
       ]
     }
   }

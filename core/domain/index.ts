@@ -15,4 +15,3 @@ export * from './job-links.js';
 export * from './job-stats.js';
 export * from './list-jobs.js';
 export * from './dead-letter-actions.js';
-export * from './describe-job-types.js';

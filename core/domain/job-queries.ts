@@ -1,4 +1,4 @@
-import { UuidV4Schema, type JobResultResponse, type JobStatusResponse } from '../../contracts/index.js';
+import { UuidV4Schema, type JobResultDocument, type JobResultResponse, type JobStatusResponse } from '../../contracts/index.js';
 import { DependencyUnavailableError, InvalidJobIdError, JobNotFoundError, ResultNotReadyError } from '../errors/index.js';
 import type { ProgressClient, ResultStore, StatusStore } from '../ports/index.js';
 import { guardDependency } from './guard-dependency.js';
@@ -11,18 +11,24 @@ export function parseJobId(raw: string | undefined): string {
   return parsed.data.toLowerCase();
 }
 
-/** A job's live status, asked of the worker over the progress RPC. */
+/**
+ * A job's status, asked of the worker over the progress RPC. When the status store does not know
+ * the job (past its 24 h window, or a Redis that lost its data), a finished job still has its
+ * durable result, and the status is answered from that; only a job with neither is unknown.
+ */
 export async function getJobStatus(
-  progress: ProgressClient,
+  deps: { progress: ProgressClient; results: ResultStore },
   rawJobId: string | undefined,
   options: { timeoutMs: number; resultUrl: (jobId: string) => string },
 ): Promise<JobStatusResponse> {
   const jobId = parseJobId(rawJobId);
   // The RPC has its own timeout (504); the guard only catches a client that hangs past it.
-  const reply = await guardDependency('progress RPC', () => progress.request(jobId, { timeoutMs: options.timeoutMs }), options.timeoutMs + 1_000);
+  const reply = await guardDependency('progress RPC', () => deps.progress.request(jobId, { timeoutMs: options.timeoutMs }), options.timeoutMs + 1_000);
   if ('error' in reply) {
-    if (reply.error.code === 'JOB_NOT_FOUND') throw new JobNotFoundError(jobId);
-    throw new DependencyUnavailableError('status store', reply.error.message);
+    if (reply.error.code !== 'JOB_NOT_FOUND') throw new DependencyUnavailableError('status store', reply.error.message);
+    const result = await guardDependency('result store', () => deps.results.get(jobId));
+    if (!result) throw new JobNotFoundError(jobId);
+    return statusFromResult(result, options.resultUrl(jobId));
   }
   const terminal = reply.state === 'completed' || reply.state === 'failed';
   return {
@@ -36,6 +42,23 @@ export async function getJobStatus(
     ...(reply.milestones ? { milestones: reply.milestones } : {}),
     ...(terminal ? { result_url: options.resultUrl(jobId) } : {}),
     ...jobLinks(reply),
+  };
+}
+
+/**
+ * A finished job's status from its result, as the job list's results part shows it: the result
+ * keeps neither the milestone times nor the milestone a failed job stopped at, so
+ * `progress_percent` is 100 (its run is over; `state` says how it ended).
+ */
+function statusFromResult(result: JobResultDocument, resultUrl: string): JobStatusResponse {
+  return {
+    job_id: result.job_id,
+    state: result.final_state,
+    progress_percent: 100,
+    message: result.final_state,
+    updated_at: result.completed_at,
+    ...(result.error ? { error_code: result.error.code, error_message: result.error.message } : {}),
+    result_url: resultUrl,
   };
 }
 

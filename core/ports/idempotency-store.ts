@@ -16,7 +16,8 @@ export interface StoredIdempotencyRecord extends IdempotencyRecord {
 export type ClaimResult = { claimed: true } | { claimed: false; existing: StoredIdempotencyRecord };
 
 /**
- * Idempotency keys for submit, kept beside the status (Redis `SET NX` with a TTL). `claim` is
+ * Idempotency keys for submit, kept durably beside the results (MongoDB, unique `_id`) so they
+ * outlive a Redis that loses its data, or in Redis (`SET NX` with a TTL) without one. `claim` is
  * atomic: of many racing claims of one key exactly one wins. A key is never released before its
  * TTL: once claimed it names its job for good, and a retry finishes that job's enqueue instead
  * of making another job.

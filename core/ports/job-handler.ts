@@ -32,7 +32,7 @@ export type JobRun<C> = (payload: PayloadOf<C>, context: JobContext) => Promise<
 /** The settings a job type reads from the environment, as zod fields keyed by variable name. */
 export type JobSettingsShape = Record<string, z.ZodType>;
 
-export interface JobHandlerSpec<C, S extends JobSettingsShape> {
+interface JobHandlerSpecBase<C, S extends JobSettingsShape> {
   /** The upstream the real handler calls ("open-meteo"): in logs, metrics and the output's `source`. */
   source: string;
   /**
@@ -42,14 +42,30 @@ export interface JobHandlerSpec<C, S extends JobSettingsShape> {
   settings?: S;
   /** Builds the real handler; `timeoutMs` is PROVIDER_TIMEOUT_MS, the budget of one outbound call. */
   create(options: { settings: { [K in keyof S]: z.output<S[K]> }; timeoutMs: number }): JobRun<C>;
+}
+
+/** A handler that calls the outside world: the embedded default runs its simulation instead. */
+export interface OnlineJobHandlerSpec<C, S extends JobSettingsShape> extends JobHandlerSpecBase<C, S> {
+  offline?: false;
   /** The deterministic offline handler of the embedded default (PROVIDER_MODE=simulated). */
   simulate: JobRun<C>;
 }
 
-export interface JobHandlerDefinition<C extends JobTypeContract = JobTypeContract, S extends JobSettingsShape = JobSettingsShape>
-  extends JobHandlerSpec<C, S> {
-  contract: C;
+/**
+ * A handler that needs nothing outside its process (an image resize, a checksum): the real one
+ * runs in every PROVIDER_MODE, so its output always names its own `source` and is never marked
+ * simulated, since it is not.
+ */
+export interface OfflineJobHandlerSpec<C, S extends JobSettingsShape> extends JobHandlerSpecBase<C, S> {
+  offline: true;
+  simulate?: never;
 }
+
+export type JobHandlerSpec<C, S extends JobSettingsShape> = OnlineJobHandlerSpec<C, S> | OfflineJobHandlerSpec<C, S>;
+
+export type JobHandlerDefinition<C extends JobTypeContract = JobTypeContract, S extends JobSettingsShape = JobSettingsShape> = JobHandlerSpec<C, S> & {
+  contract: C;
+};
 
 /** Declares the handler of a job type (its folder's `handler.ts`, default export). */
 export function defineJobHandler<C extends JobTypeContract, S extends JobSettingsShape = Record<never, z.ZodType>>(

@@ -76,6 +76,8 @@ export default defineJobHandler(contract, {
   // settings: { MY_API_URL: httpUrlSetting('https://api.example.com') },  (config/setting-types.js)
   create: () => countWords,
   // What runs in the embedded default (PROVIDER_MODE=simulated): offline and deterministic.
+  // A handler that needs nothing outside its process declares \`offline: true\` instead: its real
+  // work then runs in every mode, and its output is not marked simulated.
   simulate: countWords,
 });
 `,

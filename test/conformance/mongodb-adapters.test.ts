@@ -1,10 +1,11 @@
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { MongoResultStore } from '../../adapters/mongodb/index.js';
+import { MongoIdempotencyStore, MongoResultStore } from '../../adapters/mongodb/index.js';
 import { connectTestMongo, testDatabases } from '../support/mongo-server.js';
 import { TEST_MONGODB_URI } from '../support/services.js';
 import { testLogger } from '../support/test-logger.js';
-import { describeResultStoreConformance, type ResultStoreFixture } from './result-store.suite.js';
+import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
+import { describeResultStoreConformance } from './result-store.suite.js';
 
 describe(`MongoResultStore on the MongoDB wire server at ${new URL(TEST_MONGODB_URI).host}`, () => {
   let client: MongoClient;
@@ -17,19 +18,23 @@ describe(`MongoResultStore on the MongoDB wire server at ${new URL(TEST_MONGODB_
     await client?.close();
   });
 
-  /** Each fixture gets a database of its own on the shared client, dropped in cleanup. */
-  async function fixture(): Promise<ResultStoreFixture> {
-    const database = databases.name();
-    const store = new MongoResultStore({ client, database, logger: testLogger() });
-    await store.init();
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await client.db(database).dropDatabase();
-      },
+  /** Each fixture gets a store in a database of its own on the shared client, dropped in cleanup. */
+  function inOwnDatabase<S extends { init(): Promise<void>; close(): Promise<void> }>(create: (database: string) => S) {
+    return async () => {
+      const database = databases.name();
+      const store = create(database);
+      await store.init();
+      return {
+        store,
+        cleanup: async () => {
+          await store.close();
+          await client.db(database).dropDatabase();
+        },
+      };
     };
   }
 
-  describeResultStoreConformance('mongodb', fixture);
+  describeResultStoreConformance('mongodb', inOwnDatabase((database) => new MongoResultStore({ client, database, logger: testLogger() })));
+
+  describeIdempotencyStoreConformance('mongodb', inOwnDatabase((database) => new MongoIdempotencyStore({ client, database, logger: testLogger() })));
 });

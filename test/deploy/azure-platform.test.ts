@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { IDEMPOTENCY_COLLECTION } from '../../adapters/mongodb/index.js';
 import { RESULT_INDEXES } from '../../adapters/mongodb/result-indexes.js';
+import { STATUS_TTL_SECONDS } from '../../contracts/index.js';
 import { ROUTES } from '../../api/route-table.js';
 import { REPO_ROOT } from '../support/processes.js';
 import { assignedParams, declaredParams, declaredResources, moduleParams, readBicep } from './support/bicep-source.js';
@@ -63,6 +65,19 @@ describe('2. Cosmos DB: one owner of the index set (Bicep), the same indexes the
 
   it('the shard key is a field every unique index of the code starts with', () => {
     for (const index of RESULT_INDEXES.filter((i) => i.unique)) expect(fieldsOf(index.key)[0]).toBe('job_id');
+  });
+});
+
+describe('2b. Cosmos DB: idempotency keys kept durably, beside the results', () => {
+  const collection = () =>
+    declaredResources(readBicep('bicep/modules/cosmos-mongo.bicep'), 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections').find(
+      (declared) => declared.get('name') === `'${IDEMPOTENCY_COLLECTION}'`,
+    );
+
+  it('declares the collection the idempotency store writes, sharded on _id, with a TTL on _ts of the 24 h key window', () => {
+    const properties = collection()?.get('properties') ?? '';
+    expect(properties).toMatch(/shardKey:\s*\{\s*_id:\s*'Hash'\s*\}/);
+    expect(properties).toMatch(new RegExp(`keys:\\s*\\['_ts'\\]\\s*\\},\\s*options:\\s*\\{\\s*expireAfterSeconds:\\s*${STATUS_TTL_SECONDS}\\s*\\}`));
   });
 });
 

@@ -129,6 +129,7 @@ describe('operator console in Chromium', () => {
       found[`home, ${at}`] = await axeViolations(page);
 
       // The form with a client-side error on each field it checks.
+      await page.getByLabel('Job type').selectOption('weather');
       await page.getByLabel('Country code').fill('usa');
       await page.getByRole('button', { name: 'Submit' }).click();
       await page.locator('.field-error').first().waitFor();

@@ -137,7 +137,7 @@ describe('web UI in Chromium', () => {
     await page.waitForURL(`**/jobs/${jobId}`);
     await page.locator('[role=progressbar][aria-valuenow="100"]').waitFor();
     await page.locator('.state-completed').first().waitFor();
-    expect(await page.locator('.temperature').textContent()).toMatch(/^-?\d+(\.\d)? °C$/);
+    expect(await page.locator('.headline-figure').textContent()).toMatch(/^-?\d+(\.\d)? °C$/);
     await page.getByText('simulated', { exact: true }).waitFor();
     expect(await factValue(page, 'City')).toBe('Austin');
     expect(await factValue(page, 'Country code')).toBe('US');
@@ -148,7 +148,7 @@ describe('web UI in Chromium', () => {
     await screenshot(page, '03-detail-completed.png');
 
     await page.reload();
-    await page.locator('.temperature').waitFor();
+    await page.locator('.headline-figure').waitFor();
     await page.getByRole('link', { name: '← All jobs' }).click();
     await page.reload();
     await page.locator(`li[data-job-id="${jobId}"][data-state="completed"]`).waitFor();

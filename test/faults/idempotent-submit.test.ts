@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_HEADER, RESULT_COLLECTION } from '../../contracts/index.js';
+import { IDEMPOTENCY_COLLECTION } from '../../adapters/mongodb/index.js';
 import { expectErrorBody, postJson, weatherJob } from '../support/http-client.js';
 import { API_PRODUCE, startKafkaProxy, type KafkaProxy } from '../support/kafka-proxy.js';
 import { REPO_ROOT, freePort, startNode, type RunningChild } from '../support/processes.js';
@@ -38,9 +39,13 @@ describe('submits retried with their Idempotency-Key through a stalled Kafka lin
   const submit = (key: string, city: string) => postJson(`${api.base}/v1/jobs`, weatherJob(city), { [IDEMPOTENCY_KEY_HEADER]: key });
   const results = () => mongo.db(services.env.MONGODB_DATABASE).collection(RESULT_COLLECTION);
   const status = (jobId: string) => redis.hgetall(`${prefix}job:${jobId}:status`);
+  /** The key's record where dtq keeps it with a durable store: MongoDB, beside the results. */
   const keyRecord = async (key: string) => {
-    const value = await redis.get(`${prefix}idempotency:${createHash('sha256').update(key).digest('hex')}`);
-    return value === null ? undefined : (JSON.parse(value) as { job_id: string; enqueued: boolean });
+    const found = await mongo
+      .db(services.env.MONGODB_DATABASE)
+      .collection<{ _id: string; job_id: string; enqueued: boolean }>(IDEMPOTENCY_COLLECTION)
+      .findOne({ _id: createHash('sha256').update(key).digest('hex') });
+    return found ?? undefined;
   };
   /** Waits for the job's result, then checks it is the only one and the status says completed. */
   const expectCompletedOnce = async (jobId: string) => {

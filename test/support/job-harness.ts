@@ -40,6 +40,9 @@ export async function simulate<C extends JobTypeContract>(
   definition: JobHandlerDefinition<C>,
   payload: z.input<C['payload']>,
 ): Promise<z.output<C['output']>> {
+  if (!definition.simulate) {
+    throw new Error(`${definition.contract.job_type} is offline: its real handler runs in every mode, so test it with realHandler`);
+  }
   const output = await definition.simulate(definition.contract.payload.parse(payload) as never, jobContext());
   return definition.contract.output.parse(output) as z.output<C['output']>;
 }

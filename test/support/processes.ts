@@ -16,14 +16,14 @@ export interface RunningChild {
 }
 
 /** Starts a built entry point (under dist/) with node, collecting its output lines. */
-export function startNode(script: string, env: Record<string, string>, args: string[] = []): RunningChild {
-  return startProcess(process.execPath, [script, ...args], env);
+export function startNode(script: string, env: Record<string, string>, args: string[] = [], options: { cwd?: string } = {}): RunningChild {
+  return startProcess(process.execPath, [script, ...args], env, options);
 }
 
-/** Starts any program in the repository root with a minimal environment, collecting its output lines. */
-export function startProcess(command: string, args: string[], env: Record<string, string> = {}): RunningChild {
+/** Starts any program in the repository root (or `cwd`) with a minimal environment, collecting its output lines. */
+export function startProcess(command: string, args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): RunningChild {
   const child = spawn(command, args, {
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

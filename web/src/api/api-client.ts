@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   CancelJobResponseSchema,
   IDEMPOTENCY_KEY_HEADER,
@@ -8,6 +8,7 @@ import {
   RetryJobResponseSchema,
   JobResultResponseSchema,
   JobStatusResponseSchema,
+  JobTypeDescriptionSchema,
   ListJobsResponseSchema,
   SubmitJobResponseSchema,
   type CancelJobResponse,
@@ -19,7 +20,6 @@ import {
   type JobStatusResponse,
   type ListJobsResponse,
   type SubmitJobRequest,
-  type SubmitJobResponse,
 } from '../../../contracts/http-api.js';
 import type { JobState } from '../../../contracts/common.js';
 import type { JobType } from '../../../contracts/job-types.js';
@@ -51,8 +51,23 @@ async function request<S extends z.ZodType>(path: string, schema: S, init?: Requ
   return parsed.data;
 }
 
-export function submitJob(body: SubmitJobRequest, idempotencyKey: string): Promise<SubmitJobResponse> {
-  return request('/v1/jobs', SubmitJobResponseSchema, {
+/**
+ * The API's job types, each under any name: a type this bundle was built without is still
+ * offered by the form (and validated by the API alone).
+ */
+const ServedJobTypesSchema = z.object({ job_types: z.array(JobTypeDescriptionSchema.extend({ job_type: z.string() })) });
+export type ServedJobType = z.infer<typeof ServedJobTypesSchema>['job_types'][number];
+
+export async function listJobTypes(): Promise<ServedJobType[]> {
+  return (await request('/v1/job-types', ServedJobTypesSchema)).job_types;
+}
+
+/** A submitted job, of a job type this bundle may not know. */
+const SubmittedJobResponseSchema = SubmitJobResponseSchema.extend({ job_type: z.string() });
+export type SubmittedJobResponse = z.infer<typeof SubmittedJobResponseSchema>;
+
+export function submitJob(body: SubmitJobRequest, idempotencyKey: string): Promise<SubmittedJobResponse> {
+  return request('/v1/jobs', SubmittedJobResponseSchema, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: idempotencyKey },
     body: JSON.stringify(body),

@@ -1,20 +1,21 @@
 import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useRef } from 'react';
-import type { JobSummary, ListJobsResponse, SubmitJobResponse } from '../../../contracts/http-api.js';
-import type { JobPayload, JobType } from '../../../contracts/job-types.js';
-import { submitJob, type JobListFilters } from './api-client.js';
+import type { JobSummary, ListJobsResponse } from '../../../contracts/http-api.js';
+import { JobTypeSchema } from '../../../contracts/job-types.js';
+import { submitJob, type JobListFilters, type SubmittedJobResponse } from './api-client.js';
 import { NetworkError } from './api-errors.js';
 import { newIdempotencyKey } from './idempotency-key.js';
 import { jobKeys } from './job-queries.js';
 
+/** A job to submit: of any type the API lists, the bundle's or not. */
 export interface Submission {
-  job_type: JobType;
-  payload: JobPayload;
+  job_type: string;
+  payload: Record<string, unknown>;
 }
 
 /** What the browser remembers of a job it submitted: the input, before any result exists. */
 export interface SubmittedJob extends Submission {
-  response: SubmitJobResponse;
+  response: SubmittedJobResponse;
 }
 
 /**
@@ -40,9 +41,15 @@ export function useSubmitJob() {
     },
     onSuccess: (response, submission) => {
       client.setQueryData<SubmittedJob>(jobKeys.submitted(response.job_id), { ...submission, response });
+      const jobType = JobTypeSchema.safeParse(response.job_type);
+      // The loaded pages hold only types this bundle knows; another type shows once the list reloads.
+      if (!jobType.success) {
+        void client.invalidateQueries({ queryKey: jobKeys.lists });
+        return;
+      }
       const summary: JobSummary = {
         job_id: response.job_id,
-        job_type: response.job_type,
+        job_type: jobType.data,
         state: response.state,
         progress_percent: 0,
         message: response.state,

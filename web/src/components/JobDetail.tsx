@@ -4,7 +4,7 @@ import { isApiError } from '../api/api-errors.js';
 import { jobPath } from '../router.js';
 import { isTerminal, jobKeys, useJobResult, useJobStatus, useJobSummary } from '../api/job-queries.js';
 import type { SubmittedJob } from '../api/use-submit-job.js';
-import { JOB_TYPE_LABELS } from '../forms/job-type-labels.js';
+import { jobTypeLabel } from '../forms/job-type-labels.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { Facts, type FactRow } from './Facts.js';
 import { formatDuration, formatTime } from './format.js';
@@ -55,7 +55,7 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
 
   const doc = result.data ?? null;
   const jobType = doc?.job_type ?? summary.data?.job_type ?? submitted?.job_type;
-  const title = jobType ? `${JOB_TYPE_LABELS[jobType]} job` : 'Job';
+  const title = jobType ? `${jobTypeLabel(jobType)} job` : 'Job';
   const input = doc?.input ?? (submitted?.payload as Record<string, unknown> | undefined);
   const error =
     doc?.error ??

@@ -4,7 +4,12 @@ import { JOB_TYPES, JobTypeSchema } from '../../../contracts/job-types.js';
 import type { JobListFilters } from '../api/api-client.js';
 import { JOB_TYPE_LABELS } from '../forms/job-type-labels.js';
 
-/** State and type filters for the jobs list; "all" sends no filter. */
+/**
+ * State and type filters for the jobs list; "all" sends no filter. The types come from the
+ * bundle's catalog, not GET /v1/job-types: the filters live in the address (url-filters.ts parses
+ * them with the same JobTypeSchema) and the list they filter is read with the bundle's contract,
+ * so they can only name types this bundle shows, and they need no request before they work.
+ */
 export function JobFilters({ value, onChange }: { value: JobListFilters; onChange: (next: JobListFilters) => void }) {
   function set<K extends keyof JobListFilters>(key: K, parsed: { success: boolean; data?: JobListFilters[K] }) {
     const next = { ...value };

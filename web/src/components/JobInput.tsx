@@ -1,10 +1,11 @@
-import type { JobType } from '../../../contracts/job-types.js';
-import { humanize, payloadFields } from '../forms/describe-payload.js';
+import { useJobTypes } from '../api/job-type-queries.js';
+import { humanize, payloadForm } from '../forms/payload-fields.js';
 import { Facts } from './Facts.js';
 
-/** The payload as the form labels it; fields the form does not know are still listed. */
-export function JobInput({ jobType, input }: { jobType: JobType; input: Record<string, unknown> }) {
-  const labels = new Map(payloadFields(jobType).map((field) => [field.name, field.label]));
+/** The payload as the form labels it (until the job types load, or for fields it does not know: the names in words). */
+export function JobInput({ jobType, input }: { jobType: string; input: Record<string, unknown> }) {
+  const schema = useJobTypes().data?.find((type) => type.job_type === jobType)?.payload_schema;
+  const labels = new Map(schema ? payloadForm(schema).fields.map((field) => [field.name, field.label]) : []);
   const rows = Object.entries(input).map(([name, value]): [string, string] => [
     labels.get(name) ?? humanize(name),
     typeof value === 'string' ? value : JSON.stringify(value),

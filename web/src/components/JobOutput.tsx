@@ -1,11 +1,12 @@
 import { JobOutputSchemas } from '../../../contracts/job-outputs.js';
 import type { JobType } from '../../../contracts/job-types.js';
+import { humanize } from '../forms/payload-fields.js';
 import { Facts } from './Facts.js';
 import { JOB_VIEWS } from './job-views.js';
 
 /**
  * A job's output, through its job type's view (jobs/<job_type>/view.tsx) when it has one, else
- * as facts; output that does not match its contract is shown as JSON.
+ * as facts labelled like the form's fields; output that does not match its contract is shown as JSON.
  */
 export function JobOutput({ jobType, output, input }: { jobType: JobType; output: Record<string, unknown>; input: Record<string, unknown> }) {
   const parsed = JobOutputSchemas[jobType].safeParse(output);
@@ -15,7 +16,7 @@ export function JobOutput({ jobType, output, input }: { jobType: JobType; output
   return (
     <div className="output">
       <Provenance source={source} simulated={simulated} />
-      {View ? <View output={parsed.data} input={input} /> : <Facts rows={Object.entries(data).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)])} />}
+      {View ? <View output={parsed.data} input={input} /> : <Facts rows={Object.entries(data).map(([key, value]) => [humanize(key), typeof value === 'string' ? value : JSON.stringify(value)])} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useId, type ChangeEvent } from 'react';
-import type { FieldSpec } from '../forms/describe-payload.js';
+import type { FieldSpec } from '../forms/payload-fields.js';
 
 interface PayloadFieldProps {
   field: FieldSpec;
@@ -9,20 +9,22 @@ interface PayloadFieldProps {
   onChange: (name: string, value: string) => void;
 }
 
-/** One generated control: its label, whether it is required, and its messages right below it. */
+/** One generated control: its label, whether it is required, its help text, and its messages right below it. */
 export function PayloadField({ field, value, errors, onChange }: PayloadFieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
+  const helpId = `${id}-help`;
   const errorId = `${id}-error`;
   const invalid = errors.length > 0;
+  const describedBy = [hintId, ...(field.help ? [helpId] : []), ...(invalid ? [errorId] : [])].join(' ');
   const common = {
     id,
     name: field.name,
     value,
-    'aria-describedby': invalid ? `${hintId} ${errorId}` : hintId,
+    'aria-describedby': describedBy,
     'aria-invalid': invalid || undefined,
     'aria-required': field.required,
-    onChange: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => onChange(field.name, event.target.value),
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => onChange(field.name, event.target.value),
   };
 
   return (
@@ -33,6 +35,11 @@ export function PayloadField({ field, value, errors, onChange }: PayloadFieldPro
           {field.required ? 'required' : 'optional'}
         </span>
       </div>
+      {field.help && (
+        <p id={helpId} className="field-help">
+          {field.help}
+        </p>
+      )}
       {field.kind === 'enum' ? (
         <select {...common}>
           {!field.required && <option value="">(not set)</option>}
@@ -50,9 +57,12 @@ export function PayloadField({ field, value, errors, onChange }: PayloadFieldPro
           step={field.integer ? 1 : 'any'}
           min={field.min}
           max={field.max}
+          placeholder={field.placeholder}
         />
+      ) : field.multiline ? (
+        <textarea {...common} rows={4} autoComplete="off" spellCheck={false} placeholder={field.placeholder} />
       ) : (
-        <input {...common} type="text" autoComplete="off" spellCheck={false} />
+        <input {...common} type="text" autoComplete="off" spellCheck={false} placeholder={field.placeholder} />
       )}
       {invalid && <FieldErrors id={errorId} label={field.label} messages={errors} />}
     </div>

@@ -1,47 +1,78 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { FieldIssue } from '../../../contracts/errors.js';
-import { JOB_TYPES, type JobType } from '../../../contracts/job-types.js';
+import type { ServedJobType } from '../api/api-client.js';
 import { ApiError, NetworkError } from '../api/api-errors.js';
+import { useJobTypes } from '../api/job-type-queries.js';
 import { useSubmitJob } from '../api/use-submit-job.js';
-import { payloadFields } from '../forms/describe-payload.js';
-import { JOB_TYPE_LABELS } from '../forms/job-type-labels.js';
-import { initialValues, issuesByControl, validatePayload, type FormValues } from '../forms/validate-payload.js';
+import { payloadForm } from '../forms/payload-fields.js';
+import { exampleValues, initialValues, issuesByControl, validatePayload, type FormValues } from '../forms/validate-payload.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { SubmitSuccess } from './SubmitSuccess.js';
 import { FieldErrors, PayloadField } from './PayloadField.js';
 
-const startingValues = (): Record<JobType, FormValues> =>
-  Object.fromEntries(JOB_TYPES.map((type) => [type, initialValues(payloadFields(type))])) as Record<JobType, FormValues>;
-
 /**
- * The submit form, generated from the payload schemas in contracts/. The same schema checks the
- * values here first; whatever the API still rejects is shown next to the field it names.
+ * The submit form, generated from the job types the API lists (GET /v1/job-types): their names,
+ * and a control per payload field from each one's JSON Schema. Until they load, or when they
+ * cannot, the card says so.
  */
 export function SubmitForm() {
+  const headingId = useId();
+  const jobTypes = useJobTypes();
+  if (jobTypes.data && jobTypes.data.length > 0) return <JobForm types={jobTypes.data} />;
+  return (
+    <section className="card submit-form" aria-labelledby={headingId}>
+      <h2 id={headingId}>Submit a job</h2>
+      {jobTypes.isPending && (
+        <p className="muted" role="status">
+          Loading the job types…
+        </p>
+      )}
+      {jobTypes.isError && <ErrorNotice error={jobTypes.error} context="The job types could not be loaded" onRetry={() => void jobTypes.refetch()} />}
+      {jobTypes.data && <p className="muted">The API runs no job types.</p>}
+    </section>
+  );
+}
+
+/**
+ * The form for the listed types. The bundle's contract checks a type's values before sending
+ * (same words as the API); whatever the API still rejects is shown next to the field it names.
+ */
+function JobForm({ types }: { types: readonly ServedJobType[] }) {
   const formRef = useRef<HTMLFormElement>(null);
   const typeId = useId();
-  const [jobType, setJobType] = useState<JobType>(JOB_TYPES[0]);
-  const [valuesByType, setValuesByType] = useState(startingValues);
+  const [jobType, setJobType] = useState(types[0]!.job_type);
+  const [valuesByType, setValuesByType] = useState<Record<string, FormValues>>({});
   const [checkOnEdit, setCheckOnEdit] = useState(false);
   const [serverIssues, setServerIssues] = useState<FieldIssue[]>([]);
   const submit = useSubmitJob();
 
-  const fields = payloadFields(jobType);
-  const values = valuesByType[jobType];
-  const check = validatePayload(jobType, values);
+  // A type the API stops listing (after a refetch) gives way to the first it lists.
+  const selected = types.find((type) => type.job_type === jobType) ?? types[0]!;
+  const { fields, unsupported } = useMemo(() => payloadForm(selected.payload_schema), [selected]);
+  const values = valuesByType[selected.job_type] ?? initialValues(fields);
+  const check = validatePayload(selected.job_type, fields, values);
   const clientIssues = checkOnEdit && !check.ok ? check.issues : [];
   const issues = issuesByControl([...clientIssues, ...serverIssues], fields);
 
-  function changeType(next: JobType) {
+  function changeType(next: string) {
     setJobType(next);
     setCheckOnEdit(false);
     setServerIssues([]);
     submit.reset();
   }
 
+  function setValues(next: FormValues) {
+    setValuesByType((all) => ({ ...all, [selected.job_type]: next }));
+  }
+
   function changeValue(name: string, value: string) {
-    setValuesByType((all) => ({ ...all, [jobType]: { ...all[jobType], [name]: value } }));
+    setValues({ ...values, [name]: value });
     setServerIssues((current) => current.filter((issue) => issue.field !== `payload.${name}`));
+  }
+
+  function fillExample() {
+    setValues(exampleValues(fields, selected.example_payload));
+    setServerIssues([]);
   }
 
   function send() {
@@ -52,7 +83,7 @@ export function SubmitForm() {
     }
     setServerIssues([]);
     submit.mutate(
-      { job_type: jobType, payload: check.payload },
+      { job_type: selected.job_type, payload: check.payload },
       { onError: (error) => error instanceof ApiError && setServerIssues(error.fields) },
     );
   }
@@ -74,18 +105,39 @@ export function SubmitForm() {
         <div className="field-label">
           <label htmlFor={typeId}>Job type</label>
         </div>
-        <select id={typeId} name="job_type" value={jobType} onChange={(e) => changeType(e.target.value as JobType)}>
-          {JOB_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {JOB_TYPE_LABELS[type]}
+        <select
+          id={typeId}
+          name="job_type"
+          value={selected.job_type}
+          aria-describedby={`${typeId}-about`}
+          onChange={(e) => changeType(e.target.value)}
+        >
+          {types.map((type) => (
+            <option key={type.job_type} value={type.job_type}>
+              {type.display_name}
             </option>
           ))}
         </select>
+        <div className="job-type-about">
+          <p id={`${typeId}-about`} className="field-help">
+            {selected.description}
+          </p>
+          <button type="button" className="button-secondary button-small" onClick={fillExample}>
+            Use the example
+          </button>
+        </div>
         {typeIssues.length > 0 && <FieldErrors id={`${typeId}-error`} label="Job type" messages={typeIssues} />}
       </div>
       {fields.map((field) => (
-        <PayloadField key={`${jobType}:${field.name}`} field={field} value={values[field.name] ?? ''} errors={issues.get(field.name) ?? []} onChange={changeValue} />
+        <PayloadField
+          key={`${selected.job_type}:${field.name}`}
+          field={field}
+          value={values[field.name] ?? ''}
+          errors={issues.get(field.name) ?? []}
+          onChange={changeValue}
+        />
       ))}
+      {unsupported.length > 0 && <p className="muted">This form has no control for {unsupported.join(', ')}: submit such a payload over the API.</p>}
       {formIssues.length > 0 && (
         <ul className="form-issues">
           {formIssues.map((message, index) => (

@@ -1,7 +1,7 @@
 import type { FieldIssue } from '../../../contracts/errors.js';
 import { PARSE_OPTIONS, toFieldIssues } from '../../../contracts/field-issues.js';
-import { JobPayloadSchemas, type JobPayload, type JobType } from '../../../contracts/job-types.js';
-import { payloadFields, type FieldSpec } from './describe-payload.js';
+import { JobPayloadSchemas, type JobType } from '../../../contracts/job-types.js';
+import type { FieldSpec } from './payload-fields.js';
 
 /** What the controls hold: text, keyed by payload field name. */
 export type FormValues = Record<string, string>;
@@ -20,11 +20,21 @@ export function toPayload(fields: readonly FieldSpec[], values: FormValues): Rec
   return payload;
 }
 
-export type PayloadCheck = { ok: true; payload: JobPayload } | { ok: false; issues: FieldIssue[] };
+export type PayloadCheck = { ok: true; payload: Record<string, unknown> } | { ok: false; issues: FieldIssue[] };
 
-/** Runs the contract's payload schema and words its issues exactly as the API does. */
-export function validatePayload(jobType: JobType, values: FormValues): PayloadCheck {
-  const parsed = JobPayloadSchemas[jobType].safeParse(toPayload(payloadFields(jobType), values), PARSE_OPTIONS);
+/** Whether this bundle was built with the job type's contract (the API may know more types). */
+export function isBundledJobType(jobType: string): jobType is JobType {
+  return Object.hasOwn(JobPayloadSchemas, jobType);
+}
+
+/**
+ * Runs the contract's payload schema and words its issues exactly as the API does. A job type
+ * this bundle has no contract for is left to the API, whose 400 names the field all the same.
+ */
+export function validatePayload(jobType: string, fields: readonly FieldSpec[], values: FormValues): PayloadCheck {
+  const payload = toPayload(fields, values);
+  if (!isBundledJobType(jobType)) return { ok: true, payload };
+  const parsed = JobPayloadSchemas[jobType].safeParse(payload, PARSE_OPTIONS);
   if (parsed.success) return { ok: true, payload: parsed.data };
   return { ok: false, issues: toFieldIssues(parsed.error, PAYLOAD_PREFIX) };
 }
@@ -41,7 +51,17 @@ export function issuesByControl(issues: readonly FieldIssue[], controls: readonl
   return byControl;
 }
 
-/** Initial control values: a required choice starts on its first option, everything else empty. */
+/** Initial control values: the schema's default, else a required choice's first option, else empty. */
 export function initialValues(fields: readonly FieldSpec[]): FormValues {
-  return Object.fromEntries(fields.map((f) => [f.name, f.kind === 'enum' && f.required ? (f.options?.[0] ?? '') : '']));
+  return Object.fromEntries(fields.map((f) => [f.name, f.initial ?? (f.kind === 'enum' && f.required ? (f.options?.[0] ?? '') : '')]));
+}
+
+/** The controls filled from a job type's example payload; fields it leaves out start as usual. */
+export function exampleValues(fields: readonly FieldSpec[], example: Record<string, unknown>): FormValues {
+  const values = initialValues(fields);
+  for (const field of fields) {
+    const value = example[field.name];
+    if (typeof value === 'string' || typeof value === 'number') values[field.name] = String(value);
+  }
+  return values;
 }

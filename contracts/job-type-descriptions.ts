@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { JOB_TYPES, jobContract, payloadJsonSchema, type JobTypeDescription, type JobTypesResponse } from '../../contracts/index.js';
+import type { JobTypeDescription, JobTypesResponse } from './http-api.js';
+import { JOB_TYPES, jobContract } from './job-types.js';
+import { payloadJsonSchema } from './payload-text.js';
 
 /** What a job type falls back to when its definition sets no attempts or backoff (the PROVIDER_* settings). */
 export interface JobTypeFallbacks {
@@ -9,7 +11,8 @@ export interface JobTypeFallbacks {
 
 /**
  * Every job type of the catalog as clients discover it (GET /v1/job-types): its JSON Schemas are
- * the ones contracts/json-schema/ publishes, rendered once per process.
+ * the ones contracts/json-schema/ publishes. The API renders it once per process; the web UI's
+ * tests answer it from the same catalog.
  */
 export function describeJobTypes(fallbacks: JobTypeFallbacks): JobTypesResponse {
   return {
