@@ -20,6 +20,9 @@ export const IdempotencyKeySchema = z
   .max(255, IDEMPOTENCY_KEY_WORDS)
   .regex(/^[\x21-\x7e]+$/, IDEMPOTENCY_KEY_WORDS);
 
+/** A dead letter's id: `<partition>-<offset>` on the dead-letter topic, in decimal without leading zeros. */
+export const DEAD_LETTER_ID_PATTERN = /^(0|[1-9][0-9]{0,8})-(0|[1-9][0-9]{0,18})$/;
+
 /**
  * A whole number in a query string ("?limit=20"): whatever is wrong with it (text, a fraction,
  * out of range) the message gives the range, as the client needs it to correct the request.

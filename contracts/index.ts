@@ -10,6 +10,7 @@ export * from './http-api.js';
 export * from './job-type-descriptions.js';
 export * from './errors.js';
 export * from './field-issues.js';
+export * from './payload-text.js';
 export * from './ui-routes.js';
 export * from './page-cursor.js';
 export * from './schema-catalog.js';

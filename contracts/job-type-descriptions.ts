@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JobTypeDescription, JobTypesResponse } from './http-api.js';
 import { JOB_TYPES, jobContract } from './job-types.js';
+import { payloadJsonSchema } from './payload-text.js';
 
 /** What a job type falls back to when its definition sets no attempts or backoff (the PROVIDER_* settings). */
 export interface JobTypeFallbacks {
@@ -21,7 +22,7 @@ export function describeJobTypes(fallbacks: JobTypeFallbacks): JobTypesResponse 
         job_type: type,
         display_name: contract.display_name,
         description: contract.description,
-        payload_schema: z.toJSONSchema(contract.payload, { io: 'input' }) as Record<string, unknown>,
+        payload_schema: payloadJsonSchema(contract.payload),
         output_schema: z.toJSONSchema(contract.output, { io: 'output' }) as Record<string, unknown>,
         example_payload: contract.example_payload as Record<string, unknown>,
         defaults: {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { SCHEMA_CATALOG } from './schema-catalog.js';
+import { UuidV4Schema } from './common.js';
+import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, MAX_REQUEST_BODY_BYTES } from './http-api.js';
 import { JOB_TYPES } from './job-types.js';
+import { payloadJsonSchema } from './payload-text.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
 
@@ -8,7 +11,8 @@ const BASE_ID = 'https://dtq.dev/schemas/';
 export function renderJsonSchemas(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const [name, schema] of Object.entries(SCHEMA_CATALOG)) {
-    const doc = { $id: `${BASE_ID}${name}.json`, ...z.toJSONSchema(schema, { io: 'input' }) };
+    const rendered = name.startsWith('payload-') ? payloadJsonSchema(schema) : z.toJSONSchema(schema, { io: 'input' });
+    const doc = { $id: `${BASE_ID}${name}.json`, ...rendered };
     files[`${name}.json`] = `${JSON.stringify(doc, null, 2)}\n`;
   }
   return files;
@@ -19,15 +23,44 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: './http-error-body.json' } } },
 });
 
-/** Job routes need an API key where the host requires one (401 none sent, 403 refused). */
+/** Job routes need an API key where the host requires one (401 none sent, 403 refused), and are rate limited (429). */
 const authResponses = {
-  '401': errorResponse('No API key sent (x-api-key or Authorization: Bearer)'),
-  '403': errorResponse('API key refused'),
+  '401': errorResponse('No API key sent (x-api-key or Authorization: Bearer), where the host requires one: UNAUTHORIZED'),
+  '403': errorResponse('API key refused: FORBIDDEN'),
+  '429': {
+    ...errorResponse('Too many requests from this caller, or too many refused credentials from its address: RATE_LIMITED'),
+    headers: { 'Retry-After': { description: 'Seconds until the caller may ask again', schema: { type: 'integer', minimum: 1 } } },
+  },
 };
+
+/**
+ * Parameters say what the server accepts, from the same schemas it parses with: a job id is a
+ * UUID v4 (any case), a dead-letter id `<partition>-<offset>`, an Idempotency-Key 1-255 visible
+ * ASCII characters, a cursor is what next_cursor gave.
+ */
+function parameterSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
+  return rest;
+}
+const UUID_V4_PATTERN = String(parameterSchema(UuidV4Schema).pattern);
+const idempotencyKeyHeader = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: parameterSchema(IdempotencyKeySchema),
+  description: 'Makes the request safe to retry for 24 h: the same key and body answer the same job',
+};
+const cursorQuery = {
+  name: 'cursor',
+  in: 'query',
+  schema: { type: 'string', minLength: 1, maxLength: 200 },
+  description: "A previous page's next_cursor, as given; any other value is refused (400 INVALID_QUERY)",
+};
+const limitQuery = { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } };
 
 /** A small OpenAPI 3.1 description of the HTTP API whose bodies point at the generated schemas. */
 export function renderOpenApi(): string {
-  const jobId = { name: 'job_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const jobId = { name: 'job_id', in: 'path', required: true, schema: { type: 'string', pattern: UUID_V4_PATTERN }, description: 'A UUID v4, in any case' };
   const json = (ref: string) => ({ 'application/json': { schema: { $ref: `./${ref}.json` } } });
   const doc = {
     openapi: '3.1.0',
@@ -43,16 +76,16 @@ export function renderOpenApi(): string {
       '/v1/jobs': {
         post: {
           summary: 'Submit a job',
-          parameters: [
-            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } },
-          ],
-          description: 'The body names a job type of the catalog (GET /v1/job-types) and a payload that passes its schema.',
+          parameters: [idempotencyKeyHeader],
+          description:
+            'The body names a job type of the catalog (GET /v1/job-types) and a payload that passes its schema. ' +
+            'Payload strings must not hold C0 control characters other than tab, LF and CR, nor unpaired surrogates (the payload schemas say it as a pattern).',
           requestBody: { required: true, content: { 'application/json': { schema: submitRequestPerJobType() } } },
           responses: {
             '202': { description: 'Accepted; Location points at the status', content: json('http-submit-job-response') },
-            '400': errorResponse('Malformed JSON, unknown job type or invalid payload field'),
+            '400': errorResponse('Malformed JSON, unknown job type, invalid payload field or Idempotency-Key'),
             '409': errorResponse('Idempotency-Key reused with another body'),
-            '413': errorResponse('Body over 1 MiB'),
+            '413': errorResponse(`Body over ${MAX_REQUEST_BODY_BYTES / 1024 / 1024} MiB`),
             '415': errorResponse('Body not sent as content-type: application/json'),
             '503': errorResponse('Queue or status store unavailable'),
             ...authResponses,
@@ -69,9 +102,9 @@ export function renderOpenApi(): string {
             'running ends with the window. When the result store cannot be read the listing ends with the window.',
           parameters: [
             { name: 'state', in: 'query', schema: { type: 'string', enum: ['queued', 'running', 'completed', 'failed'] } },
-            { name: 'job_type', in: 'query', schema: { type: 'string' } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
-            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+            { name: 'job_type', in: 'query', schema: { type: 'string', enum: JOB_TYPES } },
+            limitQuery,
+            cursorQuery,
           ],
           responses: {
             '200': { description: 'A page of jobs', content: json('http-list-jobs-response') },
@@ -115,6 +148,7 @@ export function renderOpenApi(): string {
             '200': { description: 'Result', content: json('http-job-result-response') },
             '400': errorResponse('Malformed job id'),
             '404': errorResponse('Unknown job, or no result yet'),
+            '503': errorResponse('Result store (or, for an unknown result, status store) unavailable'),
             ...authResponses,
           },
         },
@@ -138,10 +172,7 @@ export function renderOpenApi(): string {
       '/v1/jobs/{job_id}/retry': {
         post: {
           summary: 'Submit a failed job again as a new job with the same type and input; the new job names it in retry_of',
-          parameters: [
-            jobId,
-            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } },
-          ],
+          parameters: [jobId, idempotencyKeyHeader],
           responses: {
             '202': { description: 'The new job; Location points at its status', content: json('http-retry-job-response') },
             '400': errorResponse('Malformed job id or Idempotency-Key'),
@@ -166,10 +197,7 @@ export function renderOpenApi(): string {
       '/v1/dead-letters': {
         get: {
           summary: 'Records on the dead-letter topic (jobs.dlq.v1), newest first: reason, source topic, partition and offset, time, the first bytes of the value, the job id when one can be read',
-          parameters: [
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
-            { name: 'cursor', in: 'query', schema: { type: 'string' } },
-          ],
+          parameters: [limitQuery, cursorQuery],
           responses: {
             '200': { description: 'A page of dead letters', content: json('http-list-dead-letters-response') },
             '400': errorResponse('Bad limit or cursor'),
@@ -181,7 +209,7 @@ export function renderOpenApi(): string {
       '/v1/dead-letters/{id}/replay': {
         post: {
           summary: 'Publish a dead letter back to its job topic when it now passes the contract',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]+-[0-9]+$' } }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: DEAD_LETTER_ID_PATTERN.source }, description: '<partition>-<offset> on the dead-letter topic' }],
           responses: {
             '202': { description: 'Back on its topic; Location points at the job status', content: json('http-replay-dead-letter-response') },
             '400': errorResponse('Malformed dead-letter id (INVALID_DEAD_LETTER_ID)'),

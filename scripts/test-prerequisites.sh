@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run by `npm test` before the suites: makes sure what they use is here. The tools first (Debian
-# packages, installed when this runs as root, named otherwise; kafka-python; kubectl with
+# packages, installed when this runs as root, named otherwise; kafka-python; schemathesis; kubectl with
 # kustomize v5), then the servers at the addresses the suites read (the same variables and
 # defaults as test/support/services.ts): when one does not answer, `services:up` starts them.
 # When everything is already here it takes about a second.
@@ -36,6 +36,16 @@ kafka_python() {
   say "installing kafka-python (PyPI)"
   python3 -m pip install --quiet --disable-pip-version-check kafka-python==3.0.12 >&2 \
     || die "python3 -m pip install kafka-python==3.0.12 failed"
+}
+
+# schemathesis: an API fuzzer that checks the OpenAPI document against a live API
+# (test/api/openapi-fuzz.test.ts runs it as `python3 -m schemathesis.cli`, with this python3).
+schemathesis_cli() {
+  local version=4.32.5
+  python3 -m schemathesis.cli --version 2>/dev/null | grep -q "version ${version}\$" && return 0
+  say "installing schemathesis ${version} (PyPI)"
+  python3 -m pip install --quiet --disable-pip-version-check "schemathesis==${version}" >&2 \
+    || die "python3 -m pip install schemathesis==${version} failed"
 }
 
 # The deployment tests build k8s/overlays the way `kubectl apply -k` does. kubectl 1.27+ has
@@ -90,5 +100,6 @@ servers() {
 
 debian_packages
 kafka_python
+schemathesis_cli
 kubectl_kustomize
 servers

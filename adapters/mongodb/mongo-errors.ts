@@ -1,9 +1,11 @@
 import {
+  BSON,
   MongoClientClosedError,
   MongoError,
   MongoNetworkError,
   MongoNotConnectedError,
   MongoOperationTimeoutError,
+  MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb';
@@ -31,6 +33,25 @@ export function isUnavailableError(error: unknown): boolean {
     error instanceof MongoOperationTimeoutError ||
     (error instanceof MongoError && error.code === EXCEEDED_TIME_LIMIT) ||
     isThrottlingError(error)
+  );
+}
+
+/** Refusals that are about who asks, not what is sent: no other document would fare better. */
+const ACCESS_REFUSED = new Set([13 /* Unauthorized */, 18 /* AuthenticationFailed */]);
+
+/**
+ * A write the store refuses because of the document itself, for good: the driver cannot encode
+ * it (a key with a NUL), or the server answered with an error that is no outage, no duplicate
+ * and no access refusal (FerretDB answers code 1, "unsupported Unicode escape sequence (SQLSTATE
+ * 22P05)", for a NUL in a string).
+ */
+export function isRefusedDocumentError(error: unknown): boolean {
+  if (BSON.BSONError.isBSONError(error)) return true;
+  return (
+    error instanceof MongoServerError &&
+    !isUnavailableError(error) &&
+    !isDuplicateKeyError(error) &&
+    !(typeof error.code === 'number' && ACCESS_REFUSED.has(error.code))
   );
 }
 

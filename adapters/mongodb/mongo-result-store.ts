@@ -1,11 +1,12 @@
 import type { RetryPolicy } from 'cockatiel';
 import { MongoBulkWriteError, type Collection, type Filter, type MongoClient } from 'mongodb';
 import { RESULT_COLLECTION, RESULT_DATABASE, type JobResultDocument } from '../../contracts/index.js';
+import { ResultRefusedError } from '../../core/errors/index.js';
 import type { HealthCheck, Logger, ResultPage, ResultPageQuery, ResultStore } from '../../core/ports/index.js';
 import { decodeCursor, encodeCursor } from '../shared/page-cursor.js';
 import { TurnBatcher } from '../shared/turn-batcher.js';
 import { closeOwnedClient, resolveMongoClient, type ClientTimeouts } from './mongo-client.js';
-import { DUPLICATE_KEY, isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-errors.js';
+import { DUPLICATE_KEY, isDuplicateKeyError, isRefusedDocumentError, isUnavailableError, toStoreError } from './mongo-errors.js';
 import { MongoPingHealthCheck } from './mongo-health-check.js';
 import { ensureResultIndexes } from './result-indexes.js';
 import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOptions } from './throttling-retry.js';
@@ -97,16 +98,22 @@ export class MongoResultStore implements ResultStore {
         await this.collection.insertMany(docs.map((doc) => ({ ...doc })), { ordered: false });
         return new Map<number, number | string>();
       } catch (error) {
-        if (!(error instanceof MongoBulkWriteError)) throw error;
-        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+        const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
         // No per-document errors: the command itself failed. The driver wraps what went wrong
         // (a network error, a timeout) in the bulk error; that is what says whether to retry.
-        if (writeErrors.length === 0) throw error.errorResponse instanceof Error ? error.errorResponse : error;
+        if (writeErrors.length === 0) {
+          const cause = error instanceof MongoBulkWriteError && error.errorResponse instanceof Error ? error.errorResponse : error;
+          // Refused for what a document holds (the driver could not encode it, or FerretDB failed
+          // the whole command over one NUL): each on its own, so only the one at fault is refused.
+          if (isRefusedDocumentError(cause)) return 'each-alone' as const;
+          throw cause;
+        }
         return new Map(writeErrors.map((writeError) => [writeError.index, writeError.code]));
       }
     });
     return Promise.allSettled(
       docs.map(async (doc, index) => {
+        if (refused === 'each-alone') return this.insertOne(doc);
         if (!refused.has(index)) return { inserted: true };
         if (refused.get(index) === DUPLICATE_KEY) return { inserted: false };
         return this.insertOne(doc);
@@ -114,6 +121,11 @@ export class MongoResultStore implements ResultStore {
     );
   }
 
+  /**
+   * One document on its own. A refusal that is no outage (the store cannot hold something in
+   * it: PostgreSQL behind FerretDB refuses a NUL) is a ResultRefusedError, so the worker can
+   * store a failed result in its place instead of trying the same document for ever.
+   */
   private insertOne(doc: JobResultDocument): Promise<{ inserted: boolean }> {
     return this.run('save', { job_id: doc.job_id, trace_id: doc.trace_id }, async () => {
       try {
@@ -121,6 +133,7 @@ export class MongoResultStore implements ResultStore {
         return { inserted: true };
       } catch (error) {
         if (isDuplicateKeyError(error)) return { inserted: false };
+        if (isRefusedDocumentError(error)) throw new ResultRefusedError(doc.job_id, { cause: error });
         throw error;
       }
     });

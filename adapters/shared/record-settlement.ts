@@ -85,7 +85,10 @@ async function runHandler(record: DeliveredRecord, context: SettleContext): Prom
 }
 
 async function giveUp(record: DeliveredRecord, error: unknown, attempts: number, context: SettleContext): Promise<HandlerOutcome> {
-  const reason = clip(`handler failed ${attempts} times; last error: ${error instanceof Error ? error.message : String(error)}`);
+  // The reason is shown to clients (GET /v1/dead-letters): dtq's words only. What went wrong,
+  // in a driver's or a store's words, is logged with the record's job_id and trace_id by
+  // onHandlerError at each attempt.
+  const reason = `handler failed ${attempts} times; the worker's logs have each error under this record's job_id and trace_id`;
   const recordFailure = context.options.onAttemptsExhausted;
   for (let call = 1; recordFailure; call++) {
     try {

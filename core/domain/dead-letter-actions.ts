@@ -1,5 +1,6 @@
 import {
   DEAD_LETTER_HEADERS,
+  DEAD_LETTER_ID_PATTERN,
   ListDeadLettersQuerySchema,
   UuidV4Schema,
   type DeadLetterSummary,
@@ -21,7 +22,6 @@ import { queuedStatus } from './submit-job.js';
 
 /** How much of a dead letter's value a listing shows. */
 export const DEAD_LETTER_PREVIEW_BYTES = 256;
-const DEAD_LETTER_ID = /^(0|[1-9][0-9]{0,8})-(0|[1-9][0-9]{0,18})$/;
 const DLQ_HEADER_NAMES = new Set<string>(Object.values(DEAD_LETTER_HEADERS));
 
 /** A page of the dead-letter topic, newest first. */
@@ -55,7 +55,7 @@ export interface ReplayDeadLetterDeps {
  */
 export async function replayDeadLetter(deps: ReplayDeadLetterDeps, rawId: string | undefined, requestTraceId: string): Promise<ReplayDeadLetterResponse> {
   const id = rawId ?? '';
-  if (!DEAD_LETTER_ID.test(id)) throw new InvalidDeadLetterIdError(id);
+  if (!DEAD_LETTER_ID_PATTERN.test(id)) throw new InvalidDeadLetterIdError(id);
   const record = await guardDependency('dead-letter topic', () => deps.deadLetters.get(id));
   if (!record) throw new DeadLetterNotFoundError(id);
 

@@ -18,6 +18,7 @@ import type {
   StatusStore,
 } from '../ports/index.js';
 import { decodeJobRecord, readJobTrace, recordLogFields } from './job-records.js';
+import { saveResult } from './save-result.js';
 
 export interface ExecuteJobDeps {
   /** Where each job type's records belong (`jobs.%s.v1`): a record on another topic is refused. */
@@ -95,11 +96,11 @@ export async function executeJobRecord(
   } catch (caught) {
     if (signal.aborted) throw caught;
     if (caught instanceof CancelledAtProgress) return endCancelled(50);
-    error = toJobError(caught);
-    log.warn({ error_code: error.code, error_message: error.message }, 'provider failed; job fails');
+    error = toJobError(caught, handler.source);
+    log.warn({ err: caught, error_code: error.code, error_message: error.message }, 'provider failed; job fails');
   }
 
-  if (!error && (await cancelledAt(deps, message, 80, 'storing result'))) return endCancelled(50);
+  if (!error && (await cancelledAt(deps, message, STORING_RESULT_PERCENT, 'storing result'))) return endCancelled(50);
   return finish(deps, message, { startedAt, output, error, failedAtPercent: FAILED_AT_PERCENT }, log);
 }
 
@@ -150,9 +151,10 @@ async function finish(
     error,
     trace_id: message.trace_id,
   };
-  const { inserted } = await deps.results.save(result);
-  const stored = inserted ? result : ((await deps.results.get(message.job_id)) ?? result);
-  await writeFinalStatus(deps, message, stored, outcome.failedAtPercent);
+  const { inserted, saved } = await saveResult(deps.results, result, log);
+  const stored = inserted ? saved : ((await deps.results.get(message.job_id)) ?? saved);
+  // A job that got to 80 % and then failed (its result refused) keeps 80 %: statuses never move back.
+  await writeFinalStatus(deps, message, stored, error ? outcome.failedAtPercent : STORING_RESULT_PERCENT);
 
   const durationMs = Date.parse(result.completed_at) - startedAt.getTime();
   log.info({ final_state: stored.final_state, duration_ms: durationMs, inserted, ...(stored.error ? { error_code: stored.error.code } : {}) }, 'job finished');
@@ -217,9 +219,13 @@ async function runHandler(
 /** A progress message longer than this is cut: the status hash is not a log. */
 const PROGRESS_MESSAGE_MAX_LENGTH = 200;
 
-function toJobError(error: unknown): JobError {
+/**
+ * A ProviderError carries its job type's own words for clients; anything else a handler throws
+ * (a bug, a library's error) is described without its message, which is logged instead.
+ */
+function toJobError(error: unknown, source: string): JobError {
   if (error instanceof ProviderError) return { code: error.providerCode, message: error.message };
-  return { code: 'PROVIDER_FAILED', message: error instanceof Error ? error.message : String(error) };
+  return { code: 'PROVIDER_FAILED', message: `${source} failed unexpectedly; the trace id identifies the cause in the worker's logs` };
 }
 
 /** Writes a milestone unless a cancel is pending; answers true when a cancel refused it. */
@@ -236,6 +242,9 @@ async function cancelledAt(deps: ExecuteJobDeps, message: JobMessage, percent: 2
   });
   return !outcome.applied && outcome.cancelRequested;
 }
+
+/** The milestone a job reaches when its provider has answered and its result is being stored. */
+const STORING_RESULT_PERCENT = 80;
 
 /** Jobs fail at the provider call, so a failed job keeps that milestone's progress; a cancelled one keeps where it got to. */
 const FAILED_AT_PERCENT = 50;

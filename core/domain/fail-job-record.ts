@@ -2,6 +2,7 @@ import { SCHEMA_VERSION, type JobResultDocument } from '../../contracts/index.js
 import { DependencyUnavailableError } from '../errors/index.js';
 import type { DeliveredRecord, HandlerFailure, Logger, ResultStore, StatusStore } from '../ports/index.js';
 import { decodeJobRecord, recordLogFields } from './job-records.js';
+import { saveResult } from './save-result.js';
 
 /** The error code of a job whose record the worker gave up on after its handler's last attempt. */
 export const PROCESSING_FAILED = 'PROCESSING_FAILED';
@@ -15,8 +16,8 @@ export interface FailJobRecordDeps {
 
 /**
  * Ends the job of a record whose handler failed every attempt (the queue dead-letters the record
- * next): a result document with `final_state: failed` and error `PROCESSING_FAILED` (the
- * failure's reason as its message), then a `failed` status with the same `error_code` and
+ * next): a result document with `final_state: failed` and error `PROCESSING_FAILED` (in dtq's
+ * words; the failure is logged), then a `failed` status with the same `error_code` and
  * `error_message`. A job that already has a result keeps it, and its status follows that
  * result. A record that is no job message has no job to end. A store that is unavailable
  * rejects (DependencyUnavailableError), so the queue waits and asks again; another failure of
@@ -37,13 +38,14 @@ export async function failJobRecord(deps: FailJobRecordDeps, record: DeliveredRe
     final_state: 'failed',
     started_at: at,
     completed_at: at,
-    error: { code: PROCESSING_FAILED, message: failure.reason },
+    // Clients read this; the failure itself (a store's or a driver's words) is in the logs.
+    error: { code: PROCESSING_FAILED, message: `the worker could not process this job (${failure.attempts} attempts); its trace id identifies the cause in the worker's logs` },
     trace_id: message.trace_id,
   };
   let stored = failed;
   try {
-    const { inserted } = await deps.results.save(failed);
-    if (!inserted) stored = (await deps.results.get(message.job_id)) ?? failed;
+    const { inserted, saved } = await saveResult(deps.results, failed, log);
+    stored = inserted ? saved : ((await deps.results.get(message.job_id)) ?? saved);
   } catch (error) {
     if (error instanceof DependencyUnavailableError) throw error;
     log.error({ err: error }, 'could not store the failed result of a job given up on; writing its failed status');
@@ -62,5 +64,5 @@ export async function failJobRecord(deps: FailJobRecordDeps, record: DeliveredRe
     updated_at: deps.now().toISOString(),
     ...(stored.error ? { error_code: stored.error.code, error_message: stored.error.message } : {}),
   });
-  log.warn({ attempts: failure.attempts, final_state: stored.final_state, error_code: stored.error?.code }, 'job given up on after its last attempt');
+  log.warn({ err: failure.error, attempts: failure.attempts, final_state: stored.final_state, error_code: stored.error?.code }, 'job given up on after its last attempt');
 }

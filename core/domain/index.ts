@@ -7,6 +7,7 @@ export * from './guard-dependency.js';
 export * from './job-queries.js';
 export * from './job-records.js';
 export * from './parse-submission.js';
+export * from './save-result.js';
 export * from './submit-job.js';
 export * from './job-actions.js';
 export * from './job-label.js';

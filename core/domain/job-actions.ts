@@ -5,6 +5,7 @@ import type { Logger, ResultStore, StatusStore } from '../ports/index.js';
 import { CANCELLED_ERROR_CODE } from './execute-job.js';
 import { guardDependency } from './guard-dependency.js';
 import { parseJobId } from './job-queries.js';
+import { RESULT_REFUSED } from './save-result.js';
 import type { JobTrace } from './job-records.js';
 import { submitJob, type SubmitJobDeps, type SubmittedJob } from './submit-job.js';
 
@@ -103,6 +104,10 @@ export async function retryJob(deps: RetryJobDeps, input: RetryJobInput): Promis
     );
   }
   if (result.final_state !== 'failed') throw new JobNotRetryableError(jobId, result.final_state, 'only a failed job can be retried');
+  // Its input is not kept (the store refused it): there is nothing to submit again, now or later.
+  if (result.error?.code === RESULT_REFUSED) {
+    throw new JobNotRetryableError(jobId, result.final_state, 'its input could not be stored, so it cannot be submitted again; submit a corrected job');
+  }
 
   const job = await submitJob(deps.submit, {
     body: { job_type: result.job_type, payload: result.input },

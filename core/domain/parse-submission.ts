@@ -2,6 +2,7 @@ import {
   JOB_TYPES,
   JobPayloadSchemas,
   JobTypeSchema,
+  payloadTextIssues,
   SubmitJobRequestSchema,
   type JobPayload,
   type JobType,
@@ -27,7 +28,12 @@ export function parseSubmission(body: unknown): Submission {
 
   // The payload as the client sent it: the record schema's copy has lost own keys such as
   // `__proto__`, which the worker's check of the published message would then refuse.
-  const payload = JobPayloadSchemas[jobType.data].safeParse((body as { payload: unknown }).payload, PARSE_OPTIONS);
+  const sent = (body as { payload: unknown }).payload;
+  // The text rule holds for every job type (contracts/payload-text.ts), on what was sent: a
+  // schema that trims would otherwise hide a control character at either end.
+  const textIssues = payloadTextIssues(sent, 'payload');
+  if (textIssues.length > 0) throw new InvalidPayloadError(textIssues);
+  const payload = JobPayloadSchemas[jobType.data].safeParse(sent, PARSE_OPTIONS);
   if (!payload.success) throw new InvalidPayloadError(toFieldIssues(payload.error, 'payload'));
   return { job_type: jobType.data, payload: payload.data };
 }

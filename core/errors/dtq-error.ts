@@ -244,6 +244,18 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * The result store refused a job's result document for good (not an outage): something in it,
+ * such as a character its database cannot hold, will be refused however often it is sent. The
+ * store's own words stay in `cause`, for the logs.
+ */
+export class ResultRefusedError extends Error {
+  constructor(readonly jobId: string, options?: { cause?: unknown }) {
+    super(`the result store refused the result document of job ${jobId}`, options);
+    this.name = 'ResultRefusedError';
+  }
+}
+
 function describeFields(prefix: string, fields: FieldIssue[]): string {
   const first = fields[0];
   if (!first) return prefix;

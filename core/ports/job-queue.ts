@@ -31,7 +31,7 @@ export type DeliveryHandler = (
 
 /** Why a record's handler was given up on. */
 export interface HandlerFailure {
-  /** The dead-letter reason: the attempts and the last error's message. */
+  /** The dead-letter reason, in dtq's words (the errors themselves are logged, never shown). */
   reason: string;
   attempts: number;
   error: unknown;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MongoResultStore, isDuplicateKeyError, type MongoResultStoreOptions } from '../../adapters/mongodb/index.js';
-import { DependencyUnavailableError } from '../../core/errors/index.js';
+import { DependencyUnavailableError, ResultRefusedError } from '../../core/errors/index.js';
 import { sampleResult } from '../conformance/result-store.suite.js';
 import { connectTestMongo, mongoUriVia, testDatabases, testMongoAddress } from '../support/mongo-server.js';
 import { TEST_MONGODB_URI } from '../support/services.js';
@@ -149,6 +149,21 @@ describe('MongoResultStore specifics', () => {
     const refused = sampleResult({ output: { $where: 'refused' } });
     const outcomes = await Promise.allSettled([s.save(good[0]!), s.save(refused), s.save(good[1]!)]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    for (const doc of good) expect(await s.get(doc.job_id)).toEqual(doc);
+    expect(await s.get(refused.job_id)).toBeNull();
+  });
+
+  it.each([
+    ['a NUL in a string (FerretDB fails the whole batch over it)', { output: { text: 'A\u0000B' } }],
+    ['a NUL in a key (the driver cannot encode the batch)', { output: { 'k\u0000': 1 } }],
+  ])('refuses for good (ResultRefusedError) a document with %s, and saves the others sent with it', async (_what, overrides) => {
+    const { store: s } = store();
+    await s.init();
+    const good = [sampleResult(), sampleResult()];
+    const refused = sampleResult(overrides);
+    const outcomes = await Promise.allSettled([s.save(good[0]!), s.save(refused), s.save(good[1]!)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(ResultRefusedError);
     for (const doc of good) expect(await s.get(doc.job_id)).toEqual(doc);
     expect(await s.get(refused.job_id)).toBeNull();
   });

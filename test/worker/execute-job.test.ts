@@ -110,6 +110,20 @@ describe('executing a job record', () => {
     expect(await results.get(message.job_id)).toMatchObject({ final_state: 'failed', output: null, error: { code: 'CITY_NOT_FOUND' } });
   });
 
+  it('words an unexpected handler error for clients and keeps its message out of status and result', async () => {
+    const { deps, statuses, results } = setup();
+    const internal = 'connect ECONNREFUSED 10.0.0.7:5432 at Socket.<anonymous> (/srv/app/node_modules/pg/lib/client.js:132:7)';
+    const failing: ExecuteJobDeps = {
+      ...deps,
+      handlers: { ...deps.handlers, weather: { ...deps.handlers.weather, run: async () => { throw new TypeError(internal); } } },
+    };
+    const message = weather();
+    await executeJobRecord(failing, record(message), signal);
+    const words = `${deps.handlers.weather.source} failed unexpectedly; the trace id identifies the cause in the worker's logs`;
+    expect(statuses.applied.at(-1)).toMatchObject({ state: 'failed', error_code: 'PROVIDER_FAILED', error_message: words });
+    expect(await results.get(message.job_id)).toMatchObject({ error: { code: 'PROVIDER_FAILED', message: words } });
+  });
+
   it.each([
     ['a value that is not JSON', { value: Buffer.from('{nope') }, 'value is not JSON'],
     ['a message missing job_id', { value: Buffer.from(JSON.stringify({ ...weather(), job_id: undefined })) }, 'job_id'],
