@@ -5,7 +5,7 @@ import type { PartitionLag } from '../core/ports/index.js';
 export interface WorkerMetricSources {
   /** Consuming jobs and answering progress requests now. */
   ready(): boolean;
-  /** Lag per owned partition, when the queue adapter can tell. */
+  /** Lag of every partition of the worker's topics for its group, when the queue adapter can tell. */
   consumerLag?(): Promise<PartitionLag[]>;
 }
 
@@ -83,7 +83,7 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
     }),
     consumerLag: new Gauge({
       name: 'dtq_worker_consumer_lag',
-      help: 'Records not yet committed by the consumer group, per partition this worker owns (read at scrape time)',
+      help: 'Records not yet committed by the consumer group, per partition of its topics, whoever owns it (read at scrape time; every worker reports every partition)',
       labelNames: ['topic', 'partition'] as const,
       registers: [registry],
       async collect() {
