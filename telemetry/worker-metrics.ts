@@ -44,6 +44,12 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       help: 'Job records being processed now',
       registers: [registry],
     }),
+    duplicatesWaiting: new Gauge({
+      name: 'dtq_worker_duplicates_waiting',
+      help: 'Records held because their job is already running (running_in: this_worker), until that run ends; they then find its result',
+      labelNames: ['running_in'] as const,
+      registers: [registry],
+    }),
     handlerErrors: new Counter({
       name: 'dtq_worker_handler_errors_total',
       help: 'Job records left uncommitted because a store failed; they are redelivered',

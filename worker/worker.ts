@@ -14,6 +14,7 @@ import type {
 import type { WorkerMetrics } from '../telemetry/index.js';
 import { withinDeadline } from '../core/time/index.js';
 import { HealthServer } from './health-server.js';
+import { JobRunGate } from './job-run-gate.js';
 import { inJobSpan } from './job-span.js';
 
 /** A dependency that has not answered the readiness probe by then counts as down. */
@@ -65,7 +66,11 @@ export class Worker {
       now,
       logger,
     };
-    const handler: DeliveryHandler = (record, { signal }) => inJobSpan(record, async () => {
+    // Copies of one job delivered together run one after the other: the later ones find its result.
+    const heldHere = { running_in: 'this_worker' } as const;
+    const gate = new JobRunGate({ onWaiting: (waiting) => (waiting ? metrics.duplicatesWaiting.inc(heldHere) : metrics.duplicatesWaiting.dec(heldHere)) });
+    // The record key is the job id (the contract's), known before the record is decoded.
+    const handler: DeliveryHandler = (record, { signal }) => gate.run(record.key, signal, () => inJobSpan(record, async () => {
       metrics.jobsInFlight.inc();
       try {
         const { delivery, outcome } = await executeJobRecord(jobDeps, record, signal);
@@ -80,7 +85,7 @@ export class Worker {
       } finally {
         metrics.jobsInFlight.dec();
       }
-    });
+    }));
     this.consumer = options.queue.createConsumer({
       groupId: options.groupId,
       topics: options.topics,
