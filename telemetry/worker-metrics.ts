@@ -46,8 +46,13 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
     }),
     duplicatesWaiting: new Gauge({
       name: 'dtq_worker_duplicates_waiting',
-      help: 'Records held because their job is already running (running_in: this_worker), until that run ends; they then find its result',
+      help: 'Records held because their job is already running, in this worker or in another (running_in: this_worker, other_worker), until that run ends; they then find its result',
       labelNames: ['running_in'] as const,
+      registers: [registry],
+    }),
+    jobLeasesLost: new Counter({
+      name: 'dtq_worker_job_leases_lost_total',
+      help: 'Running jobs whose lease lapsed before they ended (not renewed in time): another worker may have run them too',
       registers: [registry],
     }),
     handlerErrors: new Counter({

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { CANCELLED_ERROR_CODE, answerProgress, deadLetterTopicFor, executeJobRecord, failJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
 import type {
   DeliveryHandler,
   HealthCheck,
   JobConsumer,
+  JobLeases,
   JobQueue,
   Logger,
   ProgressRequestHandler,
@@ -24,6 +27,8 @@ export interface WorkerOptions {
   queue: JobQueue;
   statuses: StatusStore;
   results: ResultStore;
+  /** Leases on running jobs shared by every worker, so two workers do not run one job at once. */
+  leases?: JobLeases;
   handlers: JobHandlerRegistry;
   createProgressResponder: (handler: ProgressRequestHandler) => ProgressResponder;
   topics: string[];
@@ -66,9 +71,20 @@ export class Worker {
       now,
       logger,
     };
-    // Copies of one job delivered together run one after the other: the later ones find its result.
-    const heldHere = { running_in: 'this_worker' } as const;
-    const gate = new JobRunGate({ onWaiting: (waiting) => (waiting ? metrics.duplicatesWaiting.inc(heldHere) : metrics.duplicatesWaiting.dec(heldHere)) });
+    // Copies of one job delivered together, to this worker or to several, run one after the
+    // other: the later ones find its result.
+    const gate = new JobRunGate({
+      ...(options.leases ? { leases: options.leases } : {}),
+      holder: `${hostname()}/${process.pid}/${randomUUID()}`,
+      events: {
+        onWaiting: (runningIn, waiting) => metrics.duplicatesWaiting.inc({ running_in: runningIn }, waiting ? 1 : -1),
+        onLeaseLost: (jobId) => {
+          metrics.jobLeasesLost.inc();
+          logger.warn({ job_id: jobId }, 'job lease lapsed while the job ran; another worker may run it too (its result is kept once)');
+        },
+        onLeaseError: (jobId, error) => logger.warn({ err: error, job_id: jobId }, 'job lease not renewed or released; it expires by itself'),
+      },
+    });
     // The record key is the job id (the contract's), known before the record is decoded.
     const handler: DeliveryHandler = (record, { signal }) => gate.run(record.key, signal, () => inJobSpan(record, async () => {
       metrics.jobsInFlight.inc();
