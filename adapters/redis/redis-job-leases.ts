@@ -10,7 +10,7 @@ export interface RedisJobLeasesOptions {
 }
 
 /**
- * Job leases as Redis strings `job:{job_id}:lease` holding the holder's id, with a TTL in
+ * Job leases as Redis strings `job:<job_id>:lease` holding the holder's id, with a TTL in
  * milliseconds (SET NX PX). Renewing and releasing check the holder first, in one script on the
  * lease's one key, so a worker whose lease lapsed and was taken by another never extends or
  * frees the other's; each runs as it is on a cluster.
