@@ -1,6 +1,7 @@
 // `npm run chaos`: a steady mixed load on the real servers while each dependency in turn is cut,
-// frozen and restored and the API and a worker are SIGKILLed and restarted; then the accounting
-// of every accepted job. Writes bench/results/chaos-latest.json; the method is in docs/reliability.md.
+// frozen and restored, the API and a worker are SIGKILLed and restarted, and the job topics get
+// more partitions; then the accounting of every accepted job. Writes
+// bench/results/chaos-latest.json; the method is in docs/reliability.md.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,15 +10,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DEPENDENCY_DEADLINE_MS } from '../core/domain/guard-dependency.js';
+import { jobTopics } from '../core/domain/index.js';
 import { startFaultProxy, type FaultProxy } from '../testkit/fault-proxy.js';
 import { FAULT_TARGETS, faultSchedule, restoreAll, type FaultStep, type FaultTarget } from './chaos/faults.js';
 import { KafkaBrokerControl } from './chaos/kafka-broker.js';
+import { TopicPartitionGrowth } from './chaos/topic-partitions.js';
 import { ChaosLoad, ENDPOINTS, unexpected, type Answer, type Endpoint } from './chaos/load.js';
 import { ResultTracker, deleteRedisPrefix, statusDisagreements } from './chaos/outcomes.js';
 import { checks, printReport, type ChaosResults, type StepResult } from './chaos/report.js';
 import { ChaosStack } from './chaos/stack.js';
 import { cleanUpRun } from './lib/cleanup.js';
-import { isolationEnv, MONGODB_URI, RABBITMQ_URL, REDIS_URL, servicesEnv, type BenchSettings } from './lib/dtq-stack.js';
+import { isolationEnv, KAFKA_BROKERS, MONGODB_URI, RABBITMQ_URL, REDIS_URL, servicesEnv, type BenchSettings } from './lib/dtq-stack.js';
 import { LOG_DIR, REPO_ROOT, RESULTS_DIR } from './lib/processes.js';
 import { percentiles, round } from './lib/stats.js';
 
@@ -332,7 +335,8 @@ async function main(): Promise<number> {
   });
   load.onAccepted((job) => tracker!.add(job.jobId));
   load.start();
-  const steps = faultSchedule(targets, { proxies, kafka, stack, holdMs: num('hold') * 1000, forgetRedisData: () => deleteRedisPrefix(isolation.REDIS_KEY_PREFIX!) });
+  const topics = new TopicPartitionGrowth(KAFKA_BROKERS.split(','), jobTopics(isolation.KAFKA_TOPIC_TEMPLATE!));
+  const steps = faultSchedule(targets, { proxies, kafka, topics, stack, holdMs: num('hold') * 1000, forgetRedisData: () => deleteRedisPrefix(isolation.REDIS_KEY_PREFIX!) });
   try {
     await runSchedule(steps, totalMs, num('warmup') * 1000);
   } catch (error) {

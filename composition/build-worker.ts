@@ -15,6 +15,7 @@ export function buildWorker(options: { config: Config; adapters: PortAdapters; l
     queue: adapters.queue,
     statuses: adapters.statuses,
     results: adapters.results,
+    leases: adapters.leases,
     handlers: createJobHandlers({ config, metrics }),
     createProgressResponder: (handler) =>
       adapters.createProgressResponder(handler, {

@@ -3,6 +3,7 @@ import type {
   DeadLetters,
   HealthCheck,
   IdempotencyStore,
+  JobLeases,
   JobQueue,
   Logger,
   ProgressClient,
@@ -23,6 +24,8 @@ import { createStatusStores } from './create-status-stores.js';
 export interface PortAdapters {
   statuses: StatusStore;
   idempotency: IdempotencyStore;
+  /** Workers' leases on the jobs they run, so two workers do not run one job at once. */
+  leases: JobLeases;
   results: ResultStore;
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
@@ -54,6 +57,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     statuses: stores.statuses,
     // Durable keys (MongoDB) when there is a durable store: Redis may lose its data.
     idempotency: resultStore.idempotency ?? stores.idempotency,
+    leases: stores.leases,
     results,
     queue,
     deadLetters,

@@ -1,8 +1,9 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, IdempotencyStore, Logger, StatusStore } from '../core/ports/index.js';
-import { MemoryIdempotencyStore, MemoryStatusStore } from '../adapters/memory/index.js';
+import type { HealthCheck, IdempotencyStore, JobLeases, Logger, StatusStore } from '../core/ports/index.js';
+import { MemoryIdempotencyStore, MemoryJobLeases, MemoryStatusStore } from '../adapters/memory/index.js';
 import {
   RedisIdempotencyStore,
+  RedisJobLeases,
   RedisStatusStore,
   closeRedis,
   createRedisConnection,
@@ -12,6 +13,8 @@ import {
 export interface StatusStores {
   statuses: StatusStore;
   idempotency: IdempotencyStore;
+  /** Workers' leases on the jobs they run, beside the statuses. */
+  leases: JobLeases;
   readiness: HealthCheck[];
   close(): Promise<void>;
 }
@@ -24,11 +27,13 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
   if (!config.REDIS_URL) {
     const statuses = new MemoryStatusStore({ ttlSeconds: config.STATUS_TTL_SECONDS });
     const idempotency = new MemoryIdempotencyStore();
+    const leases = new MemoryJobLeases();
     return {
       statuses,
       idempotency,
+      leases,
       readiness: [],
-      close: async () => void (await Promise.allSettled([statuses.close(), idempotency.close()])),
+      close: async () => void (await Promise.allSettled([statuses.close(), idempotency.close(), leases.close()])),
     };
   }
   const redis = createRedisConnection({ url: config.REDIS_URL, cluster: config.REDIS_CLUSTER, logger });
@@ -36,6 +41,7 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
   return {
     statuses: new RedisStatusStore({ redis, keyPrefix, ttlSeconds: config.STATUS_TTL_SECONDS, logger }),
     idempotency: new RedisIdempotencyStore({ redis, keyPrefix, logger }),
+    leases: new RedisJobLeases({ redis, keyPrefix, logger }),
     readiness: [redisHealthCheck(redis)],
     close: () => closeRedis(redis),
   };

@@ -5,7 +5,7 @@ import type { PartitionLag } from '../core/ports/index.js';
 export interface WorkerMetricSources {
   /** Consuming jobs and answering progress requests now. */
   ready(): boolean;
-  /** Lag per owned partition, when the queue adapter can tell. */
+  /** Lag of every partition of the worker's topics for its group, when the queue adapter can tell. */
   consumerLag?(): Promise<PartitionLag[]>;
 }
 
@@ -42,6 +42,17 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
     jobsInFlight: new Gauge({
       name: 'dtq_worker_jobs_in_flight',
       help: 'Job records being processed now',
+      registers: [registry],
+    }),
+    duplicatesWaiting: new Gauge({
+      name: 'dtq_worker_duplicates_waiting',
+      help: 'Records held because their job is already running, in this worker or in another (running_in: this_worker, other_worker), until that run ends; they then find its result',
+      labelNames: ['running_in'] as const,
+      registers: [registry],
+    }),
+    jobLeasesLost: new Counter({
+      name: 'dtq_worker_job_leases_lost_total',
+      help: 'Running jobs whose lease lapsed before they ended (not renewed in time): another worker may have run them too',
       registers: [registry],
     }),
     handlerErrors: new Counter({
@@ -83,7 +94,7 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
     }),
     consumerLag: new Gauge({
       name: 'dtq_worker_consumer_lag',
-      help: 'Records not yet committed by the consumer group, per partition this worker owns (read when scraped, kept 5 s)',
+      help: 'Records not yet committed by the consumer group, per partition of its topics, whoever owns it (read when scraped, kept 5 s; every worker reports every partition)',
       labelNames: ['topic', 'partition'] as const,
       registers: [registry],
       async collect() {

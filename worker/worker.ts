@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { CANCELLED_ERROR_CODE, answerProgress, deadLetterTopicFor, executeJobRecord, failJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
 import type {
   DeliveryHandler,
   HealthCheck,
   JobConsumer,
+  JobLeases,
   JobQueue,
   Logger,
   ProgressRequestHandler,
@@ -14,6 +17,7 @@ import type {
 import type { WorkerMetrics } from '../telemetry/index.js';
 import { SharedResult, withinDeadline } from '../core/time/index.js';
 import { HealthServer } from './health-server.js';
+import { JobRunGate } from './job-run-gate.js';
 import { inJobSpan } from './job-span.js';
 
 /**
@@ -30,6 +34,8 @@ export interface WorkerOptions {
   queue: JobQueue;
   statuses: StatusStore;
   results: ResultStore;
+  /** Leases on running jobs shared by every worker, so two workers do not run one job at once. */
+  leases?: JobLeases;
   handlers: JobHandlerRegistry;
   createProgressResponder: (handler: ProgressRequestHandler) => ProgressResponder;
   topics: string[];
@@ -72,7 +78,22 @@ export class Worker {
       now,
       logger,
     };
-    const handler: DeliveryHandler = (record, { signal }) => inJobSpan(record, async () => {
+    // Copies of one job delivered together, to this worker or to several, run one after the
+    // other: the later ones find its result.
+    const gate = new JobRunGate({
+      ...(options.leases ? { leases: options.leases } : {}),
+      holder: `${hostname()}/${process.pid}/${randomUUID()}`,
+      events: {
+        onWaiting: (runningIn, waiting) => metrics.duplicatesWaiting.inc({ running_in: runningIn }, waiting ? 1 : -1),
+        onLeaseLost: (jobId) => {
+          metrics.jobLeasesLost.inc();
+          logger.warn({ job_id: jobId }, 'job lease lapsed while the job ran; another worker may run it too (its result is kept once)');
+        },
+        onLeaseError: (jobId, error) => logger.warn({ err: error, job_id: jobId }, 'job lease not renewed or released; it expires by itself'),
+      },
+    });
+    // The record key is the job id (the contract's), known before the record is decoded.
+    const handler: DeliveryHandler = (record, { signal }) => gate.run(record.key, signal, () => inJobSpan(record, async () => {
       metrics.jobsInFlight.inc();
       try {
         const { delivery, outcome } = await executeJobRecord(jobDeps, record, signal);
@@ -87,7 +108,7 @@ export class Worker {
       } finally {
         metrics.jobsInFlight.dec();
       }
-    });
+    }));
     this.consumer = options.queue.createConsumer({
       groupId: options.groupId,
       topics: options.topics,

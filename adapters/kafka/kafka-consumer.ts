@@ -23,6 +23,11 @@ export interface KafkaConsumerTuning {
   joinTimeoutMs?: number;
   /** How long finished records wait before their offsets are committed, together (default 1 s). */
   commitIntervalMs?: number;
+  /**
+   * How old the member's cluster metadata may grow before kafkajs reads it again (default 10 s);
+   * see DEFAULT_METADATA_MAX_AGE_MS.
+   */
+  metadataMaxAgeMs?: number;
 }
 
 /**
@@ -35,6 +40,14 @@ export const DEFAULT_MAX_BYTES_PER_PARTITION = 128 * 1024;
 /** Offsets of finished records are committed at most this often (and at a rebalance and at close). */
 export const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
 
+/**
+ * kafkajs learns that partitions were added to a topic only when it reads the cluster's metadata
+ * again, by default every 5 minutes: until then the new partitions belong to no member and their
+ * jobs wait. Each member reads them this often instead (one small metadata request); the group's
+ * leader then sees the new partitions, rejoins, and the group shares them out.
+ */
+export const DEFAULT_METADATA_MAX_AGE_MS = 10_000;
+
 export interface KafkaConsumerDeps {
   kafka: Kafka;
   tuning: KafkaConsumerTuning;
@@ -43,8 +56,8 @@ export interface KafkaConsumerDeps {
   maxRecordBytes?: number;
   ensureTopics(topics: string[]): Promise<void>;
   publish(record: QueueRecord): Promise<void>;
-  /** Committed offsets against partition ends, for the given group and partitions. */
-  readLag(groupId: string, partitions: Map<string, number[]>): Promise<PartitionLag[]>;
+  /** Committed offsets against partition ends, for the given group and every partition of the topics. */
+  readLag(groupId: string, topics: string[]): Promise<Omit<PartitionLag, 'owned'>[]>;
   logger: Logger;
   onClosed(consumer: KafkaConsumer): void;
 }
@@ -156,6 +169,7 @@ export class KafkaConsumer implements JobConsumer {
       rebalanceTimeout: deps.tuning.rebalanceTimeoutMs,
       maxWaitTimeInMs: deps.tuning.maxWaitTimeMs,
       maxBytesPerPartition: deps.tuning.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
+      metadataMaxAge: deps.tuning.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS,
       allowAutoTopicCreation: false,
     });
     this.watchGroupEvents();
@@ -186,10 +200,14 @@ export class KafkaConsumer implements JobConsumer {
     return this.waiting;
   }
 
-  /** Lag of the partitions this member owns: records not yet committed by the group. */
+  /**
+   * Lag of every partition of the subscribed topics: records the group has not committed, on the
+   * partitions this member owns and on those it does not (another member's, or nobody's yet, as
+   * partitions just added to a topic are until the group shares them out).
+   */
   async lag(): Promise<PartitionLag[]> {
-    if (!this.ready() || this.assignment.size === 0) return [];
-    return this.deps.readLag(this.options.groupId, this.assignment);
+    const lags = await this.deps.readLag(this.options.groupId, this.options.topics);
+    return lags.map((lag) => ({ ...lag, owned: this.assignment.get(lag.topic)?.includes(lag.partition) ?? false }));
   }
 
   /** Stops fetching, lets in-flight records finish (and commit) within the drain time, leaves. */

@@ -3,7 +3,7 @@ import type { ConsumerOptions, HealthCheck, JobConsumer, JobQueue, Logger, Parti
 import { backoffDelay, delay } from '../shared/backoff.js';
 import { TurnBatcher, allFulfilled } from '../shared/turn-batcher.js';
 import { settlesWithin } from '../../core/time/index.js';
-import { KafkaConsumer, type KafkaConsumerTuning } from './kafka-consumer.js';
+import { DEFAULT_METADATA_MAX_AGE_MS, KafkaConsumer, type KafkaConsumerTuning } from './kafka-consumer.js';
 import { asUnavailable, isRetriable } from './kafka-errors.js';
 import { kafkaLogCreator } from './kafka-log-creator.js';
 
@@ -89,6 +89,8 @@ export class KafkaJobQueue implements JobQueue {
     });
     this.producer = this.kafka.producer({
       allowAutoTopicCreation: false,
+      // Keys spread over partitions added to a topic within this long, not kafkajs' 5 minutes.
+      metadataMaxAge: this.tuning.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS,
       // Java's murmur2 partitioner: a key maps to the same partition as with any other client.
       createPartitioner: Partitioners.DefaultPartitioner,
     });
@@ -156,7 +158,7 @@ export class KafkaJobQueue implements JobQueue {
       ...(this.options.maxRecordBytes !== undefined ? { maxRecordBytes: this.options.maxRecordBytes } : {}),
       ensureTopics: (topics) => this.ensureTopics(topics),
       publish: (record) => this.publish(record),
-      readLag: (groupId, partitions) => this.readLag(groupId, partitions),
+      readLag: (groupId, topics) => this.readLag(groupId, topics),
       logger: this.options.logger,
       onClosed: (closed) => this.consumers.delete(closed),
     });
@@ -238,23 +240,24 @@ export class KafkaJobQueue implements JobQueue {
   }
 
   /**
-   * Lag of the given partitions: each partition's end offset minus the group's committed offset
-   * (or minus the partition's start while the group has committed nothing there, as it then
-   * starts from the beginning). Read from the cluster, so it is right even while records wait.
+   * Lag of every partition of the topics, as the cluster has them now (partitions added since a
+   * member joined included): each partition's end offset minus the group's committed offset (or
+   * minus the partition's start while the group has committed nothing there, as it then starts
+   * from the beginning). Read from the cluster, so it is right even while records wait. The same
+   * requests whatever the number of partitions: one offset fetch for the group, and the ends of
+   * each topic.
    */
-  private readLag(groupId: string, partitions: Map<string, number[]>): Promise<PartitionLag[]> {
-    const topics = [...partitions.keys()];
+  private readLag(groupId: string, topics: string[]): Promise<Omit<PartitionLag, 'owned'>[]> {
     const reading = this.connectAdmin().then(() =>
       Promise.all([this.admin.fetchOffsets({ groupId, topics }), Promise.all(topics.map((topic) => this.admin.fetchTopicOffsets(topic)))]),
     );
     return this.answerWithin('kafka offsets', reading).then(([committed, ends]) =>
       topics.flatMap((topic, i) =>
-        (partitions.get(topic) ?? []).map((partition) => {
-          const end = ends[i]!.find((p) => p.partition === partition);
-          const done = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === partition);
-          const from = done && BigInt(done.offset) >= 0n ? BigInt(done.offset) : BigInt(end?.low ?? '0');
-          const lag = end ? BigInt(end.high) - from : 0n;
-          return { topic, partition, lag: Number(lag > 0n ? lag : 0n) };
+        ends[i]!.map((end) => {
+          const done = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === end.partition);
+          const from = done && BigInt(done.offset) >= 0n ? BigInt(done.offset) : BigInt(end.low);
+          const lag = BigInt(end.high) - from;
+          return { topic, partition: end.partition, lag: Number(lag > 0n ? lag : 0n) };
         }),
       ),
     );

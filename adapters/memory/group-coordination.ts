@@ -28,6 +28,8 @@ export interface PartitionedLog {
   ensureTopics(topics: string[]): Promise<void>;
   next(tp: TopicPartition, offset: number, stop: AbortSignal): Promise<DeliveredRecord | undefined>;
   committed(groupId: string, tp: TopicPartition): number;
+  /** How many partitions the topic has. */
+  partitionCount(topic: string): number;
   /** The offset the next record of the partition will get. */
   endOffset(tp: TopicPartition): number;
   commit(groupId: string, generation: number, tp: TopicPartition, nextOffset: number): boolean;

@@ -4,3 +4,4 @@ export { MemoryResultStore } from './memory-result-store.js';
 export { MemoryJobQueue } from './memory-job-queue.js';
 export { MemoryProgressBus } from './memory-progress-rpc.js';
 export { MemoryDeadLetters } from './memory-dead-letters.js';
+export { MemoryJobLeases } from './memory-job-leases.js';

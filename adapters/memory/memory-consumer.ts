@@ -68,12 +68,19 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
     return this.waiting;
   }
 
+  /** Every partition of the subscribed topics, owned by this member or not, as the Kafka consumer reports them. */
   async lag(): Promise<PartitionLag[]> {
-    return [...this.owned.values()].map(({ tp }) => ({
-      topic: tp.topic,
-      partition: tp.partition,
-      lag: Math.max(0, this.queue.endOffset(tp) - this.queue.committed(this.groupId, tp)),
-    }));
+    return this.topics.flatMap((topic) =>
+      Array.from({ length: this.queue.partitionCount(topic) }, (_, partition) => {
+        const tp = { topic, partition };
+        return {
+          topic,
+          partition,
+          lag: Math.max(0, this.queue.endOffset(tp) - this.queue.committed(this.groupId, tp)),
+          owned: this.owned.has(tpKey(tp)),
+        };
+      }),
+    );
   }
 
   /** Called by the group before it reassigns partitions: commits what finished, in the generation that owns it. */

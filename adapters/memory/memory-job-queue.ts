@@ -91,6 +91,10 @@ export class MemoryJobQueue implements JobQueue, PartitionedLog {
     return undefined;
   }
 
+  partitionCount(topic: string): number {
+    return this.topic(topic).length;
+  }
+
   endOffset(tp: TopicPartition): number {
     return this.topic(tp.topic)[tp.partition]?.records.length ?? 0;
   }

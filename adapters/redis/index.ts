@@ -2,3 +2,4 @@ export { RedisStatusStore, type RedisStatusStoreOptions } from './redis-status-s
 export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './redis-idempotency-store.js';
 export { createRedisConnection, closeRedis, type RedisClient, type RedisConnectionOptions } from './redis-connection.js';
 export { redisHealthCheck } from './redis-health-check.js';
+export { RedisJobLeases, type RedisJobLeasesOptions } from './redis-job-leases.js';

@@ -140,6 +140,34 @@ redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
 return 1
 `);
 
+/**
+ * A job lease (a string holding its holder): taken when free or already the caller's, with the
+ * TTL set anew either way.
+ *
+ * KEYS[1]: the lease. ARGV: holder, ttl ms. Returns 1 when the caller holds it now, 0 when another does.
+ */
+export const ACQUIRE_LEASE = script(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`);
+
+/** KEYS[1]: the lease. ARGV: holder, ttl ms. Returns 1 when extended, 0 when it is gone or another's. */
+export const RENEW_LEASE = script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`);
+
+/** KEYS[1]: the lease. ARGV: holder. Deletes it only while it is the holder's. Returns 1 when deleted. */
+export const RELEASE_LEASE = script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])
+`);
+
 type ScriptArg = string | number;
 
 /**

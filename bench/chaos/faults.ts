@@ -1,12 +1,13 @@
 import type { FaultProxy } from '../../testkit/fault-proxy.js';
 import type { KafkaBrokerControl } from './kafka-broker.js';
 import type { ChaosStack } from './stack.js';
+import type { TopicPartitionGrowth } from './topic-partitions.js';
 
 /**
  * In the default order the broker restart comes last: when its damage outlasts the recovery
  * timeout, the faults after it would measure that damage rather than their own.
  */
-export const FAULT_TARGETS = ['redis', 'rabbitmq', 'mongodb', 'redis-loses-data', 'api', 'worker', 'kafka'] as const;
+export const FAULT_TARGETS = ['redis', 'rabbitmq', 'mongodb', 'redis-loses-data', 'api', 'worker', 'partitions', 'kafka'] as const;
 export type FaultTarget = (typeof FAULT_TARGETS)[number];
 
 /** One fault of the schedule: what it does, how long it is held, and how it is undone. */
@@ -22,6 +23,8 @@ export interface FaultStep {
 export interface FaultTools {
   proxies: Partial<Record<'redis' | 'rabbitmq' | 'mongodb', FaultProxy>>;
   kafka: KafkaBrokerControl;
+  /** The run's job topics, whose partitions the `partitions` fault raises. */
+  topics: TopicPartitionGrowth;
   stack: ChaosStack;
   holdMs: number;
   /**
@@ -77,6 +80,16 @@ export function faultSchedule(targets: FaultTarget[], tools: FaultTools): FaultS
         holdMs: 0,
         inject: async () => `${await tools.forgetRedisData()} key(s) forgotten`,
         restore: async () => {},
+      });
+    } else if (target === 'partitions') {
+      steps.push({
+        name: 'partitions added (x2)',
+        target,
+        // While held, jobs keyed onto the new partitions queue until the group takes them.
+        holdMs: tools.holdMs,
+        inject: () => tools.topics.double(),
+        // Partitions cannot be removed: the topics keep them.
+        restore: async () => undefined,
       });
     } else if (target === 'api') {
       steps.push({ name: 'api SIGKILL', target, holdMs: 0, inject: () => tools.stack.killApi(), restore: () => tools.stack.restartApi() });

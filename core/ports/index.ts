@@ -7,3 +7,4 @@ export * from './result-store.js';
 export * from './progress-rpc.js';
 export * from './job-handler.js';
 export * from './dead-letters.js';
+export * from './job-leases.js';

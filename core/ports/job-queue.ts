@@ -75,6 +75,8 @@ export interface PartitionLag {
   partition: number;
   /** Records on the partition not yet committed by the group. */
   lag: number;
+  /** Whether the member that read it owns the partition now (false: another member, or none). */
+  owned: boolean;
 }
 
 /** A group member. `close` stops fetching, waits for in-flight work up to `drainTimeoutMs`,
@@ -95,8 +97,9 @@ export interface JobConsumer extends Lifecycle {
    */
   alive?(): boolean;
   /**
-   * Lag of the partitions this member owns now, read when metrics are scraped. Optional: an
-   * adapter that cannot tell leaves it out and the lag metric stays empty.
+   * Lag of every partition of the subscribed topics for the member's group, owned by this member,
+   * by another or by none (a partition nobody consumes shows its backlog too), read when metrics
+   * are scraped. Optional: an adapter that cannot tell leaves it out and the lag metric stays empty.
    */
   lag?(): Promise<PartitionLag[]>;
 }

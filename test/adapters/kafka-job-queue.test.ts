@@ -136,7 +136,7 @@ describe('Kafka job queue', () => {
     expect(mismatched).toEqual([]);
   });
 
-  it('reads the lag of the partitions a member owns from the cluster, down to 0 once processed', async () => {
+  it('reads the group\'s lag of every partition from the cluster, owned or not, down to 0 once processed', async () => {
     const q = queue();
     const topic = uniqueName('jobs.lag');
     await q.ensureTopics([topic]);
@@ -157,12 +157,14 @@ describe('Kafka job queue', () => {
       },
     });
     onCleanup(() => consumer.close({ drainTimeoutMs: 0 }));
-    expect(await consumer.lag!()).toEqual([]);
+    // Before it joins, the member owns nothing, yet the group's backlog shows.
+    const beforeJoin = await consumer.lag!();
+    expect(beforeJoin.every((l) => !l.owned) && beforeJoin.reduce((sum, l) => sum + l.lag, 0)).toBe(12);
     await consumer.start();
     const { partition } = await firstStarted.promise;
     const waiting = await consumer.lag!();
     expect(waiting.sort((a, b) => a.partition - b.partition)).toEqual(
-      [0, 1, 2].map((p) => ({ topic, partition: p, lag: p === partition ? 12 : 0 })),
+      [0, 1, 2].map((p) => ({ topic, partition: p, lag: p === partition ? 12 : 0, owned: true })),
     );
     gate.resolve();
     await waitFor(async () => (processed === 12 && (await consumer.lag!()).every((l) => l.lag === 0) ? true : undefined), {

@@ -230,7 +230,8 @@ export function describeJobQueueConformance(adapter: string, create: () => Promi
       await b.start();
       const owners = await waitFor(
         async () => {
-          const [ofA, ofB] = [(await a.lag!()).map((l) => l.partition), (await b.lag!()).map((l) => l.partition)];
+          const ownedBy = async (c: JobConsumer) => (await c.lag!()).filter((l) => l.owned).map((l) => l.partition);
+          const [ofA, ofB] = [await ownedBy(a), await ownedBy(b)];
           return ofB.length > 0 && ofA.length > 0 && ofA.length + ofB.length === partitions && ofA.every((p) => !ofB.includes(p)) ? { ofA, ofB } : undefined;
         },
         { what: 'the partitions shared by A and B', timeoutMs: 20_000 },

@@ -1,5 +1,6 @@
 import {
   MemoryIdempotencyStore,
+  MemoryJobLeases,
   MemoryJobQueue,
   MemoryProgressBus,
   MemoryResultStore,
@@ -7,6 +8,7 @@ import {
 } from '../../adapters/memory/index.js';
 import { testLogger } from '../support/test-logger.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
+import { describeJobLeasesConformance } from './job-leases.suite.js';
 import { describeJobQueueConformance } from './job-queue.suite.js';
 import { describeProgressRpcConformance } from './progress-rpc.suite.js';
 import { describeResultStoreConformance } from './result-store.suite.js';
@@ -26,6 +28,11 @@ describeStatusStoreConformance('in-memory', async ({ ttlSeconds }) => {
 describeIdempotencyStoreConformance('in-memory', async () => {
   const store = new MemoryIdempotencyStore();
   return { store, cleanup: () => store.close() };
+});
+
+describeJobLeasesConformance('in-memory', async () => {
+  const leases = new MemoryJobLeases();
+  return { leases, cleanup: () => leases.close() };
 });
 
 describeResultStoreConformance('in-memory', async () => {

@@ -3,12 +3,13 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_TTL_SECONDS, StatusHashSchema } from '../../contracts/index.js';
 import type { StatusWrite } from '../../core/ports/index.js';
-import { RedisIdempotencyStore, RedisStatusStore, createRedisConnection, closeRedis, type RedisClient } from '../../adapters/redis/index.js';
+import { RedisIdempotencyStore, RedisJobLeases, RedisStatusStore, createRedisConnection, closeRedis, type RedisClient } from '../../adapters/redis/index.js';
 import { keySlot } from '../../adapters/redis/redis-key-slot.js';
 import { REDIS_TARGETS, deleteTargetKeys, rawClusterClient, type RedisTarget } from '../support/redis-cluster.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
+import { describeJobLeasesConformance } from './job-leases.suite.js';
 import { describeStatusStoreConformance } from './status-store.suite.js';
 
 const logger = testLogger();
@@ -56,6 +57,12 @@ for (const target of REDIS_TARGETS) {
     const { keyPrefix, redis, cleanup } = fixture();
     const store = new RedisIdempotencyStore({ redis, keyPrefix, logger });
     return { store, cleanup: async () => (await store.close(), await cleanup()) };
+  });
+
+  describeJobLeasesConformance(target.name, async () => {
+    const { keyPrefix, redis, cleanup } = fixture();
+    const leases = new RedisJobLeases({ redis, keyPrefix, logger });
+    return { leases, cleanup: async () => (await leases.close(), await cleanup()) };
   });
 
   describe(`${target.name} status store: what lands in Redis`, () => {

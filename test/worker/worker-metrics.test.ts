@@ -13,7 +13,7 @@ const sample = async (registry: { metrics(): Promise<string> }, pattern: RegExp)
 };
 
 describe('worker metrics read at scrape time', () => {
-  it('dtq_worker_consumer_lag follows the in-memory consumer: uncommitted records per owned partition', async () => {
+  it('dtq_worker_consumer_lag follows the in-memory consumer: uncommitted records per partition', async () => {
     const queue = new MemoryJobQueue({ partitions: 1 });
     const topic = uniqueName('lag-topic');
     const release = deferred();
