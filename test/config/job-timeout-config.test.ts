@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, jobTimeoutSettings, loadConfig } from '../../config/index.js';
+import { jobTimeoutSettings, loadConfig } from '../../config/index.js';
 import { describeJobTypes, jobTimeoutMs } from '../../contracts/index.js';
 import { parseSubmission } from '../../core/domain/parse-submission.js';
+import { configProblems } from '../support/config-problems.js';
 
-function problems(env: Record<string, string>) {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = configProblems;
 
 const fallbacks = { attempts: 3, backoff: { initial_ms: 200, max_ms: 5_000 } };
 
