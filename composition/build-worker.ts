@@ -1,6 +1,6 @@
-import type { Config } from '../config/index.js';
+import { jobTimeoutSettings, type Config } from '../config/index.js';
 import { jobTopics } from '../core/domain/index.js';
-import type { Logger } from '../core/ports/index.js';
+import type { JobHandlerRegistry, Logger } from '../core/ports/index.js';
 import { createWorkerMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from './create-adapters.js';
 import { createJobHandlers } from './job-handlers.js';
@@ -8,15 +8,24 @@ import { countConnectionEvents } from './progress-rpc-events.js';
 import { Worker } from '../worker/worker.js';
 
 /** A worker over the given adapters, configured from the environment. */
-export function buildWorker(options: { config: Config; adapters: PortAdapters; logger: Logger; healthPort?: number | null }): Worker {
+export function buildWorker(options: {
+  config: Config;
+  adapters: PortAdapters;
+  logger: Logger;
+  healthPort?: number | null;
+  /** Changes the job handlers before the worker gets them (tests put in a handler of their own). */
+  wrapHandlers?: (handlers: JobHandlerRegistry) => JobHandlerRegistry;
+}): Worker {
   const { config, adapters } = options;
   const metrics = createWorkerMetrics();
+  const handlers = createJobHandlers({ config, metrics });
   return new Worker({
     queue: adapters.queue,
     statuses: adapters.statuses,
     results: adapters.results,
     leases: adapters.leases,
-    handlers: createJobHandlers({ config, metrics }),
+    handlers: options.wrapHandlers ? options.wrapHandlers(handlers) : handlers,
+    timeouts: jobTimeoutSettings(config),
     createProgressResponder: (handler) =>
       adapters.createProgressResponder(handler, {
         ...countConnectionEvents(metrics.progressRpcConnection),

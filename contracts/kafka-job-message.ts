@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION, UtcTimestampSchema, UuidV4Schema } from './common.js';
 import { JOB_TYPES, JobPayloadSchemas, JobTypeSchema, type JobType } from './job-types.js';
+import { JobTimeoutMsSchema } from './job-timeout.js';
 import { TRACE_HEADERS, TraceparentSchema, TracestateSchema } from './trace-context.js';
 
 /** Headers every job message carries on Kafka. */
@@ -27,6 +28,8 @@ const envelopeShape = {
   job_id: UuidV4Schema,
   submitted_at: UtcTimestampSchema,
   trace_id: UuidV4Schema,
+  /** The job's timeout; a message without one gets its job type's default. */
+  timeout_ms: JobTimeoutMsSchema.optional(),
 };
 
 type MessageSchemaFor<K extends JobType> = z.ZodObject<

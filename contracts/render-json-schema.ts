@@ -3,6 +3,7 @@ import { SCHEMA_CATALOG } from './schema-catalog.js';
 import { UuidV4Schema } from './common.js';
 import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, MAX_REQUEST_BODY_BYTES } from './http-api.js';
 import { JOB_TYPES } from './job-types.js';
+import { JobTimeoutMsSchema } from './job-timeout.js';
 import { payloadJsonSchema } from './payload-text.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
@@ -238,13 +239,16 @@ export function renderOpenApi(): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+/** The optional `timeout_ms` of a submit, as every variant below declares it. */
+const TIMEOUT_MS_JSON_SCHEMA = (({ $schema: _dialect, ...schema }) => schema)(z.toJSONSchema(JobTimeoutMsSchema) as Record<string, unknown>);
+
 /** POST /v1/jobs, one variant per job type, each pointing at its payload's published schema. */
 function submitRequestPerJobType() {
   return {
     oneOf: JOB_TYPES.map((type) => ({
       type: 'object',
       title: type,
-      properties: { job_type: { const: type }, payload: { $ref: `./payload-${type.replaceAll('_', '-')}.json` } },
+      properties: { job_type: { const: type }, payload: { $ref: `./payload-${type.replaceAll('_', '-')}.json` }, timeout_ms: TIMEOUT_MS_JSON_SCHEMA },
       required: ['job_type', 'payload'],
       additionalProperties: false,
     })),

@@ -6,6 +6,7 @@ import {
   parseTraceparent,
   uuidToTraceId,
   type JobMessage,
+  type JobTimeoutSettings,
 } from '../../contracts/index.js';
 import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidIdempotencyKeyError } from '../errors/index.js';
 import type { IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
@@ -50,6 +51,8 @@ export interface SubmitJobDeps {
    * absorbs (a job whose result exists is not run again).
    */
   replayWaitMs?: number;
+  /** JOB_TIMEOUT_DEFAULT_MS and JOB_TIMEOUT_MAX_MS (default: their defaults). */
+  timeouts?: JobTimeoutSettings;
   /** How long an Idempotency-Key holds (default 24 h): as long as the status it answers with. */
   statusTtlSeconds?: number;
   events?: SubmitEvents;
@@ -98,7 +101,7 @@ export interface SubmittedJob {
  * exists, and results are one document per job_id.
  */
 export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Promise<SubmittedJob> {
-  const submission = parseSubmission(input.body);
+  const submission = parseSubmission(input.body, deps.timeouts);
   const key = parseIdempotencyKey(input.idempotencyKey);
   const message = jobMessage(submission, {
     job_id: deps.newId(),
@@ -273,7 +276,12 @@ export function queuedStatus(message: JobMessage, text: string, updatedAt: Date,
     trace_id: message.trace_id,
     job_type: message.job_type,
     ...(listed
-      ? { submitted_at: message.submitted_at, label: jobLabel(message.job_type, message.payload as never), milestones: { '0': message.submitted_at } }
+      ? {
+          submitted_at: message.submitted_at,
+          label: jobLabel(message.job_type, message.payload as never),
+          milestones: { '0': message.submitted_at },
+          ...(message.timeout_ms !== undefined ? { timeout_ms: message.timeout_ms } : {}),
+        }
       : {}),
   };
 }
@@ -285,6 +293,7 @@ function jobMessage(submission: Submission, ids: { job_id: string; trace_id: str
     job_type: submission.job_type,
     submitted_at: ids.submitted_at,
     trace_id: ids.trace_id,
+    timeout_ms: submission.timeout_ms,
     payload: submission.payload,
   } as JobMessage;
 }

@@ -16,6 +16,8 @@ export interface StatusWrite {
   milestones?: MilestoneTimes;
   error_code?: string;
   error_message?: string;
+  /** The job's timeout in milliseconds; written with the queued status. */
+  timeout_ms?: number;
   /**
    * A worker's milestone: not applied when a cancel has been requested for the job, so the
    * worker learns of the cancel from the write itself instead of reading the status first.

@@ -1,6 +1,6 @@
 """Schemathesis hooks for dtq's OpenAPI fuzz test (test/api/openapi-fuzz.test.ts).
 
-Two rules of the API cannot be said in JSON Schema, so a request the document allows may still
+Three rules of the API cannot be said in JSON Schema, so a request the document allows may still
 be refused with a 400 for them. Only those 400s, when schemathesis sent schema-valid data
 (ST202, "Schema-valid request rejected"), are set aside here, each recognised by dtq's own error
 body (code and field), never by status alone; every other disagreement fails the run.
@@ -14,6 +14,9 @@ UNSTATABLE_RULES = {
     ("INVALID_QUERY", "cursor", "is not a cursor this API gave out: pass next_cursor from the previous page"),
     # A rule across two fields of one payload.
     ("INVALID_PAYLOAD", "payload.target", "must differ from base"),
+    # A deployment's own bound on timeouts (JOB_TIMEOUT_MAX_MS, here its default), below the
+    # contract's: the document states the contract's, which every deployment shares.
+    ("INVALID_BODY", "timeout_ms", "must be at most 3600000 ms, the longest timeout this deployment allows"),
 }
 
 
