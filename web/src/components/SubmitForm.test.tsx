@@ -183,7 +183,7 @@ describe('generated submit form', () => {
       },
       output_schema: { type: 'object' },
       example_payload: { text: 'Fragile', copies: 2 },
-      defaults: { attempts: 3, backoff: { initial_ms: 200, max_ms: 2_000 } },
+      defaults: { attempts: 3, backoff: { initial_ms: 200, max_ms: 2_000 }, timeout_ms: 300_000 },
     };
     const { user, requested } = await renderForm({
       '/v1/job-types': { status: 200, body: { job_types: [...served.job_types, unknownType] } },
