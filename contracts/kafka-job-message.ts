@@ -27,6 +27,8 @@ const envelopeShape = {
   job_id: UuidV4Schema,
   submitted_at: UtcTimestampSchema,
   trace_id: UuidV4Schema,
+  /** The schedule whose tick made this job; absent for a job submitted by a client. */
+  schedule_id: UuidV4Schema.optional(),
 };
 
 type MessageSchemaFor<K extends JobType> = z.ZodObject<

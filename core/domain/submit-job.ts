@@ -72,6 +72,8 @@ export interface SubmitJobInput {
   trace?: JobTrace;
   /** When the answer is due (epoch ms; the request's start + SUBMIT_DEADLINE_MS): every wait on a dependency ends before it. */
   deadlineAt?: number;
+  /** The schedule whose tick submits the job: carried on the message and the status. */
+  scheduleId?: string;
 }
 
 export interface SubmittedJob {
@@ -104,6 +106,7 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
     job_id: deps.newId(),
     submitted_at: deps.now().toISOString(),
     trace_id: input.traceId ?? deps.newId(),
+    ...(input.scheduleId ? { schedule_id: input.scheduleId } : {}),
   });
   const log = deps.logger.child({
     job_id: message.job_id,
@@ -150,7 +153,7 @@ async function replay(
   input: SubmitJobInput,
   budget: SubmitBudget,
 ): Promise<SubmittedJob> {
-  const message = jobMessage(submission, existing);
+  const message = jobMessage(submission, { ...existing, ...(input.scheduleId ? { schedule_id: input.scheduleId } : {}) });
   const log = deps.logger.child({ job_id: message.job_id, trace_id: message.trace_id, request_trace_id: input.traceId });
   const started = Date.now();
   if (existing.enqueued || (await confirmedWithin(deps, key, message.job_id, budget))) {
@@ -273,18 +276,24 @@ export function queuedStatus(message: JobMessage, text: string, updatedAt: Date,
     trace_id: message.trace_id,
     job_type: message.job_type,
     ...(listed
-      ? { submitted_at: message.submitted_at, label: jobLabel(message.job_type, message.payload as never), milestones: { '0': message.submitted_at } }
+      ? {
+          submitted_at: message.submitted_at,
+          label: jobLabel(message.job_type, message.payload as never),
+          milestones: { '0': message.submitted_at },
+          ...(message.schedule_id ? { schedule_id: message.schedule_id } : {}),
+        }
       : {}),
   };
 }
 
-function jobMessage(submission: Submission, ids: { job_id: string; trace_id: string; submitted_at: string }): JobMessage {
+function jobMessage(submission: Submission, ids: { job_id: string; trace_id: string; submitted_at: string; schedule_id?: string }): JobMessage {
   return {
     schema_version: SCHEMA_VERSION,
     job_id: ids.job_id,
     job_type: submission.job_type,
     submitted_at: ids.submitted_at,
     trace_id: ids.trace_id,
+    ...(ids.schedule_id ? { schedule_id: ids.schedule_id } : {}),
     payload: submission.payload,
   } as JobMessage;
 }
