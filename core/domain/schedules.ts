@@ -1,10 +1,11 @@
 import {
   CreateScheduleRequestSchema,
+  ListSchedulesQuerySchema,
   NEXT_RUNS_LISTED,
   UuidV4Schema,
   type Schedule,
 } from '../../contracts/index.js';
-import { InvalidBodyError, InvalidScheduleIdError, ScheduleNotFoundError } from '../errors/index.js';
+import { InvalidBodyError, InvalidQueryError, InvalidScheduleIdError, ScheduleNotFoundError } from '../errors/index.js';
 import type { Logger, ScheduleStore, StoredSchedule } from '../ports/index.js';
 import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 import { guardDependency } from './guard-dependency.js';
@@ -51,16 +52,19 @@ export async function createSchedule(deps: ScheduleDeps, body: unknown): Promise
   return scheduleAnswer(schedule);
 }
 
-export async function listSchedules(deps: ScheduleDeps): Promise<Schedule[]> {
+/** Every schedule, newest first; the listing takes no query parameters. */
+export async function listSchedules(deps: ScheduleDeps, queryPairs: Iterable<[string, string]>): Promise<Schedule[]> {
+  const query = ListSchedulesQuerySchema.safeParse(Object.fromEntries(queryPairs), PARSE_OPTIONS);
+  if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
   const schedules = await guardDependency('schedule store', () => deps.schedules.list());
   return schedules.map(scheduleAnswer);
 }
 
-export async function getSchedule(deps: ScheduleDeps, scheduleId: string): Promise<Schedule> {
+export async function getSchedule(deps: ScheduleDeps, scheduleId: string | undefined): Promise<Schedule> {
   return scheduleAnswer(await findSchedule(deps, scheduleId));
 }
 
-export async function deleteSchedule(deps: ScheduleDeps, scheduleId: string): Promise<void> {
+export async function deleteSchedule(deps: ScheduleDeps, scheduleId: string | undefined): Promise<void> {
   const id = parseScheduleId(scheduleId);
   if (!(await guardDependency('schedule store', () => deps.schedules.delete(id)))) throw new ScheduleNotFoundError(id);
   deps.logger.info({ schedule_id: id }, 'schedule deleted');
@@ -70,7 +74,7 @@ export async function deleteSchedule(deps: ScheduleDeps, scheduleId: string): Pr
  * Pauses (no ticks until resumed) or resumes a schedule. A resumed schedule starts from the
  * first tick after now: ticks that fell while it was paused make no jobs. Repeats are harmless.
  */
-export async function setSchedulePaused(deps: ScheduleDeps, scheduleId: string, paused: boolean): Promise<Schedule> {
+export async function setSchedulePaused(deps: ScheduleDeps, scheduleId: string | undefined, paused: boolean): Promise<Schedule> {
   const found = await findSchedule(deps, scheduleId);
   if (found.paused === paused) return scheduleAnswer(found);
   const next = paused ? null : (tickAfter(found.cron, found.timezone, deps.now())?.toISOString() ?? null);
@@ -80,12 +84,12 @@ export async function setSchedulePaused(deps: ScheduleDeps, scheduleId: string, 
   return scheduleAnswer(updated);
 }
 
-export function parseScheduleId(scheduleId: string): string {
-  if (!UuidV4Schema.safeParse(scheduleId).success) throw new InvalidScheduleIdError(scheduleId);
+export function parseScheduleId(scheduleId: string | undefined): string {
+  if (scheduleId === undefined || !UuidV4Schema.safeParse(scheduleId).success) throw new InvalidScheduleIdError(scheduleId ?? '');
   return scheduleId;
 }
 
-async function findSchedule(deps: ScheduleDeps, scheduleId: string): Promise<StoredSchedule> {
+async function findSchedule(deps: ScheduleDeps, scheduleId: string | undefined): Promise<StoredSchedule> {
   const id = parseScheduleId(scheduleId);
   const found = await guardDependency('schedule store', () => deps.schedules.get(id));
   if (!found) throw new ScheduleNotFoundError(id);
