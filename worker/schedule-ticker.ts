@@ -58,6 +58,8 @@ export class ScheduleTicker implements Lifecycle {
     this.timer = setTimeout(() => {
       this.round = this.runRound().then((handled) => this.schedule(handled >= this.batch ? 0 : this.pollMs));
     }, delayMs);
+    // The ticker alone keeps no process alive: the host, the consumer or the health port do.
+    this.timer.unref();
   }
 
   private async runRound(): Promise<number> {
