@@ -126,7 +126,6 @@ function statusSummary(status: JobStatus): JobSummary | undefined {
     ...(status.trace_id ? { trace_id: status.trace_id } : {}),
     ...(status.error_code ? { error_code: status.error_code } : {}),
     ...(status.error_message ? { error_message: status.error_message } : {}),
-    ...(status.schedule_id ? { schedule_id: status.schedule_id } : {}),
     ...jobLinks(status),
   };
 }

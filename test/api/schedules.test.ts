@@ -33,6 +33,9 @@ describe('schedules over HTTP on the fallback host, embedded adapters', () => {
     for (const job of jobs) expect(job).toMatchObject({ job_type: 'weather', schedule_id: schedule.schedule_id, label: 'Tick City, US' });
     // The first job is the first tick's, by the id derived from the schedule and the tick.
     expect(jobs.map((job) => job.job_id)).toContain(tickJobId(schedule.schedule_id, schedule.next_run_at!));
+    // Its status names the schedule too.
+    const status = await request(`${app.baseUrl}/v1/jobs/${jobs[0]!.job_id}/status`);
+    expect(status.body).toMatchObject({ schedule_id: schedule.schedule_id });
     // Other jobs are not listed under it.
     expect(await jobsOf(randomUUID())).toEqual([]);
 
