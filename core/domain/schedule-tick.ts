@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger, ScheduleStore, StoredSchedule } from '../ports/index.js';
 import { tickAfter } from './schedule-cron.js';
-import { submitJob, type SubmitJobDeps } from './submit-job.js';
+import { submitJob, type SubmitJobDeps, type SubmittedJob } from './submit-job.js';
 
 /** What one tick of a schedule came to: a new job, the job an earlier handling of the tick made, or an error. */
 export type TickOutcome = 'submitted' | 'replayed' | 'failed';
@@ -38,15 +38,7 @@ async function runTick(deps: ScheduleTickDeps, schedule: StoredSchedule): Promis
   const log = deps.logger.child({ schedule_id: schedule.schedule_id, tick });
   let outcome: TickOutcome = 'failed';
   try {
-    const job = await submitJob(
-      { ...deps.submit, newId: () => tickJobId(schedule.schedule_id, tick) },
-      {
-        body: { job_type: schedule.job_type, payload: schedule.payload },
-        idempotencyKey: tickIdempotencyKey(schedule.schedule_id, tick),
-        traceId: tickJobId(schedule.schedule_id, `${tick}/trace`),
-        scheduleId: schedule.schedule_id,
-      },
-    );
+    const job = await submitTick(deps.submit, schedule, tick);
     outcome = job.replayed ? 'replayed' : 'submitted';
     const after = new Date(Math.max(Date.parse(tick), deps.now().getTime()));
     const next = tickAfter(schedule.cron, schedule.timezone, after)?.toISOString() ?? null;
@@ -58,6 +50,19 @@ async function runTick(deps: ScheduleTickDeps, schedule: StoredSchedule): Promis
   } finally {
     deps.onTick?.(schedule.job_type, outcome);
   }
+}
+
+/** Submits the job of one tick, with the ids and Idempotency-Key the schedule and the tick give it: however often it is called, one job. */
+export function submitTick(submit: SubmitJobDeps, schedule: StoredSchedule, tick: string): Promise<SubmittedJob> {
+  return submitJob(
+    { ...submit, newId: () => tickJobId(schedule.schedule_id, tick) },
+    {
+      body: { job_type: schedule.job_type, payload: schedule.payload },
+      idempotencyKey: tickIdempotencyKey(schedule.schedule_id, tick),
+      traceId: tickJobId(schedule.schedule_id, `${tick}/trace`),
+      scheduleId: schedule.schedule_id,
+    },
+  );
 }
 
 /** The Idempotency-Key of one tick of one schedule. */
