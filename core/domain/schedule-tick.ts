@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger, ScheduleStore, StoredSchedule } from '../ports/index.js';
 import { tickAfter } from './schedule-cron.js';
-import { submitJob, type SubmitJobDeps, type SubmittedJob } from './submit-job.js';
+import { TICK_KEY_PREFIX, submitJob, type SubmitJobDeps, type SubmittedJob } from './submit-job.js';
 
 /** What one tick of a schedule came to: a new job, the job an earlier handling of the tick made, or an error. */
 export type TickOutcome = 'submitted' | 'replayed' | 'failed';
@@ -67,7 +67,7 @@ export function submitTick(submit: SubmitJobDeps, schedule: StoredSchedule, tick
 
 /** The Idempotency-Key of one tick of one schedule. */
 export function tickIdempotencyKey(scheduleId: string, tick: string): string {
-  return `schedule:${scheduleId}:${tick}`;
+  return `${TICK_KEY_PREFIX}${scheduleId}:${tick}`;
 }
 
 /**

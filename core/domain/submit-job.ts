@@ -101,7 +101,7 @@ export interface SubmittedJob {
  */
 export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Promise<SubmittedJob> {
   const submission = parseSubmission(input.body);
-  const key = parseIdempotencyKey(input.idempotencyKey);
+  const key = parseIdempotencyKey(input.idempotencyKey, input.scheduleId !== undefined);
   const message = jobMessage(submission, {
     job_id: deps.newId(),
     submitted_at: deps.now().toISOString(),
@@ -345,9 +345,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function parseIdempotencyKey(raw: string | null | undefined): string | undefined {
+/** The Idempotency-Keys of schedule ticks begin with this; a client's may not, so none can take a tick's key first. */
+export const TICK_KEY_PREFIX = 'schedule:';
+
+function parseIdempotencyKey(raw: string | null | undefined, forTick: boolean): string | undefined {
   if (raw === undefined || raw === null) return undefined;
   const parsed = IdempotencyKeySchema.safeParse(raw);
   if (!parsed.success) throw new InvalidIdempotencyKeyError(parsed.error.issues[0]?.message ?? 'is invalid');
+  if (!forTick && parsed.data.toLowerCase().startsWith(TICK_KEY_PREFIX)) {
+    throw new InvalidIdempotencyKeyError(`must not begin with "${TICK_KEY_PREFIX}" (kept for the jobs of schedules)`);
+  }
   return parsed.data;
 }

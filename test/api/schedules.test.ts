@@ -86,5 +86,8 @@ describe('schedules over HTTP on the fallback host, embedded adapters', () => {
     expect(missing.details?.fields).toEqual([{ field: 'cron', message: expect.any(String) }]);
     expectErrorBody(await request(`${app.baseUrl}/v1/schedules?limit=3`), 400, 'INVALID_QUERY');
     expectErrorBody(await request(`${app.baseUrl}/v1/jobs?schedule_id=nope`), 400, 'INVALID_QUERY');
+    // No client can take a tick's Idempotency-Key before the tick does.
+    const taken = expectErrorBody(await postJson(`${app.baseUrl}/v1/jobs`, weatherJob(), { 'idempotency-key': `schedule:${randomUUID()}:x` }), 400, 'INVALID_IDEMPOTENCY_KEY');
+    expect(taken.details?.fields).toEqual([{ field: 'Idempotency-Key', message: 'must not begin with "schedule:" (kept for the jobs of schedules)' }]);
   });
 });
