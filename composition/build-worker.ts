@@ -1,6 +1,6 @@
-import type { Config } from '../config/index.js';
+import { jobTimeoutSettings, type Config } from '../config/index.js';
 import { jobTopics } from '../core/domain/index.js';
-import type { Logger } from '../core/ports/index.js';
+import type { JobHandlerRegistry, Logger } from '../core/ports/index.js';
 import { createWorkerMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from './create-adapters.js';
 import { createJobHandlers } from './job-handlers.js';
@@ -13,9 +13,17 @@ import { createSubmitDeps } from './create-submit-deps.js';
  * A worker over the given adapters, configured from the environment, with the schedule ticker
  * beside it: every worker turns due ticks into jobs, so ticks go on while any worker runs.
  */
-export function buildWorker(options: { config: Config; adapters: PortAdapters; logger: Logger; healthPort?: number | null }): Worker {
+export function buildWorker(options: {
+  config: Config;
+  adapters: PortAdapters;
+  logger: Logger;
+  healthPort?: number | null;
+  /** Changes the job handlers before the worker gets them (tests put in a handler of their own). */
+  wrapHandlers?: (handlers: JobHandlerRegistry) => JobHandlerRegistry;
+}): Worker {
   const { config, adapters } = options;
   const metrics = createWorkerMetrics();
+  const handlers = createJobHandlers({ config, metrics });
   const tickerLogger = options.logger.child({ component: 'schedule-ticker' });
   const ticker = new ScheduleTicker({
     tick: {
@@ -35,7 +43,8 @@ export function buildWorker(options: { config: Config; adapters: PortAdapters; l
     statuses: adapters.statuses,
     results: adapters.results,
     leases: adapters.leases,
-    handlers: createJobHandlers({ config, metrics }),
+    handlers: options.wrapHandlers ? options.wrapHandlers(handlers) : handlers,
+    timeouts: jobTimeoutSettings(config),
     createProgressResponder: (handler) =>
       adapters.createProgressResponder(handler, {
         ...countConnectionEvents(metrics.progressRpcConnection),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config/index.js';
+import { jobTimeoutSettings, type Config } from '../config/index.js';
 import type { SubmitEvents, SubmitJobDeps } from '../core/domain/index.js';
 import type { Logger } from '../core/ports/index.js';
 import type { PortAdapters } from './create-adapters.js';
@@ -16,6 +16,7 @@ export function createSubmitDeps(options: { config: Config; adapters: PortAdapte
     newId: randomUUID,
     logger: options.logger,
     statusTtlSeconds: config.STATUS_TTL_SECONDS,
+    timeouts: jobTimeoutSettings(config),
     ...(options.events ? { events: options.events } : {}),
   };
 }

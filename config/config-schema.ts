@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { DEFAULT_TOPIC_TEMPLATE, PROGRESS_REQUEST_QUEUE, STATUS_TTL_SECONDS } from '../contracts/index.js';
+import {
+  DEFAULT_TOPIC_TEMPLATE,
+  JOB_TIMEOUT_CEILING_MS,
+  JOB_TIMEOUT_DEFAULT_MS_DEFAULT,
+  JOB_TIMEOUT_MAX_MS_DEFAULT,
+  JOB_TIMEOUT_MIN_MS,
+  PROGRESS_REQUEST_QUEUE,
+  STATUS_TTL_SECONDS,
+  type JobTimeoutSettings,
+} from '../contracts/index.js';
 import { keyListProblem, parseKeyList, readKeyFile } from './api-keys.js';
 import { urlSetting } from './setting-types.js';
 
@@ -99,6 +108,9 @@ const ConfigVariables = z.object({
   PROVIDER_RETRY_MAX_MS: positiveInt.default(5_000),
   PROVIDER_BREAKER_THRESHOLD: positiveInt.default(5),
   PROVIDER_BREAKER_COOLDOWN_MS: positiveInt.default(30_000),
+  // A job's timeout bounds its handler's run, every attempt of one delivery together.
+  JOB_TIMEOUT_MAX_MS: positiveInt.min(JOB_TIMEOUT_MIN_MS).max(JOB_TIMEOUT_CEILING_MS).default(JOB_TIMEOUT_MAX_MS_DEFAULT),
+  JOB_TIMEOUT_DEFAULT_MS: positiveInt.min(JOB_TIMEOUT_MIN_MS).max(JOB_TIMEOUT_CEILING_MS).default(JOB_TIMEOUT_DEFAULT_MS_DEFAULT),
 
   SERVE_WEB: flag.optional(),
 
@@ -123,6 +135,9 @@ export const ConfigSchema = ConfigVariables.superRefine((config, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'must not select a database other than 0 when REDIS_CLUSTER is true (a cluster has only database 0)' });
     }
   }
+  if (config.JOB_TIMEOUT_DEFAULT_MS > config.JOB_TIMEOUT_MAX_MS) {
+    ctx.addIssue({ code: 'custom', path: ['JOB_TIMEOUT_DEFAULT_MS'], message: `must not be above JOB_TIMEOUT_MAX_MS (${config.JOB_TIMEOUT_MAX_MS})` });
+  }
   // SASL is all or nothing: a mechanism without credentials, or credentials nobody uses, is a mistake.
   const credentials = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
   if (config.KAFKA_SASL_MECHANISM) {
@@ -145,3 +160,8 @@ export const CONFIG_VARIABLES = Object.keys(ConfigSchema.shape) as Array<keyof C
 export const RENAMED_VARIABLES: Readonly<Record<string, keyof Config>> = {
   STATUS_RPC_TIMEOUT_MS: 'PROGRESS_RPC_TIMEOUT_MS',
 };
+
+/** The timeout settings as the domain takes them. */
+export function jobTimeoutSettings(config: Pick<Config, 'JOB_TIMEOUT_DEFAULT_MS' | 'JOB_TIMEOUT_MAX_MS'>): JobTimeoutSettings {
+  return { defaultMs: config.JOB_TIMEOUT_DEFAULT_MS, maxMs: config.JOB_TIMEOUT_MAX_MS };
+}

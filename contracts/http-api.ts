@@ -6,6 +6,7 @@ import {
   UuidV4Schema,
 } from './common.js';
 import { JobTypeSchema } from './job-types.js';
+import { JobTimeoutMsSchema } from './job-timeout.js';
 import { JobResultDocumentSchema } from './job-result.js';
 import { JobLabelSchema, MilestoneTimesSchema } from './job-status.js';
 import { decodeCursor } from './page-cursor.js';
@@ -39,6 +40,7 @@ function queryWholeNumber(min: number, max: number) {
 export const SubmitJobRequestSchema = z.strictObject({
   job_type: z.string(),
   payload: z.record(z.string(), z.unknown()),
+  timeout_ms: JobTimeoutMsSchema.optional(),
 });
 export type SubmitJobRequest = z.infer<typeof SubmitJobRequestSchema>;
 
@@ -101,6 +103,8 @@ export const JobStatusResponseSchema = z.object({
   cancel_requested_at: UtcTimestampSchema.optional(),
   /** The schedule whose tick made the job. */
   schedule_id: UuidV4Schema.optional(),
+  /** The job's timeout (absent for a job whose status was written before dtq had timeouts). */
+  timeout_ms: JobTimeoutMsSchema.optional(),
   ...retryLinks,
 });
 export type JobStatusResponse = z.infer<typeof JobStatusResponseSchema>;
@@ -237,6 +241,8 @@ export type ReplayDeadLetterResponse = z.infer<typeof ReplayDeadLetterResponseSc
 export const JobTypeDefaultsSchema = z.object({
   attempts: z.number().int().min(1),
   backoff: z.object({ initial_ms: z.number().int().min(0), max_ms: z.number().int().min(0) }),
+  /** The timeout of a job of this type that sets none. */
+  timeout_ms: JobTimeoutMsSchema,
 });
 
 /** One job type as clients discover it: what to send, what comes back, an example and its defaults. */

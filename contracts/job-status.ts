@@ -7,6 +7,7 @@ import {
   UuidV4Schema,
 } from './common.js';
 import { JobTypeSchema } from './job-types.js';
+import { JobTimeoutMsSchema } from './job-timeout.js';
 
 /** Redis key of a job's status hash. */
 export const statusKey = (jobId: string): string => `job:${jobId}:status`;
@@ -59,6 +60,8 @@ export const JobStatusSchema = z.object({
   retries: z.array(UuidV4Schema).optional(),
   /** The schedule whose tick made the job. */
   schedule_id: UuidV4Schema.optional(),
+  /** The job's timeout in milliseconds, written with the queued status. */
+  timeout_ms: JobTimeoutMsSchema.optional(),
 });
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
@@ -85,6 +88,7 @@ export const StatusHashSchema = JobStatusSchema.omit({ milestones: true }).exten
     .string()
     .regex(/^[0-9a-f-]{36}(,[0-9a-f-]{36})*$/, 'must be comma-separated job ids')
     .optional(),
+  timeout_ms: z.string().regex(/^[1-9][0-9]{3,7}$/, 'must be an integer string of milliseconds').optional(),
   ...Object.fromEntries(MILESTONES.map((milestone) => [milestoneField(milestone), EpochMillisSchema.optional()])),
   ...Object.fromEntries(MILESTONES.map((milestone) => [legacyMilestoneField(milestone), UtcTimestampSchema.optional()])),
 });
@@ -120,6 +124,7 @@ export function hashToStatus(hash: Record<string, string>): JobStatus {
   return JobStatusSchema.parse({
     ...status,
     progress_percent: Number(parsed.progress_percent),
+    ...(parsed.timeout_ms ? { timeout_ms: Number(parsed.timeout_ms) } : {}),
     ...(parsed.retries ? { retries: parsed.retries.split(RETRIES_SEPARATOR) } : {}),
     ...(Object.keys(milestones).length > 0 ? { milestones } : {}),
   });

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { JobTypeDescription, JobTypesResponse } from './http-api.js';
 import { JOB_TYPES, jobContract } from './job-types.js';
 import { payloadJsonSchema } from './payload-text.js';
+import { DEFAULT_JOB_TIMEOUT_SETTINGS, jobTimeoutMs, type JobTimeoutSettings } from './job-timeout.js';
 
-/** What a job type falls back to when its definition sets no attempts or backoff (the PROVIDER_* settings). */
+/** What a job type falls back to when its definition sets no attempts, backoff or timeout (the PROVIDER_* and JOB_TIMEOUT_* settings). */
 export interface JobTypeFallbacks {
   attempts: number;
   backoff: { initial_ms: number; max_ms: number };
+  /** Unset: the JOB_TIMEOUT_* settings' defaults. */
+  timeouts?: JobTimeoutSettings;
 }
 
 /**
@@ -28,6 +31,7 @@ export function describeJobTypes(fallbacks: JobTypeFallbacks): JobTypesResponse 
         defaults: {
           attempts: contract.defaults.attempts ?? fallbacks.attempts,
           backoff: contract.defaults.backoff ?? fallbacks.backoff,
+          timeout_ms: jobTimeoutMs(contract, undefined, fallbacks.timeouts ?? DEFAULT_JOB_TIMEOUT_SETTINGS),
         },
       };
     }),

@@ -15,6 +15,11 @@ export interface JobTypeDefaults {
   attempts?: number;
   /** Exponential backoff between those calls, with jitter; unset: PROVIDER_RETRY_*_MS. */
   backoff?: { initial_ms: number; max_ms: number };
+  /**
+   * How long a job of this type may run, every attempt of one delivery together, when its
+   * submit sets no `timeout_ms`; unset: JOB_TIMEOUT_DEFAULT_MS. JOB_TIMEOUT_MAX_MS bounds it.
+   */
+  timeout_ms?: number;
 }
 
 /** Fields the worker adds to every output: who produced it, and whether it is simulated. */

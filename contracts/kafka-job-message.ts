@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION, UtcTimestampSchema, UuidV4Schema } from './common.js';
 import { JOB_TYPES, JobPayloadSchemas, JobTypeSchema, type JobType } from './job-types.js';
+import { JobTimeoutMsSchema } from './job-timeout.js';
 import { TRACE_HEADERS, TraceparentSchema, TracestateSchema } from './trace-context.js';
 
 /** Headers every job message carries on Kafka. */
@@ -29,6 +30,8 @@ const envelopeShape = {
   trace_id: UuidV4Schema,
   /** The schedule whose tick made this job; absent for a job submitted by a client. */
   schedule_id: UuidV4Schema.optional(),
+  /** The job's timeout; a message without one gets its job type's default. */
+  timeout_ms: JobTimeoutMsSchema.optional(),
 };
 
 type MessageSchemaFor<K extends JobType> = z.ZodObject<

@@ -6,6 +6,7 @@ import {
   UuidV4Schema,
 } from './common.js';
 import { MilestoneTimesSchema } from './job-status.js';
+import { JobTimeoutMsSchema } from './job-timeout.js';
 
 /** Queue the worker's progress responder consumes. */
 export const PROGRESS_REQUEST_QUEUE = 'progress.check.request.v1';
@@ -33,6 +34,7 @@ export const ProgressReplySchema = z.object({
   error_message: z.string().optional(),
   milestones: MilestoneTimesSchema.optional(),
   cancel_requested_at: UtcTimestampSchema.optional(),
+  timeout_ms: JobTimeoutMsSchema.optional(),
   retry_of: UuidV4Schema.optional(),
   retries: z.array(UuidV4Schema).optional(),
   /** How many older retries `retries` leaves out (it lists the newest only). */

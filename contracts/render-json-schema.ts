@@ -4,6 +4,7 @@ import { UuidV4Schema } from './common.js';
 import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, MAX_REQUEST_BODY_BYTES } from './http-api.js';
 import { JOB_TYPES } from './job-types.js';
 import { CRON_MAX_LENGTH } from './schedules.js';
+import { JobTimeoutMsSchema } from './job-timeout.js';
 import { payloadJsonSchema } from './payload-text.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
@@ -306,6 +307,9 @@ export function renderOpenApi(): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+/** The optional `timeout_ms` of a submit, as every variant below declares it. */
+const TIMEOUT_MS_JSON_SCHEMA = (({ $schema: _dialect, ...schema }) => schema)(z.toJSONSchema(JobTimeoutMsSchema) as Record<string, unknown>);
+
 /** The fields POST /v1/schedules adds to a submit's body; cron's grammar beyond its field count is croner's. */
 function scheduleFields() {
   return {
@@ -321,12 +325,16 @@ function scheduleFields() {
  * POST /v1/jobs (and, with the schedule's fields, POST /v1/schedules), one variant per job
  * type, each pointing at its payload's published schema.
  */
-function submitRequestPerJobType(extra: { properties: Record<string, unknown>; required: string[] } = { properties: {}, required: [] }) {
+function submitRequestPerJobType(extra: { properties: Record<string, unknown>; required: string[] } = { properties: { timeout_ms: TIMEOUT_MS_JSON_SCHEMA }, required: [] }) {
   return {
     oneOf: JOB_TYPES.map((type) => ({
       type: 'object',
       title: type,
-      properties: { job_type: { const: type }, payload: { $ref: `./payload-${type.replaceAll('_', '-')}.json` }, ...extra.properties },
+      properties: {
+        job_type: { const: type },
+        payload: { $ref: `./payload-${type.replaceAll('_', '-')}.json` },
+        ...extra.properties,
+      },
       required: ['job_type', 'payload', ...extra.required],
       additionalProperties: false,
     })),

@@ -43,6 +43,18 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ['job_type'] as const,
       registers: [registry],
     }),
+    jobsTimedOut: new Counter({
+      name: 'dtq_worker_jobs_timed_out_total',
+      help: 'Jobs the worker ended failed with TIMEOUT because their handler ran longer than the job\'s timeout, by job type',
+      labelNames: ['job_type'] as const,
+      registers: [registry],
+    }),
+    abandonedHandlers: new Gauge({
+      name: 'dtq_worker_abandoned_handlers',
+      help: 'Handlers of timed-out jobs that ignored their signal and still run, by job type: their slots are free, but they still use memory and sockets',
+      labelNames: ['job_type'] as const,
+      registers: [registry],
+    }),
     jobDuration: new Histogram({
       name: 'dtq_worker_job_duration_seconds',
       help: 'Time from start to durable outcome of executed jobs, by job type',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { TIMEOUT_ERROR_CODE, type JobTimeoutSettings } from '../contracts/index.js';
 import { CANCELLED_ERROR_CODE, answerProgress, deadLetterTopicFor, executeJobRecord, failJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
 import type {
   DeliveryHandler,
@@ -38,6 +39,8 @@ export interface WorkerOptions {
   /** Leases on running jobs shared by every worker, so two workers do not run one job at once. */
   leases?: JobLeases;
   handlers: JobHandlerRegistry;
+  /** Timeouts of jobs whose message carries none (JOB_TIMEOUT_*; default: their defaults). */
+  timeouts?: JobTimeoutSettings;
   createProgressResponder: (handler: ProgressRequestHandler) => ProgressResponder;
   topics: string[];
   /** The template the topics were made from, so a record on the wrong topic is refused. */
@@ -80,6 +83,11 @@ export class Worker {
       handlers: options.handlers,
       now,
       logger,
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      events: {
+        onHandlerAbandoned: (jobType) => metrics.abandonedHandlers.inc({ job_type: jobType }),
+        onAbandonedHandlerSettled: (jobType) => metrics.abandonedHandlers.dec({ job_type: jobType }),
+      },
     };
     // Copies of one job delivered together, to this worker or to several, run one after the
     // other: the later ones find its result.
@@ -104,6 +112,7 @@ export class Worker {
           metrics.jobsProcessed.inc({ job_type: outcome.message.job_type, outcome: outcome.kind });
           metrics.jobDuration.observe({ job_type: outcome.message.job_type }, outcome.durationMs / 1000);
           if (outcome.error?.code === CANCELLED_ERROR_CODE) metrics.jobsCancelled.inc({ job_type: outcome.message.job_type });
+          if (outcome.error?.code === TIMEOUT_ERROR_CODE) metrics.jobsTimedOut.inc({ job_type: outcome.message.job_type });
         } else if (outcome.kind === 'already-done') {
           metrics.jobsProcessed.inc({ job_type: outcome.message.job_type, outcome: 'already_done' });
         }

@@ -39,6 +39,7 @@ export async function answerProgress(
     ...(status.error_code ? { error_code: status.error_code } : {}),
     ...(status.error_message ? { error_message: status.error_message } : {}),
     ...(status.milestones ? { milestones: status.milestones } : {}),
+    ...(status.timeout_ms !== undefined ? { timeout_ms: status.timeout_ms } : {}),
     ...jobLinks(status),
   };
 }

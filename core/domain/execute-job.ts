@@ -1,6 +1,12 @@
 import {
+  DEFAULT_JOB_TIMEOUT_SETTINGS,
   JobOutputSchemas,
   SCHEMA_VERSION,
+  TIMEOUT_ERROR_CODE,
+  jobContract,
+  jobTimeoutMs,
+  timeoutErrorMessage,
+  type JobTimeoutSettings,
   type JobError,
   type JobMessage,
   type JobResultDocument,
@@ -17,6 +23,7 @@ import type {
   ResultStore,
   StatusStore,
 } from '../ports/index.js';
+import { withinDeadline } from '../time/index.js';
 import { decodeJobRecord, readJobTrace, recordLogFields } from './job-records.js';
 import { saveResult } from './save-result.js';
 
@@ -28,6 +35,17 @@ export interface ExecuteJobDeps {
   handlers: JobHandlerRegistry;
   now: () => Date;
   logger: Logger;
+  /** Timeouts for a message that carries none (JOB_TIMEOUT_*; default: their defaults). */
+  timeouts?: JobTimeoutSettings;
+  events?: ExecuteJobEvents;
+}
+
+/** What executing jobs reports for metrics. */
+export interface ExecuteJobEvents {
+  /** A job timed out while its handler still ran: the handler is abandoned, still running. */
+  onHandlerAbandoned?(jobType: string): void;
+  /** An abandoned handler has settled at last; what it answered was ignored. */
+  onAbandonedHandlerSettled?(jobType: string): void;
 }
 
 /** What happened to one record, for metrics and logs. */
@@ -91,13 +109,20 @@ export async function executeJobRecord(
 
   let output: Record<string, unknown> | null = null;
   let error: JobError | null = null;
+  const timeoutMs = message.timeout_ms ?? jobTimeoutMs(jobContract(message.job_type), undefined, deps.timeouts ?? DEFAULT_JOB_TIMEOUT_SETTINGS);
   try {
-    output = await runHandler(deps, handler, message, signal, log);
+    output = await runHandler(deps, handler, message, { workerSignal: signal, timeoutMs }, log);
   } catch (caught) {
     if (signal.aborted) throw caught;
     if (caught instanceof CancelledAtProgress) return endCancelled(50);
-    error = toJobError(caught, handler.source);
-    log.warn({ err: caught, error_code: error.code, error_message: error.message }, 'provider failed; job fails');
+    if (caught instanceof JobTimedOut) {
+      // The job ends here: a timeout is the job's whole budget, so it is not tried again.
+      error = { code: TIMEOUT_ERROR_CODE, message: timeoutErrorMessage(caught.timeoutMs) };
+      log.warn({ timeout_ms: caught.timeoutMs, error_code: error.code }, 'job ran longer than its timeout; job fails');
+    } else {
+      error = toJobError(caught, handler.source);
+      log.warn({ err: caught, error_code: error.code, error_message: error.message }, 'provider failed; job fails');
+    }
   }
 
   if (!error && (await cancelledAt(deps, message, STORING_RESULT_PERCENT, 'storing result'))) return endCancelled(50);
@@ -167,20 +192,35 @@ async function finish(
 /** Thrown out of a handler's progress report when a cancel was requested: the job ends cancelled. */
 class CancelledAtProgress extends Error {}
 
+/** The reason a job's signal fires at its deadline: the job ends with TIMEOUT. */
+class JobTimedOut extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(timeoutErrorMessage(timeoutMs));
+    this.name = 'TimeoutError';
+  }
+}
+
 /**
  * Runs the job type's handler with its context, then checks what it returned against the type's
  * output schema and adds provenance. A progress report writes the status message at 50 % and is
  * a cancel point: a pending cancel aborts the handler's signal and ends the job cancelled.
+ *
+ * The handler (its retries included) races its timeout: at the deadline its signal fires and
+ * this returns at once with JobTimedOut, whether or not the handler heeds the signal, so the
+ * worker's slot is free. A handler that goes on is abandoned: what it answers later is dropped,
+ * and its progress reports are refused (its signal has fired), so its status never moves again.
  */
 async function runHandler(
   deps: ExecuteJobDeps,
   handler: JobHandler,
   message: JobMessage,
-  workerSignal: AbortSignal,
+  limits: { workerSignal: AbortSignal; timeoutMs: number },
   log: Logger,
 ): Promise<Record<string, unknown>> {
+  const { workerSignal, timeoutMs } = limits;
   const cancelled = new AbortController();
-  const signal = AbortSignal.any([workerSignal, cancelled.signal]);
+  const timedOut = new AbortController();
+  const signal = AbortSignal.any([workerSignal, cancelled.signal, timedOut.signal]);
   const context: JobContext = {
     signal,
     jobId: message.job_id,
@@ -204,16 +244,48 @@ async function runHandler(
     },
   };
   let raw: Record<string, unknown>;
+  const running = Promise.resolve().then(() => handler.run(message.payload, context));
   try {
-    raw = await handler.run(message.payload, context);
+    raw = await withinDeadline(running, timeoutMs, () => {
+      const reason = new JobTimedOut(timeoutMs);
+      timedOut.abort(reason);
+      return reason;
+    });
   } catch (error) {
-    throw cancelled.signal.aborted && !workerSignal.aborted ? cancelled.signal.reason : error;
+    if (workerSignal.aborted) throw error;
+    if (timedOut.signal.aborted) {
+      watchAbandoned(deps, message, running, log);
+      throw timedOut.signal.reason;
+    }
+    throw cancelled.signal.aborted ? cancelled.signal.reason : error;
   }
   const checked = JobOutputSchemas[message.job_type].safeParse(raw);
   if (!checked.success) {
     throw new ProviderError('PROVIDER_BAD_RESPONSE', `${handler.source} returned an unexpected shape`, false);
   }
   return { ...(checked.data as Record<string, unknown>), source: handler.source, simulated: handler.source === 'simulated' };
+}
+
+/**
+ * Counts and logs a timed-out job's handler that is still running, until it settles; what it
+ * answers is not used. One that heeds its signal settles within the turn and is not counted.
+ */
+function watchAbandoned(deps: ExecuteJobDeps, message: JobMessage, running: Promise<unknown>, log: Logger): void {
+  let settled = false;
+  let abandoned = false;
+  const done = (outcome: 'answered' | 'failed') => {
+    settled = true;
+    if (!abandoned) return;
+    deps.events?.onAbandonedHandlerSettled?.(message.job_type);
+    log.info({ outcome }, 'the handler of a timed-out job settled after it was abandoned; its answer is ignored');
+  };
+  running.then(() => done('answered'), () => done('failed'));
+  setImmediate(() => {
+    if (settled) return;
+    abandoned = true;
+    deps.events?.onHandlerAbandoned?.(message.job_type);
+    log.warn({}, 'the handler of a timed-out job did not stop at its signal; it is abandoned, its worker slot freed');
+  });
 }
 
 /** A progress message longer than this is cut: the status hash is not a log. */

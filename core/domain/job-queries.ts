@@ -40,6 +40,7 @@ export async function getJobStatus(
     ...(reply.error_code ? { error_code: reply.error_code } : {}),
     ...(reply.error_message ? { error_message: reply.error_message } : {}),
     ...(reply.milestones ? { milestones: reply.milestones } : {}),
+    ...(reply.timeout_ms !== undefined ? { timeout_ms: reply.timeout_ms } : {}),
     ...(terminal ? { result_url: options.resultUrl(jobId) } : {}),
     ...jobLinks(reply),
   };

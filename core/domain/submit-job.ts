@@ -6,6 +6,7 @@ import {
   parseTraceparent,
   uuidToTraceId,
   type JobMessage,
+  type JobTimeoutSettings,
 } from '../../contracts/index.js';
 import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidIdempotencyKeyError } from '../errors/index.js';
 import type { IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
@@ -50,6 +51,8 @@ export interface SubmitJobDeps {
    * absorbs (a job whose result exists is not run again).
    */
   replayWaitMs?: number;
+  /** JOB_TIMEOUT_DEFAULT_MS and JOB_TIMEOUT_MAX_MS (default: their defaults). */
+  timeouts?: JobTimeoutSettings;
   /** How long an Idempotency-Key holds (default 24 h): as long as the status it answers with. */
   statusTtlSeconds?: number;
   events?: SubmitEvents;
@@ -100,7 +103,7 @@ export interface SubmittedJob {
  * exists, and results are one document per job_id.
  */
 export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Promise<SubmittedJob> {
-  const submission = parseSubmission(input.body);
+  const submission = parseSubmission(input.body, deps.timeouts);
   const key = parseIdempotencyKey(input.idempotencyKey, input.scheduleId !== undefined);
   const message = jobMessage(submission, {
     job_id: deps.newId(),
@@ -280,6 +283,7 @@ export function queuedStatus(message: JobMessage, text: string, updatedAt: Date,
           submitted_at: message.submitted_at,
           label: jobLabel(message.job_type, message.payload as never),
           milestones: { '0': message.submitted_at },
+          ...(message.timeout_ms !== undefined ? { timeout_ms: message.timeout_ms } : {}),
           ...(message.schedule_id ? { schedule_id: message.schedule_id } : {}),
         }
       : {}),
@@ -293,6 +297,7 @@ function jobMessage(submission: Submission, ids: { job_id: string; trace_id: str
     job_type: submission.job_type,
     submitted_at: ids.submitted_at,
     trace_id: ids.trace_id,
+    timeout_ms: submission.timeout_ms,
     ...(ids.schedule_id ? { schedule_id: ids.schedule_id } : {}),
     payload: submission.payload,
   } as JobMessage;

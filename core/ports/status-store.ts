@@ -18,6 +18,8 @@ export interface StatusWrite {
   schedule_id?: string;
   error_code?: string;
   error_message?: string;
+  /** The job's timeout in milliseconds; written with the queued status. */
+  timeout_ms?: number;
   /**
    * A worker's milestone: not applied when a cancel has been requested for the job, so the
    * worker learns of the cancel from the write itself instead of reading the status first.

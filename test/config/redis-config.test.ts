@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
 import { createStatusStores } from '../../composition/create-status-stores.js';
 import { deleteRedisClusterKeys, TEST_REDIS_CLUSTER_URL } from '../support/redis-cluster.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
+import { configProblems } from '../support/config-problems.js';
 
-function problems(env: Record<string, string>): ConfigError['problems'] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = configProblems;
 
 describe('Redis cluster configuration', () => {
   it('reads REDIS_CLUSTER as a flag, off unless set', () => {

@@ -114,6 +114,8 @@ describe('submit on the in-memory stores', () => {
       job_type: 'weather',
       submitted_at: original!.submitted_at,
       trace_id: input.traceId,
+      // The timeout the job runs with, resolved at submit: here the deployment default.
+      timeout_ms: 300_000,
       payload: weatherJob('Outage').payload,
     });
     expect(original!.enqueued).toBe(true);

@@ -2,7 +2,7 @@ import { loadConfig, type Config } from '../../config/index.js';
 import { buildApi, type BuiltApi } from '../../composition/build-api.js';
 import { buildWorker } from '../../composition/build-worker.js';
 import { createAdapters, type PortAdapters } from '../../composition/create-adapters.js';
-import type { Logger } from '../../core/ports/index.js';
+import type { JobHandlerRegistry, Logger } from '../../core/ports/index.js';
 import { startApiHost } from '../../composition/api-host.js';
 import type { Worker } from '../../worker/worker.js';
 import { testLogger } from './test-logger.js';
@@ -22,7 +22,7 @@ export interface EmbeddedApp {
  */
 export async function startEmbeddedApp(
   env: Record<string, string> = {},
-  options: { staticDir?: string; logger?: Logger } = {},
+  options: { staticDir?: string; logger?: Logger; wrapHandlers?: (handlers: JobHandlerRegistry) => JobHandlerRegistry } = {},
 ): Promise<EmbeddedApp> {
   // Suites call one host from one address far faster, and with more wrong keys, than any client
   // should: the limits are off unless a test sets them (test/api/rate-limits.test.ts).
@@ -43,7 +43,7 @@ export async function startEmbeddedApp(
     throw error;
   }
   const api = buildApi({ config, adapters, logger });
-  const worker = buildWorker({ config, adapters, logger, healthPort: 0 });
+  const worker = buildWorker({ config, adapters, logger, healthPort: 0, ...(options.wrapHandlers ? { wrapHandlers: options.wrapHandlers } : {}) });
   const host = await startApiHost({
     config,
     logger,

@@ -14,6 +14,9 @@ UNSTATABLE_RULES = {
     ("INVALID_QUERY", "cursor", "is not a cursor this API gave out: pass next_cursor from the previous page"),
     # A rule across two fields of one payload.
     ("INVALID_PAYLOAD", "payload.target", "must differ from base"),
+    # A deployment's own bound on timeouts (JOB_TIMEOUT_MAX_MS, here its default), below the
+    # contract's: the document states the contract's, which every deployment shares.
+    ("INVALID_BODY", "timeout_ms", "must be at most 3600000 ms, the longest timeout this deployment allows"),
 }
 
 # (error code, field) of refusals whose message names what is wrong with the value: a schedule's

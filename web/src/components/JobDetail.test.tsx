@@ -32,6 +32,25 @@ describe('job detail', () => {
     expect(requested.filter((url) => url.endsWith('/result'))).toEqual([]);
   });
 
+  it('shows the timeout a job runs with, and a job that ran past it failed TIMEOUT', async () => {
+    fakeApi({
+      [`${base}/status`]: {
+        status: 200,
+        body: {
+          job_id: JOB_ID, state: 'failed', progress_percent: 50, message: 'failed', updated_at: '2026-01-01T10:00:31Z',
+          error_code: 'TIMEOUT', error_message: 'ran longer than its timeout of 30000 ms', timeout_ms: 30_000,
+        },
+      },
+      [`${base}/result`]: { status: 404, body: { error: { code: 'RESULT_NOT_READY', message: 'not yet', trace_id: TRACE_ID } } },
+      '/v1/jobs': { status: 200, body: { items: [], next_cursor: null } },
+    });
+    renderDetail();
+    expect(await screen.findByText('30 s')).toBeTruthy();
+    expect(screen.getByText('Timeout')).toBeTruthy();
+    expect(screen.getByText('TIMEOUT')).toBeTruthy();
+    expect(screen.getByText('ran longer than its timeout of 30000 ms')).toBeTruthy();
+  });
+
   it('offers Cancel on a running job until its last milestone check, not at 80 % (the API would answer 409: too late)', async () => {
     const running = (progress_percent: number) => ({
       status: 200,

@@ -7,7 +7,7 @@ import type { SubmittedJob } from '../api/use-submit-job.js';
 import { jobTypeLabel } from '../forms/job-type-labels.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { Facts, type FactRow } from './Facts.js';
-import { formatDuration, formatTime } from './format.js';
+import { formatDuration, formatTime, formatTimeout } from './format.js';
 import { JobActions } from './JobActions.js';
 import { JobInput } from './JobInput.js';
 import { JobOutput } from './JobOutput.js';
@@ -145,6 +145,7 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
             ['Completed', formatTime(doc?.completed_at)],
             ['Duration', formatDuration(doc?.started_at, doc?.completed_at)],
             ['Last update', formatTime(status.data?.updated_at)],
+            ...(status.data?.timeout_ms !== undefined ? [['Timeout', formatTimeout(status.data.timeout_ms)] satisfies FactRow] : []),
             ['Trace id', traceId ? <code key="trace">{traceId}</code> : '—'],
             ...linkRows(status.data ?? doc),
           ]}
