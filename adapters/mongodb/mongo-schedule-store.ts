@@ -31,7 +31,8 @@ interface ScheduleDocument extends Omit<StoredSchedule, 'schedule_id'> {
 /**
  * Schedules in MongoDB (`dtq.schedules`), beside the results: a schedule must outlive every
  * process and a Redis that loses its data. `_id` is the schedule id; `advance` is one
- * `updateOne` conditioned on the tick it moves from, so racing workers move a schedule once.
+ * `updateOne` conditioned on the tick it moves from: on MongoDB racing workers move a schedule
+ * once; FerretDB may let two through, which sets the same next tick twice.
  */
 export class MongoScheduleStore implements ScheduleStore {
   private readonly client: MongoClient;

@@ -3,6 +3,13 @@ import type { Logger, ScheduleStore, StoredSchedule } from '../ports/index.js';
 import { tickAfter } from './schedule-cron.js';
 import { TICK_KEY_PREFIX, submitJob, type SubmitJobDeps, type SubmittedJob } from './submit-job.js';
 
+/**
+ * How far behind a tick's successor must be before the ticks in between count as missed. Within
+ * it a late round takes the next tick as usual, so workers whose clocks and rounds differ by
+ * less agree on where a schedule goes next.
+ */
+export const MISSED_TICK_GRACE_MS = 1_000;
+
 /** What one tick of a schedule came to: a new job, the job an earlier handling of the tick made, or an error. */
 export type TickOutcome = 'submitted' | 'replayed' | 'failed';
 
@@ -40,8 +47,7 @@ async function runTick(deps: ScheduleTickDeps, schedule: StoredSchedule): Promis
   try {
     const job = await submitTick(deps.submit, schedule, tick);
     outcome = job.replayed ? 'replayed' : 'submitted';
-    const after = new Date(Math.max(Date.parse(tick), deps.now().getTime()));
-    const next = tickAfter(schedule.cron, schedule.timezone, after)?.toISOString() ?? null;
+    const next = nextTick(schedule, tick, deps.now())?.toISOString() ?? null;
     const moved = await deps.schedules.advance(schedule.schedule_id, tick, next);
     log.info({ job_id: job.job_id, trace_id: job.trace_id, outcome, next_run_at: next, moved }, 'schedule tick');
   } catch (error) {
@@ -50,6 +56,16 @@ async function runTick(deps: ScheduleTickDeps, schedule: StoredSchedule): Promis
   } finally {
     deps.onTick?.(schedule.job_type, outcome);
   }
+}
+
+/**
+ * The tick after `tick`; when that one is already more than the grace behind now, the ticks
+ * were missed (no worker ran), and the schedule goes on from the first tick after now.
+ */
+function nextTick(schedule: StoredSchedule, tick: string, now: Date): Date | null {
+  const following = tickAfter(schedule.cron, schedule.timezone, new Date(tick));
+  if (following && following.getTime() < now.getTime() - MISSED_TICK_GRACE_MS) return tickAfter(schedule.cron, schedule.timezone, now);
+  return following;
 }
 
 /** Submits the job of one tick, with the ids and Idempotency-Key the schedule and the tick give it: however often it is called, one job. */

@@ -17,9 +17,11 @@ export interface StoredSchedule {
 
 /**
  * Schedules, kept durably (MongoDB) where jobs are, since a lost schedule silently stops making
- * jobs. Every worker reads the due ones; `advance` is a compare-and-set on `next_run_at`, so of
- * the workers that handled one tick exactly one moves the schedule on, and a tick is never
- * skipped by a worker that saw an older state.
+ * jobs. Every worker reads the due ones; `advance` is conditional on `next_run_at`, so a worker
+ * that saw an older state never moves a schedule back. It is not relied on to pick one of racing
+ * workers (FerretDB may let two conditional updates of one document both through): workers that
+ * handled one tick compute the same next tick, and the tick's job is made once by its
+ * Idempotency-Key and job id, whoever moves the schedule.
  */
 export interface ScheduleStore {
   create(schedule: StoredSchedule): Promise<void>;
@@ -35,6 +37,7 @@ export interface ScheduleStore {
   /**
    * Moves an active schedule from the tick `from` to `to`, recording `from` as its last run.
    * True when this call moved it; false when it had moved on already, was paused or deleted.
+   * Racing calls from the same tick move it at least once (on MongoDB exactly once).
    */
   advance(scheduleId: string, from: string, to: string | null): Promise<boolean>;
   close(): Promise<void>;

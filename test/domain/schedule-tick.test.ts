@@ -86,3 +86,14 @@ describe('schedule ticks', () => {
     expect(tickJobId(randomUUID(), '2026-03-01T12:00:00.000Z')).not.toBe(ids[0]);
   });
 });
+
+describe('where a schedule goes after a late tick', () => {
+  it('takes the next tick when the round is late by less than the grace, so workers a moment apart agree', async () => {
+    const { deps, schedules } = setup();
+    // Every second; this round runs 0.5 s after the tick's successor was due.
+    const schedule = { ...everyMinute('2026-03-01T12:00:29.000Z'), cron: '* * * * * *' };
+    await schedules.create(schedule);
+    await runDueTicks(deps, 10);
+    expect(await schedules.get(schedule.schedule_id)).toMatchObject({ last_run_at: '2026-03-01T12:00:29.000Z', next_run_at: '2026-03-01T12:00:30.000Z' });
+  });
+});
