@@ -1,11 +1,12 @@
 import type { DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
 import type { JobTypeFallbacks, StatsResponse } from '../contracts/index.js';
-import type { SubmitJobDeps } from '../core/domain/index.js';
+import type { ScheduleDeps, SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 
 /** Everything the HTTP handlers need, as interfaces; a composition root fills it in. */
 export interface ApiDeps {
   submit: SubmitJobDeps;
+  schedules: ScheduleDeps;
   now: () => Date;
   statuses: StatusStore;
   /** GET /v1/stats's answer: validates the query, then one count at a time, kept STATS_CACHE_MS (sharedJobStats). */

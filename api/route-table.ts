@@ -12,6 +12,12 @@ import { metricsGet } from './routes/metrics-get.js';
 import { readyzGet } from './routes/readyz-get.js';
 import { statsGet } from './routes/stats-get.js';
 import { jobTypesGet } from './routes/job-types-get.js';
+import { scheduleDelete } from './routes/schedule-delete.js';
+import { scheduleGet } from './routes/schedule-get.js';
+import { schedulePausePost } from './routes/schedule-pause-post.js';
+import { scheduleResumePost } from './routes/schedule-resume-post.js';
+import { schedulesListGet } from './routes/schedules-list-get.js';
+import { schedulesPost } from './routes/schedules-post.js';
 
 /** Every HTTP route. Both hosts register exactly this list, so they cannot disagree. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -21,6 +27,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   jobResultGet,
   jobCancelPost,
   jobRetryPost,
+  schedulesPost,
+  schedulesListGet,
+  scheduleGet,
+  scheduleDelete,
+  schedulePausePost,
+  scheduleResumePost,
   statsGet,
   jobTypesGet,
   deadLettersGet,

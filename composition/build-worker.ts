@@ -5,9 +5,14 @@ import { createWorkerMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from './create-adapters.js';
 import { createJobHandlers } from './job-handlers.js';
 import { countConnectionEvents } from './progress-rpc-events.js';
+import { ScheduleTicker } from '../worker/schedule-ticker.js';
 import { Worker } from '../worker/worker.js';
+import { createSubmitDeps } from './create-submit-deps.js';
 
-/** A worker over the given adapters, configured from the environment. */
+/**
+ * A worker over the given adapters, configured from the environment, with the schedule ticker
+ * beside it: every worker turns due ticks into jobs, so ticks go on while any worker runs.
+ */
 export function buildWorker(options: {
   config: Config;
   adapters: PortAdapters;
@@ -19,7 +24,21 @@ export function buildWorker(options: {
   const { config, adapters } = options;
   const metrics = createWorkerMetrics();
   const handlers = createJobHandlers({ config, metrics });
+  const tickerLogger = options.logger.child({ component: 'schedule-ticker' });
+  const ticker = new ScheduleTicker({
+    tick: {
+      schedules: adapters.schedules,
+      submit: createSubmitDeps({ config, adapters, logger: tickerLogger }),
+      now: () => new Date(),
+      logger: tickerLogger,
+      onTick: (jobType, outcome) => metrics.scheduleTicks.inc({ job_type: jobType, outcome }),
+    },
+    pollMs: config.SCHEDULE_POLL_MS,
+    onRoundFailed: () => metrics.scheduleRoundsFailed.inc(),
+    logger: tickerLogger,
+  });
   return new Worker({
+    loops: [ticker],
     queue: adapters.queue,
     statuses: adapters.statuses,
     results: adapters.results,

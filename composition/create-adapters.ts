@@ -12,6 +12,7 @@ import type {
   ProgressResponder,
   ProgressResponderEvents,
   ResultStore,
+  ScheduleStore,
   StatusStore,
 } from '../core/ports/index.js';
 import { createDeadLetters } from './create-dead-letters.js';
@@ -27,6 +28,8 @@ export interface PortAdapters {
   /** Workers' leases on the jobs they run, so two workers do not run one job at once. */
   leases: JobLeases;
   results: ResultStore;
+  /** Schedules: what each tick submits and where the ticks have got to. */
+  schedules: ScheduleStore;
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
   deadLetters: DeadLetters;
@@ -59,6 +62,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     idempotency: resultStore.idempotency ?? stores.idempotency,
     leases: stores.leases,
     results,
+    schedules: resultStore.schedules,
     queue,
     deadLetters,
     createProgressClient: (events) => rpc.createClient(events),

@@ -4,6 +4,7 @@ import { jobTimeoutSettings, type Config } from '../config/index.js';
 import type { Logger, ProgressClient } from '../core/ports/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from './create-adapters.js';
+import { createSubmitDeps } from './create-submit-deps.js';
 import type { ApiDeps } from '../api/api-deps.js';
 
 /** Fills the handlers' dependencies from the chosen adapters. */
@@ -17,21 +18,16 @@ export function createApiDeps(options: {
 }): ApiDeps {
   const { config, adapters, logger } = options;
   return {
-    submit: {
-      statuses: adapters.statuses,
-      queue: adapters.queue,
-      idempotency: adapters.idempotency,
-      topicTemplate: config.KAFKA_TOPIC_TEMPLATE,
-      now: () => new Date(),
-      newId: randomUUID,
+    submit: createSubmitDeps({
+      config,
+      adapters,
       logger,
-      statusTtlSeconds: config.STATUS_TTL_SECONDS,
-      timeouts: jobTimeoutSettings(config),
       events: {
         onEnqueueUnconfirmed: (jobType) => options.metrics.enqueueUnconfirmed.inc({ job_type: jobType }),
         onRepublished: (jobType) => options.metrics.jobsRepublished.inc({ job_type: jobType }),
       },
-    },
+    }),
+    schedules: { schedules: adapters.schedules, now: () => new Date(), newId: randomUUID, logger },
     now: () => new Date(),
     statuses: adapters.statuses,
     stats: sharedJobStats(adapters.statuses, { now: () => new Date(), cacheMs: config.STATS_CACHE_MS, statusTtlSeconds: config.STATUS_TTL_SECONDS }),

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, IdempotencyStore, Logger, ResultStore } from '../core/ports/index.js';
-import { MemoryResultStore } from '../adapters/memory/index.js';
-import { MongoIdempotencyStore, MongoResultStore, createMongoClient } from '../adapters/mongodb/index.js';
+import type { HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
+import { MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
+import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, createMongoClient } from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
@@ -10,27 +10,31 @@ export interface ResultStoreChoice {
    * loses its data; undefined with the in-memory result store.
    */
   idempotency?: IdempotencyStore;
+  /** Schedules, beside the results (MongoDB) so they outlive every process and a Redis that loses its data; in memory otherwise. */
+  schedules: ScheduleStore;
   readiness: HealthCheck[];
   /** Ensures the collections' indexes; idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** MongoDB (one client for results and idempotency keys) when MONGODB_URI is set, process memory otherwise. */
+/** MongoDB (one client for results, idempotency keys and schedules) when MONGODB_URI is set, process memory otherwise. */
 export function createResultStore(config: Config, logger: Logger): ResultStoreChoice {
   if (!config.MONGODB_URI) {
     const results = new MemoryResultStore();
-    return { results, readiness: [], init: async () => {}, close: () => results.close() };
+    return { results, schedules: new MemoryScheduleStore(), readiness: [], init: async () => {}, close: () => results.close() };
   }
   const client = createMongoClient(config.MONGODB_URI);
   const database = config.MONGODB_DATABASE;
   const results = new MongoResultStore({ client, database, logger });
   const idempotency = new MongoIdempotencyStore({ client, database, logger });
+  const schedules = new MongoScheduleStore({ client, database, logger });
   return {
     results,
     idempotency,
+    schedules,
     readiness: [results.healthCheck],
-    init: async () => void (await Promise.all([results.init(), idempotency.init()])),
+    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

@@ -97,6 +97,8 @@ const ConfigVariables = z.object({
   /** How long a progress RPC call waits for the worker's reply; GET /v1/jobs/{id}/status then answers 504. */
   PROGRESS_RPC_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
+  /** How often each worker looks for due schedule ticks: a tick's job is submitted at most this late. */
+  SCHEDULE_POLL_MS: positiveInt.min(50).max(60_000).default(250),
 
   PROVIDER_MODE: z.enum(['simulated', 'http']).default('simulated'),
   SIMULATED_PROVIDER_DELAY_MS: nonNegativeInt.max(600_000).default(300),

@@ -101,6 +101,8 @@ export const JobStatusResponseSchema = z.object({
   /** When the job reached each progress milestone ("0", "20", "50", "80", "100"), those it reached. */
   milestones: MilestoneTimesSchema.optional(),
   cancel_requested_at: UtcTimestampSchema.optional(),
+  /** The schedule whose tick made the job. */
+  schedule_id: UuidV4Schema.optional(),
   /** The job's timeout (absent for a job whose status was written before dtq had timeouts). */
   timeout_ms: JobTimeoutMsSchema.optional(),
   ...retryLinks,
@@ -117,6 +119,8 @@ export type JobResultResponse = z.infer<typeof JobResultResponseSchema>;
 export const ListJobsQuerySchema = z.strictObject({
   state: JobStateSchema.optional(),
   job_type: JobTypeSchema.optional(),
+  /** Only the jobs a schedule's ticks made (within the 24 h status window). */
+  schedule_id: UuidV4Schema.optional(),
   limit: queryWholeNumber(1, 100).default(20),
   cursor: z
     .string()
@@ -146,6 +150,8 @@ export const JobSummarySchema = z.object({
   error_code: z.string().optional(),
   error_message: z.string().optional(),
   cancel_requested_at: UtcTimestampSchema.optional(),
+  /** The schedule whose tick made the job. */
+  schedule_id: UuidV4Schema.optional(),
   ...retryLinks,
 });
 export type JobSummary = z.infer<typeof JobSummarySchema>;

@@ -16,3 +16,4 @@ export * from './ui-routes.js';
 export * from './page-cursor.js';
 export * from './schema-catalog.js';
 export * from './render-json-schema.js';
+export * from './schedules.js';

@@ -58,6 +58,8 @@ export const JobStatusSchema = z.object({
   cancel_requested_at: UtcTimestampSchema.optional(),
   retry_of: UuidV4Schema.optional(),
   retries: z.array(UuidV4Schema).optional(),
+  /** The schedule whose tick made the job. */
+  schedule_id: UuidV4Schema.optional(),
   /** The job's timeout in milliseconds, written with the queued status. */
   timeout_ms: JobTimeoutMsSchema.optional(),
 });

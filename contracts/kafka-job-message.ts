@@ -28,6 +28,8 @@ const envelopeShape = {
   job_id: UuidV4Schema,
   submitted_at: UtcTimestampSchema,
   trace_id: UuidV4Schema,
+  /** The schedule whose tick made this job; absent for a job submitted by a client. */
+  schedule_id: UuidV4Schema.optional(),
   /** The job's timeout; a message without one gets its job type's default. */
   timeout_ms: JobTimeoutMsSchema.optional(),
 };

@@ -21,7 +21,7 @@ export type ProgressRequest = z.infer<typeof ProgressRequestSchema>;
 
 /**
  * The contract's reply for a known job. `updated_at`, the error fields, the milestone times, the
- * cancel request and the retry links are optional extras.
+ * cancel request, the retry links and the schedule are optional extras.
  */
 export const ProgressReplySchema = z.object({
   job_id: UuidV4Schema,
@@ -39,6 +39,8 @@ export const ProgressReplySchema = z.object({
   retries: z.array(UuidV4Schema).optional(),
   /** How many older retries `retries` leaves out (it lists the newest only). */
   retries_omitted: z.number().int().positive().optional(),
+  /** The schedule whose tick made the job. */
+  schedule_id: UuidV4Schema.optional(),
 });
 export type ProgressReply = z.infer<typeof ProgressReplySchema>;
 

@@ -3,6 +3,7 @@ import { SCHEMA_CATALOG } from './schema-catalog.js';
 import { UuidV4Schema } from './common.js';
 import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, MAX_REQUEST_BODY_BYTES } from './http-api.js';
 import { JOB_TYPES } from './job-types.js';
+import { CRON_MAX_LENGTH } from './schedules.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
 import { payloadJsonSchema } from './payload-text.js';
 
@@ -63,6 +64,13 @@ const limitQuery = { name: 'limit', in: 'query', schema: { type: 'integer', mini
 export function renderOpenApi(): string {
   const jobId = { name: 'job_id', in: 'path', required: true, schema: { type: 'string', pattern: UUID_V4_PATTERN }, description: 'A UUID v4, in any case' };
   const json = (ref: string) => ({ 'application/json': { schema: { $ref: `./${ref}.json` } } });
+  const scheduleId = { name: 'schedule_id', in: 'path', required: true, schema: { type: 'string', pattern: UUID_V4_PATTERN }, description: 'A UUID v4, in any case' };
+  const scheduleAnswers = {
+    '400': errorResponse('Malformed schedule id (INVALID_SCHEDULE_ID)'),
+    '404': errorResponse('Unknown schedule (SCHEDULE_NOT_FOUND)'),
+    '503': errorResponse('Schedule store unavailable'),
+    ...authResponses,
+  };
   const doc = {
     openapi: '3.1.0',
     info: { title: 'dtq API', version: '1.0.0' },
@@ -104,6 +112,12 @@ export function renderOpenApi(): string {
           parameters: [
             { name: 'state', in: 'query', schema: { type: 'string', enum: ['queued', 'running', 'completed', 'failed'] } },
             { name: 'job_type', in: 'query', schema: { type: 'string', enum: JOB_TYPES } },
+            {
+              name: 'schedule_id',
+              in: 'query',
+              schema: { type: 'string', pattern: UUID_V4_PATTERN },
+              description: "Only the jobs a schedule's ticks made; from the status window only (the stored results do not keep the schedule)",
+            },
             limitQuery,
             cursorQuery,
           ],
@@ -184,6 +198,60 @@ export function renderOpenApi(): string {
           },
         },
       },
+      '/v1/schedules': {
+        post: {
+          summary: 'Create a schedule: each tick of its cron submits the job, exactly once however many workers run',
+          description:
+            'cron has five fields (minute hour day-of-month month day-of-week) or six with seconds first (*/2 * * * * *), ' +
+            'read in timezone (an IANA name, default UTC). The job type and payload are checked as a submit checks them. ' +
+            'The first tick is the first after now. Ticks missed while no worker ran are coalesced: the first of them makes ' +
+            'one job, and the schedule goes on from the first tick after now.',
+          requestBody: { required: true, content: { 'application/json': { schema: submitRequestPerJobType(scheduleFields()) } } },
+          responses: {
+            '201': { description: 'Created; Location points at the schedule', content: json('http-schedule') },
+            '400': errorResponse('Malformed JSON, unknown job type, invalid payload field, a cron that does not parse or never fires, an unknown time zone'),
+            '413': errorResponse(`Body over ${MAX_REQUEST_BODY_BYTES / 1024 / 1024} MiB`),
+            '415': errorResponse('Body not sent as content-type: application/json'),
+            '503': errorResponse('Schedule store unavailable'),
+            ...authResponses,
+          },
+        },
+        get: {
+          summary: 'Every schedule, newest first, with its coming ticks',
+          responses: {
+            '200': { description: 'The schedules', content: json('http-list-schedules-response') },
+            '400': errorResponse('A query parameter (none are taken)'),
+            '503': errorResponse('Schedule store unavailable'),
+            ...authResponses,
+          },
+        },
+      },
+      '/v1/schedules/{schedule_id}': {
+        get: {
+          summary: 'A schedule: its state, next run, the coming ticks and the last tick that made a job',
+          parameters: [scheduleId],
+          responses: { '200': { description: 'The schedule', content: json('http-schedule') }, ...scheduleAnswers },
+        },
+        delete: {
+          summary: 'Delete a schedule: no more ticks; the jobs it made stay',
+          parameters: [scheduleId],
+          responses: { '204': { description: 'Deleted' }, ...scheduleAnswers },
+        },
+      },
+      '/v1/schedules/{schedule_id}/pause': {
+        post: {
+          summary: 'Pause a schedule: no ticks until resumed (repeats are harmless)',
+          parameters: [scheduleId],
+          responses: { '200': { description: 'The schedule, paused', content: json('http-schedule') }, ...scheduleAnswers },
+        },
+      },
+      '/v1/schedules/{schedule_id}/resume': {
+        post: {
+          summary: 'Resume a schedule from the first tick after now: ticks that fell while it was paused make no jobs',
+          parameters: [scheduleId],
+          responses: { '200': { description: 'The schedule, active', content: json('http-schedule') }, ...scheduleAnswers },
+        },
+      },
       '/v1/stats': {
         get: {
           summary: 'Jobs per state and per type in the 24 h status window, and jobs completed and failed per minute over the last hour, from the status store',
@@ -242,14 +310,32 @@ export function renderOpenApi(): string {
 /** The optional `timeout_ms` of a submit, as every variant below declares it. */
 const TIMEOUT_MS_JSON_SCHEMA = (({ $schema: _dialect, ...schema }) => schema)(z.toJSONSchema(JobTimeoutMsSchema) as Record<string, unknown>);
 
-/** POST /v1/jobs, one variant per job type, each pointing at its payload's published schema. */
-function submitRequestPerJobType() {
+/** The fields POST /v1/schedules adds to a submit's body; cron's grammar beyond its field count is croner's. */
+function scheduleFields() {
+  return {
+    properties: {
+      cron: { type: 'string', minLength: 1, maxLength: CRON_MAX_LENGTH, pattern: '^\\s*\\S+(\\s+\\S+){4,5}\\s*$', examples: ['*/5 * * * *', '*/2 * * * * *'] },
+      timezone: { type: 'string', minLength: 1, maxLength: 64, examples: ['UTC', 'Europe/Berlin'] },
+    },
+    required: ['cron'],
+  };
+}
+
+/**
+ * POST /v1/jobs (and, with the schedule's fields, POST /v1/schedules), one variant per job
+ * type, each pointing at its payload's published schema.
+ */
+function submitRequestPerJobType(extra: { properties: Record<string, unknown>; required: string[] } = { properties: { timeout_ms: TIMEOUT_MS_JSON_SCHEMA }, required: [] }) {
   return {
     oneOf: JOB_TYPES.map((type) => ({
       type: 'object',
       title: type,
-      properties: { job_type: { const: type }, payload: { $ref: `./payload-${type.replaceAll('_', '-')}.json` }, timeout_ms: TIMEOUT_MS_JSON_SCHEMA },
-      required: ['job_type', 'payload'],
+      properties: {
+        job_type: { const: type },
+        payload: { $ref: `./payload-${type.replaceAll('_', '-')}.json` },
+        ...extra.properties,
+      },
+      required: ['job_type', 'payload', ...extra.required],
       additionalProperties: false,
     })),
     discriminator: { propertyName: 'job_type' },

@@ -20,6 +20,7 @@ import {
   SubmitJobResponseSchema,
 } from './http-api.js';
 import { ErrorBodySchema } from './errors.js';
+import { CreateScheduleRequestSchema, ListSchedulesResponseSchema, ScheduleSchema } from './schedules.js';
 
 /** Every published schema by file name; JSON Schema files are generated from this list. */
 export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
@@ -43,6 +44,9 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-job-types-response': JobTypesResponseSchema,
   'http-list-dead-letters-response': ListDeadLettersResponseSchema,
   'http-replay-dead-letter-response': ReplayDeadLetterResponseSchema,
+  'http-create-schedule-request': CreateScheduleRequestSchema,
+  'http-schedule': ScheduleSchema,
+  'http-list-schedules-response': ListSchedulesResponseSchema,
   'http-health-response': HealthResponseSchema,
   'http-error-body': ErrorBodySchema,
 };

@@ -26,6 +26,17 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ['job_type', 'outcome'] as const,
       registers: [registry],
     }),
+    scheduleTicks: new Counter({
+      name: 'dtq_worker_schedule_ticks_total',
+      help: 'Schedule ticks this worker handled, by job type and outcome (submitted: it made the job; replayed: another handling of the tick had made it; failed: tried again next round)',
+      labelNames: ['job_type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    scheduleRoundsFailed: new Counter({
+      name: 'dtq_worker_schedule_rounds_failed_total',
+      help: 'Rounds of the schedule ticker that could not read the due schedules (the schedule store failed); the next round tries again',
+      registers: [registry],
+    }),
     jobsCancelled: new Counter({
       name: 'dtq_worker_jobs_cancelled_total',
       help: 'Jobs the worker ended failed with CANCELLED because a cancel was requested, by job type',

@@ -12,6 +12,7 @@ import type {
   ProgressRequestHandler,
   ProgressResponder,
   JobHandlerRegistry,
+  Lifecycle,
   ResultStore,
   StatusStore,
 } from '../core/ports/index.js';
@@ -55,6 +56,8 @@ export interface WorkerOptions {
   metrics: WorkerMetrics;
   logger: Logger;
   now?: () => Date;
+  /** Loops that run beside the consumer in this process (the schedule ticker): started after it, stopped before it drains. */
+  loops?: Lifecycle[];
 }
 
 /**
@@ -166,6 +169,7 @@ export class Worker {
     await this.options.queue.ensureTopics(this.options.topics);
     await this.responder.start();
     await this.consumer.start();
+    for (const loop of this.options.loops ?? []) await loop.start();
     this.options.logger.info(
       { topics: this.options.topics, group: this.options.groupId, concurrency: this.options.concurrency, health_port: this.healthPort },
       'worker started',
@@ -225,6 +229,7 @@ export class Worker {
     const started = performance.now();
     const inFlight = this.consumer.inFlight();
     log.info({ in_flight: inFlight, timeout_ms: this.options.shutdownTimeoutMs }, 'worker stopping: draining in-flight jobs');
+    await Promise.all((this.options.loops ?? []).map((loop) => loop.close()));
     await this.consumer.close({ drainTimeoutMs: this.options.shutdownTimeoutMs });
     const drainedMs = performance.now() - started;
     this.options.metrics.shutdownDuration.set(drainedMs / 1000);

@@ -5,3 +5,4 @@ export { MemoryJobQueue } from './memory-job-queue.js';
 export { MemoryProgressBus } from './memory-progress-rpc.js';
 export { MemoryDeadLetters } from './memory-dead-letters.js';
 export { MemoryJobLeases } from './memory-job-leases.js';
+export { MemoryScheduleStore } from './memory-schedule-store.js';

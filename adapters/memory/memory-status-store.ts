@@ -11,6 +11,7 @@ import {
 } from '../../core/ports/index.js';
 import { ExpiringMap } from './expiring-map.js';
 import { compareNewestFirst, takePage } from '../shared/page-cursor.js';
+import { matchesStatusQuery } from '../shared/status-filter.js';
 
 /** Status store in process memory, with the same TTL and forward-only rule as Redis. */
 export class MemoryStatusStore implements StatusStore {
@@ -40,12 +41,7 @@ export class MemoryStatusStore implements StatusStore {
   }
 
   async listRecent(query: StatusPageQuery): Promise<StatusPage> {
-    const matching = [...this.statuses.values()].filter(
-      (s) =>
-        s.submitted_at !== undefined &&
-        (!query.state || s.state === query.state) &&
-        (!query.job_type || s.job_type === query.job_type),
-    );
+    const matching = [...this.statuses.values()].filter((s) => matchesStatusQuery(s, query));
     const position = (s: JobStatus) => ({ at: s.submitted_at ?? '', id: s.job_id ?? '' });
     matching.sort((a, b) => compareNewestFirst(position(a), position(b)));
     return takePage(matching, position, query.limit, query.cursor);

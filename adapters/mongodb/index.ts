@@ -5,3 +5,4 @@ export { RESULT_INDEXES, ensureResultIndexes } from './result-indexes.js';
 export { createThrottlingRetry, isThrottlingError, retryAfterMs, DEFAULT_THROTTLING_RETRY, type ThrottlingRetryOptions } from './throttling-retry.js';
 export { isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-errors.js';
 export { MongoIdempotencyStore, IDEMPOTENCY_COLLECTION, type MongoIdempotencyStoreOptions } from './mongo-idempotency-store.js';
+export { MongoScheduleStore, SCHEDULE_COLLECTION, SCHEDULE_INDEXES, type MongoScheduleStoreOptions } from './mongo-schedule-store.js';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { RetryPolicy } from 'cockatiel';
 import type { Collection, MongoClient } from 'mongodb';
 import { RESULT_DATABASE } from '../../contracts/index.js';
 import type { ClaimResult, IdempotencyRecord, IdempotencyStore, Logger, StoredIdempotencyRecord } from '../../core/ports/index.js';
-import { isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-errors.js';
+import { isDuplicateKeyError, isUnavailableError } from './mongo-errors.js';
 import { closeOwnedClient, resolveMongoClient, type ClientTimeouts } from './mongo-client.js';
+import { StoreCalls } from './store-calls.js';
 import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOptions } from './throttling-retry.js';
 
 export const IDEMPOTENCY_COLLECTION = 'idempotency_keys';
@@ -46,10 +46,9 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   private readonly client: MongoClient;
   private readonly ownsClient: boolean;
   private readonly collection: Collection<KeyDocument>;
-  private readonly retry: RetryPolicy;
+  private readonly calls: StoreCalls;
   private readonly logger: Logger;
   private readonly sweepIntervalMs: number;
-  private indexes: Promise<void> | undefined;
   /** True when the server refused the TTL index, so expired keys are this store's to delete. */
   private sweeps = false;
   private lastSweep = 0;
@@ -58,27 +57,29 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     const database = options.database ?? RESULT_DATABASE;
     ({ client: this.client, owned: this.ownsClient } = resolveMongoClient(options.client, options));
     this.collection = this.client.db(database).collection<KeyDocument>(options.collection ?? IDEMPOTENCY_COLLECTION);
-    this.retry = createThrottlingRetry(options.throttlingRetry ?? DEFAULT_THROTTLING_RETRY);
     this.logger = options.logger.child({ component: 'mongo-idempotency-store', database, collection: this.collection.collectionName });
     this.sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    this.calls = new StoreCalls({
+      dependency: 'idempotency store',
+      retry: createThrottlingRetry(options.throttlingRetry ?? DEFAULT_THROTTLING_RETRY),
+      prepare: () => this.ensureTtlIndex(),
+    });
   }
 
   /** Asks for the TTL index on `expires_at` (idempotent); a server that refuses it leaves removal to the store. */
   init(): Promise<void> {
-    this.indexes ??= this.withRetry('ensure TTL index', async () => {
-      try {
-        await this.collection.createIndex({ expires_at: 1 }, { expireAfterSeconds: 0 });
-        this.logger.info({}, 'idempotency keys expire by TTL index');
-      } catch (error) {
-        if (isUnavailableError(error)) throw error;
-        this.sweeps = true;
-        this.logger.info({ reason: (error as Error).message }, 'the server refused a TTL index: the store deletes expired idempotency keys itself');
-      }
-    }).catch((error: unknown) => {
-      this.indexes = undefined;
-      throw error;
-    });
-    return this.indexes;
+    return this.calls.init();
+  }
+
+  private async ensureTtlIndex(): Promise<void> {
+    try {
+      await this.collection.createIndex({ expires_at: 1 }, { expireAfterSeconds: 0 });
+      this.logger.info({}, 'idempotency keys expire by TTL index');
+    } catch (error) {
+      if (isUnavailableError(error)) throw error;
+      this.sweeps = true;
+      this.logger.info({ reason: (error as Error).message }, 'the server refused a TTL index: the store deletes expired idempotency keys itself');
+    }
   }
 
   async claim(key: string, record: IdempotencyRecord, ttlSeconds: number): Promise<ClaimResult> {
@@ -134,18 +135,8 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     );
   }
 
-  private async run<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    await this.init();
-    return this.withRetry(operation, call);
-  }
-
-  /** Throttled calls are retried (each operation is safe to repeat); an unreachable server becomes DependencyUnavailableError. */
-  private async withRetry<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await this.retry.execute(() => call());
-    } catch (error) {
-      throw toStoreError(error, operation, 'idempotency store');
-    }
+  private run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return this.calls.run(operation, call);
   }
 }
 

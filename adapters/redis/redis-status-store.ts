@@ -2,6 +2,7 @@ import { STATUS_TTL_SECONDS, hashToStatus, statusToHash, type JobStatus } from '
 import type { CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite, StatusWriteOutcome } from '../../core/ports/index.js';
 import { JobStateSchema } from '../../contracts/index.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../shared/page-cursor.js';
+import { matchesStatusQuery } from '../shared/status-filter.js';
 import { closeRedis, redisCall, resolveRedis, type RedisClient } from './redis-connection.js';
 import { ADD_TO_LIST_FIELD, INDEX_RECENT, REQUEST_CANCEL, SET_FIELD_IF_EXISTS, WRITE_STATUS, runScript } from './redis-scripts.js';
 
@@ -124,7 +125,7 @@ export class RedisStatusStore implements StatusStore {
           continue;
         }
         const status = this.parseListed(entry.id, hash);
-        if (status && matches(status, query)) items.push({ status, position: entry });
+        if (status && matchesStatusQuery(status, query)) items.push({ status, position: entry });
       }
       if (exhausted) break;
     }
@@ -212,6 +213,3 @@ function isAfter(entry: ScorePosition, cursor: ScorePosition | undefined): boole
 }
 
 /** Only jobs the API submitted (with their submission time) are listed, as in every store. */
-function matches(status: JobStatus, query: StatusPageQuery): boolean {
-  return status.submitted_at !== undefined && (!query.state || status.state === query.state) && (!query.job_type || status.job_type === query.job_type);
-}

@@ -3,7 +3,7 @@ import type { JobTrace } from '../../core/domain/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import type { ApiDeps } from '../api-deps.js';
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'DELETE';
 
 /** Per-request values the instrumentation layer provides to every handler. */
 export interface RequestContext {

@@ -86,6 +86,27 @@ resource idempotencyKeys 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases
   }
 }
 
+// schedules: every schedule and where its ticks have got to (adapters/mongodb/mongo-schedule-store.ts),
+// kept beside the results so a schedule outlives every process and Azure Managed Redis losing its
+// data. Sharded on _id (the schedule id), which every write filters on. The indexes are exactly
+// SCHEDULE_INDEXES (a test compares them): next_run_at serves the workers' due query, created_at
+// the listing. No TTL: a schedule lives until it is deleted.
+resource schedules 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections@2024-11-15' = {
+  parent: database
+  name: 'schedules'
+  properties: {
+    resource: {
+      id: 'schedules'
+      shardKey: { _id: 'Hash' }
+      indexes: [
+        { key: { keys: ['_id'] } }
+        { key: { keys: ['next_run_at'] } }
+        { key: { keys: ['created_at'] } }
+      ]
+    }
+  }
+}
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }

@@ -15,3 +15,6 @@ export * from './job-links.js';
 export * from './job-stats.js';
 export * from './list-jobs.js';
 export * from './dead-letter-actions.js';
+export * from './schedule-cron.js';
+export * from './schedules.js';
+export * from './schedule-tick.js';

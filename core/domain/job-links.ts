@@ -1,12 +1,12 @@
 import { MAX_LISTED_RETRIES, type JobStatus } from '../../contracts/index.js';
 
-export type JobLinks = Pick<JobStatus, 'cancel_requested_at' | 'retry_of' | 'retries'> & {
+export type JobLinks = Pick<JobStatus, 'cancel_requested_at' | 'retry_of' | 'retries' | 'schedule_id'> & {
   /** How many older retries `retries` leaves out. */
   retries_omitted?: number;
 };
 
 /**
- * The cancel request and retry links a status carries, only those that are set. A job retried
+ * The cancel request, retry links and the schedule that made the job, as a status carries them, only those that are set. A job retried
  * thousands of times must not answer with thousands of ids: the newest MAX_LISTED_RETRIES are
  * listed and the rest counted (adding to what an earlier cut, e.g. the worker's reply, counted).
  */
@@ -16,6 +16,7 @@ export function jobLinks(status: JobLinks): JobLinks {
   return {
     ...(status.cancel_requested_at ? { cancel_requested_at: status.cancel_requested_at } : {}),
     ...(status.retry_of ? { retry_of: status.retry_of } : {}),
+    ...(status.schedule_id ? { schedule_id: status.schedule_id } : {}),
     ...(retries.length > 0 ? { retries: retries.slice(-MAX_LISTED_RETRIES) } : {}),
     ...(omitted > 0 ? { retries_omitted: omitted } : {}),
   };

@@ -45,6 +45,7 @@ export async function listJobs(deps: ListJobsDeps, queryPairs: Iterable<[string,
       limit: query.limit,
       ...(query.state ? { state: query.state } : {}),
       ...(query.job_type ? { job_type: query.job_type } : {}),
+      ...(query.schedule_id ? { schedule_id: query.schedule_id } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
     }),
   );
@@ -71,9 +72,12 @@ function parseListQuery(queryPairs: Iterable<[string, string]>): ListJobsQuery {
 
 type ResultFilter = Omit<ResultPageQuery, 'limit' | 'cursor'>;
 
-/** The results only hold finished jobs: a filter on queued or running ends with the window. */
+/**
+ * The results only hold finished jobs: a filter on queued or running ends with the window. They
+ * do not keep the schedule either, so a schedule's jobs are listed from the window alone.
+ */
 function resultFilter(query: ListJobsQuery): ResultFilter | undefined {
-  if (query.state === 'queued' || query.state === 'running') return undefined;
+  if (query.state === 'queued' || query.state === 'running' || query.schedule_id) return undefined;
   return { ...(query.state ? { final_state: query.state } : {}), ...(query.job_type ? { job_type: query.job_type } : {}) };
 }
 

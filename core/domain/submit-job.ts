@@ -75,6 +75,8 @@ export interface SubmitJobInput {
   trace?: JobTrace;
   /** When the answer is due (epoch ms; the request's start + SUBMIT_DEADLINE_MS): every wait on a dependency ends before it. */
   deadlineAt?: number;
+  /** The schedule whose tick submits the job: carried on the message and the status. */
+  scheduleId?: string;
 }
 
 export interface SubmittedJob {
@@ -102,11 +104,12 @@ export interface SubmittedJob {
  */
 export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Promise<SubmittedJob> {
   const submission = parseSubmission(input.body, deps.timeouts);
-  const key = parseIdempotencyKey(input.idempotencyKey);
+  const key = parseIdempotencyKey(input.idempotencyKey, input.scheduleId !== undefined);
   const message = jobMessage(submission, {
     job_id: deps.newId(),
     submitted_at: deps.now().toISOString(),
     trace_id: input.traceId ?? deps.newId(),
+    ...(input.scheduleId ? { schedule_id: input.scheduleId } : {}),
   });
   const log = deps.logger.child({
     job_id: message.job_id,
@@ -153,7 +156,7 @@ async function replay(
   input: SubmitJobInput,
   budget: SubmitBudget,
 ): Promise<SubmittedJob> {
-  const message = jobMessage(submission, existing);
+  const message = jobMessage(submission, { ...existing, ...(input.scheduleId ? { schedule_id: input.scheduleId } : {}) });
   const log = deps.logger.child({ job_id: message.job_id, trace_id: message.trace_id, request_trace_id: input.traceId });
   const started = Date.now();
   if (existing.enqueued || (await confirmedWithin(deps, key, message.job_id, budget))) {
@@ -281,12 +284,13 @@ export function queuedStatus(message: JobMessage, text: string, updatedAt: Date,
           label: jobLabel(message.job_type, message.payload as never),
           milestones: { '0': message.submitted_at },
           ...(message.timeout_ms !== undefined ? { timeout_ms: message.timeout_ms } : {}),
+          ...(message.schedule_id ? { schedule_id: message.schedule_id } : {}),
         }
       : {}),
   };
 }
 
-function jobMessage(submission: Submission, ids: { job_id: string; trace_id: string; submitted_at: string }): JobMessage {
+function jobMessage(submission: Submission, ids: { job_id: string; trace_id: string; submitted_at: string; schedule_id?: string }): JobMessage {
   return {
     schema_version: SCHEMA_VERSION,
     job_id: ids.job_id,
@@ -294,6 +298,7 @@ function jobMessage(submission: Submission, ids: { job_id: string; trace_id: str
     submitted_at: ids.submitted_at,
     trace_id: ids.trace_id,
     timeout_ms: submission.timeout_ms,
+    ...(ids.schedule_id ? { schedule_id: ids.schedule_id } : {}),
     payload: submission.payload,
   } as JobMessage;
 }
@@ -345,9 +350,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function parseIdempotencyKey(raw: string | null | undefined): string | undefined {
+/** The Idempotency-Keys of schedule ticks begin with this; a client's may not, so none can take a tick's key first. */
+export const TICK_KEY_PREFIX = 'schedule:';
+
+function parseIdempotencyKey(raw: string | null | undefined, forTick: boolean): string | undefined {
   if (raw === undefined || raw === null) return undefined;
   const parsed = IdempotencyKeySchema.safeParse(raw);
   if (!parsed.success) throw new InvalidIdempotencyKeyError(parsed.error.issues[0]?.message ?? 'is invalid');
+  if (!forTick && parsed.data.toLowerCase().startsWith(TICK_KEY_PREFIX)) {
+    throw new InvalidIdempotencyKeyError(`must not begin with "${TICK_KEY_PREFIX}" (kept for the jobs of schedules)`);
+  }
   return parsed.data;
 }

@@ -127,6 +127,20 @@ export class JobNotFoundError extends DtqError {
   }
 }
 
+export class InvalidScheduleIdError extends DtqError {
+  readonly code = 'INVALID_SCHEDULE_ID';
+  constructor(scheduleId: string) {
+    super(`schedule_id "${echoValue(scheduleId)}" is not a UUID v4`, { fields: [{ field: 'schedule_id', message: 'must be a UUID v4' }] });
+  }
+}
+
+export class ScheduleNotFoundError extends DtqError {
+  readonly code = 'SCHEDULE_NOT_FOUND';
+  constructor(scheduleId: string) {
+    super(`schedule ${scheduleId} was not found`, { schedule_id: scheduleId });
+  }
+}
+
 export class ResultNotReadyError extends DtqError {
   readonly code = 'RESULT_NOT_READY';
   constructor(jobId: string, state: string) {

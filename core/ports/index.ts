@@ -8,3 +8,4 @@ export * from './progress-rpc.js';
 export * from './job-handler.js';
 export * from './dead-letters.js';
 export * from './job-leases.js';
+export * from './schedule-store.js';

@@ -14,6 +14,8 @@ export interface StatusWrite {
   label?: string;
   /** Milestone times to set; the ones already recorded for other milestones are kept. */
   milestones?: MilestoneTimes;
+  /** The schedule whose tick made the job; written with the queued status. */
+  schedule_id?: string;
   error_code?: string;
   error_message?: string;
   /** The job's timeout in milliseconds; written with the queued status. */
@@ -34,6 +36,8 @@ export interface StatusWriteOutcome {
 export interface StatusPageQuery {
   state?: JobState;
   job_type?: JobType;
+  /** Only the jobs a schedule's ticks made. */
+  schedule_id?: string;
   limit: number;
   cursor?: string;
 }

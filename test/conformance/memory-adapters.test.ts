@@ -4,6 +4,7 @@ import {
   MemoryJobQueue,
   MemoryProgressBus,
   MemoryResultStore,
+  MemoryScheduleStore,
   MemoryStatusStore,
 } from '../../adapters/memory/index.js';
 import { testLogger } from '../support/test-logger.js';
@@ -12,6 +13,7 @@ import { describeJobLeasesConformance } from './job-leases.suite.js';
 import { describeJobQueueConformance } from './job-queue.suite.js';
 import { describeProgressRpcConformance } from './progress-rpc.suite.js';
 import { describeResultStoreConformance } from './result-store.suite.js';
+import { describeScheduleStoreConformance } from './schedule-store.suite.js';
 import { describeStatusStoreConformance } from './status-store.suite.js';
 
 describeJobQueueConformance('in-memory', async () => {
@@ -33,6 +35,11 @@ describeIdempotencyStoreConformance('in-memory', async () => {
 describeJobLeasesConformance('in-memory', async () => {
   const leases = new MemoryJobLeases();
   return { leases, cleanup: () => leases.close() };
+});
+
+describeScheduleStoreConformance('in-memory', async () => {
+  const store = new MemoryScheduleStore();
+  return { store, cleanup: () => store.close() };
 });
 
 describeResultStoreConformance('in-memory', async () => {

@@ -1,11 +1,12 @@
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { MongoIdempotencyStore, MongoResultStore } from '../../adapters/mongodb/index.js';
+import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore } from '../../adapters/mongodb/index.js';
 import { connectTestMongo, testDatabases } from '../support/mongo-server.js';
 import { TEST_MONGODB_URI } from '../support/services.js';
 import { testLogger } from '../support/test-logger.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
 import { describeResultStoreConformance } from './result-store.suite.js';
+import { describeScheduleStoreConformance } from './schedule-store.suite.js';
 
 describe(`MongoResultStore on the MongoDB wire server at ${new URL(TEST_MONGODB_URI).host}`, () => {
   let client: MongoClient;
@@ -37,4 +38,6 @@ describe(`MongoResultStore on the MongoDB wire server at ${new URL(TEST_MONGODB_
   describeResultStoreConformance('mongodb', inOwnDatabase((database) => new MongoResultStore({ client, database, logger: testLogger() })));
 
   describeIdempotencyStoreConformance('mongodb', inOwnDatabase((database) => new MongoIdempotencyStore({ client, database, logger: testLogger() })));
+
+  describeScheduleStoreConformance('mongodb', inOwnDatabase((database) => new MongoScheduleStore({ client, database, logger: testLogger() })));
 });

@@ -266,5 +266,18 @@ export function describeStatusStoreConformance(
       expect(running.items.filter((i) => ids.includes(i.job_id!)).map((i) => i.job_id)).toEqual([ids[6]]);
       expect(running.items.every((i) => i.state === 'running')).toBe(true);
     });
+
+    it('keeps the schedule that made a job through later writes, and lists only its jobs under it', async () => {
+      const s = await store();
+      const scheduleId = randomUUID();
+      const [ticked, other] = [randomUUID(), randomUUID()];
+      const submitted = new Date(Date.UTC(2093, 0, 1)).toISOString();
+      await s.write(queued(ticked, 0, { submitted_at: submitted, updated_at: submitted, job_type: 'quote', schedule_id: scheduleId }));
+      await s.write(queued(other, 0, { submitted_at: submitted, updated_at: submitted, job_type: 'quote' }));
+      await s.write({ job_id: ticked, state: 'running', progress_percent: 20, message: 'started', updated_at: at(50) });
+      expect(await s.get(ticked)).toMatchObject({ schedule_id: scheduleId, state: 'running' });
+      const listed = await s.listRecent({ limit: 100, schedule_id: scheduleId });
+      expect(listed.items.map((item) => item.job_id)).toEqual([ticked]);
+    });
   });
 }

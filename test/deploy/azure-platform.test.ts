@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { IDEMPOTENCY_COLLECTION } from '../../adapters/mongodb/index.js';
+import { IDEMPOTENCY_COLLECTION, SCHEDULE_COLLECTION, SCHEDULE_INDEXES } from '../../adapters/mongodb/index.js';
 import { RESULT_INDEXES } from '../../adapters/mongodb/result-indexes.js';
 import { STATUS_TTL_SECONDS } from '../../contracts/index.js';
 import { ROUTES } from '../../api/route-table.js';
@@ -78,6 +78,22 @@ describe('2b. Cosmos DB: idempotency keys kept durably, beside the results', () 
     const properties = collection()?.get('properties') ?? '';
     expect(properties).toMatch(/shardKey:\s*\{\s*_id:\s*'Hash'\s*\}/);
     expect(properties).toMatch(new RegExp(`keys:\\s*\\['_ts'\\]\\s*\\},\\s*options:\\s*\\{\\s*expireAfterSeconds:\\s*${STATUS_TTL_SECONDS}\\s*\\}`));
+  });
+});
+
+describe('2c. Cosmos DB: schedules kept durably, beside the results, with the indexes the store makes', () => {
+  const collection = () =>
+    declaredResources(readBicep('bicep/modules/cosmos-mongo.bicep'), 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections').find(
+      (declared) => declared.get('name') === `'${SCHEDULE_COLLECTION}'`,
+    );
+
+  it('declares the collection the schedule store writes, sharded on _id, with exactly SCHEDULE_INDEXES plus _id and no TTL', () => {
+    const properties = collection()?.get('properties') ?? '';
+    expect(properties).toMatch(/shardKey:\s*\{\s*_id:\s*'Hash'\s*\}/);
+    expect(properties).not.toMatch(/expireAfterSeconds/);
+    const declared = [...properties.matchAll(/\{\s*key:\s*\{\s*keys:\s*\[([^\]]*)\]\s*\}/g)].map((m) => [...m[1]!.matchAll(/'([^']+)'/g)].map((k) => k[1]!).join(','));
+    const expected = ['_id', ...SCHEDULE_INDEXES.map((index) => Object.keys(index.key).join(','))];
+    expect(declared.sort()).toEqual(expected.sort());
   });
 });
 

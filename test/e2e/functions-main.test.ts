@@ -38,6 +38,12 @@ describe('package.json main: the Azure Functions entry point', () => {
         'GET /v1/job-types',
         'GET /v1/dead-letters',
         'POST /v1/dead-letters/{id}/replay',
+        'POST /v1/schedules',
+        'GET /v1/schedules',
+        'GET /v1/schedules/{schedule_id}',
+        'DELETE /v1/schedules/{schedule_id}',
+        'POST /v1/schedules/{schedule_id}/pause',
+        'POST /v1/schedules/{schedule_id}/resume',
       ].sort(),
     );
   });

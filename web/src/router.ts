@@ -1,12 +1,13 @@
 import { useSyncExternalStore } from 'react';
-import { UI_JOB_ROUTE } from '../../contracts/ui-routes.js';
+import { UI_JOB_ROUTE, UI_SCHEDULES_ROUTE } from '../../contracts/ui-routes.js';
 
-/** The views, as the address bar spells them: `/` and `/jobs/{job_id}`. */
-export type Route = { view: 'home' } | { view: 'job'; jobId: string };
+/** The views, as the address bar spells them: `/`, `/jobs/{job_id}` and `/schedules`. */
+export type Route = { view: 'home' } | { view: 'job'; jobId: string } | { view: 'schedules' };
 
 const NAVIGATE_EVENT = 'dtq:navigate';
 
 export function parseRoute(pathname: string): Route {
+  if (UI_SCHEDULES_ROUTE.test(pathname)) return { view: 'schedules' };
   const match = UI_JOB_ROUTE.exec(pathname);
   return match?.[1] ? { view: 'job', jobId: decodeURIComponent(match[1]) } : { view: 'home' };
 }

@@ -22,6 +22,7 @@ import {
   type SubmitJobRequest,
 } from '../../../contracts/http-api.js';
 import type { JobState } from '../../../contracts/common.js';
+import { ListSchedulesResponseSchema, ScheduleSchema, type CreateScheduleRequest, type Schedule } from '../../../contracts/schedules.js';
 import type { JobType } from '../../../contracts/job-types.js';
 import { API_BASE_URL } from '../api-base.js';
 import { NetworkError, isApiError, toApiError } from './api-errors.js';
@@ -30,6 +31,7 @@ import { credentialHeaders } from './credentials.js';
 export interface JobListFilters {
   state?: JobState;
   job_type?: JobType;
+  schedule_id?: string;
 }
 
 /** Sends one request and checks the answer against its contract, so bad data fails loudly here. */
@@ -78,6 +80,7 @@ export function listJobs(filters: JobListFilters, options: { limit: number; curs
   const query = new URLSearchParams({ limit: String(options.limit) });
   if (filters.state) query.set('state', filters.state);
   if (filters.job_type) query.set('job_type', filters.job_type);
+  if (filters.schedule_id) query.set('schedule_id', filters.schedule_id);
   if (options.cursor) query.set('cursor', options.cursor);
   return request(`/v1/jobs?${query}`, ListJobsResponseSchema);
 }
@@ -121,4 +124,25 @@ export function listDeadLetters(limit: number): Promise<ListDeadLettersResponse>
 /** Puts a dead letter back on its topic (422 DEAD_LETTER_INVALID says why it cannot be). */
 export function replayDeadLetter(id: string): Promise<ReplayDeadLetterResponse> {
   return request(`/v1/dead-letters/${encodeURIComponent(id)}/replay`, ReplayDeadLetterResponseSchema, { method: 'POST' });
+}
+
+/** A schedule of a job type this bundle may not know. */
+const ServedScheduleSchema = ScheduleSchema.extend({ job_type: z.string() });
+export type ServedSchedule = Omit<Schedule, 'job_type'> & { job_type: string };
+
+export async function listSchedules(): Promise<ServedSchedule[]> {
+  return (await request('/v1/schedules', ListSchedulesResponseSchema.extend({ items: z.array(ServedScheduleSchema) }))).items;
+}
+
+export function createSchedule(body: Omit<CreateScheduleRequest, 'job_type'> & { job_type: string }): Promise<ServedSchedule> {
+  return request('/v1/schedules', ServedScheduleSchema, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** Pauses or resumes a schedule; repeats are harmless. */
+export function setSchedulePaused(scheduleId: string, paused: boolean): Promise<ServedSchedule> {
+  return request(`/v1/schedules/${encodeURIComponent(scheduleId)}/${paused ? 'pause' : 'resume'}`, ServedScheduleSchema, { method: 'POST' });
+}
+
+export async function deleteSchedule(scheduleId: string): Promise<void> {
+  await request(`/v1/schedules/${encodeURIComponent(scheduleId)}`, z.unknown(), { method: 'DELETE' });
 }

@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { jobTimeoutSettings, type Config } from '../config/index.js';
+import type { SubmitEvents, SubmitJobDeps } from '../core/domain/index.js';
+import type { Logger } from '../core/ports/index.js';
+import type { PortAdapters } from './create-adapters.js';
+
+/** The submit path's dependencies, one for POST /v1/jobs and the schedule ticks alike. */
+export function createSubmitDeps(options: { config: Config; adapters: PortAdapters; logger: Logger; events?: SubmitEvents }): SubmitJobDeps {
+  const { config, adapters } = options;
+  return {
+    statuses: adapters.statuses,
+    queue: adapters.queue,
+    idempotency: adapters.idempotency,
+    topicTemplate: config.KAFKA_TOPIC_TEMPLATE,
+    now: () => new Date(),
+    newId: randomUUID,
+    logger: options.logger,
+    statusTtlSeconds: config.STATUS_TTL_SECONDS,
+    timeouts: jobTimeoutSettings(config),
+    ...(options.events ? { events: options.events } : {}),
+  };
+}
