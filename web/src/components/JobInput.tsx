@@ -8,7 +8,15 @@ export function JobInput({ jobType, input }: { jobType: string; input: Record<st
   const labels = new Map(schema ? payloadForm(schema).fields.map((field) => [field.name, field.label]) : []);
   const rows = Object.entries(input).map(([name, value]): [string, string] => [
     labels.get(name) ?? humanize(name),
-    typeof value === 'string' ? value : JSON.stringify(value),
+    shortened(typeof value === 'string' ? value : JSON.stringify(value)),
   ]);
   return rows.length > 0 ? <Facts rows={rows} /> : <p className="muted">No parameters.</p>;
+}
+
+/** Longer values than this (an image in base64, a long text) show their start and their length. */
+const SHOWN_CHARACTERS = 200;
+
+function shortened(text: string): string {
+  const chars = [...text];
+  return chars.length <= SHOWN_CHARACTERS ? text : `${chars.slice(0, SHOWN_CHARACTERS).join('')}… (${chars.length.toLocaleString('en-US')} characters)`;
 }
