@@ -6,6 +6,7 @@ import type { PortAdapters } from './create-adapters.js';
 import { createJobHandlers } from './job-handlers.js';
 import { countConnectionEvents } from './progress-rpc-events.js';
 import { ScheduleTicker } from '../worker/schedule-ticker.js';
+import { DelayedHandover } from '../worker/delayed-handover.js';
 import { Worker } from '../worker/worker.js';
 import { createSubmitDeps } from './create-submit-deps.js';
 
@@ -37,8 +38,22 @@ export function buildWorker(options: {
     onRoundFailed: () => metrics.scheduleRoundsFailed.inc(),
     logger: tickerLogger,
   });
+  // Every worker runs one: claims make each due job one hand-over's, however many workers run.
+  const handover = new DelayedHandover({
+    delayed: adapters.delayed,
+    queue: adapters.queue,
+    logger: options.logger.child({ component: 'delayed-handover' }),
+    events: {
+      onHandedOver: (latenessMs) => {
+        metrics.delayedJobsHandedOver.inc(latenessMs.length);
+        for (const ms of latenessMs) metrics.delayedHandoverLateness.observe(ms / 1000);
+      },
+      onError: (step) => metrics.delayedHandoverErrors.inc({ step }),
+    },
+  });
+  metrics.bindSources({ delayedJobsWaiting: () => adapters.delayed.count() });
   return new Worker({
-    loops: [ticker],
+    loops: [ticker, handover],
     queue: adapters.queue,
     statuses: adapters.statuses,
     results: adapters.results,

@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
 import type {
   DeadLetters,
+  DelayedJobs,
   HealthCheck,
   IdempotencyStore,
   JobLeases,
@@ -30,6 +31,8 @@ export interface PortAdapters {
   results: ResultStore;
   /** Schedules: what each tick submits and where the ticks have got to. */
   schedules: ScheduleStore;
+  /** Jobs submitted with a delay, until they are due: durable (MongoDB) when there is a durable store. */
+  delayed: DelayedJobs;
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
   deadLetters: DeadLetters;
@@ -63,6 +66,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     leases: stores.leases,
     results,
     schedules: resultStore.schedules,
+    delayed: resultStore.delayed,
     queue,
     deadLetters,
     createProgressClient: (events) => rpc.createClient(events),

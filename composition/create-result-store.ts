@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
-import { MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
-import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, createMongoClient } from '../adapters/mongodb/index.js';
+import type { DelayedJobs, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
+import { MemoryDelayedJobs, MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
+import { MongoDelayedJobs, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, createMongoClient } from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
@@ -12,29 +12,34 @@ export interface ResultStoreChoice {
   idempotency?: IdempotencyStore;
   /** Schedules, beside the results (MongoDB) so they outlive every process and a Redis that loses its data; in memory otherwise. */
   schedules: ScheduleStore;
+  /** Delayed jobs until they are due, in the same database (in memory with the in-memory result store). */
+  delayed: DelayedJobs;
   readiness: HealthCheck[];
   /** Ensures the collections' indexes; idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** MongoDB (one client for results, idempotency keys and schedules) when MONGODB_URI is set, process memory otherwise. */
+/** MongoDB (one client for results, idempotency keys, schedules and delayed jobs) when MONGODB_URI is set, process memory otherwise. */
 export function createResultStore(config: Config, logger: Logger): ResultStoreChoice {
   if (!config.MONGODB_URI) {
     const results = new MemoryResultStore();
-    return { results, schedules: new MemoryScheduleStore(), readiness: [], init: async () => {}, close: () => results.close() };
+    const delayed = new MemoryDelayedJobs();
+    return { results, schedules: new MemoryScheduleStore(), delayed, readiness: [], init: async () => {}, close: async () => void (await Promise.all([results.close(), delayed.close()])) };
   }
   const client = createMongoClient(config.MONGODB_URI);
   const database = config.MONGODB_DATABASE;
   const results = new MongoResultStore({ client, database, logger });
   const idempotency = new MongoIdempotencyStore({ client, database, logger });
   const schedules = new MongoScheduleStore({ client, database, logger });
+  const delayed = new MongoDelayedJobs({ client, database, logger });
   return {
     results,
     idempotency,
     schedules,
+    delayed,
     readiness: [results.healthCheck],
-    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init()])),
+    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), delayed.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

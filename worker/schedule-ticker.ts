@@ -1,5 +1,6 @@
 import { runDueTicks, type ScheduleTickDeps } from '../core/domain/index.js';
 import type { Lifecycle, Logger } from '../core/ports/index.js';
+import { PollingLoop } from './polling-loop.js';
 
 /** How often the ticker looks for due schedules: ticks start at most this late. */
 export const DEFAULT_TICK_POLL_MS = 250;
@@ -22,44 +23,26 @@ export interface ScheduleTickerOptions {
  * rejects.
  */
 export class ScheduleTicker implements Lifecycle {
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> = Promise.resolve();
-  private running = false;
-  private readonly pollMs: number;
+  private readonly loop: PollingLoop;
   private readonly batch: number;
 
   constructor(private readonly options: ScheduleTickerOptions) {
-    this.pollMs = options.pollMs ?? DEFAULT_TICK_POLL_MS;
     this.batch = options.batch ?? DEFAULT_BATCH;
+    const pollMs = options.pollMs ?? DEFAULT_TICK_POLL_MS;
+    this.loop = new PollingLoop({ name: 'schedule ticker', round: async () => (await this.runRound()) >= this.batch, pollMs, logger: options.logger });
   }
 
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.schedule(0);
-    this.options.logger.info({ poll_ms: this.pollMs }, 'schedule ticker started');
+  start(): Promise<void> {
+    return this.loop.start();
   }
 
   ready(): boolean {
-    return this.running;
+    return this.loop.ready();
   }
 
   /** Stops after the round in progress, which is let finish: a tick it submitted is then moved on. */
-  async close(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.round;
-    this.options.logger.info({}, 'schedule ticker stopped');
-  }
-
-  private schedule(delayMs: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.round = this.runRound().then((handled) => this.schedule(handled >= this.batch ? 0 : this.pollMs));
-    }, delayMs);
-    // The ticker alone keeps no process alive: the host, the consumer or the health port do.
-    this.timer.unref();
+  close(): Promise<void> {
+    return this.loop.close();
   }
 
   private async runRound(): Promise<number> {

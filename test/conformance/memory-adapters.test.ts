@@ -1,4 +1,5 @@
 import {
+  MemoryDelayedJobs,
   MemoryIdempotencyStore,
   MemoryJobLeases,
   MemoryJobQueue,
@@ -8,6 +9,7 @@ import {
   MemoryStatusStore,
 } from '../../adapters/memory/index.js';
 import { testLogger } from '../support/test-logger.js';
+import { describeDelayedJobsConformance } from './delayed-jobs.suite.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
 import { describeJobLeasesConformance } from './job-leases.suite.js';
 import { describeJobQueueConformance } from './job-queue.suite.js';
@@ -65,4 +67,9 @@ describeProgressRpcConformance('in-memory', async () => {
       for (const close of closers) await close();
     },
   };
+});
+
+describeDelayedJobsConformance('in-memory', async () => {
+  const delayed = new MemoryDelayedJobs();
+  return { delayed, cleanup: () => delayed.close() };
 });

@@ -29,6 +29,11 @@ export function JobListItem({ job }: { job: JobSummary }) {
         <span>
           {stored ? 'Started' : 'Submitted'} <time dateTime={job.submitted_at}>{formatTime(job.submitted_at)}</time>
         </span>
+        {job.run_at && job.state === 'queued' && (
+          <span className="job-starts-at">
+            starts <time dateTime={job.run_at}>{formatTime(job.run_at)}</time>
+          </span>
+        )}
         {isTerminal(job.state) && <span className="job-duration">took {formatDuration(job.submitted_at, job.updated_at)}</span>}
         {stored && <span className="job-source">older than 24 h: from the stored result</span>}
         {job.label && <code className="job-short-id">{shortId(job.job_id)}</code>}
