@@ -42,6 +42,7 @@ export function buildWorker(options: {
   const handover = new DelayedHandover({
     delayed: adapters.delayed,
     queue: adapters.queue,
+    pollMs: config.DELAYED_POLL_MS,
     logger: options.logger.child({ component: 'delayed-handover' }),
     events: {
       onHandedOver: (latenessMs) => {

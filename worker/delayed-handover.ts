@@ -10,7 +10,7 @@ export const DEFAULT_HANDOVER_POLL_MS = 250;
  * due jobs is what a round costs (on MongoDB an index range; on servers that scan, the whole
  * collection), not how many it gives back.
  */
-const DEFAULT_BATCH_SIZE = 2_500;
+const DEFAULT_BATCH_SIZE = 5_000;
 /** Claimed batches being published and marked at once, while the next is claimed. */
 const MAX_BATCHES_IN_FLIGHT = 4;
 /** A claim this old lapses: its jobs are claimed again by any hand-over (this one's process died, or its publish hung). */

@@ -1,6 +1,8 @@
 import type { IndexDescription } from 'mongodb';
 
 export const DELAYED_JOBS_COLLECTION = 'delayed_jobs';
+/** The claim markers of the hand-over (adapters/mongodb/mongo-delayed-jobs.ts): found by _id only, cleared by slot. */
+export const DELAYED_JOB_CLAIMS_COLLECTION = 'delayed_job_claims';
 
 /**
  * The indexes of `delayed_jobs` (bicep/modules/cosmos-mongo.bicep declares the same; a test

@@ -7,4 +7,4 @@ export { isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-e
 export { MongoIdempotencyStore, IDEMPOTENCY_COLLECTION, type MongoIdempotencyStoreOptions } from './mongo-idempotency-store.js';
 export { MongoScheduleStore, SCHEDULE_COLLECTION, SCHEDULE_INDEXES, type MongoScheduleStoreOptions } from './mongo-schedule-store.js';
 export { MongoDelayedJobs, type MongoDelayedJobsOptions } from './mongo-delayed-jobs.js';
-export { DELAYED_JOBS_COLLECTION, DELAYED_JOB_INDEXES } from './delayed-job-indexes.js';
+export { DELAYED_JOBS_COLLECTION, DELAYED_JOB_CLAIMS_COLLECTION, DELAYED_JOB_INDEXES } from './delayed-job-indexes.js';

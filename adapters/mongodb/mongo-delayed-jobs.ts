@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, MongoClient } from 'mongodb';
 import { RESULT_DATABASE } from '../../contracts/index.js';
 import type { ClaimDueOptions, ClaimedJob, DelayedJobs, HeldJob, Logger } from '../../core/ports/index.js';
-import { DELAYED_JOBS_COLLECTION, DELAYED_JOB_INDEXES } from './delayed-job-indexes.js';
+import { DELAYED_JOBS_COLLECTION, DELAYED_JOB_CLAIMS_COLLECTION, DELAYED_JOB_INDEXES } from './delayed-job-indexes.js';
 import { closeOwnedClient, resolveMongoClient, type ClientTimeouts } from './mongo-client.js';
 import { DUPLICATE_KEY, isDuplicateKeyError, isUnavailableError } from './mongo-errors.js';
 import { ensureIndexes } from './result-indexes.js';
@@ -14,8 +14,18 @@ export interface MongoDelayedJobsOptions extends ClientTimeouts {
   client: MongoClient | string;
   database?: string;
   collection?: string;
+  /** Where the claim markers go (default: `delayed_job_claims`). */
+  claimsCollection?: string;
   logger: Logger;
   throttlingRetry?: ThrottlingRetryOptions;
+}
+
+/** A claim marker: `_id` is `<job_id>:<slot>`; of racing hand-overs, the one whose insert lands claims the job in that slot. */
+interface ClaimDocument {
+  _id: string;
+  claim: string;
+  /** The lease slot (epoch ms / lease), by which markers are cleared once no round can still race on them. */
+  slot: number;
 }
 
 /** A held job as stored: `_id` is the job id; the record's value is the job message's JSON text. */
@@ -34,16 +44,19 @@ interface HeldDocument {
 /**
  * Delayed jobs in MongoDB (`dtq.delayed_jobs`, beside the results): they outlive every process
  * and a Redis that loses its data. A claim is three round trips for a whole batch: read the due
- * jobs, insert a claim marker per job and lease slot (`<job_id>:<slot>`: of racing hand-overs the
- * unique _id lets one in per job), then `updateMany` the won ones with a due_at at the lease's end
- * and this claim's id. Marking a batch handed over is one `deleteMany` of its jobs and markers;
- * a claim whose holder died leaves its markers (about 100 bytes each) behind. The collection
- * holds only waiting jobs and the markers of claims.
+ * jobs, insert a claim marker per job and lease slot into `delayed_job_claims` (`<job_id>:<slot>`:
+ * of racing hand-overs the unique _id lets one in per job), then `updateMany` the won ones with a
+ * due_at at the lease's end and this claim's id. Marking a batch handed over is one `deleteMany`
+ * of its jobs. Markers stay until their slot is two slots old: a round that read a job before
+ * another claimed and deleted it still meets that claim's marker, and cannot claim the job again.
  */
 export class MongoDelayedJobs implements DelayedJobs {
   private readonly client: MongoClient;
   private readonly ownsClient: boolean;
   private readonly collection: Collection<HeldDocument>;
+  private readonly claims: Collection<ClaimDocument>;
+  /** The last lease slot whose old markers this store cleared. */
+  private clearedSlot = 0;
   private readonly calls: StoreCalls;
   private readonly logger: Logger;
 
@@ -51,6 +64,7 @@ export class MongoDelayedJobs implements DelayedJobs {
     const database = options.database ?? RESULT_DATABASE;
     ({ client: this.client, owned: this.ownsClient } = resolveMongoClient(options.client, options));
     this.collection = this.client.db(database).collection<HeldDocument>(options.collection ?? DELAYED_JOBS_COLLECTION);
+    this.claims = this.client.db(database).collection<ClaimDocument>(options.claimsCollection ?? DELAYED_JOB_CLAIMS_COLLECTION);
     this.logger = options.logger.child({ component: 'mongo-delayed-jobs', database, collection: this.collection.collectionName });
     this.calls = new StoreCalls({
       dependency: 'delayed jobs store',
@@ -91,11 +105,12 @@ export class MongoDelayedJobs implements DelayedJobs {
       // lease slot. An update's filter is not (FerretDB lets two racing updateMany both apply).
       // A claim that lapses is followed by one in a later slot, so a dead holder blocks nothing.
       const slot = Math.floor(now.getTime() / leaseMs);
+      await this.clearOldMarkers(slot);
       const claim = `${slot}.${randomUUID()}`;
       const lost = new Set<number>();
       try {
-        await this.collection.insertMany(
-          due.map((doc) => ({ _id: markerId(doc._id, slot), claim }) as unknown as HeldDocument),
+        await this.claims.insertMany(
+          due.map((doc) => ({ _id: markerId(doc._id, slot), claim, slot })),
           { ordered: false },
         );
       } catch (error) {
@@ -112,17 +127,24 @@ export class MongoDelayedJobs implements DelayedJobs {
     });
   }
 
+  /**
+   * Deletes the markers of slots two and more before `slot`, once per slot per store: no round
+   * still racing can have read its jobs that long ago (a round's read and insert are moments
+   * apart), and a job whose claim lapsed is claimed in a later slot.
+   */
+  private async clearOldMarkers(slot: number): Promise<void> {
+    if (slot <= this.clearedSlot) return;
+    this.clearedSlot = slot;
+    await this.claims.deleteMany({ slot: { $lt: slot - 1 } });
+  }
+
   async handedOver(jobs: ReadonlyArray<Pick<ClaimedJob, 'job_id' | 'claim'>>): Promise<void> {
     if (jobs.length === 0) return;
     await this.run('remove handed-over jobs', async () => {
-      // One delete per claim (a hand-over's batch shares one) of its jobs and their markers
-      // together: both carry the claim, so a job claimed again since keeps its newer claim.
+      // One delete per claim (a hand-over's batch shares one), each only of jobs it still holds.
       const byClaim = new Map<string, string[]>();
       for (const { job_id, claim } of jobs) byClaim.set(claim, [...(byClaim.get(claim) ?? []), job_id]);
-      for (const [claim, ids] of byClaim) {
-        const slot = Number(claim.split('.')[0]);
-        await this.collection.deleteMany({ _id: { $in: [...ids, ...ids.map((id) => markerId(id, slot))] }, claim });
-      }
+      for (const [claim, ids] of byClaim) await this.collection.deleteMany({ _id: { $in: ids }, claim });
     });
   }
 
@@ -134,8 +156,7 @@ export class MongoDelayedJobs implements DelayedJobs {
   }
 
   async count(): Promise<number> {
-    // Claim markers have no due_at.
-    return this.run('count', () => this.collection.countDocuments({ due_at: { $exists: true } }));
+    return this.run('count', () => this.collection.countDocuments({}));
   }
 
   /** Closes the client when the store created it; never rejects. */
@@ -148,7 +169,7 @@ export class MongoDelayedJobs implements DelayedJobs {
   }
 }
 
-/** The _id of a job's claim marker for one lease slot (kept in the same collection, without due_at). */
+/** The _id of a job's claim marker for one lease slot. */
 function markerId(jobId: string, slot: number): string {
   return `${jobId}:${slot}`;
 }

@@ -1,6 +1,7 @@
 // Azure Cosmos DB for MongoDB (RU): database dtq, collection job_results sharded on job_id with the
 // unique job_id index the result store relies on (one document per job however often it is replayed),
-// idempotency_keys, the durable Idempotency-Keys, and delayed_jobs, jobs waiting for their run_at.
+// idempotency_keys, the durable Idempotency-Keys, and delayed_jobs, jobs waiting for their run_at,
+// with delayed_job_claims, the hand-over's claim markers.
 param baseName string
 param suffix string
 param location string
@@ -122,6 +123,23 @@ resource delayedJobs 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/col
       indexes: [
         { key: { keys: ['_id'] } }
         { key: { keys: ['due_at'] } }
+      ]
+    }
+  }
+}
+
+// delayed_job_claims: the hand-over's claim markers (<job_id>:<lease slot>), whose unique _id lets one
+// of several workers claim a due job; found by _id only, and cleared by the workers two slots later
+// (no TTL, as FerretDB has none). Sharded on _id.
+resource delayedJobClaims 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections@2024-11-15' = {
+  parent: database
+  name: 'delayed_job_claims'
+  properties: {
+    resource: {
+      id: 'delayed_job_claims'
+      shardKey: { _id: 'Hash' }
+      indexes: [
+        { key: { keys: ['_id'] } }
       ]
     }
   }

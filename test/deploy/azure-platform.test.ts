@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DELAYED_JOBS_COLLECTION, DELAYED_JOB_INDEXES, IDEMPOTENCY_COLLECTION, SCHEDULE_COLLECTION, SCHEDULE_INDEXES } from '../../adapters/mongodb/index.js';
+import { DELAYED_JOBS_COLLECTION, DELAYED_JOB_CLAIMS_COLLECTION, DELAYED_JOB_INDEXES, IDEMPOTENCY_COLLECTION, SCHEDULE_COLLECTION, SCHEDULE_INDEXES } from '../../adapters/mongodb/index.js';
 import { RESULT_INDEXES } from '../../adapters/mongodb/result-indexes.js';
 import { STATUS_TTL_SECONDS } from '../../contracts/index.js';
 import { ROUTES } from '../../api/route-table.js';
@@ -107,6 +107,12 @@ describe('2d. Cosmos DB: delayed jobs kept durably, beside the results', () => {
     expect(properties).not.toMatch(/expireAfterSeconds/);
     const expected = [{ keys: ['_id'], unique: false }, ...DELAYED_JOB_INDEXES.map((index) => ({ keys: Object.keys(index.key as object), unique: index.unique === true }))];
     expect(bicepIndexes(properties)).toEqual(expected);
+  });
+
+  it('declares the collection of the hand-over\'s claim markers, sharded on _id, found by _id only', () => {
+    const properties = collectionProperties(DELAYED_JOB_CLAIMS_COLLECTION);
+    expect(properties).toMatch(/shardKey:\s*\{\s*_id:\s*'Hash'\s*\}/);
+    expect(bicepIndexes(properties)).toEqual([{ keys: ['_id'], unique: false }]);
   });
 });
 
