@@ -15,12 +15,13 @@ import { writeMarkdown } from './report/markdown.js';
 import type { BenchResults, ThroughputSeries } from './report/results.js';
 import { checkTargets } from './report/targets.js';
 import { startBullmqStack } from './scenarios/bullmq.js';
+import { runDelayedDue } from './scenarios/delayed-due.js';
 import { runEndToEnd, type EndToEndResult } from './scenarios/end-to-end.js';
 import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
 
-const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'delayed'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -39,6 +40,8 @@ const { values: args } = parseArgs({
     'status-rate': { type: 'string', default: '500' },
     'status-requests': { type: 'string' },
     backlog: { type: 'string' },
+    'due-jobs': { type: 'string' },
+    'due-lead-ms': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     profile: { type: 'string', default: '' },
     out: { type: 'string', default: join(RESULTS_DIR, 'latest.json') },
@@ -70,6 +73,8 @@ const submitOptions = {
 const statusRate = int(args['status-rate'], 500);
 const statusRequests = int(args['status-requests'], quick ? 1_000 : 10_000);
 const backlog = int(args.backlog, quick ? 1_000 : 10_000);
+const dueJobs = int(args['due-jobs'], quick ? 1_000 : 10_000);
+const dueLeadMs = int(args['due-lead-ms'], quick ? 10_000 : 45_000);
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 function version(pkg: string): string {
@@ -273,6 +278,17 @@ if (only.has('memory')) {
       }
     });
   }
+}
+
+if (only.has('delayed')) {
+  log(`delayed: ${dueJobs} jobs due at one moment (${dueLeadMs / 1000} s ahead), then ${dueJobs} without delay`);
+  await attempt('delayed', () =>
+    withDtqStack(cpuSettings, 'delayed', 1, async (stack) => {
+      const result = await runDelayedDue({ submitUrl: stack.apiUrl, progress: dtqProgress(stack), jobs: dueJobs, inFlight, leadMs: dueLeadMs, watch: stack.processes });
+      results.delayed = { label: stack.label, ...result };
+      log(`  all started ${result.delayed.secondsUntilAllStarted} s after the due time; without delay ${result.noDelay.secondsUntilAllStarted} s after the first submit`);
+    }),
+  );
 }
 
 results.machine.loadAfter = loadavg()[0]!;

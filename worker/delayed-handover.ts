@@ -13,8 +13,12 @@ export const DEFAULT_HANDOVER_POLL_MS = 250;
 const DEFAULT_BATCH_SIZE = 5_000;
 /** Claimed batches being published and marked at once, while the next is claimed. */
 const MAX_BATCHES_IN_FLIGHT = 4;
-/** A claim this old lapses: its jobs are claimed again by any hand-over (this one's process died, or its publish hung). */
-const DEFAULT_LEASE_MS = 15_000;
+/**
+ * A claim this old lapses: its jobs are claimed again by any hand-over (this one's process died,
+ * or its publish hung). Longer than a batch takes to publish on a loaded machine (a lease that
+ * ends first gets the batch published twice), short enough that a dead worker's jobs start soon.
+ */
+const DEFAULT_LEASE_MS = 30_000;
 /** How long one publish may take before its job is left to its claim's lapse. */
 const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
 

@@ -20,21 +20,20 @@ export interface MongoDelayedJobsOptions extends ClientTimeouts {
   throttlingRetry?: ThrottlingRetryOptions;
 }
 
-/** A claim marker: `_id` is `<job_id>:<slot>`; of racing hand-overs, the one whose insert lands claims the job in that slot. */
+/** A claim marker: `_id` is the job id; of racing hand-overs, the one whose insert lands claims the job. */
 interface ClaimDocument {
   _id: string;
   claim: string;
-  /** The lease slot (epoch ms / lease), by which markers are cleared once no round can still race on them. */
-  slot: number;
+  /** When the claim lapses; the next claim round deletes it then, and the job can be claimed again. */
+  until: Date;
 }
 
 /** A held job as stored: `_id` is the job id; the record's value is the job message's JSON text. */
 interface HeldDocument {
   _id: string;
   run_at: Date;
-  /** When the job may be claimed: run_at, then the end of the latest claim's lease. */
+  /** When the job is due (its run_at); the hand-over's query ranges on it. */
   due_at: Date;
-  claim: string | null;
   topic: string;
   key: string | null;
   value: string;
@@ -43,20 +42,19 @@ interface HeldDocument {
 
 /**
  * Delayed jobs in MongoDB (`dtq.delayed_jobs`, beside the results): they outlive every process
- * and a Redis that loses its data. A claim is three round trips for a whole batch: read the due
- * jobs, insert a claim marker per job and lease slot into `delayed_job_claims` (`<job_id>:<slot>`:
- * of racing hand-overs the unique _id lets one in per job), then `updateMany` the won ones with a
- * due_at at the lease's end and this claim's id. Marking a batch handed over is one `deleteMany`
- * of its jobs. Markers stay until their slot is two slots old: a round that read a job before
- * another claimed and deleted it still meets that claim's marker, and cannot claim the job again.
+ * and a Redis that loses its data. A claim is one marker per job in `delayed_job_claims` (`_id`
+ * the job id, with the claim and the end of its lease), inserted for a whole batch at once: of
+ * racing hand-overs the unique _id lets one in per job. A claim round is four round trips, none
+ * writing a held job: delete lapsed markers, read the live ones, read the due jobs past them,
+ * insert the markers. Marking handed over is two: read which markers are still this claim's,
+ * delete those jobs. Markers stay until their lease ends, so a round that read a job before it
+ * was claimed cannot claim it once handed over.
  */
 export class MongoDelayedJobs implements DelayedJobs {
   private readonly client: MongoClient;
   private readonly ownsClient: boolean;
   private readonly collection: Collection<HeldDocument>;
   private readonly claims: Collection<ClaimDocument>;
-  /** The last lease slot whose old markers this store cleared. */
-  private clearedSlot = 0;
   private readonly calls: StoreCalls;
   private readonly logger: Logger;
 
@@ -89,7 +87,7 @@ export class MongoDelayedJobs implements DelayedJobs {
     const { topic, key, value, headers } = job.record;
     await this.run('hold', async () => {
       try {
-        await this.collection.insertOne({ _id: job.job_id, run_at: runAt, due_at: runAt, claim: null, topic, key, value: value.toString('utf8'), headers });
+        await this.collection.insertOne({ _id: job.job_id, run_at: runAt, due_at: runAt, topic, key, value: value.toString('utf8'), headers });
       } catch (error) {
         // Held already: a submit retried with its Idempotency-Key.
         if (!isDuplicateKeyError(error)) throw error;
@@ -98,19 +96,25 @@ export class MongoDelayedJobs implements DelayedJobs {
   }
 
   async claimDue({ now, leaseMs, limit }: ClaimDueOptions): Promise<ClaimedJob[]> {
+    const started = performance.now();
     return this.run('claim due jobs', async () => {
-      const due = await this.collection.find({ due_at: { $lte: now } }).sort({ due_at: 1 }).limit(limit).toArray();
+      // Lapsed claims go first, so their jobs can be claimed again (a holder that died).
+      await this.claims.deleteMany({ until: { $lte: now } });
+      const claimed = new Set((await this.claims.find({}, { projection: { _id: 1 } }).toArray()).map((marker) => marker._id));
+      // Claimed jobs are still due until they are handed over: read past them.
+      const found = await this.collection.find({ due_at: { $lte: now } }).sort({ due_at: 1 }).limit(limit + claimed.size).toArray();
+      const due = found.filter((doc) => !claimed.has(doc._id)).slice(0, limit);
       if (due.length === 0) return [];
-      // The claim's arbiter is an insert on _id, atomic on every server: one marker per job and
-      // lease slot. An update's filter is not (FerretDB lets two racing updateMany both apply).
-      // A claim that lapses is followed by one in a later slot, so a dead holder blocks nothing.
-      const slot = Math.floor(now.getTime() / leaseMs);
-      await this.clearOldMarkers(slot);
-      const claim = `${slot}.${randomUUID()}`;
+      // The claim's arbiter is an insert on _id, atomic on every server, one marker per job; an
+      // update's filter is not (FerretDB lets two racing updateMany both apply). One insertMany
+      // for the batch, where an update would write each job once more.
+      const claim = randomUUID();
+      // The lease runs from the insert: reading thousands of jobs may take seconds.
+      const until = new Date(now.getTime() + (performance.now() - started) + leaseMs);
       const lost = new Set<number>();
       try {
         await this.claims.insertMany(
-          due.map((doc) => ({ _id: markerId(doc._id, slot), claim, slot })),
+          due.map((doc) => ({ _id: doc._id, claim, until })),
           { ordered: false },
         );
       } catch (error) {
@@ -119,32 +123,20 @@ export class MongoDelayedJobs implements DelayedJobs {
         if (list.length === 0 || list.some((e) => e.code !== DUPLICATE_KEY)) throw error;
         for (const e of list) lost.add(e.index);
       }
-      const mine = due.filter((_, i) => !lost.has(i));
-      if (mine.length === 0) return [];
-      // Not due again until the lease ends: other hand-overs skip these without trying.
-      await this.collection.updateMany({ _id: { $in: mine.map((doc) => doc._id) } }, { $set: { due_at: new Date(now.getTime() + leaseMs), claim } });
-      return mine.map((doc) => ({ ...heldJob(doc), claim }));
+      return due.filter((_, i) => !lost.has(i)).map((doc) => ({ ...heldJob(doc), claim }));
     });
-  }
-
-  /**
-   * Deletes the markers of slots two and more before `slot`, once per slot per store: no round
-   * still racing can have read its jobs that long ago (a round's read and insert are moments
-   * apart), and a job whose claim lapsed is claimed in a later slot.
-   */
-  private async clearOldMarkers(slot: number): Promise<void> {
-    if (slot <= this.clearedSlot) return;
-    this.clearedSlot = slot;
-    await this.claims.deleteMany({ slot: { $lt: slot - 1 } });
   }
 
   async handedOver(jobs: ReadonlyArray<Pick<ClaimedJob, 'job_id' | 'claim'>>): Promise<void> {
     if (jobs.length === 0) return;
     await this.run('remove handed-over jobs', async () => {
-      // One delete per claim (a hand-over's batch shares one), each only of jobs it still holds.
-      const byClaim = new Map<string, string[]>();
-      for (const { job_id, claim } of jobs) byClaim.set(claim, [...(byClaim.get(claim) ?? []), job_id]);
-      for (const [claim, ids] of byClaim) await this.collection.deleteMany({ _id: { $in: ids }, claim });
+      // Only jobs whose marker is still this claim's: one that lapsed may be another's now.
+      const claims = [...new Set(jobs.map((job) => job.claim))];
+      const held = await this.claims.find({ _id: { $in: jobs.map((job) => job.job_id) }, claim: { $in: claims } }, { projection: { _id: 1 } }).toArray();
+      if (held.length === 0) return;
+      // The markers stay until their lease ends: a round that read these jobs before they were
+      // claimed meets them, and cannot claim a job already handed over.
+      await this.collection.deleteMany({ _id: { $in: held.map((marker) => marker._id) } });
     });
   }
 
@@ -167,11 +159,6 @@ export class MongoDelayedJobs implements DelayedJobs {
   private run<T>(operation: string, call: () => Promise<T>): Promise<T> {
     return this.calls.run(operation, call);
   }
-}
-
-/** The _id of a job's claim marker for one lease slot. */
-function markerId(jobId: string, slot: number): string {
-  return `${jobId}:${slot}`;
 }
 
 function heldJob(doc: HeldDocument): HeldJob {

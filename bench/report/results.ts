@@ -1,3 +1,4 @@
+import type { DelayedDueResult } from '../scenarios/delayed-due.js';
 import type { EndToEndResult } from '../scenarios/end-to-end.js';
 import type { StatusLatencyResult } from '../scenarios/status-latency.js';
 import type { SubmitThroughputResult } from '../scenarios/submit-throughput.js';
@@ -44,6 +45,8 @@ export interface BenchResults {
   workerMemory?: WorkerMemoryResult & { nodeOptions: string };
   /** The same drain with NODE_OPTIONS capping V8's old space. */
   workerMemoryCappedHeap?: WorkerMemoryResult & { nodeOptions: string };
+  /** Many jobs due at one moment, beside as many submitted without delay. */
+  delayed?: DelayedDueResult & { label: string };
   /** Scenario → why it did not run. */
   notMeasured: Record<string, string>;
   durationSeconds: number;

@@ -128,9 +128,9 @@ resource delayedJobs 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/col
   }
 }
 
-// delayed_job_claims: the hand-over's claim markers (<job_id>:<lease slot>), whose unique _id lets one
-// of several workers claim a due job; found by _id only, and cleared by the workers two slots later
-// (no TTL, as FerretDB has none). Sharded on _id.
+// delayed_job_claims: the hand-over's claim markers (_id = the job id, with the end of the claim's
+// lease), whose unique _id lets one of several workers claim a due job; the workers delete them when
+// the lease ends (no TTL, as FerretDB has none). Few at a time: only claims in progress. Sharded on _id.
 resource delayedJobClaims 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections@2024-11-15' = {
   parent: database
   name: 'delayed_job_claims'

@@ -77,7 +77,8 @@ export function describeDelayedJobsConformance(adapter: string, create: () => Pr
       const first = await d.claimDue(claimAt(now, 'dead-worker', 10, 5_000));
       expect(first).toHaveLength(1);
       expect(await d.claimDue(claimAt(new Date(now.getTime() + 4_000), 'live-worker'))).toEqual([]);
-      const second = await d.claimDue(claimAt(new Date(now.getTime() + 5_000), 'live-worker'));
+      // The lease runs from the claim's write, a moment after its `now`.
+      const second = await d.claimDue(claimAt(new Date(now.getTime() + 6_000), 'live-worker'));
       expect(second.map((j) => j.job_id)).toEqual([job.job_id]);
       expect(second[0]!.claim).not.toBe(first[0]!.claim);
       await d.handedOver(first);
