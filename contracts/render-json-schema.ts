@@ -6,6 +6,7 @@ import { JOB_TYPES } from './job-types.js';
 import { CRON_MAX_LENGTH } from './schedules.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
 import { payloadJsonSchema } from './payload-text.js';
+import { eventStreamPaths } from './event-stream-openapi.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
 
@@ -155,6 +156,7 @@ export function renderOpenApi(): string {
           },
         },
       },
+      ...eventStreamPaths({ jobId, uuidPattern: UUID_V4_PATTERN, errorResponse, authResponses }),
       '/v1/jobs/{job_id}/result': {
         get: {
           summary: 'The durable result document',
