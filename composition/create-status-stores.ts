@@ -31,7 +31,7 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
     const statuses = new MemoryStatusStore({ ttlSeconds: config.STATUS_TTL_SECONDS });
     const idempotency = new MemoryIdempotencyStore();
     const leases = new MemoryJobLeases();
-    const events = new MemoryJobEvents({ ttlSeconds: config.STATUS_TTL_SECONDS });
+    const events = new MemoryJobEvents({ ttlSeconds: config.EVENT_LOG_TTL_SECONDS });
     return {
       statuses,
       idempotency,
@@ -48,7 +48,7 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
     // Its own connection: a subscribed connection serves nothing else.
     subscriber: () => createRedisConnection({ url: config.REDIS_URL!, cluster: config.REDIS_CLUSTER, logger }),
     keyPrefix,
-    ttlSeconds: config.STATUS_TTL_SECONDS,
+    ttlSeconds: config.EVENT_LOG_TTL_SECONDS,
     logger,
   });
   return {

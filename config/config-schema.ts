@@ -128,6 +128,8 @@ const ConfigVariables = z.object({
   EVENT_STREAMS_MAX: positiveInt.max(100_000).default(1_000),
   /** How often an event stream with nothing to say sends a comment line, so proxies and clients see it is alive. */
   EVENT_STREAM_HEARTBEAT_MS: positiveInt.min(50).max(300_000).default(15_000),
+  /** How long a job's event log is kept after its last event, for streams to resume from; after it they resume from the status. */
+  EVENT_LOG_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(3_600),
 });
 
 /** The variables, plus the rules that span several of them. */
