@@ -94,7 +94,7 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     eventStreamsClosed: new Counter({
       name: 'dtq_api_event_streams_closed_total',
-      help: 'Event streams ended, by stream and reason: final (the job finished), client (it went away), slow (its reader fell too far behind), shutdown, error',
+      help: 'Event streams ended, by stream and reason: final (the job finished), client (it went away), slow (its reader fell too far behind), shutdown, resync (the all-jobs stream after the live feed was interrupted), error',
       labelNames: ['stream', 'reason'] as const,
       registers: [registry],
     }),

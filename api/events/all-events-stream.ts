@@ -45,8 +45,13 @@ class AllEventsFollower implements StreamFollower {
     else this.deliver(record, true);
   }
 
-  /** Missed live events are not replayed here: a client that must not miss any resumes with its last id. */
-  onResync(): void {}
+  /**
+   * Live events may have been missed: the stream ends, so the client reconnects with its last id
+   * and gets the newest state of what changed meanwhile (see missedSince).
+   */
+  onResync(): void {
+    this.outbox?.end('resync');
+  }
 
   begin(outbox: EventOutbox, replay: JobEventRecord[]): void {
     this.outbox = outbox;

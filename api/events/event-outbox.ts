@@ -5,7 +5,7 @@ const encoder = new TextEncoder();
 /** The response body of an event stream, as both hosts take it. */
 export type EventStreamBody = ReadableStream<Uint8Array>;
 
-export type OutboxEnd = 'final' | 'client' | 'slow' | 'shutdown' | 'error';
+export type OutboxEnd = 'final' | 'client' | 'slow' | 'shutdown' | 'resync' | 'error';
 
 export interface EventOutboxOptions {
   /**

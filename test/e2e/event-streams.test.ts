@@ -10,6 +10,7 @@ import { expectErrorBody, request } from '../support/http-client.js';
 import { REPO_ROOT, freePort, startNode, type RunningChild } from '../support/processes.js';
 import { TEST_REDIS_URL, deleteRedisKeys } from '../support/services.js';
 import { openEventStream, type SseStream } from '../support/sse-client.js';
+import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
 import { waitFor } from '../support/wait-for.js';
@@ -211,8 +212,68 @@ describe('event streams on the API process, changes written by another process',
     expect([...before.events, ...after.events].map((e) => e.data.progress_percent)).toEqual([20, 50, 80, 100]);
   });
 
+  it('sends the final state even when its event was never logged nor published (the status is re-read at each heartbeat)', async () => {
+    const jobId = randomUUID();
+    await milestone.queued(jobId);
+    await milestone.running(jobId, 20, 'started');
+    const s = await stream(`/v1/jobs/${jobId}/events`);
+    const [seen] = await s.waitForEvents(1);
+    // Written as a process whose event append failed: the status store alone.
+    await new RedisStatusStore({ redis, keyPrefix: prefix, logger }).write({ job_id: jobId, state: 'completed', progress_percent: 100, message: 'completed', updated_at: now() });
+    await s.ended;
+    expect(s.events.map((e) => e.data.state)).toEqual(['running', 'completed']);
+    expect(s.events[1]!.id).not.toBe(seen!.id);
+  });
+
   async function openStreams(): Promise<number> {
     const text = await (await fetch(`${base()}/metrics`)).text();
     return [...text.matchAll(/^dtq_api_event_streams_open\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   }
+});
+
+/** With a Redis of its own, so the API's subscriber connection can be cut without touching anyone else's. */
+describe('event streams when the API loses its Redis subscriber', () => {
+  const logger = testLogger();
+  let privateRedis: PrivateRedis;
+  let api: RunningChild;
+  let port: number;
+  const open: SseStream[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run npm run build:server first (npm test does)`);
+    privateRedis = await startPrivateRedis();
+    port = await freePort();
+    api = startNode(ENTRY, { PORT: String(port), WORKER_METRICS_PORT: '0', REDIS_URL: privateRedis.url, SERVE_WEB: 'false', EVENT_STREAM_HEARTBEAT_MS: '200' });
+    await api.waitForLine(/dtq API ready/);
+  });
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await api?.stop('SIGKILL');
+    await privateRedis?.close();
+  });
+
+  it('ends the all-jobs streams so their clients catch up, and keeps a job stream going to its final event', async () => {
+    const redis = createRedisConnection({ url: privateRedis.url, logger });
+    const events = new RedisJobEvents({ redis, subscriber: () => createRedisConnection({ url: privateRedis.url, logger }), logger });
+    const statuses = recordingJobEvents(new RedisStatusStore({ redis, logger }), { events, logger });
+    try {
+      const jobId = randomUUID();
+      const at = now();
+      await statuses.write({ job_id: jobId, state: 'queued', progress_percent: 0, message: 'queued', updated_at: at, job_type: 'quote', submitted_at: at });
+      const job = await openEventStream(`http://127.0.0.1:${port}/v1/jobs/${jobId}/events`);
+      const all = await openEventStream(`http://127.0.0.1:${port}/v1/events`);
+      open.push(job, all);
+      await job.waitForEvents(1);
+      await waitFor(() => (all.comments > 0 ? true : undefined), { what: 'the all-jobs stream to be open' });
+      expect(await privateRedis.client.call('CLIENT', 'KILL', 'TYPE', 'pubsub')).toBeGreaterThan(0);
+      await expect(all.ended).resolves.toBe('ended');
+      await statuses.write({ job_id: jobId, state: 'running', progress_percent: 20, message: 'started', updated_at: now() });
+      await statuses.write({ job_id: jobId, state: 'completed', progress_percent: 100, message: 'completed', updated_at: now() });
+      await job.ended;
+      expect(job.events.map((e) => e.data.progress_percent)).toEqual([0, 20, 100]);
+    } finally {
+      await events.close();
+      await closeRedis(redis);
+    }
+  });
 });
