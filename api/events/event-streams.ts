@@ -93,6 +93,8 @@ export class EventStreams {
         placeholder.outbox = outbox;
         this.options.metrics.eventStreamsOpen.inc({ stream: kind });
         outbox.push(retryFrame(this.options.retryMs ?? 1_000));
+        // Shutdown began while this stream was being opened: it ends after its first frames.
+        if (this.closing) outbox.end('shutdown');
         this.startHeartbeat();
         return outbox;
       },
