@@ -46,6 +46,15 @@ export interface ConsumerEvents {
   onCrash?(error: unknown, restarting: boolean): void;
 }
 
+/**
+ * Turns between topics while records wait for slots: each topic is in a lane (the job
+ * priorities), lanes take turns by weight, records of one lane first come, first served.
+ */
+export interface ConsumerLanes {
+  of(topic: string): string;
+  weights: Readonly<Record<string, number>>;
+}
+
 export interface ConsumerOptions {
   groupId: string;
   topics: string[];
@@ -67,6 +76,8 @@ export interface ConsumerOptions {
    */
   onAttemptsExhausted?(record: DeliveredRecord, failure: HandlerFailure): Promise<void>;
   events?: ConsumerEvents;
+  /** Unset: one lane, first come, first served. */
+  lanes?: ConsumerLanes;
 }
 
 /** How far a group's committed offset trails the end of one partition. */
