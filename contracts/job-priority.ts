@@ -42,3 +42,19 @@ export function jobPriority(
 ): JobPriority {
   return requested ?? overrides[contract.job_type] ?? contract.defaults.priority ?? DEFAULT_JOB_PRIORITY;
 }
+
+/**
+ * Kafka refuses a topic whose name differs from an existing one only in `.` against `_` (its
+ * metric names would clash): a type named `weather_high` would clash with weather's high topic,
+ * `jobs.weather.high.v1` against `jobs.weather_high.v1`. Names the first such pair of the catalog.
+ */
+export function priorityTopicClash(jobTypes: readonly string[]): string | undefined {
+  for (const jobType of jobTypes) {
+    for (const priority of JOB_PRIORITIES) {
+      if (priority !== 'normal' && jobTypes.includes(`${jobType}_${priority}`)) {
+        return `job type "${jobType}_${priority}" clashes with the ${priority} priority topic of "${jobType}" (Kafka treats . and _ in topic names alike): rename it`;
+      }
+    }
+  }
+  return undefined;
+}

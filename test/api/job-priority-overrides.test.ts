@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
+import { priorityTopicClash } from '../../contracts/index.js';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { postJson, request } from '../support/http-client.js';
 import { waitFor } from '../support/wait-for.js';
@@ -42,5 +43,10 @@ describe('job priority defaults and overrides', () => {
   it('refuses an override naming no job type or no priority', () => {
     expect(() => loadConfig({ JOB_PRIORITY_OVERRIDES: 'weather=urgent' })).toThrow(/JOB_PRIORITY_OVERRIDES.*priority must be one of high, normal, low/s);
     expect(() => loadConfig({ JOB_PRIORITY_OVERRIDES: 'nope=high' })).toThrow(/JOB_PRIORITY_OVERRIDES.*names no job type/s);
+  });
+
+  it('refuses a job type name that would clash with another type\'s priority topic', () => {
+    expect(priorityTopicClash(['weather', 'quote'])).toBeUndefined();
+    expect(priorityTopicClash(['weather', 'weather_high'])).toMatch(/"weather_high" clashes with the high priority topic of "weather"/);
   });
 });
