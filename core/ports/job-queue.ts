@@ -97,8 +97,8 @@ export interface JobConsumer extends Lifecycle {
   /** Records handed to the handler and not yet settled (at most `concurrency`). */
   inFlight(): number;
   /**
-   * Records fetched and waiting for a free slot. Bounded whatever the backlog: fetching stops
-   * while the member is full. Optional, for metrics and tests.
+   * Records fetched and waiting for a free slot. Bounded whatever the backlog: a partition with
+   * `concurrency` records waiting is not fetched until they start. Optional, for metrics and tests.
    */
   buffered?(): number;
   /**
