@@ -102,6 +102,10 @@ describe('job priorities', () => {
   it('starts a high job before a normal backlog already waiting has drained', { timeout: 150_000 }, async () => {
     const { app, backlog } = await withBacklog('dtq-prio-high', 20);
     await backlogRunning(app, backlog);
+    // The operator sees the backlog waiting, by priority (the group's lag on each priority's topics).
+    const metrics = await app.worker.metrics.registry.metrics();
+    expect(Number(/^dtq_worker_jobs_waiting_by_priority\{priority="normal"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^dtq_worker_jobs_waiting_by_priority\{priority="high"\} 0$/m);
     const high = await submit(app, weather('Urgent', 'high'));
 
     const started = await startTimes(app, [...backlog, high]);
