@@ -8,8 +8,12 @@ import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOp
 
 export const WEBHOOK_COLLECTION = 'webhook_deliveries';
 
-/** `state, next_attempt_at` serves the deliverers' due query, polled every second or so by each worker. */
-export const WEBHOOK_INDEXES: readonly IndexDescription[] = [{ key: { state: 1, next_attempt_at: 1 } }];
+/**
+ * The indexes of `webhook_deliveries` (Bicep declares the same, a test compares them):
+ * `next_attempt_at` serves the deliverers' due query, polled every second or so by each worker;
+ * `state` the pending count. Times are RFC 3339 texts in UTC, which sort as the times do.
+ */
+export const WEBHOOK_INDEXES: readonly IndexDescription[] = [{ key: { next_attempt_at: 1 } }, { key: { state: 1 } }];
 
 export interface MongoWebhookOutboxOptions extends ClientTimeouts {
   /** A connection string (the outbox then owns and closes its client) or a client the caller owns. */
@@ -29,7 +33,7 @@ const ATTEMPT_FIELDS = ['last_status_code', 'last_error', 'next_attempt_at', 'de
 
 /**
  * Webhook deliveries in MongoDB (`dtq.webhook_deliveries`), beside the results, `_id` the job
- * id: a delivery outlives the worker that recorded it. A claim is one `findOneAndUpdate`
+ * id: a delivery outlives the worker that recorded it. A claim is an `updateOne` by `_id`
  * conditioned on the lease having lapsed; an attempt is recorded only by the lease holder. On
  * FerretDB two racing claims of one delivery may both succeed, which sends it twice with the
  * same `webhook-id`: delivery is at least once either way.
@@ -86,19 +90,18 @@ export class MongoWebhookOutbox implements WebhookOutbox {
 
   async claimDue(now: Date, holder: string, leaseUntil: Date, limit: number): Promise<StoredWebhookDelivery[]> {
     const at = now.toISOString();
-    const claimed: StoredWebhookDelivery[] = [];
-    while (claimed.length < limit) {
-      const found = await this.calls.run('claim', () =>
-        this.collection.findOneAndUpdate(
-          { state: 'pending', next_attempt_at: { $lte: at }, $or: [{ lease_until: { $exists: false } }, { lease_until: { $lte: at } }] },
-          { $set: { lease_holder: holder, lease_until: leaseUntil.toISOString() } },
-          { sort: { next_attempt_at: 1 }, returnDocument: 'after' },
-        ),
-      );
-      if (!found) break;
-      claimed.push(fromDocument(found));
-    }
-    return claimed;
+    const claimable = { state: 'pending' as const, next_attempt_at: { $lte: at }, $or: [{ lease_until: { $exists: false } }, { lease_until: { $lte: at } }] };
+    const due = await this.calls.run('due', () => this.collection.find(claimable).sort({ next_attempt_at: 1 }).limit(limit).toArray());
+    // Each claim is an update by _id (the shard key on Cosmos DB) conditioned on the lease being
+    // free still: of deliverers that read the same due delivery, the first update takes it.
+    const lease = { lease_holder: holder, lease_until: leaseUntil.toISOString() };
+    const claimed = await Promise.all(
+      due.map(async (found) => {
+        const updated = await this.calls.run('claim', () => this.collection.updateOne({ _id: found._id, ...claimable }, { $set: lease }));
+        return updated.modifiedCount === 1 ? fromDocument({ ...found, ...lease }) : undefined;
+      }),
+    );
+    return claimed.filter((delivery): delivery is StoredWebhookDelivery => delivery !== undefined);
   }
 
   async recordAttempt(jobId: string, holder: string, attempt: WebhookAttemptRecord): Promise<boolean> {
