@@ -40,6 +40,7 @@ const UNIT_TESTS = [
   'test/deploy/k8s-manifests.test.ts',
   'test/deploy/monitoring-manifests.test.ts',
   'test/domain/job-label.test.ts',
+  'test/domain/webhook-retries.test.ts',
   'test/domain/job-stats.test.ts',
   'test/jobs/**/*.test.ts',
   'test/faults/static-download-abort.test.ts',
