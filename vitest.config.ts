@@ -28,6 +28,7 @@ const UNIT_TESTS = [
   'test/api/trace-context.test.ts',
   'test/bench/chaos-fault-proxy.test.ts',
   'test/config/kafka-config.test.ts',
+  'test/config/webhook-config.test.ts',
   'test/config/readme-config.test.ts',
   'test/config/renamed-settings.test.ts',
   'test/conformance/memory-adapters.test.ts',
