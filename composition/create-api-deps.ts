@@ -53,5 +53,6 @@ export function createApiDeps(options: {
     accepting: options.accepting,
     metrics: options.metrics,
     logger,
+    webhooks: adapters.webhooks,
   };
 }

@@ -10,6 +10,7 @@ import { JobTimeoutMsSchema } from './job-timeout.js';
 import { JobResultDocumentSchema } from './job-result.js';
 import { JobLabelSchema, MilestoneTimesSchema } from './job-status.js';
 import { decodeCursor } from './page-cursor.js';
+import { CallbackUrlSchema, WebhookDeliveryViewSchema } from './webhooks.js';
 
 /** Largest request body the API accepts; larger ones answer 413. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -41,6 +42,8 @@ export const SubmitJobRequestSchema = z.strictObject({
   job_type: z.string(),
   payload: z.record(z.string(), z.unknown()),
   timeout_ms: JobTimeoutMsSchema.optional(),
+  /** Where dtq POSTs the job's outcome when it ends (signed; see docs/webhooks.md). */
+  callback_url: CallbackUrlSchema.optional(),
 });
 export type SubmitJobRequest = z.infer<typeof SubmitJobRequestSchema>;
 
@@ -105,6 +108,8 @@ export const JobStatusResponseSchema = z.object({
   schedule_id: UuidV4Schema.optional(),
   /** The job's timeout (absent for a job whose status was written before dtq had timeouts). */
   timeout_ms: JobTimeoutMsSchema.optional(),
+  /** The job's webhook delivery, once the job has ended with a `callback_url`. */
+  webhook: WebhookDeliveryViewSchema.optional(),
   ...retryLinks,
 });
 export type JobStatusResponse = z.infer<typeof JobStatusResponseSchema>;

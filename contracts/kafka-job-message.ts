@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SCHEMA_VERSION, UtcTimestampSchema, UuidV4Schema } from './common.js';
 import { JOB_TYPES, JobPayloadSchemas, JobTypeSchema, type JobType } from './job-types.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
+import { CallbackUrlSchema } from './webhooks.js';
 import { TRACE_HEADERS, TraceparentSchema, TracestateSchema } from './trace-context.js';
 
 /** Headers every job message carries on Kafka. */
@@ -32,6 +33,8 @@ const envelopeShape = {
   schedule_id: UuidV4Schema.optional(),
   /** The job's timeout; a message without one gets its job type's default. */
   timeout_ms: JobTimeoutMsSchema.optional(),
+  /** Where the worker POSTs the job's outcome when it ends; absent for a job without webhook. */
+  callback_url: CallbackUrlSchema.optional(),
 };
 
 type MessageSchemaFor<K extends JobType> = z.ZodObject<

@@ -19,6 +19,8 @@ export interface Submission {
   payload: JobPayload;
   /** The timeout the job runs with: the one asked for, else its type's default, else the deployment's. */
   timeout_ms: number;
+  /** Where the job's outcome is POSTed when it ends; its host is checked by the submit path. */
+  callback_url?: string;
 }
 
 /**
@@ -49,5 +51,10 @@ export function parseSubmission(body: unknown, timeouts: JobTimeoutSettings = DE
   if (textIssues.length > 0) throw new InvalidPayloadError(textIssues);
   const payload = JobPayloadSchemas[jobType.data].safeParse(sent, PARSE_OPTIONS);
   if (!payload.success) throw new InvalidPayloadError(toFieldIssues(payload.error, 'payload'));
-  return { job_type: jobType.data, payload: payload.data, timeout_ms: jobTimeoutMs(jobContract(jobType.data), requestedTimeout, timeouts) };
+  return {
+    job_type: jobType.data,
+    payload: payload.data,
+    timeout_ms: jobTimeoutMs(jobContract(jobType.data), requestedTimeout, timeouts),
+    ...(shape.data.callback_url !== undefined ? { callback_url: shape.data.callback_url } : {}),
+  };
 }
