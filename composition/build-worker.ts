@@ -9,6 +9,7 @@ import { ScheduleTicker } from '../worker/schedule-ticker.js';
 import { Worker } from '../worker/worker.js';
 import { priorityLanes } from '../worker/priority-lanes.js';
 import { createSubmitDeps } from './create-submit-deps.js';
+import { createWorkerWebhooks } from './create-webhooks.js';
 
 /**
  * A worker over the given adapters, configured from the environment, with the schedule ticker
@@ -38,8 +39,10 @@ export function buildWorker(options: {
     onRoundFailed: () => metrics.scheduleRoundsFailed.inc(),
     logger: tickerLogger,
   });
+  const webhooks = createWorkerWebhooks({ config, adapters, metrics, logger: options.logger });
   return new Worker({
-    loops: [ticker],
+    loops: [ticker, ...(webhooks.deliverer ? [webhooks.deliverer] : [])],
+    onJobEnded: webhooks.onJobEnded,
     queue: adapters.queue,
     statuses: adapters.statuses,
     results: adapters.results,

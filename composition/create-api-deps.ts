@@ -54,5 +54,6 @@ export function createApiDeps(options: {
     accepting: options.accepting,
     metrics: options.metrics,
     logger,
+    webhooks: adapters.webhooks,
   };
 }

@@ -11,6 +11,7 @@ import { JobPrioritySchema } from './job-priority.js';
 import { JobResultDocumentSchema } from './job-result.js';
 import { JobLabelSchema, MilestoneTimesSchema } from './job-status.js';
 import { decodeCursor } from './page-cursor.js';
+import { CallbackUrlSchema, WebhookDeliveryViewSchema } from './webhooks.js';
 
 /** Largest request body the API accepts; larger ones answer 413. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -44,6 +45,8 @@ export const SubmitJobRequestSchema = z.strictObject({
   timeout_ms: JobTimeoutMsSchema.optional(),
   /** high overtakes normal jobs waiting; low waits behind them but still gets turns. Unset: the job type's default. */
   priority: JobPrioritySchema.optional(),
+  /** Where dtq POSTs the job's outcome when it ends (signed; see docs/webhooks.md). */
+  callback_url: CallbackUrlSchema.optional(),
 });
 export type SubmitJobRequest = z.infer<typeof SubmitJobRequestSchema>;
 
@@ -110,6 +113,8 @@ export const JobStatusResponseSchema = z.object({
   timeout_ms: JobTimeoutMsSchema.optional(),
   /** The job's priority (absent for a job whose status was written before dtq had priorities). */
   priority: JobPrioritySchema.optional(),
+  /** The job's webhook delivery, once the job has ended with a `callback_url`. */
+  webhook: WebhookDeliveryViewSchema.optional(),
   ...retryLinks,
 });
 export type JobStatusResponse = z.infer<typeof JobStatusResponseSchema>;

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PartitionLag } from '../core/ports/index.js';
+import { createWebhookMetrics } from './webhook-metrics.js';
 
 /** What the worker's scrape-time gauges read; the worker binds them once it exists. */
 export interface WorkerMetricSources {
@@ -162,6 +163,7 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    webhooks: createWebhookMetrics(registry),
   };
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

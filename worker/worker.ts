@@ -62,6 +62,8 @@ export interface WorkerOptions {
   now?: () => Date;
   /** Loops that run beside the consumer in this process (the schedule ticker): started after it, stopped before it drains. */
   loops?: Lifecycle[];
+  /** Called when a job ends, before its record is committed (the webhook outbox). */
+  onJobEnded?: ExecuteJobDeps['onJobEnded'];
 }
 
 /**
@@ -88,6 +90,7 @@ export class Worker {
       now,
       logger,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.onJobEnded ? { onJobEnded: options.onJobEnded } : {}),
       events: {
         onHandlerAbandoned: (jobType) => metrics.abandonedHandlers.inc({ job_type: jobType }),
         onAbandonedHandlerSettled: (jobType) => metrics.abandonedHandlers.dec({ job_type: jobType }),

@@ -23,6 +23,8 @@ export interface Submission {
   timeout_ms: number;
   /** The priority the job runs with: the one asked for, else the deployment's for its type, else its type's default. */
   priority: JobPriority;
+  /** Where the job's outcome is POSTed when it ends; its host is checked by the submit path. */
+  callback_url?: string;
 }
 
 /**
@@ -62,5 +64,6 @@ export function parseSubmission(
     payload: payload.data,
     timeout_ms: jobTimeoutMs(jobContract(jobType.data), requestedTimeout, timeouts),
     priority: jobPriority(jobContract(jobType.data), shape.data.priority, priorities),
+    ...(shape.data.callback_url !== undefined ? { callback_url: shape.data.callback_url } : {}),
   };
 }

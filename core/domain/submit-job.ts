@@ -9,8 +9,8 @@ import {
   type JobPriority,
   type JobTimeoutSettings,
 } from '../../contracts/index.js';
-import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidIdempotencyKeyError } from '../errors/index.js';
-import type { IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
+import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidBodyError, InvalidIdempotencyKeyError } from '../errors/index.js';
+import type { CallbackTargets, IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
 import { fingerprint } from './fingerprint.js';
 import { DEPENDENCY_DEADLINE_MS, guardDependency } from './guard-dependency.js';
 import { jobLabel } from './job-label.js';
@@ -59,6 +59,12 @@ export interface SubmitJobDeps {
   /** How long an Idempotency-Key holds (default 24 h): as long as the status it answers with. */
   statusTtlSeconds?: number;
   events?: SubmitEvents;
+  /**
+   * Checks a job's `callback_url` (allowed hosts, no private addresses, after resolving its
+   * host); undefined when this deployment sends no webhooks (WEBHOOK_SECRET unset), which
+   * refuses every `callback_url`.
+   */
+  callbackTargets?: CallbackTargets;
 }
 
 /** What submit reports for metrics. */
@@ -108,6 +114,7 @@ export interface SubmittedJob {
 export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Promise<SubmittedJob> {
   const submission = parseSubmission(input.body, deps.timeouts, deps.priorities);
   const key = parseIdempotencyKey(input.idempotencyKey, input.scheduleId !== undefined);
+  if (submission.callback_url !== undefined) await checkCallbackUrl(deps, submission.callback_url, input.deadlineAt);
   const message = jobMessage(submission, {
     job_id: deps.newId(),
     submitted_at: deps.now().toISOString(),
@@ -304,6 +311,7 @@ function jobMessage(submission: Submission, ids: { job_id: string; trace_id: str
     timeout_ms: submission.timeout_ms,
     priority: submission.priority,
     ...(ids.schedule_id ? { schedule_id: ids.schedule_id } : {}),
+    ...(submission.callback_url !== undefined ? { callback_url: submission.callback_url } : {}),
     payload: submission.payload,
   } as JobMessage;
 }
@@ -353,6 +361,16 @@ function submitBudget(deadlineAt: number | undefined): SubmitBudget {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A callback URL dtq may not call is a 400 naming `callback_url`, before anything is stored. */
+async function checkCallbackUrl(deps: SubmitJobDeps, callbackUrl: string, deadlineAt: number | undefined): Promise<void> {
+  if (!deps.callbackTargets) {
+    throw new InvalidBodyError([{ field: 'callback_url', message: 'is not accepted: this deployment sends no webhooks (WEBHOOK_SECRET is not set)' }]);
+  }
+  const targets = deps.callbackTargets;
+  const target = await guardDependency('DNS', () => targets.resolve(callbackUrl), submitBudget(deadlineAt)());
+  if (!target.ok) throw new InvalidBodyError([{ field: 'callback_url', message: target.problem }]);
 }
 
 /** The Idempotency-Keys of schedule ticks begin with this; a client's may not, so none can take a tick's key first. */

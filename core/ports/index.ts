@@ -9,3 +9,5 @@ export * from './job-handler.js';
 export * from './dead-letters.js';
 export * from './job-leases.js';
 export * from './schedule-store.js';
+export * from './webhook-outbox.js';
+export * from './callback-targets.js';

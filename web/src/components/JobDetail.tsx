@@ -15,6 +15,7 @@ import { Link } from './Link.js';
 import { Milestones } from './Milestones.js';
 import { ProgressBar } from './ProgressBar.js';
 import { StateBadge } from './StateBadge.js';
+import { WebhookDelivery } from './WebhookDelivery.js';
 
 /**
  * One job: live status (GET /status, polled until terminal), the durable result (GET /result),
@@ -135,6 +136,8 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
         <h3 id="input-heading">Input</h3>
         {input && jobType ? <JobInput jobType={jobType} input={input} /> : <p className="muted">Shown once the result is stored.</p>}
       </section>
+
+      {status.data?.webhook && <WebhookDelivery webhook={status.data.webhook} />}
 
       <section className="card" aria-labelledby="timings-heading">
         <h3 id="timings-heading">Timings and trace</h3>
