@@ -5,6 +5,7 @@ import { renderWithQueryClient } from '../test-support/render-with-query.js';
 import { SubmitForm } from './SubmitForm.js';
 import { failOnConsoleOutput } from '../test-support/console-guard.js';
 import { fakeApi } from '../test-support/fake-api.js';
+import { JobsList } from './JobsList.js';
 
 // The submit form's priority: empty leaves it to the job type's default (named in the choice),
 // a chosen one is sent with the job, and the API's words for a refused one show below it.
@@ -74,5 +75,31 @@ describe('submit form priority', () => {
     await user.selectOptions(screen.getByLabelText('Priority'), 'low');
     await user.click(screen.getByRole('button', { name: 'Submit' }));
     expect((await screen.findByText(/Priority must be one of high, normal, low/)).textContent).toContain('Priority');
+  });
+
+  it('marks jobs that are not normal in the list', async () => {
+    const item = (id: string, priority?: 'high' | 'normal' | 'low') => ({
+      job_id: id,
+      job_type: 'weather',
+      state: 'queued',
+      progress_percent: 0,
+      message: 'queued',
+      submitted_at: '2026-01-01T10:00:00.000Z',
+      updated_at: '2026-01-01T10:00:00.000Z',
+      ...(priority ? { priority } : {}),
+    });
+    fakeApi({
+      '/v1/jobs': {
+        status: 200,
+        body: {
+          items: [item('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d001', 'high'), item('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d002', 'normal'), item('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d003', 'low'), item('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d004')],
+          next_cursor: null,
+        },
+      },
+    });
+    renderWithQueryClient(<JobsList />);
+    await screen.findByText('high priority');
+    expect(screen.getByText('low priority')).toBeTruthy();
+    expect(screen.queryByText('normal priority')).toBeNull();
   });
 });
