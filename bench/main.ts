@@ -19,8 +19,9 @@ import { runEndToEnd, type EndToEndResult } from './scenarios/end-to-end.js';
 import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
+import { runPriorityWait } from './scenarios/priority-wait.js';
 
-const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -39,6 +40,8 @@ const { values: args } = parseArgs({
     'status-rate': { type: 'string', default: '500' },
     'status-requests': { type: 'string' },
     backlog: { type: 'string' },
+    'priority-backlog': { type: 'string' },
+    'priority-samples': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     profile: { type: 'string', default: '' },
     out: { type: 'string', default: join(RESULTS_DIR, 'latest.json') },
@@ -70,6 +73,8 @@ const submitOptions = {
 const statusRate = int(args['status-rate'], 500);
 const statusRequests = int(args['status-requests'], quick ? 1_000 : 10_000);
 const backlog = int(args.backlog, quick ? 1_000 : 10_000);
+const priorityBacklog = int(args['priority-backlog'], quick ? 500 : 5_000);
+const prioritySamples = int(args['priority-samples'], quick ? 3 : 5);
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 function version(pkg: string): string {
@@ -101,7 +106,7 @@ const results: BenchResults = {
     commit: commit(),
     versions: { autocannon: version('autocannon'), bullmq: version('bullmq'), ioredis: version('ioredis'), kafkajs: version('kafkajs'), mongodb: version('mongodb') },
   },
-  settings: { concurrency, partitions, delayMs, ioJobs, cpuJobs, inFlight, rounds, submit: submitOptions, statusRate, statusRequests, backlog },
+  settings: { concurrency, partitions, delayMs, ioJobs, cpuJobs, inFlight, rounds, submit: submitOptions, statusRate, statusRequests, backlog, priorityBacklog, prioritySamples },
   notMeasured: {},
   durationSeconds: 0,
 };
@@ -273,6 +278,22 @@ if (only.has('memory')) {
       }
     });
   }
+}
+
+if (only.has('priority')) {
+  log(`priority: a high job's wait behind a ${priorityBacklog}-job normal backlog and with none, ${prioritySamples} each`);
+  await attempt('priorityWait', async () => {
+    const priorityRunId = `${runId}-priority`;
+    try {
+      const result = await runPriorityWait(ioSettings, { env: servicesEnv(ioSettings, priorityRunId), backlog: priorityBacklog, samples: prioritySamples, inFlight });
+      results.priorityWait = result;
+      log(`  high job wait: ${result.idleWaitMs.median} ms with no backlog, ${result.backlogWaitMs.median} ms behind ${result.backlog} normal jobs (${result.ratio} ×); first come, first served it would wait about ${(result.fifoWaitEstimateMs / 1000).toFixed(1)} s`);
+    } finally {
+      // The scenario keeps results in the worker's memory: it has no database to drop.
+      const { MONGODB_DATABASE: _none, ...isolation } = isolationEnv(priorityRunId);
+      await cleanUpRun(isolation);
+    }
+  });
 }
 
 results.machine.loadAfter = loadavg()[0]!;

@@ -19,6 +19,7 @@ export function createSubmitDeps(options: { config: Config; adapters: PortAdapte
     logger: options.logger,
     statusTtlSeconds: config.STATUS_TTL_SECONDS,
     timeouts: jobTimeoutSettings(config),
+    priorities: config.JOB_PRIORITY_OVERRIDES,
     ...(options.events ? { events: options.events } : {}),
     ...(callbackTargets ? { callbackTargets } : {}),
   };

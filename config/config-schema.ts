@@ -12,6 +12,7 @@ import {
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS } from '../contracts/webhooks.js';
 import { keyListProblem, parseKeyList, readKeyFile } from './api-keys.js';
 import { urlSetting } from './setting-types.js';
+import { jobPriorityOverridesSetting } from './job-priorities.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -133,6 +134,8 @@ const ConfigVariables = z.object({
   // A job's timeout bounds its handler's run, every attempt of one delivery together.
   JOB_TIMEOUT_MAX_MS: positiveInt.min(JOB_TIMEOUT_MIN_MS).max(JOB_TIMEOUT_CEILING_MS).default(JOB_TIMEOUT_MAX_MS_DEFAULT),
   JOB_TIMEOUT_DEFAULT_MS: positiveInt.min(JOB_TIMEOUT_MIN_MS).max(JOB_TIMEOUT_CEILING_MS).default(JOB_TIMEOUT_DEFAULT_MS_DEFAULT),
+  // A job type's priority for this deployment, over its definition's defaults.priority.
+  JOB_PRIORITY_OVERRIDES: jobPriorityOverridesSetting.default({}),
 
   SERVE_WEB: flag.optional(),
 

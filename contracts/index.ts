@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './job-types.js';
 export * from './job-timeout.js';
+export * from './job-priority.js';
 export * from './job-outputs.js';
 export * from './kafka-job-message.js';
 export * from './trace-context.js';

@@ -5,6 +5,7 @@ import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, MAX_REQUEST_BODY_BYTES } 
 import { JOB_TYPES } from './job-types.js';
 import { CRON_MAX_LENGTH } from './schedules.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
+import { JobPrioritySchema } from './job-priority.js';
 import { payloadJsonSchema } from './payload-text.js';
 import { CALLBACK_URL_MAX_LENGTH } from './webhooks.js';
 
@@ -323,6 +324,12 @@ const CALLBACK_URL_JSON_SCHEMA = {
     'in CALLBACK_ALLOWED_HOSTS (when set), or is or resolves to a private, loopback, link-local or other non-public address unless listed there.',
 };
 
+/** The optional `priority` of a submit. */
+const PRIORITY_JSON_SCHEMA = {
+  ...(({ $schema: _dialect, ...schema }) => schema)(z.toJSONSchema(JobPrioritySchema) as Record<string, unknown>),
+  description: 'high overtakes normal jobs waiting; low waits behind normal jobs but still gets turns (docs/flow-control.md). Unset: the job type\'s default (GET /v1/job-types).',
+};
+
 /** The fields POST /v1/schedules adds to a submit's body; cron's grammar beyond its field count is croner's. */
 function scheduleFields() {
   return {
@@ -338,7 +345,7 @@ function scheduleFields() {
  * POST /v1/jobs (and, with the schedule's fields, POST /v1/schedules), one variant per job
  * type, each pointing at its payload's published schema.
  */
-function submitRequestPerJobType(extra: { properties: Record<string, unknown>; required: string[] } = { properties: { timeout_ms: TIMEOUT_MS_JSON_SCHEMA, callback_url: CALLBACK_URL_JSON_SCHEMA }, required: [] }) {
+function submitRequestPerJobType(extra: { properties: Record<string, unknown>; required: string[] } = { properties: { timeout_ms: TIMEOUT_MS_JSON_SCHEMA, callback_url: CALLBACK_URL_JSON_SCHEMA, priority: PRIORITY_JSON_SCHEMA }, required: [] }) {
   return {
     oneOf: JOB_TYPES.map((type) => ({
       type: 'object',

@@ -8,6 +8,8 @@ export interface WorkerMetricSources {
   ready(): boolean;
   /** Lag of every partition of the worker's topics for its group, when the queue adapter can tell. */
   consumerLag?(): Promise<PartitionLag[]>;
+  /** Records waiting on the job topics, per priority (from the consumer lag). */
+  waitingByPriority?(): Promise<ReadonlyMap<string, number>>;
 }
 
 /** The worker's metrics, served on its own port. */
@@ -125,6 +127,17 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
         this.reset();
         const lags = (await sources?.consumerLag?.().catch(() => [])) ?? [];
         for (const { topic, partition, lag } of lags) this.set({ topic, partition: String(partition) }, lag);
+      },
+    }),
+    jobsWaitingByPriority: new Gauge({
+      name: 'dtq_worker_jobs_waiting_by_priority',
+      help: 'Jobs on the job topics not yet done by the consumer group, per priority (high, normal, low): the consumer lag summed over each priority\'s topics (read when scraped, kept 5 s)',
+      labelNames: ['priority'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const waiting = (await sources?.waitingByPriority?.().catch(() => undefined)) ?? new Map<string, number>();
+        for (const [priority, count] of waiting) this.set({ priority }, count);
       },
     }),
     shutdownDuration: new Gauge({

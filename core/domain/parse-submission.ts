@@ -2,12 +2,14 @@ import {
   JOB_TYPES,
   DEFAULT_JOB_TIMEOUT_SETTINGS,
   jobContract,
+  jobPriority,
   jobTimeoutMs,
   JobPayloadSchemas,
   JobTypeSchema,
   payloadTextIssues,
   SubmitJobRequestSchema,
   type JobPayload,
+  type JobPriority,
   type JobTimeoutSettings,
   type JobType,
 } from '../../contracts/index.js';
@@ -19,6 +21,8 @@ export interface Submission {
   payload: JobPayload;
   /** The timeout the job runs with: the one asked for, else its type's default, else the deployment's. */
   timeout_ms: number;
+  /** The priority the job runs with: the one asked for, else the deployment's for its type, else its type's default. */
+  priority: JobPriority;
   /** Where the job's outcome is POSTed when it ends; its host is checked by the submit path. */
   callback_url?: string;
 }
@@ -28,7 +32,11 @@ export interface Submission {
  * `timeout_ms` above the deployment's JOB_TIMEOUT_MAX_MS is refused here: the contract's own
  * bound is the highest any deployment may set.
  */
-export function parseSubmission(body: unknown, timeouts: JobTimeoutSettings = DEFAULT_JOB_TIMEOUT_SETTINGS): Submission {
+export function parseSubmission(
+  body: unknown,
+  timeouts: JobTimeoutSettings = DEFAULT_JOB_TIMEOUT_SETTINGS,
+  priorities: Readonly<Partial<Record<string, JobPriority>>> = {},
+): Submission {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new InvalidBodyError([{ field: '(body)', message: 'must be a JSON object' }]);
   }
@@ -55,6 +63,7 @@ export function parseSubmission(body: unknown, timeouts: JobTimeoutSettings = DE
     job_type: jobType.data,
     payload: payload.data,
     timeout_ms: jobTimeoutMs(jobContract(jobType.data), requestedTimeout, timeouts),
+    priority: jobPriority(jobContract(jobType.data), shape.data.priority, priorities),
     ...(shape.data.callback_url !== undefined ? { callback_url: shape.data.callback_url } : {}),
   };
 }

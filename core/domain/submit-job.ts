@@ -6,6 +6,7 @@ import {
   parseTraceparent,
   uuidToTraceId,
   type JobMessage,
+  type JobPriority,
   type JobTimeoutSettings,
 } from '../../contracts/index.js';
 import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidBodyError, InvalidIdempotencyKeyError } from '../errors/index.js';
@@ -53,6 +54,8 @@ export interface SubmitJobDeps {
   replayWaitMs?: number;
   /** JOB_TIMEOUT_DEFAULT_MS and JOB_TIMEOUT_MAX_MS (default: their defaults). */
   timeouts?: JobTimeoutSettings;
+  /** The deployment's priority per job type (JOB_PRIORITY_OVERRIDES), over the job types' defaults. */
+  priorities?: Readonly<Partial<Record<string, JobPriority>>>;
   /** How long an Idempotency-Key holds (default 24 h): as long as the status it answers with. */
   statusTtlSeconds?: number;
   events?: SubmitEvents;
@@ -109,7 +112,7 @@ export interface SubmittedJob {
  * exists, and results are one document per job_id.
  */
 export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Promise<SubmittedJob> {
-  const submission = parseSubmission(input.body, deps.timeouts);
+  const submission = parseSubmission(input.body, deps.timeouts, deps.priorities);
   const key = parseIdempotencyKey(input.idempotencyKey, input.scheduleId !== undefined);
   if (submission.callback_url !== undefined) await checkCallbackUrl(deps, submission.callback_url, input.deadlineAt);
   const message = jobMessage(submission, {
@@ -292,6 +295,7 @@ export function queuedStatus(message: JobMessage, text: string, updatedAt: Date,
           milestones: { '0': message.submitted_at },
           ...(message.timeout_ms !== undefined ? { timeout_ms: message.timeout_ms } : {}),
           ...(message.schedule_id ? { schedule_id: message.schedule_id } : {}),
+          ...(message.priority ? { priority: message.priority } : {}),
         }
       : {}),
   };
@@ -305,6 +309,7 @@ function jobMessage(submission: Submission, ids: { job_id: string; trace_id: str
     submitted_at: ids.submitted_at,
     trace_id: ids.trace_id,
     timeout_ms: submission.timeout_ms,
+    priority: submission.priority,
     ...(ids.schedule_id ? { schedule_id: ids.schedule_id } : {}),
     ...(submission.callback_url !== undefined ? { callback_url: submission.callback_url } : {}),
     payload: submission.payload,

@@ -149,6 +149,7 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
             ['Duration', formatDuration(doc?.started_at, doc?.completed_at)],
             ['Last update', formatTime(status.data?.updated_at)],
             ...(status.data?.timeout_ms !== undefined ? [['Timeout', formatTimeout(status.data.timeout_ms)] satisfies FactRow] : []),
+            ...(status.data?.priority ? [['Priority', status.data.priority] satisfies FactRow] : []),
             ['Trace id', traceId ? <code key="trace">{traceId}</code> : '—'],
             ...linkRows(status.data ?? doc),
           ]}
