@@ -20,8 +20,9 @@ import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
 import { runEventStreams } from './scenarios/event-streams.js';
+import { runPriorityWait } from './scenarios/priority-wait.js';
 
-const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'streams'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority', 'streams'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -42,6 +43,8 @@ const { values: args } = parseArgs({
     backlog: { type: 'string' },
     streams: { type: 'string' },
     'stream-write-rate': { type: 'string', default: '500' },
+    'priority-backlog': { type: 'string' },
+    'priority-samples': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     profile: { type: 'string', default: '' },
     out: { type: 'string', default: join(RESULTS_DIR, 'latest.json') },
@@ -73,6 +76,8 @@ const submitOptions = {
 const statusRate = int(args['status-rate'], 500);
 const statusRequests = int(args['status-requests'], quick ? 1_000 : 10_000);
 const backlog = int(args.backlog, quick ? 1_000 : 10_000);
+const priorityBacklog = int(args['priority-backlog'], quick ? 500 : 5_000);
+const prioritySamples = int(args['priority-samples'], quick ? 3 : 5);
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 function version(pkg: string): string {
@@ -104,7 +109,7 @@ const results: BenchResults = {
     commit: commit(),
     versions: { autocannon: version('autocannon'), bullmq: version('bullmq'), ioredis: version('ioredis'), kafkajs: version('kafkajs'), mongodb: version('mongodb') },
   },
-  settings: { concurrency, partitions, delayMs, ioJobs, cpuJobs, inFlight, rounds, submit: submitOptions, statusRate, statusRequests, backlog },
+  settings: { concurrency, partitions, delayMs, ioJobs, cpuJobs, inFlight, rounds, submit: submitOptions, statusRate, statusRequests, backlog, priorityBacklog, prioritySamples },
   notMeasured: {},
   durationSeconds: 0,
 };
@@ -289,6 +294,22 @@ if (only.has('streams')) {
       log(`  API RSS ${r.rssNoStreamsMb} MB with no stream, ${r.rssStreamsOpenMb} MB with ${r.streams} open; delay p99 ${r.sse.p99Ms} ms on SSE, ${r.redis.p99Ms} ms on a Redis subscriber`);
     } finally {
       await cleanUpRun({ REDIS_KEY_PREFIX: `bench:${runId}-streams:` });
+    }
+  });
+}
+
+if (only.has('priority')) {
+  log(`priority: a high job's wait behind a ${priorityBacklog}-job normal backlog and with none, ${prioritySamples} each`);
+  await attempt('priorityWait', async () => {
+    const priorityRunId = `${runId}-priority`;
+    try {
+      const result = await runPriorityWait(ioSettings, { env: servicesEnv(ioSettings, priorityRunId), backlog: priorityBacklog, samples: prioritySamples, inFlight });
+      results.priorityWait = result;
+      log(`  high job wait: ${result.idleWaitMs.median} ms with no backlog, ${result.backlogWaitMs.median} ms behind ${result.backlog} normal jobs (${result.ratio} ×); first come, first served it would wait about ${(result.fifoWaitEstimateMs / 1000).toFixed(1)} s`);
+    } finally {
+      // The scenario keeps results in the worker's memory: it has no database to drop.
+      const { MONGODB_DATABASE: _none, ...isolation } = isolationEnv(priorityRunId);
+      await cleanUpRun(isolation);
     }
   });
 }

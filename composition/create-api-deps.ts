@@ -41,6 +41,7 @@ export function createApiDeps(options: {
       attempts: config.PROVIDER_MAX_ATTEMPTS,
       backoff: { initial_ms: config.PROVIDER_RETRY_INITIAL_MS, max_ms: config.PROVIDER_RETRY_MAX_MS },
       timeouts: jobTimeoutSettings(config),
+      priorities: config.JOB_PRIORITY_OVERRIDES,
     },
     readiness: [
       ...adapters.readiness,
@@ -62,5 +63,6 @@ export function createApiDeps(options: {
       metrics: options.metrics,
       logger: logger.child({ component: 'event-streams' }),
     }),
+    webhooks: adapters.webhooks,
   };
 }

@@ -19,3 +19,4 @@ export * from './schedule-cron.js';
 export * from './schedules.js';
 export * from './schedule-tick.js';
 export * from './job-event-records.js';
+export * from './webhook-deliveries.js';
