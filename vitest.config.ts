@@ -20,6 +20,7 @@ const UNIT_TESTS = [
   'test/api/callback-url.test.ts',
   'test/api/dead-letters.test.ts',
   'test/api/error-wording.test.ts',
+  'test/api/event-streams-functions.test.ts',
   'test/api/handlers.test.ts',
   'test/api/http-api.test.ts',
   'test/api/job-actions.test.ts',

@@ -19,9 +19,10 @@ import { runEndToEnd, type EndToEndResult } from './scenarios/end-to-end.js';
 import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
+import { runEventStreams } from './scenarios/event-streams.js';
 import { runPriorityWait } from './scenarios/priority-wait.js';
 
-const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority', 'streams'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +41,8 @@ const { values: args } = parseArgs({
     'status-rate': { type: 'string', default: '500' },
     'status-requests': { type: 'string' },
     backlog: { type: 'string' },
+    streams: { type: 'string' },
+    'stream-write-rate': { type: 'string', default: '500' },
     'priority-backlog': { type: 'string' },
     'priority-samples': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
@@ -278,6 +281,21 @@ if (only.has('memory')) {
       }
     });
   }
+}
+
+if (only.has('streams')) {
+  const streams = int(args.streams, quick ? 200 : 1_000);
+  const writesPerSecond = int(args['stream-write-rate'], 500);
+  log(`event streams: ${streams} open SSE streams on one API process, milestones written at ${writesPerSecond}/s`);
+  await attempt('streams', async () => {
+    try {
+      results.streams = await runEventStreams(cpuSettings, { runId, streams, writesPerSecond });
+      const r = results.streams;
+      log(`  API RSS ${r.rssNoStreamsMb} MB with no stream, ${r.rssStreamsOpenMb} MB with ${r.streams} open; delay p99 ${r.sse.p99Ms} ms on SSE, ${r.redis.p99Ms} ms on a Redis subscriber`);
+    } finally {
+      await cleanUpRun({ REDIS_KEY_PREFIX: `bench:${runId}-streams:` });
+    }
+  });
 }
 
 if (only.has('priority')) {

@@ -3,6 +3,7 @@ import type {
   DeadLetters,
   HealthCheck,
   IdempotencyStore,
+  JobEvents,
   JobLeases,
   JobQueue,
   Logger,
@@ -21,6 +22,7 @@ import { createJobQueue } from './create-job-queue.js';
 import { createProgressRpc } from './create-progress-rpc.js';
 import { createResultStore } from './create-result-store.js';
 import { createStatusStores } from './create-status-stores.js';
+import { recordingJobEvents } from '../core/domain/index.js';
 
 /** The adapter behind each port for one process, chosen from the configuration. */
 export interface PortAdapters {
@@ -28,6 +30,8 @@ export interface PortAdapters {
   idempotency: IdempotencyStore;
   /** Workers' leases on the jobs they run, so two workers do not run one job at once. */
   leases: JobLeases;
+  /** Each job's status changes (log and live feed); every applied write to `statuses` appends to it. */
+  jobEvents: JobEvents;
   results: ResultStore;
   /** Schedules: what each tick submits and where the ticks have got to. */
   schedules: ScheduleStore;
@@ -60,7 +64,11 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
   const queue = jobQueue.queue;
   const deadLetters = createDeadLetters(config, queue, logger);
   return {
-    statuses: stores.statuses,
+    statuses: recordingJobEvents(stores.statuses, {
+      events: stores.events,
+      logger: logger.child({ component: 'job-events' }),
+    }),
+    jobEvents: stores.events,
     // Durable keys (MongoDB) when there is a durable store: Redis may lose its data.
     idempotency: resultStore.idempotency ?? stores.idempotency,
     leases: stores.leases,

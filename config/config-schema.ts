@@ -149,6 +149,12 @@ const ConfigVariables = z.object({
   API_RATE_LIMIT_PER_MINUTE: nonNegativeInt.max(1_000_000).default(1_200),
   API_AUTH_FAILURES_PER_MINUTE: nonNegativeInt.max(10_000).default(10),
   STATS_CACHE_MS: nonNegativeInt.max(60_000).default(5_000),
+  /** Event streams (SSE) one API instance holds open at once; one more is answered 503. */
+  EVENT_STREAMS_MAX: positiveInt.max(100_000).default(1_000),
+  /** How often an event stream with nothing to say sends a comment line, so proxies and clients see it is alive. */
+  EVENT_STREAM_HEARTBEAT_MS: positiveInt.min(50).max(300_000).default(15_000),
+  /** How long a job's event log is kept after its last event, for streams to resume from; after it they resume from the status. */
+  EVENT_LOG_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(3_600),
 
   // Webhooks (docs/webhooks.md). Without a secret no callback_url is accepted.
   WEBHOOK_SECRET: webhookSecret.optional(),

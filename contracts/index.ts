@@ -18,4 +18,5 @@ export * from './page-cursor.js';
 export * from './schema-catalog.js';
 export * from './render-json-schema.js';
 export * from './schedules.js';
+export * from './job-events.js';
 export * from './webhooks.js';

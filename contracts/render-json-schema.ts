@@ -7,6 +7,7 @@ import { CRON_MAX_LENGTH } from './schedules.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
 import { JobPrioritySchema } from './job-priority.js';
 import { payloadJsonSchema } from './payload-text.js';
+import { eventStreamPaths } from './event-stream-openapi.js';
 import { CALLBACK_URL_MAX_LENGTH } from './webhooks.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
@@ -159,6 +160,7 @@ export function renderOpenApi(): string {
           },
         },
       },
+      ...eventStreamPaths({ jobId, uuidPattern: UUID_V4_PATTERN, errorResponse, authResponses }),
       '/v1/jobs/{job_id}/result': {
         get: {
           summary: 'The durable result document',

@@ -6,4 +6,5 @@ export { MemoryProgressBus } from './memory-progress-rpc.js';
 export { MemoryDeadLetters } from './memory-dead-letters.js';
 export { MemoryJobLeases } from './memory-job-leases.js';
 export { MemoryScheduleStore } from './memory-schedule-store.js';
+export { MemoryJobEvents } from './memory-job-events.js';
 export { MemoryWebhookOutbox } from './memory-webhook-outbox.js';

@@ -9,5 +9,6 @@ export * from './job-handler.js';
 export * from './dead-letters.js';
 export * from './job-leases.js';
 export * from './schedule-store.js';
+export * from './job-events.js';
 export * from './webhook-outbox.js';
 export * from './callback-targets.js';

@@ -1,5 +1,6 @@
 import {
   MemoryIdempotencyStore,
+  MemoryJobEvents,
   MemoryJobLeases,
   MemoryJobQueue,
   MemoryProgressBus,
@@ -11,6 +12,7 @@ import {
 import { testLogger } from '../support/test-logger.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
 import { describeJobLeasesConformance } from './job-leases.suite.js';
+import { describeJobEventsConformance } from './job-events.suite.js';
 import { describeJobQueueConformance } from './job-queue.suite.js';
 import { describeProgressRpcConformance } from './progress-rpc.suite.js';
 import { describeResultStoreConformance } from './result-store.suite.js';
@@ -32,6 +34,11 @@ describeStatusStoreConformance('in-memory', async ({ ttlSeconds }) => {
 describeIdempotencyStoreConformance('in-memory', async () => {
   const store = new MemoryIdempotencyStore();
   return { store, cleanup: () => store.close() };
+});
+
+describeJobEventsConformance('in-memory', async ({ maxPerJob }) => {
+  const events = new MemoryJobEvents({ ...(maxPerJob ? { maxPerJob } : {}) });
+  return { writer: events, reader: events, cleanup: () => events.close() };
 });
 
 describeJobLeasesConformance('in-memory', async () => {
