@@ -1,7 +1,8 @@
-import type { DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
+import type { DeadLetters, HealthCheck, JobEvents, JobQueue, Logger, ProgressClient, ResultStore, StatusStore, WebhookOutbox } from '../core/ports/index.js';
 import type { JobTypeFallbacks, StatsResponse } from '../contracts/index.js';
 import type { ScheduleDeps, SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
+import type { EventStreams } from './events/event-streams.js';
 
 /** Everything the HTTP handlers need, as interfaces; a composition root fills it in. */
 export interface ApiDeps {
@@ -26,4 +27,10 @@ export interface ApiDeps {
   accepting: () => boolean;
   metrics: ApiMetrics;
   logger: Logger;
+  /** Each job's status changes (its log and the live feed), for the event routes. */
+  jobEvents: JobEvents;
+  /** This instance's open event streams: their limit, heartbeats and shutdown. */
+  eventStreams: EventStreams;
+  /** The webhook outbox, read for the `webhook` of a job's status. */
+  webhooks?: WebhookOutbox;
 }

@@ -18,6 +18,8 @@ import { schedulePausePost } from './routes/schedule-pause-post.js';
 import { scheduleResumePost } from './routes/schedule-resume-post.js';
 import { schedulesListGet } from './routes/schedules-list-get.js';
 import { schedulesPost } from './routes/schedules-post.js';
+import { jobEventsGet } from './routes/job-events-get.js';
+import { eventsGet } from './routes/events-get.js';
 
 /** Every HTTP route. Both hosts register exactly this list, so they cannot disagree. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -40,4 +42,6 @@ export const ROUTES: readonly RouteDefinition[] = [
   healthzGet,
   readyzGet,
   metricsGet,
+  jobEventsGet,
+  eventsGet,
 ];

@@ -20,8 +20,10 @@ import { runEndToEnd, type EndToEndResult } from './scenarios/end-to-end.js';
 import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
+import { runEventStreams } from './scenarios/event-streams.js';
+import { runPriorityWait } from './scenarios/priority-wait.js';
 
-const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'delayed'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority', 'streams', 'delayed'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +42,10 @@ const { values: args } = parseArgs({
     'status-rate': { type: 'string', default: '500' },
     'status-requests': { type: 'string' },
     backlog: { type: 'string' },
+    streams: { type: 'string' },
+    'stream-write-rate': { type: 'string', default: '500' },
+    'priority-backlog': { type: 'string' },
+    'priority-samples': { type: 'string' },
     'due-jobs': { type: 'string' },
     'due-lead-ms': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
@@ -73,6 +79,8 @@ const submitOptions = {
 const statusRate = int(args['status-rate'], 500);
 const statusRequests = int(args['status-requests'], quick ? 1_000 : 10_000);
 const backlog = int(args.backlog, quick ? 1_000 : 10_000);
+const priorityBacklog = int(args['priority-backlog'], quick ? 500 : 5_000);
+const prioritySamples = int(args['priority-samples'], quick ? 3 : 5);
 const dueJobs = int(args['due-jobs'], quick ? 1_000 : 10_000);
 const dueLeadMs = int(args['due-lead-ms'], quick ? 10_000 : 45_000);
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -106,7 +114,7 @@ const results: BenchResults = {
     commit: commit(),
     versions: { autocannon: version('autocannon'), bullmq: version('bullmq'), ioredis: version('ioredis'), kafkajs: version('kafkajs'), mongodb: version('mongodb') },
   },
-  settings: { concurrency, partitions, delayMs, ioJobs, cpuJobs, inFlight, rounds, submit: submitOptions, statusRate, statusRequests, backlog },
+  settings: { concurrency, partitions, delayMs, ioJobs, cpuJobs, inFlight, rounds, submit: submitOptions, statusRate, statusRequests, backlog, priorityBacklog, prioritySamples },
   notMeasured: {},
   durationSeconds: 0,
 };
@@ -278,6 +286,37 @@ if (only.has('memory')) {
       }
     });
   }
+}
+
+if (only.has('streams')) {
+  const streams = int(args.streams, quick ? 200 : 1_000);
+  const writesPerSecond = int(args['stream-write-rate'], 500);
+  log(`event streams: ${streams} open SSE streams on one API process, milestones written at ${writesPerSecond}/s`);
+  await attempt('streams', async () => {
+    try {
+      results.streams = await runEventStreams(cpuSettings, { runId, streams, writesPerSecond });
+      const r = results.streams;
+      log(`  API RSS ${r.rssNoStreamsMb} MB with no stream, ${r.rssStreamsOpenMb} MB with ${r.streams} open; delay p99 ${r.sse.p99Ms} ms on SSE, ${r.redis.p99Ms} ms on a Redis subscriber`);
+    } finally {
+      await cleanUpRun({ REDIS_KEY_PREFIX: `bench:${runId}-streams:` });
+    }
+  });
+}
+
+if (only.has('priority')) {
+  log(`priority: a high job's wait behind a ${priorityBacklog}-job normal backlog and with none, ${prioritySamples} each`);
+  await attempt('priorityWait', async () => {
+    const priorityRunId = `${runId}-priority`;
+    try {
+      const result = await runPriorityWait(ioSettings, { env: servicesEnv(ioSettings, priorityRunId), backlog: priorityBacklog, samples: prioritySamples, inFlight });
+      results.priorityWait = result;
+      log(`  high job wait: ${result.idleWaitMs.median} ms with no backlog, ${result.backlogWaitMs.median} ms behind ${result.backlog} normal jobs (${result.ratio} ×); first come, first served it would wait about ${(result.fifoWaitEstimateMs / 1000).toFixed(1)} s`);
+    } finally {
+      // The scenario keeps results in the worker's memory: it has no database to drop.
+      const { MONGODB_DATABASE: _none, ...isolation } = isolationEnv(priorityRunId);
+      await cleanUpRun(isolation);
+    }
+  });
 }
 
 if (only.has('delayed')) {

@@ -44,7 +44,12 @@ export function buildApi(options: { config: Config; adapters: PortAdapters; logg
     }),
     stopAccepting: () => {
       accepting = false;
+      // Open event streams end now (cleanly: their clients reconnect elsewhere), so the HTTP drain is not held by them.
+      deps.eventStreams.closeAll();
     },
-    close: () => progress.close(),
+    close: async () => {
+      await deps.eventStreams.close();
+      await progress.close();
+    },
   };
 }

@@ -8,7 +8,9 @@ import { countConnectionEvents } from './progress-rpc-events.js';
 import { ScheduleTicker } from '../worker/schedule-ticker.js';
 import { DelayedHandover } from '../worker/delayed-handover.js';
 import { Worker } from '../worker/worker.js';
+import { priorityLanes } from '../worker/priority-lanes.js';
 import { createSubmitDeps } from './create-submit-deps.js';
+import { createWorkerWebhooks } from './create-webhooks.js';
 
 /**
  * A worker over the given adapters, configured from the environment, with the schedule ticker
@@ -53,8 +55,10 @@ export function buildWorker(options: {
     },
   });
   metrics.bindSources({ delayedJobsWaiting: () => adapters.delayed.count() });
+  const webhooks = createWorkerWebhooks({ config, adapters, metrics, logger: options.logger });
   return new Worker({
-    loops: [ticker, handover],
+    loops: [ticker, handover, ...(webhooks.deliverer ? [webhooks.deliverer] : [])],
+    onJobEnded: webhooks.onJobEnded,
     queue: adapters.queue,
     statuses: adapters.statuses,
     results: adapters.results,
@@ -70,6 +74,7 @@ export function buildWorker(options: {
     topicTemplate: config.KAFKA_TOPIC_TEMPLATE,
     groupId: config.KAFKA_CONSUMER_GROUP,
     concurrency: config.WORKER_CONCURRENCY,
+    lanes: priorityLanes(config.KAFKA_TOPIC_TEMPLATE),
     handlerAttempts: config.WORKER_HANDLER_ATTEMPTS,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     healthPort: options.healthPort === undefined ? config.WORKER_METRICS_PORT : options.healthPort,

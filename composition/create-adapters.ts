@@ -4,6 +4,7 @@ import type {
   DelayedJobs,
   HealthCheck,
   IdempotencyStore,
+  JobEvents,
   JobLeases,
   JobQueue,
   Logger,
@@ -15,12 +16,14 @@ import type {
   ResultStore,
   ScheduleStore,
   StatusStore,
+  WebhookOutbox,
 } from '../core/ports/index.js';
 import { createDeadLetters } from './create-dead-letters.js';
 import { createJobQueue } from './create-job-queue.js';
 import { createProgressRpc } from './create-progress-rpc.js';
 import { createResultStore } from './create-result-store.js';
 import { createStatusStores } from './create-status-stores.js';
+import { recordingJobEvents } from '../core/domain/index.js';
 
 /** The adapter behind each port for one process, chosen from the configuration. */
 export interface PortAdapters {
@@ -28,11 +31,15 @@ export interface PortAdapters {
   idempotency: IdempotencyStore;
   /** Workers' leases on the jobs they run, so two workers do not run one job at once. */
   leases: JobLeases;
+  /** Each job's status changes (log and live feed); every applied write to `statuses` appends to it. */
+  jobEvents: JobEvents;
   results: ResultStore;
   /** Schedules: what each tick submits and where the ticks have got to. */
   schedules: ScheduleStore;
   /** Jobs submitted with a delay, until they are due: durable (MongoDB) when there is a durable store. */
   delayed: DelayedJobs;
+  /** The webhook outbox: deliveries of ended jobs with a callback_url, and how far each has got. */
+  webhooks: WebhookOutbox;
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
   deadLetters: DeadLetters;
@@ -60,13 +67,18 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
   const queue = jobQueue.queue;
   const deadLetters = createDeadLetters(config, queue, logger);
   return {
-    statuses: stores.statuses,
+    statuses: recordingJobEvents(stores.statuses, {
+      events: stores.events,
+      logger: logger.child({ component: 'job-events' }),
+    }),
+    jobEvents: stores.events,
     // Durable keys (MongoDB) when there is a durable store: Redis may lose its data.
     idempotency: resultStore.idempotency ?? stores.idempotency,
     leases: stores.leases,
     results,
     schedules: resultStore.schedules,
     delayed: resultStore.delayed,
+    webhooks: resultStore.webhooks,
     queue,
     deadLetters,
     createProgressClient: (events) => rpc.createClient(events),

@@ -6,6 +6,7 @@ import type { ApiMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from './create-adapters.js';
 import { createSubmitDeps } from './create-submit-deps.js';
 import type { ApiDeps } from '../api/api-deps.js';
+import { EventStreams } from '../api/events/event-streams.js';
 
 /** Fills the handlers' dependencies from the chosen adapters. */
 export function createApiDeps(options: {
@@ -40,6 +41,7 @@ export function createApiDeps(options: {
       attempts: config.PROVIDER_MAX_ATTEMPTS,
       backoff: { initial_ms: config.PROVIDER_RETRY_INITIAL_MS, max_ms: config.PROVIDER_RETRY_MAX_MS },
       timeouts: jobTimeoutSettings(config),
+      priorities: config.JOB_PRIORITY_OVERRIDES,
     },
     readiness: [
       ...adapters.readiness,
@@ -53,5 +55,14 @@ export function createApiDeps(options: {
     accepting: options.accepting,
     metrics: options.metrics,
     logger,
+    jobEvents: adapters.jobEvents,
+    eventStreams: new EventStreams({
+      events: adapters.jobEvents,
+      maxStreams: config.EVENT_STREAMS_MAX,
+      heartbeatMs: config.EVENT_STREAM_HEARTBEAT_MS,
+      metrics: options.metrics,
+      logger: logger.child({ component: 'event-streams' }),
+    }),
+    webhooks: adapters.webhooks,
   };
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
-import type { DelayedJobs, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
-import { MemoryDelayedJobs, MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
-import { MongoDelayedJobs, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, createMongoClient } from '../adapters/mongodb/index.js';
+import type { DelayedJobs, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore, WebhookOutbox } from '../core/ports/index.js';
+import { MemoryDelayedJobs, MemoryResultStore, MemoryScheduleStore, MemoryWebhookOutbox } from '../adapters/memory/index.js';
+import { MongoDelayedJobs, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox, createMongoClient } from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
@@ -14,6 +14,8 @@ export interface ResultStoreChoice {
   schedules: ScheduleStore;
   /** Delayed jobs until they are due, in the same database (in memory with the in-memory result store). */
   delayed: DelayedJobs;
+  /** Webhook deliveries, beside the results (MongoDB) so a recorded delivery outlives its worker; in memory otherwise. */
+  webhooks: WebhookOutbox;
   readiness: HealthCheck[];
   /** Ensures the collections' indexes; idempotent. */
   init(): Promise<void>;
@@ -25,21 +27,23 @@ export function createResultStore(config: Config, logger: Logger): ResultStoreCh
   if (!config.MONGODB_URI) {
     const results = new MemoryResultStore();
     const delayed = new MemoryDelayedJobs();
-    return { results, schedules: new MemoryScheduleStore(), delayed, readiness: [], init: async () => {}, close: async () => void (await Promise.all([results.close(), delayed.close()])) };
+    return { results, schedules: new MemoryScheduleStore(), webhooks: new MemoryWebhookOutbox(), delayed, readiness: [], init: async () => {}, close: async () => void (await Promise.all([results.close(), delayed.close()])) };
   }
   const client = createMongoClient(config.MONGODB_URI);
   const database = config.MONGODB_DATABASE;
   const results = new MongoResultStore({ client, database, logger });
   const idempotency = new MongoIdempotencyStore({ client, database, logger });
   const schedules = new MongoScheduleStore({ client, database, logger });
+  const webhooks = new MongoWebhookOutbox({ client, database, logger });
   const delayed = new MongoDelayedJobs({ client, database, logger });
   return {
     results,
     idempotency,
     schedules,
+    webhooks,
     delayed,
     readiness: [results.healthCheck],
-    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), delayed.init()])),
+    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), webhooks.init(), delayed.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

@@ -1,8 +1,9 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, IdempotencyStore, JobLeases, Logger, StatusStore } from '../core/ports/index.js';
-import { MemoryIdempotencyStore, MemoryJobLeases, MemoryStatusStore } from '../adapters/memory/index.js';
+import type { HealthCheck, IdempotencyStore, JobEvents, JobLeases, Logger, StatusStore } from '../core/ports/index.js';
+import { MemoryIdempotencyStore, MemoryJobEvents, MemoryJobLeases, MemoryStatusStore } from '../adapters/memory/index.js';
 import {
   RedisIdempotencyStore,
+  RedisJobEvents,
   RedisJobLeases,
   RedisStatusStore,
   closeRedis,
@@ -15,6 +16,8 @@ export interface StatusStores {
   idempotency: IdempotencyStore;
   /** Workers' leases on the jobs they run, beside the statuses. */
   leases: JobLeases;
+  /** Each job's status changes: a short log per job and the live feed the event streams follow. */
+  events: JobEvents;
   readiness: HealthCheck[];
   close(): Promise<void>;
 }
@@ -28,21 +31,35 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
     const statuses = new MemoryStatusStore({ ttlSeconds: config.STATUS_TTL_SECONDS });
     const idempotency = new MemoryIdempotencyStore();
     const leases = new MemoryJobLeases();
+    const events = new MemoryJobEvents({ ttlSeconds: config.EVENT_LOG_TTL_SECONDS });
     return {
       statuses,
       idempotency,
       leases,
+      events,
       readiness: [],
-      close: async () => void (await Promise.allSettled([statuses.close(), idempotency.close(), leases.close()])),
+      close: async () => void (await Promise.allSettled([statuses.close(), idempotency.close(), leases.close(), events.close()])),
     };
   }
   const redis = createRedisConnection({ url: config.REDIS_URL, cluster: config.REDIS_CLUSTER, logger });
   const keyPrefix = config.REDIS_KEY_PREFIX;
+  const events = new RedisJobEvents({
+    redis,
+    // Its own connection: a subscribed connection serves nothing else.
+    subscriber: () => createRedisConnection({ url: config.REDIS_URL!, cluster: config.REDIS_CLUSTER, logger }),
+    keyPrefix,
+    ttlSeconds: config.EVENT_LOG_TTL_SECONDS,
+    logger,
+  });
   return {
     statuses: new RedisStatusStore({ redis, keyPrefix, ttlSeconds: config.STATUS_TTL_SECONDS, logger }),
     idempotency: new RedisIdempotencyStore({ redis, keyPrefix, logger }),
     leases: new RedisJobLeases({ redis, keyPrefix, logger }),
+    events,
     readiness: [redisHealthCheck(redis)],
-    close: () => closeRedis(redis),
+    close: async () => {
+      await events.close();
+      await closeRedis(redis);
+    },
   };
 }

@@ -7,9 +7,11 @@ import {
 } from './common.js';
 import { JobTypeSchema } from './job-types.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
+import { JobPrioritySchema } from './job-priority.js';
 import { JobResultDocumentSchema } from './job-result.js';
 import { JobLabelSchema, MilestoneTimesSchema } from './job-status.js';
 import { decodeCursor } from './page-cursor.js';
+import { CallbackUrlSchema, WebhookDeliveryViewSchema } from './webhooks.js';
 
 /** Largest request body the API accepts; larger ones answer 413. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -50,6 +52,10 @@ export const SubmitJobRequestSchema = z.strictObject({
   delay_ms: z.number().int(DELAY_MS_WORDS).min(0, DELAY_MS_WORDS).max(MAX_DELAY_MS, DELAY_MS_WORDS).optional(),
   /** Start the job at this time (RFC 3339 with an offset, at most 30 days ahead; a past time runs at once); not with `delay_ms`. */
   run_at: z.iso.datetime({ offset: true, error: RUN_AT_WORDS }).optional(),
+  /** high overtakes normal jobs waiting; low waits behind them but still gets turns. Unset: the job type's default. */
+  priority: JobPrioritySchema.optional(),
+  /** Where dtq POSTs the job's outcome when it ends (signed; see docs/webhooks.md). */
+  callback_url: CallbackUrlSchema.optional(),
 });
 export type SubmitJobRequest = z.infer<typeof SubmitJobRequestSchema>;
 
@@ -118,6 +124,10 @@ export const JobStatusResponseSchema = z.object({
   timeout_ms: JobTimeoutMsSchema.optional(),
   /** A delayed job: when it starts at the earliest (UTC). It stays `queued` until then. */
   run_at: UtcTimestampSchema.optional(),
+  /** The job's priority (absent for a job whose status was written before dtq had priorities). */
+  priority: JobPrioritySchema.optional(),
+  /** The job's webhook delivery, once the job has ended with a `callback_url`. */
+  webhook: WebhookDeliveryViewSchema.optional(),
   ...retryLinks,
 });
 export type JobStatusResponse = z.infer<typeof JobStatusResponseSchema>;
@@ -167,6 +177,8 @@ export const JobSummarySchema = z.object({
   schedule_id: UuidV4Schema.optional(),
   /** A delayed job: when it starts at the earliest (UTC). */
   run_at: UtcTimestampSchema.optional(),
+  /** The job's priority (absent for jobs submitted before priorities, and for jobs listed from results). */
+  priority: JobPrioritySchema.optional(),
   ...retryLinks,
 });
 export type JobSummary = z.infer<typeof JobSummarySchema>;
@@ -258,6 +270,8 @@ export const JobTypeDefaultsSchema = z.object({
   backoff: z.object({ initial_ms: z.number().int().min(0), max_ms: z.number().int().min(0) }),
   /** The timeout of a job of this type that sets none. */
   timeout_ms: JobTimeoutMsSchema,
+  /** The priority of a job of this type that sets none (its definition's, or the deployment's override). */
+  priority: JobPrioritySchema,
 });
 
 /** One job type as clients discover it: what to send, what comes back, an example and its defaults. */

@@ -3,6 +3,7 @@ import type { JobTypeDescription, JobTypesResponse } from './http-api.js';
 import { JOB_TYPES, jobContract } from './job-types.js';
 import { payloadJsonSchema } from './payload-text.js';
 import { DEFAULT_JOB_TIMEOUT_SETTINGS, jobTimeoutMs, type JobTimeoutSettings } from './job-timeout.js';
+import { jobPriority, type JobPriority } from './job-priority.js';
 
 /** What a job type falls back to when its definition sets no attempts, backoff or timeout (the PROVIDER_* and JOB_TIMEOUT_* settings). */
 export interface JobTypeFallbacks {
@@ -10,6 +11,8 @@ export interface JobTypeFallbacks {
   backoff: { initial_ms: number; max_ms: number };
   /** Unset: the JOB_TIMEOUT_* settings' defaults. */
   timeouts?: JobTimeoutSettings;
+  /** The deployment's priority per job type (JOB_PRIORITY_OVERRIDES), over the definitions' defaults. */
+  priorities?: Readonly<Partial<Record<string, JobPriority>>>;
 }
 
 /**
@@ -32,6 +35,7 @@ export function describeJobTypes(fallbacks: JobTypeFallbacks): JobTypesResponse 
           attempts: contract.defaults.attempts ?? fallbacks.attempts,
           backoff: contract.defaults.backoff ?? fallbacks.backoff,
           timeout_ms: jobTimeoutMs(contract, undefined, fallbacks.timeouts ?? DEFAULT_JOB_TIMEOUT_SETTINGS),
+          priority: jobPriority(contract, undefined, fallbacks.priorities),
         },
       };
     }),

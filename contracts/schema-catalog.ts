@@ -20,6 +20,7 @@ import {
   SubmitJobResponseSchema,
 } from './http-api.js';
 import { ErrorBodySchema } from './errors.js';
+import { JobEventSchema } from './job-events.js';
 import { CreateScheduleRequestSchema, ListSchedulesResponseSchema, ScheduleSchema } from './schedules.js';
 
 /** Every published schema by file name; JSON Schema files are generated from this list. */
@@ -48,6 +49,7 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-schedule': ScheduleSchema,
   'http-list-schedules-response': ListSchedulesResponseSchema,
   'http-health-response': HealthResponseSchema,
+  'http-job-event': JobEventSchema,
   'http-error-body': ErrorBodySchema,
 };
 

@@ -13,6 +13,8 @@ import { functionRegistrations } from './functions-registration.js';
 import { ROUTES } from '../api/route-table.js';
 
 const { app } = azureFunctions;
+// The event routes stream their answers (Server-Sent Events): HTTP streams must be on before any registration.
+app.setup({ enableHttpStream: true });
 const config = loadConfig();
 const logger = createLogger({ service: 'dtq-functions', level: config.LOG_LEVEL });
 const adapters = createAdapters(config, logger);

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The API's metrics, on a registry of its own so /metrics shows only the API. */
 export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
@@ -84,6 +84,42 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       name: 'dtq_api_progress_rpc_replies_dropped_total',
       help: 'Progress replies dropped by the client: invalid (broke the contract), unmatched (no caller waiting)',
       labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    eventStreamsOpen: new Gauge({
+      name: 'dtq_api_event_streams_open',
+      help: 'Event streams (SSE) open on this instance, by stream (job: one job\'s, all: every job\'s)',
+      labelNames: ['stream'] as const,
+      registers: [registry],
+    }),
+    eventStreamsClosed: new Counter({
+      name: 'dtq_api_event_streams_closed_total',
+      help: 'Event streams ended, by stream and reason: final (the job finished), client (it went away), slow (its reader fell too far behind), shutdown, resync (the all-jobs stream after the live feed was interrupted), error',
+      labelNames: ['stream', 'reason'] as const,
+      registers: [registry],
+    }),
+    eventStreamsRefused: new Counter({
+      name: 'dtq_api_event_streams_refused_total',
+      help: 'Event streams refused 503 because EVENT_STREAMS_MAX were open',
+      registers: [registry],
+    }),
+    eventsSent: new Counter({
+      name: 'dtq_api_events_sent_total',
+      help: 'Job events written to event streams, by stream',
+      labelNames: ['stream'] as const,
+      registers: [registry],
+    }),
+    eventsDropped: new Counter({
+      name: 'dtq_api_events_dropped_total',
+      help: 'Job events a slow reader of the all-jobs stream never got because a newer state of the same job replaced them',
+      labelNames: ['stream'] as const,
+      registers: [registry],
+    }),
+    eventDelay: new Histogram({
+      name: 'dtq_api_event_delay_seconds',
+      help: 'From a status change (its updated_at) to its event being handed to a stream, by stream',
+      labelNames: ['stream'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
   };

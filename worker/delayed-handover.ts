@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { guardDependency, recordLogFields } from '../core/domain/index.js';
-import type { ClaimedJob, DelayedJobs, JobQueue, Lifecycle, Logger } from '../core/ports/index.js';
+import type { ClaimedJob, DelayedJobs, JobQueue, Logger } from '../core/ports/index.js';
 import { PollingLoop } from './polling-loop.js';
 
 /** How often the hand-over looks for due jobs when none were due: a job starts within this after its run_at. */
@@ -52,41 +52,36 @@ export interface DelayedHandoverOptions {
  * its job to that lapse too. Rounds run as the schedule ticker's do: one at a time, a full one
  * followed by the next at once, a failed one logged and counted; the loop never rejects.
  */
-export class DelayedHandover implements Lifecycle {
+export class DelayedHandover extends PollingLoop {
   private readonly holder: string;
-  private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly publishTimeoutMs: number;
   private readonly now: () => Date;
-  private readonly loop: PollingLoop;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly options: DelayedHandoverOptions) {
-    this.holder = options.holder ?? `handover-${randomUUID()}`;
-    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-    this.publishTimeoutMs = options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
-    this.now = options.now ?? (() => new Date());
-    this.loop = new PollingLoop({
+  constructor(private readonly handover: DelayedHandoverOptions) {
+    const holder = handover.holder ?? `handover-${randomUUID()}`;
+    const leaseMs = handover.leaseMs ?? DEFAULT_LEASE_MS;
+    const batch = handover.batchSize ?? DEFAULT_BATCH_SIZE;
+    super({
       name: 'delayed-job hand-over',
-      round: async () => (await this.runRound()) >= this.batchSize,
-      pollMs: options.pollMs ?? DEFAULT_HANDOVER_POLL_MS,
-      logger: options.logger,
-      startFields: { holder: this.holder, lease_ms: this.leaseMs, batch: this.batchSize },
+      round: (limit) => this.claimRound(limit),
+      pollMs: handover.pollMs ?? DEFAULT_HANDOVER_POLL_MS,
+      batch,
+      roundFailedMessage: 'could not claim due delayed jobs; the next round tries again',
+      onRoundFailed: () => handover.events?.onError?.('claim'),
+      startFields: { holder, lease_ms: leaseMs, batch },
+      logger: handover.logger,
     });
-  }
-
-  start(): Promise<void> {
-    return this.loop.start();
-  }
-
-  ready(): boolean {
-    return this.loop.ready();
+    this.holder = holder;
+    this.leaseMs = leaseMs;
+    this.publishTimeoutMs = handover.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
+    this.now = handover.now ?? (() => new Date());
   }
 
   /** Stops after the round and the hand-overs in progress; jobs claimed but not marked are claimed again after the lease. Never rejects. */
-  async close(): Promise<void> {
-    await this.loop.close();
+  override async close(): Promise<void> {
+    await super.close();
     await Promise.all(this.inFlight);
   }
 
@@ -94,17 +89,10 @@ export class DelayedHandover implements Lifecycle {
    * Claims one batch and hands it over (published, then marked) while the next round claims,
    * up to MAX_BATCHES_IN_FLIGHT at once: with thousands due, the claims are what takes the time.
    */
-  private async runRound(): Promise<number> {
-    let claimed: ClaimedJob[];
-    try {
-      claimed = await this.options.delayed.claimDue({ now: this.now(), holder: this.holder, leaseMs: this.leaseMs, limit: this.batchSize });
-    } catch (error) {
-      this.options.events?.onError?.('claim');
-      this.options.logger.warn({ err: error }, 'could not claim due delayed jobs; the next round tries again');
-      return 0;
-    }
+  private async claimRound(limit: number): Promise<number> {
+    const claimed = await this.handover.delayed.claimDue({ now: this.now(), holder: this.holder, leaseMs: this.leaseMs, limit });
     if (claimed.length === 0) return 0;
-    const handing = this.handOver(claimed).catch((error: unknown) => this.options.logger.error({ err: error }, 'delayed-job hand-over failed'));
+    const handing = this.handOver(claimed).catch((error: unknown) => this.handover.logger.error({ err: error }, 'delayed-job hand-over failed'));
     this.inFlight.add(handing);
     void handing.finally(() => this.inFlight.delete(handing));
     if (this.inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(this.inFlight);
@@ -113,9 +101,9 @@ export class DelayedHandover implements Lifecycle {
 
   /** Publishes a claimed batch, then marks what was published. */
   private async handOver(claimed: ClaimedJob[]): Promise<void> {
-    const log = this.options.logger;
+    const log = this.handover.logger;
     const outcomes = await Promise.allSettled(
-      claimed.map((job) => guardDependency('job queue', () => this.options.queue.publish(job.record), this.publishTimeoutMs)),
+      claimed.map((job) => guardDependency('job queue', () => this.handover.queue.publish(job.record), this.publishTimeoutMs)),
     );
     const published: ClaimedJob[] = [];
     const acknowledged = this.now().getTime();
@@ -125,19 +113,19 @@ export class DelayedHandover implements Lifecycle {
         published.push(job);
         return;
       }
-      this.options.events?.onError?.('publish');
+      this.handover.events?.onError?.('publish');
       log.warn({ err: outcome.reason, ...recordLogFields(job.record), run_at: job.run_at }, 'could not hand a due delayed job over; it is claimed again once its claim lapses');
     });
     if (published.length === 0) return;
 
     try {
-      await this.options.delayed.handedOver(published);
+      await this.handover.delayed.handedOver(published);
     } catch (error) {
       // Published but still held: claimed and published again after the lease; the worker runs it once.
-      this.options.events?.onError?.('mark');
+      this.handover.events?.onError?.('mark');
       log.warn({ err: error, jobs: published.length }, 'could not mark delayed jobs handed over; they are published again once their claim lapses');
     }
-    this.options.events?.onHandedOver?.(published.map((job) => Math.max(0, acknowledged - Date.parse(job.run_at))));
+    this.handover.events?.onHandedOver?.(published.map((job) => Math.max(0, acknowledged - Date.parse(job.run_at))));
     for (const job of published) log.info({ ...recordLogFields(job.record), run_at: job.run_at }, 'delayed job handed over to the queue');
   }
 }

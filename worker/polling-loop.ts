@@ -1,20 +1,24 @@
 import type { Lifecycle, Logger } from '../core/ports/index.js';
 
 export interface PollingLoopOptions {
-  /** What the start and stop lines of the log call the loop. */
+  /** What the loop is, for its log lines ("schedule ticker"). */
   name: string;
-  /** One round; true when it found a full batch, so the next starts at once. Never rejects: a round catches, logs and counts its own failures. */
-  round(): Promise<boolean>;
+  /** Handles one round of at most `batch` items; answers how many it handled. May reject. */
+  round(batch: number): Promise<number>;
   pollMs: number;
-  logger: Logger;
-  /** Logged with the start line. */
+  batch: number;
+  /** Logged when a round rejects; the next round tries again. */
+  roundFailedMessage: string;
+  onRoundFailed?(): void;
+  /** Fields of the "started" log line. */
   startFields?: Record<string, unknown>;
+  logger: Logger;
 }
 
 /**
- * The loop of the worker's background rounds (schedule ticks, delayed-job hand-over): one round
- * at a time, the next after `pollMs`, or at once after a full one. close() stops after the round
- * in progress, which is let finish.
+ * A loop that runs a round every `pollMs`, at once again when a round handled a whole batch. A
+ * round that fails is logged and counted, and the next one tries again; the loop never rejects.
+ * `close` lets the round in progress finish.
  */
 export class PollingLoop implements Lifecycle {
   private timer: NodeJS.Timeout | undefined;
@@ -45,9 +49,19 @@ export class PollingLoop implements Lifecycle {
   private schedule(delayMs: number): void {
     if (!this.running) return;
     this.timer = setTimeout(() => {
-      this.current = this.options.round().then((full) => this.schedule(full ? 0 : this.options.pollMs));
+      this.current = this.runRound().then((handled) => this.schedule(handled >= this.options.batch ? 0 : this.options.pollMs));
     }, delayMs);
     // The loop alone keeps no process alive: the host, the consumer or the health port do.
     this.timer.unref();
+  }
+
+  private async runRound(): Promise<number> {
+    try {
+      return await this.options.round(this.options.batch);
+    } catch (error) {
+      this.options.onRoundFailed?.();
+      this.options.logger.warn({ err: error }, this.options.roundFailedMessage);
+      return 0;
+    }
   }
 }

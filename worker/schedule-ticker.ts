@@ -1,5 +1,5 @@
 import { runDueTicks, type ScheduleTickDeps } from '../core/domain/index.js';
-import type { Lifecycle, Logger } from '../core/ports/index.js';
+import type { Logger } from '../core/ports/index.js';
 import { PollingLoop } from './polling-loop.js';
 
 /** How often the ticker looks for due schedules: ticks start at most this late. */
@@ -20,38 +20,18 @@ export interface ScheduleTickerOptions {
  * Turns due schedule ticks into jobs, in every worker: the ticks are made safe to handle twice
  * (see runDueTicks), so no worker has to be elected, and ticks go on while any worker runs.
  * A round that fails is logged and counted, and the next one tries again; the loop never
- * rejects.
+ * rejects. Closing lets the round in progress finish: a tick it submitted is then moved on.
  */
-export class ScheduleTicker implements Lifecycle {
-  private readonly loop: PollingLoop;
-  private readonly batch: number;
-
-  constructor(private readonly options: ScheduleTickerOptions) {
-    this.batch = options.batch ?? DEFAULT_BATCH;
-    const pollMs = options.pollMs ?? DEFAULT_TICK_POLL_MS;
-    this.loop = new PollingLoop({ name: 'schedule ticker', round: async () => (await this.runRound()) >= this.batch, pollMs, logger: options.logger });
-  }
-
-  start(): Promise<void> {
-    return this.loop.start();
-  }
-
-  ready(): boolean {
-    return this.loop.ready();
-  }
-
-  /** Stops after the round in progress, which is let finish: a tick it submitted is then moved on. */
-  close(): Promise<void> {
-    return this.loop.close();
-  }
-
-  private async runRound(): Promise<number> {
-    try {
-      return await runDueTicks(this.options.tick, this.batch);
-    } catch (error) {
-      this.options.onRoundFailed?.();
-      this.options.logger.warn({ err: error }, 'could not read the due schedules; the next round tries again');
-      return 0;
-    }
+export class ScheduleTicker extends PollingLoop {
+  constructor(options: ScheduleTickerOptions) {
+    super({
+      name: 'schedule ticker',
+      round: (batch) => runDueTicks(options.tick, batch),
+      pollMs: options.pollMs ?? DEFAULT_TICK_POLL_MS,
+      batch: options.batch ?? DEFAULT_BATCH,
+      roundFailedMessage: 'could not read the due schedules; the next round tries again',
+      ...(options.onRoundFailed ? { onRoundFailed: options.onRoundFailed } : {}),
+      logger: options.logger,
+    });
   }
 }

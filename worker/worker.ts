@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { TIMEOUT_ERROR_CODE, type JobTimeoutSettings } from '../contracts/index.js';
 import { CANCELLED_ERROR_CODE, answerProgress, deadLetterTopicFor, executeJobRecord, failJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
 import type {
+  ConsumerLanes,
   DeliveryHandler,
   HealthCheck,
   JobConsumer,
@@ -21,6 +22,7 @@ import { SharedResult, withinDeadline } from '../core/time/index.js';
 import { HealthServer } from './health-server.js';
 import { JobRunGate } from './job-run-gate.js';
 import { inJobSpan } from './job-span.js';
+import { waitingByPriority } from './priority-lanes.js';
 
 /**
  * How long a consumer-lag read serves scrapes. A read is a round trip to the cluster's admin
@@ -47,6 +49,8 @@ export interface WorkerOptions {
   topicTemplate: string;
   groupId: string;
   concurrency: number;
+  /** Turns between the job priorities' topics (priorityLanes); unset: first come, first served. */
+  lanes?: ConsumerLanes;
   /** Tries of a job record whose handler fails before the job fails and the record is dead-lettered. */
   handlerAttempts?: number;
   shutdownTimeoutMs: number;
@@ -58,6 +62,8 @@ export interface WorkerOptions {
   now?: () => Date;
   /** Loops that run beside the consumer in this process (the schedule ticker): started after it, stopped before it drains. */
   loops?: Lifecycle[];
+  /** Called when a job ends, before its record is committed (the webhook outbox). */
+  onJobEnded?: ExecuteJobDeps['onJobEnded'];
 }
 
 /**
@@ -84,6 +90,7 @@ export class Worker {
       now,
       logger,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.onJobEnded ? { onJobEnded: options.onJobEnded } : {}),
       events: {
         onHandlerAbandoned: (jobType) => metrics.abandonedHandlers.inc({ job_type: jobType }),
         onAbandonedHandlerSettled: (jobType) => metrics.abandonedHandlers.dec({ job_type: jobType }),
@@ -126,6 +133,7 @@ export class Worker {
       topics: options.topics,
       handler,
       concurrency: options.concurrency,
+      ...(options.lanes ? { lanes: options.lanes } : {}),
       ...(options.handlerAttempts !== undefined ? { handlerAttempts: options.handlerAttempts } : {}),
       deadLetterTopic: deadLetterTopicFor(options.topicTemplate),
       // The handler failed every attempt: the job ends failed (PROCESSING_FAILED) before its record is dead-lettered.
@@ -147,6 +155,7 @@ export class Worker {
     metrics.bindSources({
       ready: () => this.ready(),
       ...(lag ? { consumerLag: () => lag.get() } : {}),
+      ...(lag && options.lanes ? { waitingByPriority: async () => waitingByPriority(await lag.get(), options.lanes!) } : {}),
     });
     this.responder = options.createProgressResponder(async (request) => {
       const reply = await answerProgress(options.statuses, request, now);

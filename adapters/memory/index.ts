@@ -7,3 +7,5 @@ export { MemoryDeadLetters } from './memory-dead-letters.js';
 export { MemoryJobLeases } from './memory-job-leases.js';
 export { MemoryScheduleStore } from './memory-schedule-store.js';
 export { MemoryDelayedJobs } from './memory-delayed-jobs.js';
+export { MemoryJobEvents } from './memory-job-events.js';
+export { MemoryWebhookOutbox } from './memory-webhook-outbox.js';

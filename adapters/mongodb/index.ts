@@ -8,3 +8,4 @@ export { MongoIdempotencyStore, IDEMPOTENCY_COLLECTION, type MongoIdempotencySto
 export { MongoScheduleStore, SCHEDULE_COLLECTION, SCHEDULE_INDEXES, type MongoScheduleStoreOptions } from './mongo-schedule-store.js';
 export { MongoDelayedJobs, type MongoDelayedJobsOptions } from './mongo-delayed-jobs.js';
 export { DELAYED_JOBS_COLLECTION, DELAYED_JOB_CLAIMS_COLLECTION, DELAYED_JOB_INDEXES } from './delayed-job-indexes.js';
+export { MongoWebhookOutbox, WEBHOOK_COLLECTION, WEBHOOK_INDEXES, type MongoWebhookOutboxOptions } from './mongo-webhook-outbox.js';

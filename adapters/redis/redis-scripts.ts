@@ -14,7 +14,7 @@ export interface RedisScript {
   readonly sha: string;
 }
 
-function script(lua: string): RedisScript {
+export function script(lua: string): RedisScript {
   return { lua, sha: createHash('sha1').update(lua).digest('hex') };
 }
 

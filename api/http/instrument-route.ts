@@ -6,6 +6,7 @@ import { authFailureOf } from './api-key-auth.js';
 import type { RequestAuth } from './request-auth.js';
 import { callerIdentity, clientAddress, type RequestLimits } from './request-limits.js';
 import { inRequestTrace } from './request-trace.js';
+import { credentialHeaders } from './query-credentials.js';
 import type { RouteDefinition } from './route-definition.js';
 import { responseForError } from './responses.js';
 import { RateLimitedError } from '../../core/errors/index.js';
@@ -43,7 +44,7 @@ export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: 
         const logger = deps.logger.child({ ...trace.logFields, route: label });
         let response: HttpResponseInit;
         try {
-          await admit(request, invocation, auth, limits);
+          await admit(request, invocation, auth, limits, route);
           response = await handler(request, { traceId: trace.traceId, trace: trace.downstream, logger, invocation, startedAt });
         } catch (error) {
           response = responseForError(error, trace.traceId);
@@ -69,19 +70,20 @@ export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: 
  * credentials gets 429 unchecked; refused credentials count against their address; an admitted
  * caller spends one request of its allowance.
  */
-async function admit(request: HttpRequest, invocation: InvocationContext, auth: RequestAuth | undefined, limits: RequestLimits | undefined): Promise<void> {
-  if (!limits) return auth?.verify(request.headers);
+async function admit(request: HttpRequest, invocation: InvocationContext, auth: RequestAuth | undefined, limits: RequestLimits | undefined, route: RouteDefinition): Promise<void> {
+  const headers = credentialHeaders(request, route);
+  if (!limits) return auth?.verify(headers);
   const address = clientAddress(request.headers, invocation);
   if (auth) {
     await limits.checkAddress(address);
     try {
-      auth.verify(request.headers);
+      auth.verify(headers);
     } catch (error) {
       if (authFailureOf(error)) await limits.recordAuthFailure(address);
       throw error;
     }
   }
-  await limits.consume(callerIdentity(request.headers, { trustsPrincipal: auth?.trustsPrincipal ?? false, keyVerified: auth !== undefined, address }));
+  await limits.consume(callerIdentity(headers, { trustsPrincipal: auth?.trustsPrincipal ?? false, keyVerified: auth !== undefined, address }));
 }
 
 /** The route label of answers the host gives before any route is found (no route, a bad Host or request line). */

@@ -29,5 +29,10 @@ export interface RouteDefinition {
   route: string;
   /** Job routes need a key; health and metrics stay open for probes and scrapers. */
   authLevel: 'anonymous' | 'function';
+  /**
+   * The event routes: a browser's EventSource cannot send headers, so an API key is also taken
+   * from the `api_key` (or `access_token`) query parameter here, and on no other route.
+   */
+  credentialsInQuery?: boolean;
   create(deps: ApiDeps): RouteHandler;
 }

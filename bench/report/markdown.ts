@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { prioritySection } from './priority-section.js';
 import { cpuPerJob, representativeRun, type BenchResults, type ThroughputSeries } from './results.js';
 import { checkTargets } from './targets.js';
 
@@ -28,8 +29,10 @@ export function renderResults(results: BenchResults): string {
   lines.push(...cpuSection(results), '');
   lines.push(...submitSection(results), '');
   lines.push(...statusSection(results), '');
-  lines.push(...memorySection(results), '');
-  lines.push(...delayedSection(results));
+  lines.push(...memorySection(results));
+  lines.push('', ...streamsSection(results));
+  lines.push('', ...prioritySection(results));
+  lines.push('', ...delayedSection(results));
   for (const [key, reason] of Object.entries(results.notMeasured)) lines.push('', `Not measured (${key}): ${reason}.`);
   return lines.join('\n');
 }
@@ -129,6 +132,21 @@ function memorySection(results: BenchResults): string[] {
     lines.push(`| ${mem.nodeOptions ? `\`NODE_OPTIONS=${mem.nodeOptions}\`` : 'defaults'} | ${mem.backlog} | ${n(mem.peakRssMb, 1)} | ${n(mem.sampledMaxRssMb, 1)} | ` +
       `${n(mem.rssAfterDrainMb, 1)} | ${n(mem.drainSeconds, 2)} | ${n(mem.drainJobsPerSecond, 1)} |`);
   }
+  return lines;
+}
+
+function streamsSection(results: BenchResults): string[] {
+  const r = results.streams;
+  const lines = [`### Event streams (${r?.streams ?? 1_000} open SSE streams on one API process)`, ''];
+  if (!r) return [...lines, 'Not measured.'];
+  lines.push(`One job per stream; ${r.writes} milestone writes at ${r.writesPerSecond}/s (open loop) through the status store the worker uses, each event timed ` +
+    `from the start of its write. The floor is a plain Redis subscriber of the same channel in the bench process. Events missing at the end: ${r.missing}.`, '');
+  lines.push('| path | events | p50 ms | p99 ms | max ms |');
+  lines.push('|---|---|---|---|---|');
+  lines.push(`| status write → API → SSE stream | ${r.sse.events} | ${n(r.sse.p50Ms, 2)} | ${n(r.sse.p99Ms, 2)} | ${n(r.sse.maxMs, 2)} |`);
+  lines.push(`| status write → Redis subscriber | ${r.redis.events} | ${n(r.redis.p50Ms, 2)} | ${n(r.redis.p99Ms, 2)} | ${n(r.redis.maxMs, 2)} |`);
+  lines.push(`| **p99 ratio** | | | **${n(r.p99Ratio, 1)}** | |`);
+  lines.push('', `API RSS: ${n(r.rssNoStreamsMb, 1)} MB with no stream open, ${n(r.rssStreamsOpenMb, 1)} MB with ${r.streams} open (peak ${n(r.peakRssMb, 1)} MB).`);
   return lines;
 }
 

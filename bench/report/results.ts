@@ -3,6 +3,8 @@ import type { EndToEndResult } from '../scenarios/end-to-end.js';
 import type { StatusLatencyResult } from '../scenarios/status-latency.js';
 import type { SubmitThroughputResult } from '../scenarios/submit-throughput.js';
 import type { WorkerMemoryResult } from '../scenarios/worker-memory.js';
+import type { EventStreamsResult } from '../scenarios/event-streams.js';
+import type { PriorityWaitResult } from '../scenarios/priority-wait.js';
 import type { Spread } from '../lib/stats.js';
 
 export interface MachineInfo {
@@ -45,6 +47,10 @@ export interface BenchResults {
   workerMemory?: WorkerMemoryResult & { nodeOptions: string };
   /** The same drain with NODE_OPTIONS capping V8's old space. */
   workerMemoryCappedHeap?: WorkerMemoryResult & { nodeOptions: string };
+  /** Open SSE streams on one API process: its RSS and the delay from a status write to its event. */
+  streams?: EventStreamsResult;
+  /** A high job's wait behind a normal backlog and with none. */
+  priorityWait?: PriorityWaitResult;
   /** Many jobs due at one moment, beside as many submitted without delay. */
   delayed?: DelayedDueResult & { label: string };
   /** Scenario → why it did not run. */

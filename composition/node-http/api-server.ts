@@ -15,6 +15,7 @@ import { answerClientError } from './client-error.js';
 import { hostHeaderProblem, requestTarget } from './request-target.js';
 import { compileRoutes, matchRoute } from './route-matcher.js';
 import { createStaticFiles } from './static-files.js';
+import { isStreamAnswer, sendStream } from './stream-response.js';
 
 // @azure/functions is CommonJS: its classes come from the default export.
 const { HttpRequest, InvocationContext } = azureFunctions;
@@ -122,7 +123,9 @@ export function createApiServer(options: ApiServerOptions): Server {
       // The socket's address, for the limits per client: never a header a client could write.
       triggerMetadata: { [CLIENT_ADDRESS_METADATA]: req.socket.remoteAddress ?? 'unknown' },
     });
-    await send(res, await handlers.get(match.route.definition)!(request, invocation));
+    const answer = await handlers.get(match.route.definition)!(request, invocation);
+    if (isStreamAnswer(answer)) return sendStream(res, answer, options.logger);
+    await send(res, answer);
   }
 
   server.headersTimeout = HEADERS_TIMEOUT_MS;
@@ -138,7 +141,8 @@ export function createApiServer(options: ApiServerOptions): Server {
  * the host buffer megabytes), and the handler answers the 401/403 as it always does.
  */
 function refusedOnHeaders(auth: RequestAuth | undefined, route: RouteDefinition, headers: Record<string, string>): boolean {
-  if (!auth?.enabled || route.authLevel !== 'function') return false;
+  // An event route may carry its key in the query; it has no body to spare reading anyway.
+  if (!auth?.enabled || route.authLevel !== 'function' || route.credentialsInQuery) return false;
   try {
     auth.verify({ get: (name) => headers[name.toLowerCase()] ?? null });
     return false;

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
   JobPayloadSchemas,
   ListJobsQuerySchema,
@@ -58,6 +59,11 @@ export async function listJobs(deps: ListJobsDeps, queryPairs: Iterable<[string,
 }
 
 function parseListQuery(queryPairs: Iterable<[string, string]>): ListJobsQuery {
+  return parseQueryPairs(ListJobsQuerySchema, queryPairs);
+}
+
+/** A query from the URL's name/value pairs: a parameter given twice is refused rather than one copy ignored. */
+export function parseQueryPairs<T extends z.ZodType>(schema: T, queryPairs: Iterable<[string, string]>): z.infer<T> {
   const rawQuery: Record<string, string> = {};
   const repeated = new Set<string>();
   for (const [name, value] of queryPairs) {
@@ -65,7 +71,7 @@ function parseListQuery(queryPairs: Iterable<[string, string]>): ListJobsQuery {
     rawQuery[name] = value;
   }
   if (repeated.size > 0) throw new InvalidQueryError([...repeated].map((field) => ({ field, message: 'must be given once' })));
-  const query = ListJobsQuerySchema.safeParse(rawQuery, PARSE_OPTIONS);
+  const query = schema.safeParse(rawQuery, PARSE_OPTIONS);
   if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
   return query.data;
 }
@@ -126,6 +132,7 @@ function statusSummary(status: JobStatus): JobSummary | undefined {
     ...(status.trace_id ? { trace_id: status.trace_id } : {}),
     ...(status.error_code ? { error_code: status.error_code } : {}),
     ...(status.error_message ? { error_message: status.error_message } : {}),
+    ...(status.priority ? { priority: status.priority } : {}),
     ...jobLinks(status),
   };
 }

@@ -277,3 +277,8 @@ function describeFields(prefix: string, fields: FieldIssue[]): string {
   return `${prefix}: ${first.field}: ${first.message}${more}`;
 }
 
+
+/** This instance cannot take more of something now (its event streams are at their limit); another instance, or a retry, may. */
+export class ServiceUnavailableError extends DtqError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+}

@@ -10,3 +10,6 @@ export * from './dead-letters.js';
 export * from './job-leases.js';
 export * from './schedule-store.js';
 export * from './delayed-jobs.js';
+export * from './job-events.js';
+export * from './webhook-outbox.js';
+export * from './callback-targets.js';

@@ -1,22 +1,26 @@
 import {
   MemoryDelayedJobs,
   MemoryIdempotencyStore,
+  MemoryJobEvents,
   MemoryJobLeases,
   MemoryJobQueue,
   MemoryProgressBus,
   MemoryResultStore,
   MemoryScheduleStore,
   MemoryStatusStore,
+  MemoryWebhookOutbox,
 } from '../../adapters/memory/index.js';
 import { testLogger } from '../support/test-logger.js';
 import { describeDelayedJobsConformance } from './delayed-jobs.suite.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
 import { describeJobLeasesConformance } from './job-leases.suite.js';
+import { describeJobEventsConformance } from './job-events.suite.js';
 import { describeJobQueueConformance } from './job-queue.suite.js';
 import { describeProgressRpcConformance } from './progress-rpc.suite.js';
 import { describeResultStoreConformance } from './result-store.suite.js';
 import { describeScheduleStoreConformance } from './schedule-store.suite.js';
 import { describeStatusStoreConformance } from './status-store.suite.js';
+import { describeWebhookOutboxConformance } from './webhook-outbox.suite.js';
 
 describeJobQueueConformance('in-memory', async () => {
   const queue = new MemoryJobQueue({ partitions: 3, retryBackoff: { initialMs: 10, maxMs: 50 } });
@@ -32,6 +36,11 @@ describeStatusStoreConformance('in-memory', async ({ ttlSeconds }) => {
 describeIdempotencyStoreConformance('in-memory', async () => {
   const store = new MemoryIdempotencyStore();
   return { store, cleanup: () => store.close() };
+});
+
+describeJobEventsConformance('in-memory', async ({ maxPerJob }) => {
+  const events = new MemoryJobEvents({ ...(maxPerJob ? { maxPerJob } : {}) });
+  return { writer: events, reader: events, cleanup: () => events.close() };
 });
 
 describeJobLeasesConformance('in-memory', async () => {
@@ -72,4 +81,9 @@ describeProgressRpcConformance('in-memory', async () => {
 describeDelayedJobsConformance('in-memory', async () => {
   const delayed = new MemoryDelayedJobs();
   return { delayed, cleanup: () => delayed.close() };
+});
+
+describeWebhookOutboxConformance('in-memory', async () => {
+  const outbox = new MemoryWebhookOutbox();
+  return { outbox, cleanup: () => outbox.close() };
 });

@@ -1,6 +1,6 @@
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { MongoDelayedJobs, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore } from '../../adapters/mongodb/index.js';
+import { MongoDelayedJobs, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox } from '../../adapters/mongodb/index.js';
 import { connectTestMongo, testDatabases } from '../support/mongo-server.js';
 import { TEST_MONGODB_URI } from '../support/services.js';
 import { testLogger } from '../support/test-logger.js';
@@ -8,6 +8,7 @@ import { describeDelayedJobsConformance } from './delayed-jobs.suite.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
 import { describeResultStoreConformance } from './result-store.suite.js';
 import { describeScheduleStoreConformance } from './schedule-store.suite.js';
+import { describeWebhookOutboxConformance } from './webhook-outbox.suite.js';
 
 describe(`MongoResultStore on the MongoDB wire server at ${new URL(TEST_MONGODB_URI).host}`, () => {
   let client: MongoClient;
@@ -45,5 +46,11 @@ describe(`MongoResultStore on the MongoDB wire server at ${new URL(TEST_MONGODB_
   describeDelayedJobsConformance('mongodb', async () => {
     const { store, cleanup } = await delayedStore();
     return { delayed: store, cleanup };
+  });
+
+  // Each fixture's outbox, as its lease and its claims, is seen in a fresh database.
+  describeWebhookOutboxConformance('mongodb', async () => {
+    const fixture = await inOwnDatabase((database) => new MongoWebhookOutbox({ client, database, logger: testLogger() }))();
+    return { outbox: fixture.store, cleanup: fixture.cleanup };
   });
 });

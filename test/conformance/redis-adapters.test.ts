@@ -3,13 +3,14 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_TTL_SECONDS, StatusHashSchema } from '../../contracts/index.js';
 import type { StatusWrite } from '../../core/ports/index.js';
-import { RedisIdempotencyStore, RedisJobLeases, RedisStatusStore, createRedisConnection, closeRedis, type RedisClient } from '../../adapters/redis/index.js';
+import { RedisIdempotencyStore, RedisJobEvents, RedisJobLeases, RedisStatusStore, createRedisConnection, closeRedis, type RedisClient } from '../../adapters/redis/index.js';
 import { keySlot } from '../../adapters/redis/redis-key-slot.js';
 import { REDIS_TARGETS, deleteTargetKeys, rawClusterClient, type RedisTarget } from '../support/redis-cluster.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
 import { describeJobLeasesConformance } from './job-leases.suite.js';
+import { describeJobEventsConformance } from './job-events.suite.js';
 import { describeStatusStoreConformance } from './status-store.suite.js';
 
 const logger = testLogger();
@@ -57,6 +58,15 @@ for (const target of REDIS_TARGETS) {
     const { keyPrefix, redis, cleanup } = fixture();
     const store = new RedisIdempotencyStore({ redis, keyPrefix, logger });
     return { store, cleanup: async () => (await store.close(), await cleanup()) };
+  });
+
+  describeJobEventsConformance(target.name, async ({ maxPerJob }) => {
+    const { keyPrefix, redis, cleanup } = fixture();
+    const options = { keyPrefix, logger, subscriber: () => connect(target), ...(maxPerJob ? { maxPerJob } : {}) };
+    const writer = new RedisJobEvents({ redis, ...options });
+    const readerClient = connect(target);
+    const reader = new RedisJobEvents({ redis: readerClient, ...options });
+    return { writer, reader, cleanup: async () => (await reader.close(), await writer.close(), await closeRedis(readerClient), await cleanup()) };
   });
 
   describeJobLeasesConformance(target.name, async () => {

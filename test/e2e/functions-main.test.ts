@@ -44,6 +44,8 @@ describe('package.json main: the Azure Functions entry point', () => {
         'DELETE /v1/schedules/{schedule_id}',
         'POST /v1/schedules/{schedule_id}/pause',
         'POST /v1/schedules/{schedule_id}/resume',
+        'GET /v1/jobs/{job_id}/events',
+        'GET /v1/events',
       ].sort(),
     );
   });

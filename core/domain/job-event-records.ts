@@ -1,0 +1,90 @@
+import { isFinalState, type JobEvent, type JobResultDocument, type JobStatus } from '../../contracts/index.js';
+import type { CancelOutcome, CancelRequest, JobEvents, Logger, StatusStore, StatusWrite, StatusWriteOutcome } from '../ports/index.js';
+
+/** Where a finished job's result is read, as every answer links it. */
+export const resultUrlOf = (jobId: string): string => `/v1/jobs/${jobId}/result`;
+
+/** A job's status as an event: the final one carries its error or its result's link. */
+export function jobEventOf(status: JobStatus & { job_id: string }): JobEvent {
+  const final = isFinalState(status.state);
+  return {
+    job_id: status.job_id,
+    state: status.state,
+    progress_percent: status.progress_percent,
+    message: status.message,
+    updated_at: status.updated_at,
+    ...(status.job_type ? { job_type: status.job_type } : {}),
+    ...(status.schedule_id ? { schedule_id: status.schedule_id } : {}),
+    ...(final && status.state === 'failed' ? { error: { code: status.error_code ?? 'FAILED', message: status.error_message ?? status.message } } : {}),
+    ...(final && status.state === 'completed' ? { result_url: resultUrlOf(status.job_id) } : {}),
+  };
+}
+
+/** A finished job's final event from its durable result, when its status has expired. */
+export function jobEventOfResult(result: JobResultDocument): JobEvent {
+  return jobEventOf({
+    job_id: result.job_id,
+    state: result.final_state,
+    progress_percent: 100,
+    message: result.final_state,
+    updated_at: result.completed_at,
+    job_type: result.job_type,
+    ...(result.error ? { error_code: result.error.code, error_message: result.error.message } : {}),
+  });
+}
+
+export interface JobEventRecordingOptions {
+  events: JobEvents;
+  logger: Logger;
+  /** Called when an applied write's event could not be logged (the status is written all the same). */
+  onAppendFailed?: () => void;
+}
+
+/**
+ * The status store every process uses, with each applied change also appended to the job's
+ * event log: the worker's milestones, the API's queued writes and a cancel that ends a queued
+ * job. The event is built from the status as stored after the write (it carries `job_type` and
+ * `schedule_id`, which a milestone write does not repeat). A failed append fails nothing: the
+ * status is the truth, and an open stream re-reads it (see the event streams).
+ */
+export function recordingJobEvents(store: StatusStore, options: JobEventRecordingOptions): StatusStore {
+  const record = async (jobId: string, written?: StatusWrite): Promise<void> => {
+    try {
+      const stored = await store.get(jobId);
+      const status = stored ?? (written as JobStatus | undefined);
+      if (!status) return;
+      await options.events.append(jobEventOf({ ...status, ...(written ? pickChange(written) : {}), job_id: jobId }));
+    } catch (error) {
+      options.onAppendFailed?.();
+      options.logger.warn({ err: error, job_id: jobId }, 'job event not logged; open streams catch up from the status');
+    }
+  };
+  return {
+    async write(write: StatusWrite): Promise<StatusWriteOutcome> {
+      const outcome = await store.write(write);
+      if (outcome.applied) await record(write.job_id, write);
+      return outcome;
+    },
+    async requestCancel(jobId: string, request: CancelRequest): Promise<CancelOutcome> {
+      const outcome = await store.requestCancel(jobId, request);
+      if (outcome.previous === 'queued') await record(jobId);
+      return outcome;
+    },
+    get: (jobId) => store.get(jobId),
+    listRecent: (query) => store.listRecent(query),
+    linkRetry: (link) => store.linkRetry(link),
+    close: () => store.close(),
+  };
+}
+
+/** What one write changed, so the event says what this write did even if another followed at once. */
+function pickChange(write: StatusWrite): Partial<JobStatus> {
+  return {
+    state: write.state,
+    progress_percent: write.progress_percent,
+    message: write.message,
+    updated_at: write.updated_at,
+    ...(write.error_code ? { error_code: write.error_code } : {}),
+    ...(write.error_message ? { error_message: write.error_message } : {}),
+  };
+}
