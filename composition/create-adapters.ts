@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import type {
+  BulkOperationStore,
   DeadLetters,
   HealthCheck,
   IdempotencyStore,
@@ -30,6 +31,8 @@ export interface PortAdapters {
   results: ResultStore;
   /** Schedules: what each tick submits and where the ticks have got to. */
   schedules: ScheduleStore;
+  /** Bulk cancel, retry and replay operations with their targets, kept before any job is acted on. */
+  bulkOperations: BulkOperationStore;
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
   deadLetters: DeadLetters;
@@ -63,6 +66,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     leases: stores.leases,
     results,
     schedules: resultStore.schedules,
+    bulkOperations: resultStore.bulkOperations,
     queue,
     deadLetters,
     createProgressClient: (events) => rpc.createClient(events),

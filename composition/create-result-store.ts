@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
-import { MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
-import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, createMongoClient } from '../adapters/mongodb/index.js';
+import type { BulkOperationStore, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
+import { MemoryBulkOperationStore, MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
+import { MongoBulkOperationStore, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, createMongoClient } from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
@@ -12,6 +12,8 @@ export interface ResultStoreChoice {
   idempotency?: IdempotencyStore;
   /** Schedules, beside the results (MongoDB) so they outlive every process and a Redis that loses its data; in memory otherwise. */
   schedules: ScheduleStore;
+  /** Bulk operations and their targets, beside the results (MongoDB) so an operation outlives the API that ran it; in memory otherwise. */
+  bulkOperations: BulkOperationStore;
   readiness: HealthCheck[];
   /** Ensures the collections' indexes; idempotent. */
   init(): Promise<void>;
@@ -22,19 +24,21 @@ export interface ResultStoreChoice {
 export function createResultStore(config: Config, logger: Logger): ResultStoreChoice {
   if (!config.MONGODB_URI) {
     const results = new MemoryResultStore();
-    return { results, schedules: new MemoryScheduleStore(), readiness: [], init: async () => {}, close: () => results.close() };
+    return { results, schedules: new MemoryScheduleStore(), bulkOperations: new MemoryBulkOperationStore(), readiness: [], init: async () => {}, close: () => results.close() };
   }
   const client = createMongoClient(config.MONGODB_URI);
   const database = config.MONGODB_DATABASE;
   const results = new MongoResultStore({ client, database, logger });
   const idempotency = new MongoIdempotencyStore({ client, database, logger });
   const schedules = new MongoScheduleStore({ client, database, logger });
+  const bulkOperations = new MongoBulkOperationStore({ client, database, logger });
   return {
     results,
     idempotency,
     schedules,
+    bulkOperations,
     readiness: [results.healthCheck],
-    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init()])),
+    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), bulkOperations.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

@@ -6,3 +6,4 @@ export { createThrottlingRetry, isThrottlingError, retryAfterMs, DEFAULT_THROTTL
 export { isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-errors.js';
 export { MongoIdempotencyStore, IDEMPOTENCY_COLLECTION, type MongoIdempotencyStoreOptions } from './mongo-idempotency-store.js';
 export { MongoScheduleStore, SCHEDULE_COLLECTION, SCHEDULE_INDEXES, type MongoScheduleStoreOptions } from './mongo-schedule-store.js';
+export { MongoBulkOperationStore, BULK_OPERATION_COLLECTION, BULK_ITEM_COLLECTION, BULK_ITEM_INDEXES, type MongoBulkOperationStoreOptions } from './mongo-bulk-operation-store.js';

@@ -18,3 +18,6 @@ export * from './dead-letter-actions.js';
 export * from './schedule-cron.js';
 export * from './schedules.js';
 export * from './schedule-tick.js';
+export * from './submit-batch.js';
+export * from './bulk-matching.js';
+export * from './bulk-operations.js';
