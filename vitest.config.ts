@@ -18,6 +18,7 @@ const UNIT_TESTS = [
   'test/api/api-keys.test.ts',
   'test/api/job-priority-overrides.test.ts',
   'test/api/callback-url.test.ts',
+  'test/api/bulk-embedded.test.ts',
   'test/api/dead-letters.test.ts',
   'test/api/error-wording.test.ts',
   'test/api/event-streams-functions.test.ts',

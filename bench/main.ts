@@ -21,8 +21,9 @@ import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
 import { runEventStreams } from './scenarios/event-streams.js';
 import { runPriorityWait } from './scenarios/priority-wait.js';
+import { runBatchSubmit } from './scenarios/batch-submit.js';
 
-const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority', 'streams'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority', 'streams', 'batch'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     'stream-write-rate': { type: 'string', default: '500' },
     'priority-backlog': { type: 'string' },
     'priority-samples': { type: 'string' },
+    'batch-jobs': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     profile: { type: 'string', default: '' },
     out: { type: 'string', default: join(RESULTS_DIR, 'latest.json') },
@@ -78,6 +80,7 @@ const statusRequests = int(args['status-requests'], quick ? 1_000 : 10_000);
 const backlog = int(args.backlog, quick ? 1_000 : 10_000);
 const priorityBacklog = int(args['priority-backlog'], quick ? 500 : 5_000);
 const prioritySamples = int(args['priority-samples'], quick ? 3 : 5);
+const batchJobs = int(args['batch-jobs'], quick ? 2_000 : 10_000);
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 function version(pkg: string): string {
@@ -250,6 +253,18 @@ if (only.has('submit')) {
       results.submit = await runSubmitThroughput(cpuSettings, servicesEnv(cpuSettings, submitRunId), { ...submitOptions, runId });
     } finally {
       await cleanUpRun(isolationEnv(submitRunId));
+    }
+  });
+}
+
+if (only.has('batch')) {
+  log(`batch submit: ${batchJobs} jobs one by one vs in batches of 100, ${submitOptions.connections} requests in flight, ${rounds} round(s)`);
+  await attempt('batch', async () => {
+    const batchRunId = `${runId}-batch`;
+    try {
+      results.batch = await runBatchSubmit(cpuSettings, servicesEnv(cpuSettings, batchRunId), { jobs: batchJobs, batchSize: 100, connections: submitOptions.connections, rounds });
+    } finally {
+      await cleanUpRun(isolationEnv(batchRunId));
     }
   });
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import type {
+  BulkOperationStore,
   DeadLetters,
   HealthCheck,
   IdempotencyStore,
@@ -37,6 +38,8 @@ export interface PortAdapters {
   schedules: ScheduleStore;
   /** The webhook outbox: deliveries of ended jobs with a callback_url, and how far each has got. */
   webhooks: WebhookOutbox;
+  /** Bulk cancel, retry and replay operations with their targets, kept before any job is acted on. */
+  bulkOperations: BulkOperationStore;
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
   deadLetters: DeadLetters;
@@ -75,6 +78,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     results,
     schedules: resultStore.schedules,
     webhooks: resultStore.webhooks,
+    bulkOperations: resultStore.bulkOperations,
     queue,
     deadLetters,
     createProgressClient: (events) => rpc.createClient(events),

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore, WebhookOutbox } from '../core/ports/index.js';
-import { MemoryResultStore, MemoryScheduleStore, MemoryWebhookOutbox } from '../adapters/memory/index.js';
-import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox, createMongoClient } from '../adapters/mongodb/index.js';
+import type { BulkOperationStore, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore, WebhookOutbox } from '../core/ports/index.js';
+import { MemoryBulkOperationStore, MemoryResultStore, MemoryScheduleStore, MemoryWebhookOutbox } from '../adapters/memory/index.js';
+import { MongoBulkOperationStore, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox, createMongoClient } from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
@@ -14,6 +14,8 @@ export interface ResultStoreChoice {
   schedules: ScheduleStore;
   /** Webhook deliveries, beside the results (MongoDB) so a recorded delivery outlives its worker; in memory otherwise. */
   webhooks: WebhookOutbox;
+  /** Bulk operations and their targets, beside the results (MongoDB) so an operation outlives the API that ran it; in memory otherwise. */
+  bulkOperations: BulkOperationStore;
   readiness: HealthCheck[];
   /** Ensures the collections' indexes; idempotent. */
   init(): Promise<void>;
@@ -24,7 +26,15 @@ export interface ResultStoreChoice {
 export function createResultStore(config: Config, logger: Logger): ResultStoreChoice {
   if (!config.MONGODB_URI) {
     const results = new MemoryResultStore();
-    return { results, schedules: new MemoryScheduleStore(), webhooks: new MemoryWebhookOutbox(), readiness: [], init: async () => {}, close: () => results.close() };
+    return {
+      results,
+      schedules: new MemoryScheduleStore(),
+      webhooks: new MemoryWebhookOutbox(),
+      bulkOperations: new MemoryBulkOperationStore(),
+      readiness: [],
+      init: async () => {},
+      close: () => results.close(),
+    };
   }
   const client = createMongoClient(config.MONGODB_URI);
   const database = config.MONGODB_DATABASE;
@@ -32,13 +42,15 @@ export function createResultStore(config: Config, logger: Logger): ResultStoreCh
   const idempotency = new MongoIdempotencyStore({ client, database, logger });
   const schedules = new MongoScheduleStore({ client, database, logger });
   const webhooks = new MongoWebhookOutbox({ client, database, logger });
+  const bulkOperations = new MongoBulkOperationStore({ client, database, logger });
   return {
     results,
     idempotency,
     schedules,
     webhooks,
+    bulkOperations,
     readiness: [results.healthCheck],
-    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), webhooks.init()])),
+    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), webhooks.init(), bulkOperations.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

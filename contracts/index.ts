@@ -20,3 +20,4 @@ export * from './render-json-schema.js';
 export * from './schedules.js';
 export * from './job-events.js';
 export * from './webhooks.js';
+export * from './bulk-api.js';

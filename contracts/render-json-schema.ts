@@ -9,6 +9,7 @@ import { JobPrioritySchema } from './job-priority.js';
 import { payloadJsonSchema } from './payload-text.js';
 import { eventStreamPaths } from './event-stream-openapi.js';
 import { CALLBACK_URL_MAX_LENGTH } from './webhooks.js';
+import { bulkOpenApiPaths } from './bulk-openapi.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
 
@@ -296,6 +297,14 @@ export function renderOpenApi(): string {
           },
         },
       },
+      ...bulkOpenApiPaths({
+        errorResponse,
+        authResponses,
+        idempotencyKeyHeader,
+        json,
+        uuidPattern: UUID_V4_PATTERN,
+        maxBodyMiB: MAX_REQUEST_BODY_BYTES / 1024 / 1024,
+      }),
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive', content: json('http-health-response') } } } },
       '/readyz': {
         get: {

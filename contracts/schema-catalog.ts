@@ -22,6 +22,7 @@ import {
 import { ErrorBodySchema } from './errors.js';
 import { JobEventSchema } from './job-events.js';
 import { CreateScheduleRequestSchema, ListSchedulesResponseSchema, ScheduleSchema } from './schedules.js';
+import { BatchSubmitResponseSchema, BulkAcceptedResponseSchema, BulkOperationResponseSchema, BulkRequestSchema } from './bulk-api.js';
 
 /** Every published schema by file name; JSON Schema files are generated from this list. */
 export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
@@ -48,6 +49,10 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-create-schedule-request': CreateScheduleRequestSchema,
   'http-schedule': ScheduleSchema,
   'http-list-schedules-response': ListSchedulesResponseSchema,
+  'http-batch-submit-response': BatchSubmitResponseSchema,
+  'http-bulk-request': BulkRequestSchema,
+  'http-bulk-accepted-response': BulkAcceptedResponseSchema,
+  'http-bulk-operation-response': BulkOperationResponseSchema,
   'http-health-response': HealthResponseSchema,
   'http-job-event': JobEventSchema,
   'http-error-body': ErrorBodySchema,

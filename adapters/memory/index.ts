@@ -8,3 +8,4 @@ export { MemoryJobLeases } from './memory-job-leases.js';
 export { MemoryScheduleStore } from './memory-schedule-store.js';
 export { MemoryJobEvents } from './memory-job-events.js';
 export { MemoryWebhookOutbox } from './memory-webhook-outbox.js';
+export { MemoryBulkOperationStore } from './memory-bulk-operation-store.js';

@@ -12,3 +12,4 @@ export * from './schedule-store.js';
 export * from './job-events.js';
 export * from './webhook-outbox.js';
 export * from './callback-targets.js';
+export * from './bulk-operation-store.js';
