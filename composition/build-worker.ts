@@ -8,6 +8,7 @@ import { countConnectionEvents } from './progress-rpc-events.js';
 import { ScheduleTicker } from '../worker/schedule-ticker.js';
 import { Worker } from '../worker/worker.js';
 import { createSubmitDeps } from './create-submit-deps.js';
+import { createKeyLimitGate } from './create-key-limits.js';
 
 /**
  * A worker over the given adapters, configured from the environment, with the schedule ticker
@@ -37,8 +38,10 @@ export function buildWorker(options: {
     onRoundFailed: () => metrics.scheduleRoundsFailed.inc(),
     logger: tickerLogger,
   });
+  const keyLimits = createKeyLimitGate({ config, queue: adapters.queue, statuses: adapters.statuses, metrics, logger: options.logger.child({ component: 'key-limits' }) });
   return new Worker({
-    loops: [ticker],
+    loops: [ticker, keyLimits],
+    keyLimits,
     queue: adapters.queue,
     statuses: adapters.statuses,
     results: adapters.results,

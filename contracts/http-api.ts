@@ -10,6 +10,7 @@ import { JobTimeoutMsSchema } from './job-timeout.js';
 import { JobResultDocumentSchema } from './job-result.js';
 import { JobLabelSchema, MilestoneTimesSchema } from './job-status.js';
 import { decodeCursor } from './page-cursor.js';
+import { JobLimitsInfoSchema } from './job-limits.js';
 
 /** Largest request body the API accepts; larger ones answer 413. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -256,6 +257,8 @@ export const JobTypeDescriptionSchema = z.object({
   output_schema: z.record(z.string(), z.unknown()),
   example_payload: z.record(z.string(), z.unknown()),
   defaults: JobTypeDefaultsSchema,
+  /** Per-key concurrency and rate limits in force (the definition's, with JOB_LIMITS_* on top). */
+  limits: JobLimitsInfoSchema,
 });
 export type JobTypeDescription = z.infer<typeof JobTypeDescriptionSchema>;
 

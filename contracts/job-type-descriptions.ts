@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JobTypeDescription, JobTypesResponse } from './http-api.js';
 import { JOB_TYPES, jobContract } from './job-types.js';
 import { payloadJsonSchema } from './payload-text.js';
+import { describeLimits, type JobLimits } from './job-limits.js';
 import { DEFAULT_JOB_TIMEOUT_SETTINGS, jobTimeoutMs, type JobTimeoutSettings } from './job-timeout.js';
 
 /** What a job type falls back to when its definition sets no attempts, backoff or timeout (the PROVIDER_* and JOB_TIMEOUT_* settings). */
@@ -10,6 +11,8 @@ export interface JobTypeFallbacks {
   backoff: { initial_ms: number; max_ms: number };
   /** Unset: the JOB_TIMEOUT_* settings' defaults. */
   timeouts?: JobTimeoutSettings;
+  /** Each type's limits after configuration (JOB_LIMITS_*); unset: what its definition declares. */
+  limits?: Partial<Record<string, JobLimits<never>>>;
 }
 
 /**
@@ -33,6 +36,7 @@ export function describeJobTypes(fallbacks: JobTypeFallbacks): JobTypesResponse 
           backoff: contract.defaults.backoff ?? fallbacks.backoff,
           timeout_ms: jobTimeoutMs(contract, undefined, fallbacks.timeouts ?? DEFAULT_JOB_TIMEOUT_SETTINGS),
         },
+        limits: describeLimits(fallbacks.limits?.[type] ?? (contract.limits as JobLimits<never> | undefined)),
       };
     }),
   };

@@ -20,6 +20,7 @@ import type { WorkerMetrics } from '../telemetry/index.js';
 import { SharedResult, withinDeadline } from '../core/time/index.js';
 import { HealthServer } from './health-server.js';
 import { JobRunGate } from './job-run-gate.js';
+import type { KeyLimitGate } from './key-limit-gate.js';
 import { inJobSpan } from './job-span.js';
 
 /**
@@ -58,6 +59,8 @@ export interface WorkerOptions {
   now?: () => Date;
   /** Loops that run beside the consumer in this process (the schedule ticker): started after it, stopped before it drains. */
   loops?: Lifecycle[];
+  /** Per-key concurrency and rate limits in front of the job handler (its loop goes in `loops`). */
+  keyLimits?: KeyLimitGate;
 }
 
 /**
@@ -124,7 +127,7 @@ export class Worker {
     this.consumer = options.queue.createConsumer({
       groupId: options.groupId,
       topics: options.topics,
-      handler,
+      handler: options.keyLimits ? options.keyLimits.wrap(handler) : handler,
       concurrency: options.concurrency,
       ...(options.handlerAttempts !== undefined ? { handlerAttempts: options.handlerAttempts } : {}),
       deadLetterTopic: deadLetterTopicFor(options.topicTemplate),

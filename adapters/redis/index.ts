@@ -3,3 +3,5 @@ export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './redi
 export { createRedisConnection, closeRedis, type RedisClient, type RedisConnectionOptions } from './redis-connection.js';
 export { redisHealthCheck } from './redis-health-check.js';
 export { RedisJobLeases, type RedisJobLeasesOptions } from './redis-job-leases.js';
+export { RedisKeySlots, RedisDelayedJobs, type RedisKeySlotsOptions } from './redis-key-slots.js';
+export { redisRateLimits } from './redis-rate-limits.js';
