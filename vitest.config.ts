@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
 const UNIT_TESTS = [
   'jobs/**/*.test.{ts,tsx}',
   'test/adapters/resilient-handlers.test.ts',
+  'test/config/job-limits-config.test.ts',
   'test/adapters/turn-batcher.test.ts',
   'test/adapters/writes-per-turn.test.ts',
   'test/api/api-keys.test.ts',
