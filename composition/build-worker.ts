@@ -40,7 +40,7 @@ export function buildWorker(options: {
   });
   const keyLimits = createKeyLimitGate({ config, queue: adapters.queue, statuses: adapters.statuses, metrics, logger: options.logger.child({ component: 'key-limits' }) });
   return new Worker({
-    loops: [ticker, keyLimits],
+    loops: [ticker],
     keyLimits,
     queue: adapters.queue,
     statuses: adapters.statuses,

@@ -42,26 +42,29 @@ export function loadJobLimits(env: NodeJS.ProcessEnv = process.env): JobLimitsBy
       }
       return Number(value);
     };
-    const field = (suffix: Suffix): string | undefined => {
+    /** A field path; null when set but refused (already reported). */
+    const field = (suffix: Suffix): string | null | undefined => {
       const value = read(suffix);
       if (value !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(value)) {
         problems.push({ variable: jobLimitsPrefix(type) + suffix, message: `must be a payload field's path such as "account.id", not "${value}"` });
-        return undefined;
+        return null;
       }
       return value;
     };
     const result: JobLimits<never> = {};
     const max = count('CONCURRENCY_MAX', 0);
-    const concurrencyKey = field('CONCURRENCY_KEY') ?? declared.concurrency?.key;
+    const concurrencyField = field('CONCURRENCY_KEY');
+    const concurrencyKey = concurrencyField === undefined ? declared.concurrency?.key : concurrencyField;
     const maxIn = max ?? declared.concurrency?.max;
-    if (maxIn !== undefined && maxIn > 0) {
+    if (maxIn !== undefined && maxIn > 0 && concurrencyKey !== null) {
       if (concurrencyKey === undefined) problems.push({ variable: `${jobLimitsPrefix(type)}CONCURRENCY_KEY`, message: `must be set: ${type} declares no concurrency key` });
       else result.concurrency = { key: concurrencyKey, max: maxIn };
     }
     const points = count('RATE_POINTS', 0) ?? declared.rate?.points;
     const perMs = count('RATE_PER_MS', 1) ?? declared.rate?.per_ms;
-    const rateKey = field('RATE_KEY') ?? declared.rate?.key;
-    if (points !== undefined && points > 0) {
+    const rateField = field('RATE_KEY');
+    const rateKey = rateField === undefined ? declared.rate?.key : rateField;
+    if (points !== undefined && points > 0 && rateKey !== null) {
       if (rateKey === undefined) problems.push({ variable: `${jobLimitsPrefix(type)}RATE_KEY`, message: `must be set: ${type} declares no rate key` });
       else if (perMs === undefined) problems.push({ variable: `${jobLimitsPrefix(type)}RATE_PER_MS`, message: `must be set: ${type} declares no rate window` });
       else result.rate = { key: rateKey, points, per_ms: perMs };

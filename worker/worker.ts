@@ -59,7 +59,7 @@ export interface WorkerOptions {
   now?: () => Date;
   /** Loops that run beside the consumer in this process (the schedule ticker): started after it, stopped before it drains. */
   loops?: Lifecycle[];
-  /** Per-key concurrency and rate limits in front of the job handler (its loop goes in `loops`). */
+  /** Per-key concurrency and rate limits in front of the job handler; its hand-back loop starts after the consumer and stops after the drain. */
   keyLimits?: KeyLimitGate;
 }
 
@@ -172,6 +172,7 @@ export class Worker {
     await this.options.queue.ensureTopics(this.options.topics);
     await this.responder.start();
     await this.consumer.start();
+    await this.options.keyLimits?.start();
     for (const loop of this.options.loops ?? []) await loop.start();
     this.options.logger.info(
       { topics: this.options.topics, group: this.options.groupId, concurrency: this.options.concurrency, health_port: this.healthPort },
@@ -234,6 +235,8 @@ export class Worker {
     log.info({ in_flight: inFlight, timeout_ms: this.options.shutdownTimeoutMs }, 'worker stopping: draining in-flight jobs');
     await Promise.all((this.options.loops ?? []).map((loop) => loop.close()));
     await this.consumer.close({ drainTimeoutMs: this.options.shutdownTimeoutMs });
+    // After the drain: jobs still running release their key slots through it.
+    await this.options.keyLimits?.close();
     const drainedMs = performance.now() - started;
     this.options.metrics.shutdownDuration.set(drainedMs / 1000);
     log.info({ duration_ms: Math.round(drainedMs) }, 'worker drained');

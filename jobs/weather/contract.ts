@@ -32,6 +32,4 @@ export default defineJobType({
   }),
   example_payload: { city: 'Austin', country_code: 'US', units: 'metric' },
   label: (p) => `${p.city}, ${p.country_code}`,
-  // One country's burst of lookups takes at most this many workers: other countries go on.
-  limits: { concurrency: { key: 'country_code', max: 4 } },
 });

@@ -21,7 +21,8 @@ const record = (id: string) => ({ topic: 't', key: id, value: Buffer.from(id), h
 describe('job limits', () => {
   it('are what the definitions declare, and show in GET /v1/job-types with a computed key named so', () => {
     const limits = loadJobLimits({});
-    expect(limits.weather).toEqual({ concurrency: { key: 'country_code', max: 4 } });
+    expect(limits.exchange_rate).toEqual({ concurrency: { key: 'base', max: 8 } });
+    expect(limits.weather).toEqual({});
     const types = describeJobTypes({ ...fallbacks, limits });
     expect(types.job_types.find((t) => t.job_type === 'github_user')?.limits).toEqual({
       concurrency: { key: 'username', max: 1 },
@@ -31,17 +32,17 @@ describe('job limits', () => {
   });
 
   it('are overridden per type by JOB_LIMITS_<TYPE>_*, 0 turning one off', () => {
-    const limits = loadJobLimits({ JOB_LIMITS_WEATHER_CONCURRENCY_MAX: '0', JOB_LIMITS_GITHUB_USER_RATE_POINTS: '5000', JOB_LIMITS_QUOTE_RATE_POINTS: '10', JOB_LIMITS_QUOTE_RATE_PER_MS: '1000', JOB_LIMITS_QUOTE_RATE_KEY: 'tag' });
-    expect(limits.weather).toEqual({});
+    const limits = loadJobLimits({ JOB_LIMITS_EXCHANGE_RATE_CONCURRENCY_MAX: '0', JOB_LIMITS_GITHUB_USER_RATE_POINTS: '5000', JOB_LIMITS_QUOTE_RATE_POINTS: '10', JOB_LIMITS_QUOTE_RATE_PER_MS: '1000', JOB_LIMITS_QUOTE_RATE_KEY: 'tag' });
+    expect(limits.exchange_rate).toEqual({});
     expect(limits.github_user.rate?.points).toBe(5000);
     expect(limits.quote).toEqual({ rate: { key: 'tag', points: 10, per_ms: 1000 } });
   });
 
   it('refuse a bad value or an unknown variable, naming it', () => {
-    expect(problems({ JOB_LIMITS_WEATHER_CONCURRENCY_MAX: 'two' }).map((p) => p.variable)).toEqual(['JOB_LIMITS_WEATHER_CONCURRENCY_MAX']);
+    expect(problems({ JOB_LIMITS_EXCHANGE_RATE_CONCURRENCY_MAX: 'two' }).map((p) => p.variable)).toEqual(['JOB_LIMITS_EXCHANGE_RATE_CONCURRENCY_MAX']);
     expect(problems({ JOB_LIMITS_WEATHR_CONCURRENCY_MAX: '2' }).map((p) => p.variable)).toEqual(['JOB_LIMITS_WEATHR_CONCURRENCY_MAX']);
     expect(problems({ JOB_LIMITS_QUOTE_CONCURRENCY_MAX: '2' }).map((p) => p.variable)).toEqual(['JOB_LIMITS_QUOTE_CONCURRENCY_KEY']);
-    expect(problems({ JOB_LIMITS_WEATHER_CONCURRENCY_KEY: 'a b' }).map((p) => p.variable)).toEqual(['JOB_LIMITS_WEATHER_CONCURRENCY_KEY']);
+    expect(problems({ JOB_LIMITS_WEATHER_CONCURRENCY_KEY: 'a b', JOB_LIMITS_WEATHER_CONCURRENCY_MAX: '2' }).map((p) => p.variable)).toEqual(['JOB_LIMITS_WEATHER_CONCURRENCY_KEY']);
   });
 
   it('read a key at a field path, or from a function', () => {

@@ -88,7 +88,7 @@ describe('per-key limits', () => {
   }
 
   it('a flood on one key does not hold back another key: its job overtakes the flood', { timeout: 120_000 }, async () => {
-    setEnv({ JOB_LIMITS_WEATHER_CONCURRENCY_MAX: '1' });
+    setEnv({ JOB_LIMITS_WEATHER_CONCURRENCY_KEY: 'country_code', JOB_LIMITS_WEATHER_CONCURRENCY_MAX: '1' });
     const a = await app({ ...run('kl-flood'), SIMULATED_PROVIDER_DELAY_MS: '200', WORKER_CONCURRENCY: '2' });
     const flood = await Promise.all(Array.from({ length: 40 }, (_, i) => submitWeather(a.baseUrl, `Flood ${i}`, 'FR')));
     const floodDone = async () => (await Promise.all(flood.map((id) => finalState(a, id)))).filter((s) => s !== undefined).length;
@@ -112,7 +112,7 @@ describe('per-key limits', () => {
         : { status: 200, body: FORECAST };
     });
     closers.push(provider.stop);
-    setEnv({ JOB_LIMITS_WEATHER_CONCURRENCY_MAX: '2', OPEN_METEO_FORECAST_URL: provider.url, OPEN_METEO_GEOCODING_URL: provider.url });
+    setEnv({ JOB_LIMITS_WEATHER_CONCURRENCY_KEY: 'country_code', JOB_LIMITS_WEATHER_CONCURRENCY_MAX: '2', OPEN_METEO_FORECAST_URL: provider.url, OPEN_METEO_GEOCODING_URL: provider.url });
     const env = { ...run('kl-two-workers'), PROVIDER_MODE: 'http', WORKER_CONCURRENCY: '4' };
     const first = await app(env);
     await app(env);
