@@ -79,8 +79,13 @@ export class KeyLimitGate implements Lifecycle {
         return await this.underRate(handler, record, context, message);
       } finally {
         clearInterval(renewer);
-        await this.options.slots.release(scope, message.job_id).catch((error: unknown) => this.options.logger.warn({ err: error, scope }, 'key slot not released; its lease expires by itself'));
-        void this.serveScope(scope).catch((error: unknown) => this.options.logger.warn({ err: error, scope }, 'hand-back after a release failed; the loop does it'));
+        // Freed and the next waiting jobs reserved in one step; what fails, lease expiry and the loop make good.
+        const parked = await this.options.slots
+          .release(scope, message.job_id, concurrency.max, this.reserveMs)
+          .catch((error: unknown) => (this.options.logger.warn({ err: error, scope }, 'key slot not released; its lease expires by itself'), []));
+        void this.publish(parked, 'key', (jobId) => this.options.slots.confirmHandedBack(scope, jobId)).catch((error: unknown) =>
+          this.options.logger.warn({ err: error, scope }, 'hand-back not published; the job goes back to its line when its reservation lapses'),
+        );
       }
     };
   }

@@ -51,8 +51,9 @@ export class MemoryKeySlots implements KeySlots {
     return true;
   }
 
-  async release(name: string, jobId: string): Promise<void> {
+  async release(name: string, jobId: string, max: number, reserveMs: number): Promise<ParkedRecord[]> {
     this.scopes.get(name)?.slots.delete(jobId);
+    return this.scopes.has(name) ? this.handBack(name, max, reserveMs) : [];
   }
 
   async handBack(name: string, max: number, reserveMs: number): Promise<ParkedRecord[]> {

@@ -83,10 +83,11 @@ return 1
 `);
 
 /**
- * ARGV: max, reserve ms. While slots are free and jobs wait, the head of the line gets a slot
+ * ARGV: max, reserve ms, and optionally a job id whose slot is freed first. While slots are free and jobs wait, the head of the line gets a slot
  * reserved and moves to handing, both until now + reserve ms. Returns {id, record, id, record, …}.
  */
 export const HAND_BACK = script(`${SCOPE_PRELUDE}
+if ARGV[3] then redis.call('ZREM', KEYS[1], ARGV[3]) end
 local out = {}
 while redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) do
   local id = redis.call('LPOP', KEYS[2])

@@ -74,16 +74,22 @@ export class RedisKeySlots implements KeySlots {
     return Number(await redisCall(this.redis, () => runSlotScript(this.redis, RENEW_SLOT, [this.keys(scope)[0]!], jobId, Math.ceil(ttlMs)))) === 1;
   }
 
-  async release(scope: string, jobId: string): Promise<void> {
-    await redisCall(this.redis, () => this.redis.zrem(this.keys(scope)[0]!, jobId));
+  async release(scope: string, jobId: string, max: number, reserveMs: number): Promise<ParkedRecord[]> {
+    return this.serve(scope, max, reserveMs, jobId);
   }
 
   async handBack(scope: string, max: number, reserveMs: number): Promise<ParkedRecord[]> {
-    const flat = (await redisCall(this.redis, () => runSlotScript(this.redis, HAND_BACK, this.keys(scope), max, Math.ceil(reserveMs)))) as string[];
+    const out = await this.serve(scope, max, reserveMs);
+    if (out.length === 0) await this.forgetIfEmpty(scope);
+    return out;
+  }
+
+  private async serve(scope: string, max: number, reserveMs: number, releasing?: string): Promise<ParkedRecord[]> {
+    const args = [max, Math.ceil(reserveMs), ...(releasing === undefined ? [] : [releasing])];
+    const flat = (await redisCall(this.redis, () => runSlotScript(this.redis, HAND_BACK, this.keys(scope), ...args))) as string[];
     const out: ParkedRecord[] = [];
     for (let i = 0; i < flat.length; i += 2) out.push({ jobId: flat[i]!, record: decodeParked(flat[i + 1]!) });
     if (out.length > 0) await redisCall(this.redis, () => this.redis.zadd(this.index, 'XX', String(Date.now()), scope));
-    else await this.forgetIfEmpty(scope);
     return out;
   }
 

@@ -3,6 +3,7 @@ import type { StatusLatencyResult } from '../scenarios/status-latency.js';
 import type { SubmitThroughputResult } from '../scenarios/submit-throughput.js';
 import type { WorkerMemoryResult } from '../scenarios/worker-memory.js';
 import type { Spread } from '../lib/stats.js';
+import type { LimitOverheadResult, TenantWaitResult } from '../scenarios/key-limits.js';
 
 export interface MachineInfo {
   date: string;
@@ -44,6 +45,8 @@ export interface BenchResults {
   workerMemory?: WorkerMemoryResult & { nodeOptions: string };
   /** The same drain with NODE_OPTIONS capping V8's old space. */
   workerMemoryCappedHeap?: WorkerMemoryResult & { nodeOptions: string };
+  /** Per-key limits: the other tenant's wait beside a flood, and the cost of limits never reached. */
+  keyLimits?: { tenantWait?: TenantWaitResult; overhead?: LimitOverheadResult };
   /** Scenario → why it did not run. */
   notMeasured: Record<string, string>;
   durationSeconds: number;

@@ -34,8 +34,11 @@ export interface KeySlots {
   takeOrPark(scope: string, jobId: string, max: number, ttlMs: number, record: QueueRecord): Promise<KeySlotAnswer>;
   /** Extends the job's slot lease; false when it lapsed. */
   renew(scope: string, jobId: string, ttlMs: number): Promise<boolean>;
-  /** Frees the job's slot. */
-  release(scope: string, jobId: string): Promise<void>;
+  /**
+   * Frees the job's slot and, in the same step, hands back as many waiting jobs as the scope now
+   * has free slots (see `handBack`): one round trip for a job's end.
+   */
+  release(scope: string, jobId: string, max: number, reserveMs: number): Promise<ParkedRecord[]>;
   /** Reserves free slots of the scope for the jobs at the head of its line, for `reserveMs`, and returns their records. */
   handBack(scope: string, max: number, reserveMs: number): Promise<ParkedRecord[]>;
   /** The record was published again: it leaves the line for good. */
