@@ -1,4 +1,4 @@
-import type { DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
+import type { DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore, WebhookOutbox } from '../core/ports/index.js';
 import type { JobTypeFallbacks, StatsResponse } from '../contracts/index.js';
 import type { ScheduleDeps, SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
@@ -26,4 +26,6 @@ export interface ApiDeps {
   accepting: () => boolean;
   metrics: ApiMetrics;
   logger: Logger;
+  /** The webhook outbox, read for the `webhook` of a job's status. */
+  webhooks?: WebhookOutbox;
 }

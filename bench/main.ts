@@ -20,8 +20,9 @@ import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
 import { UNREACHED_LIMITS_ENV, runTenantWait } from './scenarios/key-limits.js';
+import { runPriorityWait } from './scenarios/priority-wait.js';
 
-const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'keylimits'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority', 'keylimits'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +41,8 @@ const { values: args } = parseArgs({
     'status-rate': { type: 'string', default: '500' },
     'status-requests': { type: 'string' },
     backlog: { type: 'string' },
+    'priority-backlog': { type: 'string' },
+    'priority-samples': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     'flood-jobs': { type: 'string' },
     profile: { type: 'string', default: '' },
@@ -72,6 +75,8 @@ const submitOptions = {
 const statusRate = int(args['status-rate'], 500);
 const statusRequests = int(args['status-requests'], quick ? 1_000 : 10_000);
 const backlog = int(args.backlog, quick ? 1_000 : 10_000);
+const priorityBacklog = int(args['priority-backlog'], quick ? 500 : 5_000);
+const prioritySamples = int(args['priority-samples'], quick ? 3 : 5);
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 function version(pkg: string): string {
@@ -103,7 +108,7 @@ const results: BenchResults = {
     commit: commit(),
     versions: { autocannon: version('autocannon'), bullmq: version('bullmq'), ioredis: version('ioredis'), kafkajs: version('kafkajs'), mongodb: version('mongodb') },
   },
-  settings: { concurrency, partitions, delayMs, ioJobs, cpuJobs, inFlight, rounds, submit: submitOptions, statusRate, statusRequests, backlog },
+  settings: { concurrency, partitions, delayMs, ioJobs, cpuJobs, inFlight, rounds, submit: submitOptions, statusRate, statusRequests, backlog, priorityBacklog, prioritySamples },
   notMeasured: {},
   durationSeconds: 0,
 };
@@ -306,6 +311,22 @@ if (only.has('keylimits')) {
     const ratio = round(best(perSide.declared) / best(perSide.none), 3);
     results.keyLimits!.overhead = { jobs: cpuJobs, withoutLimits: best(perSide.none), withLimits: best(perSide.declared), ratio };
     log(`  limits declared but never reached vs none: ${ratio} (target >= 0.95)`);
+  });
+}
+
+if (only.has('priority')) {
+  log(`priority: a high job's wait behind a ${priorityBacklog}-job normal backlog and with none, ${prioritySamples} each`);
+  await attempt('priorityWait', async () => {
+    const priorityRunId = `${runId}-priority`;
+    try {
+      const result = await runPriorityWait(ioSettings, { env: servicesEnv(ioSettings, priorityRunId), backlog: priorityBacklog, samples: prioritySamples, inFlight });
+      results.priorityWait = result;
+      log(`  high job wait: ${result.idleWaitMs.median} ms with no backlog, ${result.backlogWaitMs.median} ms behind ${result.backlog} normal jobs (${result.ratio} ×); first come, first served it would wait about ${(result.fifoWaitEstimateMs / 1000).toFixed(1)} s`);
+    } finally {
+      // The scenario keeps results in the worker's memory: it has no database to drop.
+      const { MONGODB_DATABASE: _none, ...isolation } = isolationEnv(priorityRunId);
+      await cleanUpRun(isolation);
+    }
   });
 }
 

@@ -11,7 +11,7 @@ param location string = resourceGroup().location
 param tags object = {}
 
 // Messaging. These must match the code: a test compares them with contracts/ and config/.
-@description('The job types of jobs/catalog.ts (generated/job-types.json, npm run catalog:render): one Event Hub (Kafka topic) each')
+@description('The job types of jobs/catalog.ts (generated/job-types.json, npm run catalog:render): three Event Hubs (Kafka topics) each, one per priority')
 param jobTypes array = loadJsonContent('generated/job-types.json')
 @description('KAFKA_TOPIC_TEMPLATE default')
 param topicTemplate string = 'jobs.%s.v1'

@@ -7,8 +7,10 @@ import { createJobHandlers } from './job-handlers.js';
 import { countConnectionEvents } from './progress-rpc-events.js';
 import { ScheduleTicker } from '../worker/schedule-ticker.js';
 import { Worker } from '../worker/worker.js';
+import { priorityLanes } from '../worker/priority-lanes.js';
 import { createSubmitDeps } from './create-submit-deps.js';
 import { createKeyLimitGate } from './create-key-limits.js';
+import { createWorkerWebhooks } from './create-webhooks.js';
 
 /**
  * A worker over the given adapters, configured from the environment, with the schedule ticker
@@ -39,9 +41,11 @@ export function buildWorker(options: {
     logger: tickerLogger,
   });
   const keyLimits = createKeyLimitGate({ config, queue: adapters.queue, statuses: adapters.statuses, metrics, logger: options.logger.child({ component: 'key-limits' }) });
+  const webhooks = createWorkerWebhooks({ config, adapters, metrics, logger: options.logger });
   return new Worker({
-    loops: [ticker],
+    loops: [ticker, ...(webhooks.deliverer ? [webhooks.deliverer] : [])],
     keyLimits,
+    onJobEnded: webhooks.onJobEnded,
     queue: adapters.queue,
     statuses: adapters.statuses,
     results: adapters.results,
@@ -57,6 +61,7 @@ export function buildWorker(options: {
     topicTemplate: config.KAFKA_TOPIC_TEMPLATE,
     groupId: config.KAFKA_CONSUMER_GROUP,
     concurrency: config.WORKER_CONCURRENCY,
+    lanes: priorityLanes(config.KAFKA_TOPIC_TEMPLATE),
     handlerAttempts: config.WORKER_HANDLER_ATTEMPTS,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     healthPort: options.healthPort === undefined ? config.WORKER_METRICS_PORT : options.healthPort,

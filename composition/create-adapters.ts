@@ -14,6 +14,7 @@ import type {
   ResultStore,
   ScheduleStore,
   StatusStore,
+  WebhookOutbox,
 } from '../core/ports/index.js';
 import { createDeadLetters } from './create-dead-letters.js';
 import { createJobQueue } from './create-job-queue.js';
@@ -30,6 +31,8 @@ export interface PortAdapters {
   results: ResultStore;
   /** Schedules: what each tick submits and where the ticks have got to. */
   schedules: ScheduleStore;
+  /** The webhook outbox: deliveries of ended jobs with a callback_url, and how far each has got. */
+  webhooks: WebhookOutbox;
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
   deadLetters: DeadLetters;
@@ -63,6 +66,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     leases: stores.leases,
     results,
     schedules: resultStore.schedules,
+    webhooks: resultStore.webhooks,
     queue,
     deadLetters,
     createProgressClient: (events) => rpc.createClient(events),

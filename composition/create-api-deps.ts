@@ -42,6 +42,7 @@ export function createApiDeps(options: {
       backoff: { initial_ms: config.PROVIDER_RETRY_INITIAL_MS, max_ms: config.PROVIDER_RETRY_MAX_MS },
       timeouts: jobTimeoutSettings(config),
       limits: loadJobLimits(),
+      priorities: config.JOB_PRIORITY_OVERRIDES,
     },
     readiness: [
       ...adapters.readiness,
@@ -55,5 +56,6 @@ export function createApiDeps(options: {
     accepting: options.accepting,
     metrics: options.metrics,
     logger,
+    webhooks: adapters.webhooks,
   };
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
-import { MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
-import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, createMongoClient } from '../adapters/mongodb/index.js';
+import type { HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore, WebhookOutbox } from '../core/ports/index.js';
+import { MemoryResultStore, MemoryScheduleStore, MemoryWebhookOutbox } from '../adapters/memory/index.js';
+import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox, createMongoClient } from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
@@ -12,6 +12,8 @@ export interface ResultStoreChoice {
   idempotency?: IdempotencyStore;
   /** Schedules, beside the results (MongoDB) so they outlive every process and a Redis that loses its data; in memory otherwise. */
   schedules: ScheduleStore;
+  /** Webhook deliveries, beside the results (MongoDB) so a recorded delivery outlives its worker; in memory otherwise. */
+  webhooks: WebhookOutbox;
   readiness: HealthCheck[];
   /** Ensures the collections' indexes; idempotent. */
   init(): Promise<void>;
@@ -22,19 +24,21 @@ export interface ResultStoreChoice {
 export function createResultStore(config: Config, logger: Logger): ResultStoreChoice {
   if (!config.MONGODB_URI) {
     const results = new MemoryResultStore();
-    return { results, schedules: new MemoryScheduleStore(), readiness: [], init: async () => {}, close: () => results.close() };
+    return { results, schedules: new MemoryScheduleStore(), webhooks: new MemoryWebhookOutbox(), readiness: [], init: async () => {}, close: () => results.close() };
   }
   const client = createMongoClient(config.MONGODB_URI);
   const database = config.MONGODB_DATABASE;
   const results = new MongoResultStore({ client, database, logger });
   const idempotency = new MongoIdempotencyStore({ client, database, logger });
   const schedules = new MongoScheduleStore({ client, database, logger });
+  const webhooks = new MongoWebhookOutbox({ client, database, logger });
   return {
     results,
     idempotency,
     schedules,
+    webhooks,
     readiness: [results.healthCheck],
-    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init()])),
+    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), webhooks.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

@@ -9,8 +9,10 @@ import {
   STATUS_TTL_SECONDS,
   type JobTimeoutSettings,
 } from '../contracts/index.js';
+import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS } from '../contracts/webhooks.js';
 import { keyListProblem, parseKeyList, readKeyFile } from './api-keys.js';
 import { urlSetting } from './setting-types.js';
+import { jobPriorityOverridesSetting } from './job-priorities.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -37,6 +39,27 @@ const apiKeyFile = z
     const problem = keyListProblem(keys, (i) => `key ${i + 1}`);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
+
+// Standard Webhooks secrets: `whsec_` then the base64 of 24 to 64 random bytes.
+const WEBHOOK_SECRET_WORDS = 'must be whsec_ followed by the base64 of 24 to 64 random bytes (e.g. whsec_$(openssl rand -base64 32))';
+const webhookSecret = z
+  .string()
+  .trim()
+  .refine((value) => {
+    const encoded = value.startsWith('whsec_') ? value.slice('whsec_'.length) : '';
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return false;
+    const bytes = Buffer.from(encoded, 'base64').length;
+    return bytes >= 24 && bytes <= 64;
+  }, WEBHOOK_SECRET_WORDS);
+const hostList = z
+  .string()
+  .transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter((host) => host.length > 0))
+  .refine((hosts) => hosts.every((host) => /^(\[[0-9a-f:.]+\]|[0-9a-f:.]*:[0-9a-f:.]*|[a-z0-9.-]+)$/.test(host)), 'must be host names or addresses separated by commas, without scheme or port');
+const msList = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()))
+  .refine((parts) => parts.length <= 50 && parts.every((part) => /^[1-9][0-9]{0,9}$/.test(part)), 'must be 1 to 50 whole numbers of ms separated by commas')
+  .transform((parts) => parts.map(Number));
 
 /**
  * Every environment variable dtq reads. Unset service URLs select the in-memory adapters; an
@@ -111,6 +134,8 @@ const ConfigVariables = z.object({
   // A job's timeout bounds its handler's run, every attempt of one delivery together.
   JOB_TIMEOUT_MAX_MS: positiveInt.min(JOB_TIMEOUT_MIN_MS).max(JOB_TIMEOUT_CEILING_MS).default(JOB_TIMEOUT_MAX_MS_DEFAULT),
   JOB_TIMEOUT_DEFAULT_MS: positiveInt.min(JOB_TIMEOUT_MIN_MS).max(JOB_TIMEOUT_CEILING_MS).default(JOB_TIMEOUT_DEFAULT_MS_DEFAULT),
+  // A job type's priority for this deployment, over its definition's defaults.priority.
+  JOB_PRIORITY_OVERRIDES: jobPriorityOverridesSetting.default({}),
 
   SERVE_WEB: flag.optional(),
 
@@ -124,6 +149,17 @@ const ConfigVariables = z.object({
   API_RATE_LIMIT_PER_MINUTE: nonNegativeInt.max(1_000_000).default(1_200),
   API_AUTH_FAILURES_PER_MINUTE: nonNegativeInt.max(10_000).default(10),
   STATS_CACHE_MS: nonNegativeInt.max(60_000).default(5_000),
+
+  // Webhooks (docs/webhooks.md). Without a secret no callback_url is accepted.
+  WEBHOOK_SECRET: webhookSecret.optional(),
+  /** Hosts callback URLs may name (comma list); unset: any host with a public address. A listed host may also be private. */
+  CALLBACK_ALLOWED_HOSTS: hostList.optional(),
+  /** The waits before each retry of a webhook (ms, comma list, each varied by ±20 %); past the last the delivery is given up. */
+  WEBHOOK_RETRY_SCHEDULE_MS: msList.default(() => [...DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS]),
+  /** The deadline of one webhook attempt; a deliverer's claim on a delivery holds twice as long. */
+  WEBHOOK_TIMEOUT_MS: positiveInt.min(100).max(60_000).default(10_000),
+  /** How often each worker looks for due webhook attempts. */
+  WEBHOOK_POLL_MS: positiveInt.min(50).max(60_000).default(1_000),
 });
 
 /** The variables, plus the rules that span several of them. */

@@ -7,10 +7,12 @@ import {
 } from './common.js';
 import { JobTypeSchema } from './job-types.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
+import { JobPrioritySchema } from './job-priority.js';
 import { JobResultDocumentSchema } from './job-result.js';
 import { JobLabelSchema, MilestoneTimesSchema } from './job-status.js';
 import { decodeCursor } from './page-cursor.js';
 import { JobLimitsInfoSchema } from './job-limits.js';
+import { CallbackUrlSchema, WebhookDeliveryViewSchema } from './webhooks.js';
 
 /** Largest request body the API accepts; larger ones answer 413. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -42,6 +44,10 @@ export const SubmitJobRequestSchema = z.strictObject({
   job_type: z.string(),
   payload: z.record(z.string(), z.unknown()),
   timeout_ms: JobTimeoutMsSchema.optional(),
+  /** high overtakes normal jobs waiting; low waits behind them but still gets turns. Unset: the job type's default. */
+  priority: JobPrioritySchema.optional(),
+  /** Where dtq POSTs the job's outcome when it ends (signed; see docs/webhooks.md). */
+  callback_url: CallbackUrlSchema.optional(),
 });
 export type SubmitJobRequest = z.infer<typeof SubmitJobRequestSchema>;
 
@@ -106,6 +112,10 @@ export const JobStatusResponseSchema = z.object({
   schedule_id: UuidV4Schema.optional(),
   /** The job's timeout (absent for a job whose status was written before dtq had timeouts). */
   timeout_ms: JobTimeoutMsSchema.optional(),
+  /** The job's priority (absent for a job whose status was written before dtq had priorities). */
+  priority: JobPrioritySchema.optional(),
+  /** The job's webhook delivery, once the job has ended with a `callback_url`. */
+  webhook: WebhookDeliveryViewSchema.optional(),
   ...retryLinks,
 });
 export type JobStatusResponse = z.infer<typeof JobStatusResponseSchema>;
@@ -153,6 +163,8 @@ export const JobSummarySchema = z.object({
   cancel_requested_at: UtcTimestampSchema.optional(),
   /** The schedule whose tick made the job. */
   schedule_id: UuidV4Schema.optional(),
+  /** The job's priority (absent for jobs submitted before priorities, and for jobs listed from results). */
+  priority: JobPrioritySchema.optional(),
   ...retryLinks,
 });
 export type JobSummary = z.infer<typeof JobSummarySchema>;
@@ -244,6 +256,8 @@ export const JobTypeDefaultsSchema = z.object({
   backoff: z.object({ initial_ms: z.number().int().min(0), max_ms: z.number().int().min(0) }),
   /** The timeout of a job of this type that sets none. */
   timeout_ms: JobTimeoutMsSchema,
+  /** The priority of a job of this type that sets none (its definition's, or the deployment's override). */
+  priority: JobPrioritySchema,
 });
 
 /** One job type as clients discover it: what to send, what comes back, an example and its defaults. */

@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './job-types.js';
 export * from './job-timeout.js';
+export * from './job-priority.js';
 export * from './job-outputs.js';
 export * from './kafka-job-message.js';
 export * from './trace-context.js';
@@ -18,3 +19,4 @@ export * from './schema-catalog.js';
 export * from './render-json-schema.js';
 export * from './schedules.js';
 export * from './job-limits.js';
+export * from './webhooks.js';

@@ -8,6 +8,7 @@ import {
 } from './common.js';
 import { JobTypeSchema } from './job-types.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
+import { JobPrioritySchema } from './job-priority.js';
 
 /** Redis key of a job's status hash. */
 export const statusKey = (jobId: string): string => `job:${jobId}:status`;
@@ -62,6 +63,8 @@ export const JobStatusSchema = z.object({
   schedule_id: UuidV4Schema.optional(),
   /** The job's timeout in milliseconds, written with the queued status. */
   timeout_ms: JobTimeoutMsSchema.optional(),
+  /** The job's priority, written with the queued status. */
+  priority: JobPrioritySchema.optional(),
 });
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 

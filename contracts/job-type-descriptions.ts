@@ -4,6 +4,7 @@ import { JOB_TYPES, jobContract } from './job-types.js';
 import { payloadJsonSchema } from './payload-text.js';
 import { describeLimits, type JobLimits } from './job-limits.js';
 import { DEFAULT_JOB_TIMEOUT_SETTINGS, jobTimeoutMs, type JobTimeoutSettings } from './job-timeout.js';
+import { jobPriority, type JobPriority } from './job-priority.js';
 
 /** What a job type falls back to when its definition sets no attempts, backoff or timeout (the PROVIDER_* and JOB_TIMEOUT_* settings). */
 export interface JobTypeFallbacks {
@@ -13,6 +14,8 @@ export interface JobTypeFallbacks {
   timeouts?: JobTimeoutSettings;
   /** Each type's limits after configuration (JOB_LIMITS_*); unset: what its definition declares. */
   limits?: Partial<Record<string, JobLimits<never>>>;
+  /** The deployment's priority per job type (JOB_PRIORITY_OVERRIDES), over the definitions' defaults. */
+  priorities?: Readonly<Partial<Record<string, JobPriority>>>;
 }
 
 /**
@@ -35,6 +38,7 @@ export function describeJobTypes(fallbacks: JobTypeFallbacks): JobTypesResponse 
           attempts: contract.defaults.attempts ?? fallbacks.attempts,
           backoff: contract.defaults.backoff ?? fallbacks.backoff,
           timeout_ms: jobTimeoutMs(contract, undefined, fallbacks.timeouts ?? DEFAULT_JOB_TIMEOUT_SETTINGS),
+          priority: jobPriority(contract, undefined, fallbacks.priorities),
         },
         limits: describeLimits(fallbacks.limits?.[type] ?? (contract.limits as JobLimits<never> | undefined)),
       };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobLimits } from './job-limits.js';
+import type { JobPriority } from './job-priority.js';
 
 /**
  * What every job type declares about itself, in its folder's `contract.ts`: the part the API, the
@@ -21,6 +22,11 @@ export interface JobTypeDefaults {
    * submit sets no `timeout_ms`; unset: JOB_TIMEOUT_DEFAULT_MS. JOB_TIMEOUT_MAX_MS bounds it.
    */
   timeout_ms?: number;
+  /**
+   * The priority of a job of this type whose submit sets none; unset: normal.
+   * JOB_PRIORITY_OVERRIDES changes it per deployment.
+   */
+  priority?: JobPriority;
 }
 
 /** Fields the worker adds to every output: who produced it, and whether it is simulated. */

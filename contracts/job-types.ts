@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import * as catalog from '../jobs/catalog.js';
 import type { JobTypeContract } from './job-type.js';
+import { priorityTopicClash } from './job-priority.js';
 
 type Catalog = typeof catalog;
 
@@ -20,6 +21,8 @@ for (const [key, contract] of Object.entries(JOB_CATALOG) as Array<[string, JobT
 
 /** The job types, in the catalog's (alphabetical) order. */
 export const JOB_TYPES = Object.keys(JOB_CATALOG).sort() as [JobType, ...JobType[]];
+const clash = priorityTopicClash(JOB_TYPES);
+if (clash) throw new Error(`jobs/catalog.ts: ${clash}`);
 export const JobTypeSchema = z.enum(JOB_TYPES);
 
 export const JobPayloadSchemas = mapCatalog((contract) => contract.payload) as { readonly [K in JobType]: Catalog[K]['payload'] };

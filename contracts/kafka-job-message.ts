@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { SCHEMA_VERSION, UtcTimestampSchema, UuidV4Schema } from './common.js';
 import { JOB_TYPES, JobPayloadSchemas, JobTypeSchema, type JobType } from './job-types.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
+import { JobPrioritySchema } from './job-priority.js';
+import { CallbackUrlSchema } from './webhooks.js';
 import { TRACE_HEADERS, TraceparentSchema, TracestateSchema } from './trace-context.js';
 
 /** Headers every job message carries on Kafka. */
@@ -32,6 +34,10 @@ const envelopeShape = {
   schedule_id: UuidV4Schema.optional(),
   /** The job's timeout; a message without one gets its job type's default. */
   timeout_ms: JobTimeoutMsSchema.optional(),
+  /** The job's priority, which names its topic (see job-priority.ts); a message without one is normal. */
+  priority: JobPrioritySchema.optional(),
+  /** Where the worker POSTs the job's outcome when it ends; absent for a job without webhook. */
+  callback_url: CallbackUrlSchema.optional(),
 };
 
 type MessageSchemaFor<K extends JobType> = z.ZodObject<

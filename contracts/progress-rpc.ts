@@ -7,6 +7,7 @@ import {
 } from './common.js';
 import { MilestoneTimesSchema } from './job-status.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
+import { JobPrioritySchema } from './job-priority.js';
 
 /** Queue the worker's progress responder consumes. */
 export const PROGRESS_REQUEST_QUEUE = 'progress.check.request.v1';
@@ -35,6 +36,7 @@ export const ProgressReplySchema = z.object({
   milestones: MilestoneTimesSchema.optional(),
   cancel_requested_at: UtcTimestampSchema.optional(),
   timeout_ms: JobTimeoutMsSchema.optional(),
+  priority: JobPrioritySchema.optional(),
   retry_of: UuidV4Schema.optional(),
   retries: z.array(UuidV4Schema).optional(),
   /** How many older retries `retries` leaves out (it lists the newest only). */

@@ -5,7 +5,9 @@ import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, MAX_REQUEST_BODY_BYTES } 
 import { JOB_TYPES } from './job-types.js';
 import { CRON_MAX_LENGTH } from './schedules.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
+import { JobPrioritySchema } from './job-priority.js';
 import { payloadJsonSchema } from './payload-text.js';
+import { CALLBACK_URL_MAX_LENGTH } from './webhooks.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
 
@@ -92,7 +94,7 @@ export function renderOpenApi(): string {
           requestBody: { required: true, content: { 'application/json': { schema: submitRequestPerJobType() } } },
           responses: {
             '202': { description: 'Accepted; Location points at the status', content: json('http-submit-job-response') },
-            '400': errorResponse('Malformed JSON, unknown job type, invalid payload field or Idempotency-Key'),
+            '400': errorResponse('Malformed JSON, unknown job type, invalid payload field or Idempotency-Key, or a callback_url dtq may not call'),
             '409': errorResponse('Idempotency-Key reused with another body'),
             '413': errorResponse(`Body over ${MAX_REQUEST_BODY_BYTES / 1024 / 1024} MiB`),
             '415': errorResponse('Body not sent as content-type: application/json'),
@@ -143,7 +145,9 @@ export function renderOpenApi(): string {
           summary: 'Current status, answered by the worker over the progress RPC',
           description:
             'A finished job the status store no longer holds (past its 24 h window, or a Redis that lost its data) is answered ' +
-            'from its stored result: state completed or failed, progress_percent 100, its error, result_url; no milestones.',
+            'from its stored result: state completed or failed, progress_percent 100, its error, result_url; no milestones. ' +
+            'A job submitted with a callback_url has, once it ended, a webhook: its delivery (attempts, last status code or error, ' +
+            'next attempt, delivered or given up).',
           parameters: [jobId],
           responses: {
             '200': { description: 'Status', content: json('http-job-status-response') },
@@ -309,6 +313,22 @@ export function renderOpenApi(): string {
 
 /** The optional `timeout_ms` of a submit, as every variant below declares it. */
 const TIMEOUT_MS_JSON_SCHEMA = (({ $schema: _dialect, ...schema }) => schema)(z.toJSONSchema(JobTimeoutMsSchema) as Record<string, unknown>);
+/** callback_url as a client sees it; which hosts are called is the deployment's rule (docs/webhooks.md). */
+const CALLBACK_URL_JSON_SCHEMA = {
+  type: 'string',
+  format: 'uri',
+  maxLength: CALLBACK_URL_MAX_LENGTH,
+  pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
+  description:
+    'Where dtq POSTs the job\'s outcome when it ends, signed per Standard Webhooks. Refused (400 naming callback_url) when its host is not ' +
+    'in CALLBACK_ALLOWED_HOSTS (when set), or is or resolves to a private, loopback, link-local or other non-public address unless listed there.',
+};
+
+/** The optional `priority` of a submit. */
+const PRIORITY_JSON_SCHEMA = {
+  ...(({ $schema: _dialect, ...schema }) => schema)(z.toJSONSchema(JobPrioritySchema) as Record<string, unknown>),
+  description: 'high overtakes normal jobs waiting; low waits behind normal jobs but still gets turns (docs/flow-control.md). Unset: the job type\'s default (GET /v1/job-types).',
+};
 
 /** The fields POST /v1/schedules adds to a submit's body; cron's grammar beyond its field count is croner's. */
 function scheduleFields() {
@@ -325,7 +345,7 @@ function scheduleFields() {
  * POST /v1/jobs (and, with the schedule's fields, POST /v1/schedules), one variant per job
  * type, each pointing at its payload's published schema.
  */
-function submitRequestPerJobType(extra: { properties: Record<string, unknown>; required: string[] } = { properties: { timeout_ms: TIMEOUT_MS_JSON_SCHEMA }, required: [] }) {
+function submitRequestPerJobType(extra: { properties: Record<string, unknown>; required: string[] } = { properties: { timeout_ms: TIMEOUT_MS_JSON_SCHEMA, callback_url: CALLBACK_URL_JSON_SCHEMA, priority: PRIORITY_JSON_SCHEMA }, required: [] }) {
   return {
     oneOf: JOB_TYPES.map((type) => ({
       type: 'object',

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PartitionLag } from '../core/ports/index.js';
+import { createWebhookMetrics } from './webhook-metrics.js';
 
 /** What the worker's scrape-time gauges read; the worker binds them once it exists. */
 export interface WorkerMetricSources {
@@ -7,6 +8,8 @@ export interface WorkerMetricSources {
   ready(): boolean;
   /** Lag of every partition of the worker's topics for its group, when the queue adapter can tell. */
   consumerLag?(): Promise<PartitionLag[]>;
+  /** Records waiting on the job topics, per priority (from the consumer lag). */
+  waitingByPriority?(): Promise<ReadonlyMap<string, number>>;
 }
 
 /** The worker's metrics, served on its own port. */
@@ -126,6 +129,17 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
         for (const { topic, partition, lag } of lags) this.set({ topic, partition: String(partition) }, lag);
       },
     }),
+    jobsWaitingByPriority: new Gauge({
+      name: 'dtq_worker_jobs_waiting_by_priority',
+      help: 'Jobs on the job topics not yet done by the consumer group, per priority (high, normal, low): the consumer lag summed over each priority\'s topics (read when scraped, kept 5 s)',
+      labelNames: ['priority'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const waiting = (await sources?.waitingByPriority?.().catch(() => undefined)) ?? new Map<string, number>();
+        for (const [priority, count] of waiting) this.set({ priority }, count);
+      },
+    }),
     shutdownDuration: new Gauge({
       name: 'dtq_worker_shutdown_duration_seconds',
       help: 'How long the last graceful shutdown took to drain in-flight jobs, set when it finishes',
@@ -149,6 +163,7 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    webhooks: createWebhookMetrics(registry),
   };
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

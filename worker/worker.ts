@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { TIMEOUT_ERROR_CODE, type JobTimeoutSettings } from '../contracts/index.js';
 import { CANCELLED_ERROR_CODE, answerProgress, deadLetterTopicFor, executeJobRecord, failJobRecord, recordLogFields, type ExecuteJobDeps } from '../core/domain/index.js';
 import type {
+  ConsumerLanes,
   DeliveryHandler,
   HealthCheck,
   JobConsumer,
@@ -22,6 +23,7 @@ import { HealthServer } from './health-server.js';
 import { JobRunGate } from './job-run-gate.js';
 import type { KeyLimitGate } from './key-limit-gate.js';
 import { inJobSpan } from './job-span.js';
+import { waitingByPriority } from './priority-lanes.js';
 
 /**
  * How long a consumer-lag read serves scrapes. A read is a round trip to the cluster's admin
@@ -48,6 +50,8 @@ export interface WorkerOptions {
   topicTemplate: string;
   groupId: string;
   concurrency: number;
+  /** Turns between the job priorities' topics (priorityLanes); unset: first come, first served. */
+  lanes?: ConsumerLanes;
   /** Tries of a job record whose handler fails before the job fails and the record is dead-lettered. */
   handlerAttempts?: number;
   shutdownTimeoutMs: number;
@@ -61,6 +65,8 @@ export interface WorkerOptions {
   loops?: Lifecycle[];
   /** Per-key concurrency and rate limits in front of the job handler; its hand-back loop starts after the consumer and stops after the drain. */
   keyLimits?: KeyLimitGate;
+  /** Called when a job ends, before its record is committed (the webhook outbox). */
+  onJobEnded?: ExecuteJobDeps['onJobEnded'];
 }
 
 /**
@@ -87,6 +93,7 @@ export class Worker {
       now,
       logger,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.onJobEnded ? { onJobEnded: options.onJobEnded } : {}),
       events: {
         onHandlerAbandoned: (jobType) => metrics.abandonedHandlers.inc({ job_type: jobType }),
         onAbandonedHandlerSettled: (jobType) => metrics.abandonedHandlers.dec({ job_type: jobType }),
@@ -129,6 +136,7 @@ export class Worker {
       topics: options.topics,
       handler: options.keyLimits ? options.keyLimits.wrap(handler) : handler,
       concurrency: options.concurrency,
+      ...(options.lanes ? { lanes: options.lanes } : {}),
       ...(options.handlerAttempts !== undefined ? { handlerAttempts: options.handlerAttempts } : {}),
       deadLetterTopic: deadLetterTopicFor(options.topicTemplate),
       // The handler failed every attempt: the job ends failed (PROCESSING_FAILED) before its record is dead-lettered.
@@ -150,6 +158,7 @@ export class Worker {
     metrics.bindSources({
       ready: () => this.ready(),
       ...(lag ? { consumerLag: () => lag.get() } : {}),
+      ...(lag && options.lanes ? { waitingByPriority: async () => waitingByPriority(await lag.get(), options.lanes!) } : {}),
     });
     this.responder = options.createProgressResponder(async (request) => {
       const reply = await answerProgress(options.statuses, request, now);

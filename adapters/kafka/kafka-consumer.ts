@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { ConsumerOptions, DeliveredRecord, JobConsumer, Logger, PartitionLag, QueueRecord } from '../../core/ports/index.js';
 import { backoffDelay } from '../shared/backoff.js';
@@ -86,6 +87,10 @@ interface OwnedPartition {
   progress: PartitionProgress;
   /** Fires when the partition is revoked, or at close: records stop waiting for slots and retries. */
   stop: AbortController;
+  /** Its records fetched and waiting for a slot. */
+  queued: number;
+  /** Whether this member paused its fetching because enough of its records wait (see onBatch). */
+  paused: boolean;
 }
 
 /** Backoff between restarts of a member kafkajs gave up on. */
@@ -95,12 +100,13 @@ const RESTART_BACKOFF = { initialMs: 500, maxMs: 10_000 };
  * One member of a Kafka consumer group (kafkajs), with the port's semantics.
  *
  * Up to `concurrency` records are in flight at once, whatever the number of partitions owned:
- * kafkajs hands each fetched batch to eachBatch, which starts its records one by one as slots
- * free up (several of one partition run side by side) and returns once all are started, so
- * kafkajs fetches again. While the member is full, eachBatch waits for a slot and kafkajs does
- * not fetch: what a backlog puts in memory is one fetch (maxBytesPerPartition per partition)
- * plus the records in flight. Meanwhile the member heartbeats on a timer, and a heartbeat that
- * says the group is rebalancing ends the wait so kafkajs can rejoin.
+ * kafkajs hands each fetched batch to eachBatch, which puts its records in line for slots
+ * (several of one partition run side by side; the lines of `lanes`, the job priorities, take
+ * weighted turns) and returns, so kafkajs fetches again. A partition with `concurrency` records
+ * in line is paused until they start: what a backlog puts in memory is one fetch
+ * (maxBytesPerPartition per partition) plus that line, plus the records in flight. Meanwhile the
+ * member heartbeats on a timer, and a heartbeat that says the group is rebalancing makes kafkajs
+ * rejoin at its next batch.
  *
  * Offsets: each partition is committed up to its first record without an outcome (never past
  * it), every commitIntervalMs when something finished, as a rebalance begins (before the
@@ -154,7 +160,7 @@ export class KafkaConsumer implements JobConsumer {
     private readonly deps: KafkaConsumerDeps,
   ) {
     this.log = deps.logger.child({ component: 'kafka-consumer', group: options.groupId });
-    this.slots = new RecordSlots(options.concurrency);
+    this.slots = new RecordSlots(options.concurrency, options.lanes?.weights);
     this.settle = {
       options,
       backoff: deps.handlerRetryBackoff,
@@ -349,41 +355,68 @@ export class KafkaConsumer implements JobConsumer {
     generation.abort(changed);
   }
 
-  /** One partition's fetched records: each starts once a slot is free; returns once all have started. */
+  /**
+   * One partition's fetched records: each waits for a slot in its lane (its job priority) and
+   * starts when the lanes' turns give it one; this returns at once, so kafkajs fetches again and
+   * a high job published behind a normal backlog is in hand within one fetch. A partition with
+   * `concurrency` records already waiting is paused instead, its batch left unresolved (kafkajs
+   * fetches it again once resumed): what a backlog puts in memory stays one fetch plus
+   * `concurrency` records per partition, plus the records in flight.
+   */
   private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     // The latest runner's: after a crash kafkajs runs the member anew, with a new group session.
     this.heartbeat = heartbeat;
     if (this.closing) return;
     const generation = this.generation.signal;
     const owned = this.own(batch.topic, batch.partition);
-    const stop = AbortSignal.any([this.stopTaking.signal, generation, owned.stop.signal]);
-    let left = batch.messages.length;
-    this.waiting += left;
-    try {
-      for (const message of batch.messages) {
-        const offset = BigInt(message.offset);
-        if (!owned.progress.taken(offset)) {
-          const release = await this.slots.acquire(stop);
-          if (!release) break;
-          this.dispatch(toDeliveredRecord(batch.topic, batch.partition, message), owned, release);
-        }
-        left -= 1;
-        this.waiting -= 1;
-        resolveOffset(message.offset);
-      }
-    } finally {
-      this.waiting -= left;
+    if (owned.queued >= this.options.concurrency) {
+      this.pausePartition(owned);
+      return;
     }
-    if (left === 0) owned.progress.skipTo(BigInt(batch.lastOffset()) + 1n);
+    const lane = this.options.lanes?.of(batch.topic);
+    const stop = AbortSignal.any([this.stopTaking.signal, owned.stop.signal]);
+    // Every record of the batch in line listens to it: as many as `concurrency` plus one fetch.
+    setMaxListeners(0, stop);
+    for (const message of batch.messages) {
+      if (!owned.progress.taken(BigInt(message.offset))) this.enqueue(toDeliveredRecord(batch.topic, batch.partition, message), owned, lane, stop);
+      resolveOffset(message.offset);
+    }
+    owned.progress.skipTo(BigInt(batch.lastOffset()) + 1n);
     // The group is rebalancing (or forgot the member): throwing the broker's error makes kafkajs rejoin now.
     if (generation.aborted && !this.closing) throw generation.reason;
+  }
+
+  /** Puts a fetched record in line for a slot; a record in line holds its partition's commit back like one running. */
+  private enqueue(record: DeliveredRecord, owned: OwnedPartition, lane: string | undefined, stop: AbortSignal): void {
+    owned.progress.start(BigInt(record.offset));
+    owned.queued += 1;
+    this.waiting += 1;
+    void this.slots.acquire(stop, lane).then((release) => {
+      owned.queued -= 1;
+      this.waiting -= 1;
+      if (owned.paused && owned.queued < this.options.concurrency) this.resumePartition(owned);
+      // No slot: the partition moved or the member closes; the record stays uncommitted.
+      if (release) this.dispatch(record, owned, release);
+    });
+  }
+
+  private pausePartition(owned: OwnedPartition): void {
+    owned.paused = true;
+    this.consumer.pause([{ topic: owned.progress.topic, partitions: [owned.progress.partition] }]);
+  }
+
+  /** Also for a revoked partition: kafkajs would keep it paused should it come back. Not at close, which pauses every topic. */
+  private resumePartition(owned: OwnedPartition): void {
+    owned.paused = false;
+    if (this.closing) return;
+    this.consumer.resume([{ topic: owned.progress.topic, partitions: [owned.progress.partition] }]);
   }
 
   private own(topic: string, partition: number): OwnedPartition {
     const key = `${topic}/${partition}`;
     let owned = this.owned.get(key);
     if (!owned) {
-      owned = { progress: new PartitionProgress(topic, partition), stop: new AbortController() };
+      owned = { progress: new PartitionProgress(topic, partition), stop: new AbortController(), queued: 0, paused: false };
       this.owned.set(key, owned);
     }
     return owned;

@@ -7,3 +7,4 @@ export { MemoryDeadLetters } from './memory-dead-letters.js';
 export { MemoryJobLeases } from './memory-job-leases.js';
 export { MemoryScheduleStore } from './memory-schedule-store.js';
 export { MemoryKeySlots, MemoryDelayedJobs, memoryRateLimits } from './memory-key-slots.js';
+export { MemoryWebhookOutbox } from './memory-webhook-outbox.js';

@@ -39,7 +39,7 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
   ) {
     this.groupId = options.groupId;
     this.topics = [...options.topics];
-    this.slots = new RecordSlots(options.concurrency);
+    this.slots = new RecordSlots(options.concurrency, options.lanes?.weights);
     this.settle = {
       options,
       backoff: queue.retryBackoff,
@@ -131,7 +131,7 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
       const record = await this.queue.next(owned.tp, offset, stop);
       if (!record || stop.aborted) return;
       this.waiting += 1;
-      const release = await this.slots.acquire(stop);
+      const release = await this.slots.acquire(stop, this.options.lanes?.of(owned.tp.topic));
       this.waiting -= 1;
       if (!release) return;
       offset += 1;

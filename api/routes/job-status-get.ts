@@ -1,4 +1,4 @@
-import { getJobStatus } from '../../core/domain/index.js';
+import { getJobStatus, withWebhook } from '../../core/domain/index.js';
 import { DtqError } from '../../core/errors/index.js';
 import type { RouteDefinition } from '../http/route-definition.js';
 import { jsonResponse } from '../http/responses.js';
@@ -23,7 +23,7 @@ export const jobStatusGet: RouteDefinition = {
         resultUrl: (id) => `/v1/jobs/${id}/result`,
       });
       deps.metrics.progressRpcCalls.inc({ outcome: 'ok' });
-      return jsonResponse(200, status);
+      return jsonResponse(200, await withWebhook(deps.webhooks, status, deps.logger));
     } catch (error) {
       const code = error instanceof DtqError ? error.code : 'INTERNAL';
       deps.metrics.progressRpcCalls.inc({ outcome: PROGRESS_RPC_OUTCOME[code] ?? 'error' });

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { prioritySection } from './priority-section.js';
 import { cpuPerJob, representativeRun, type BenchResults, type ThroughputSeries } from './results.js';
 import { checkTargets } from './targets.js';
 
@@ -29,6 +30,7 @@ export function renderResults(results: BenchResults): string {
   lines.push(...submitSection(results), '');
   lines.push(...statusSection(results), '');
   lines.push(...memorySection(results));
+  lines.push('', ...prioritySection(results));
   for (const [key, reason] of Object.entries(results.notMeasured)) lines.push('', `Not measured (${key}): ${reason}.`);
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@ import type { EndToEndResult } from '../scenarios/end-to-end.js';
 import type { StatusLatencyResult } from '../scenarios/status-latency.js';
 import type { SubmitThroughputResult } from '../scenarios/submit-throughput.js';
 import type { WorkerMemoryResult } from '../scenarios/worker-memory.js';
+import type { PriorityWaitResult } from '../scenarios/priority-wait.js';
 import type { Spread } from '../lib/stats.js';
 import type { LimitOverheadResult, TenantWaitResult } from '../scenarios/key-limits.js';
 
@@ -47,6 +48,8 @@ export interface BenchResults {
   workerMemoryCappedHeap?: WorkerMemoryResult & { nodeOptions: string };
   /** Per-key limits: the other tenant's wait beside a flood, and the cost of limits never reached. */
   keyLimits?: { tenantWait?: TenantWaitResult; overhead?: LimitOverheadResult };
+  /** A high job's wait behind a normal backlog and with none. */
+  priorityWait?: PriorityWaitResult;
   /** Scenario → why it did not run. */
   notMeasured: Record<string, string>;
   durationSeconds: number;

@@ -107,6 +107,27 @@ resource schedules 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/colle
   }
 }
 
+// webhook_deliveries: the webhook outbox (adapters/mongodb/mongo-webhook-outbox.ts), one delivery
+// per job and how far it has got, kept beside the results so a delivery outlives the worker that
+// recorded it. Sharded on _id (the job id), which every claim and attempt filters on. The indexes
+// are exactly WEBHOOK_INDEXES (a test compares them): next_attempt_at serves the deliverers' due
+// query, state the pending count. No TTL: a delivery lives as long as its result.
+resource webhookDeliveries 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections@2024-11-15' = {
+  parent: database
+  name: 'webhook_deliveries'
+  properties: {
+    resource: {
+      id: 'webhook_deliveries'
+      shardKey: { _id: 'Hash' }
+      indexes: [
+        { key: { keys: ['_id'] } }
+        { key: { keys: ['next_attempt_at'] } }
+        { key: { keys: ['state'] } }
+      ]
+    }
+  }
+}
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }

@@ -1,5 +1,5 @@
 // Event Hubs with its Kafka endpoint (<namespace>.servicebus.windows.net:9093, Standard tier or
-// higher): one hub per job type, the dead-letter hub, and the worker's consumer group.
+// higher): one hub per job type and priority, the dead-letter hub, and the worker's consumer group.
 param baseName string
 param suffix string
 param location string
@@ -20,7 +20,14 @@ param workerPrincipalId string
 
 var dataSender = '2b629674-e913-4c01-ae53-ef4638d8f975'
 var dataReceiver = 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
-var jobTopics = map(jobTypes, jobType => replace(topicTemplate, '%s', jobType))
+// One hub per job type and priority (contracts/job-priority.ts): normal keeps the template's
+// name, high and low put `.high` / `.low` after the job type. Standard allows 10 hubs per
+// namespace: past three job types, use Premium (eventHubsSku).
+var jobTopics = flatten(map(jobTypes, jobType => [
+  replace(topicTemplate, '%s', jobType)
+  replace(topicTemplate, '%s', '${jobType}.high')
+  replace(topicTemplate, '%s', '${jobType}.low')
+]))
 
 resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   name: 'evhns-${baseName}-${suffix}'

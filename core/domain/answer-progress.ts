@@ -40,6 +40,7 @@ export async function answerProgress(
     ...(status.error_message ? { error_message: status.error_message } : {}),
     ...(status.milestones ? { milestones: status.milestones } : {}),
     ...(status.timeout_ms !== undefined ? { timeout_ms: status.timeout_ms } : {}),
+    ...(status.priority ? { priority: status.priority } : {}),
     ...jobLinks(status),
   };
 }

@@ -38,6 +38,12 @@ export interface ExecuteJobDeps {
   /** Timeouts for a message that carries none (JOB_TIMEOUT_*; default: their defaults). */
   timeouts?: JobTimeoutSettings;
   events?: ExecuteJobEvents;
+  /**
+   * Called once the job's outcome is stored and before its record is committed, also when a
+   * redelivered record finds the result (the webhook outbox; recordJobEnded). A rejection keeps
+   * the record uncommitted, so it comes back and the call is made again.
+   */
+  onJobEnded?(message: JobMessage, result: JobResultDocument): Promise<void>;
 }
 
 /** What executing jobs reports for metrics. */
@@ -91,6 +97,7 @@ export async function executeJobRecord(
   const existing = mayHaveResult(current) ? await deps.results.get(message.job_id) : null;
   if (existing) {
     await writeFinalStatus(deps, message, existing);
+    await deps.onJobEnded?.(message, existing);
     log.info({ final_state: existing.final_state }, 'job already has a result; not executing it again');
     return { delivery: { kind: 'done' }, outcome: { kind: 'already-done', message } };
   }
@@ -182,6 +189,7 @@ async function finish(
   const stored = inserted ? saved : ((await deps.results.get(message.job_id)) ?? saved);
   // A job that got to 80 % and then failed (its result refused) keeps 80 %: statuses never move back.
   await writeFinalStatus(deps, message, stored, error ? outcome.failedAtPercent : STORING_RESULT_PERCENT);
+  await deps.onJobEnded?.(message, stored);
 
   const durationMs = Date.parse(result.completed_at) - startedAt.getTime();
   log.info({ final_state: stored.final_state, duration_ms: durationMs, inserted, ...(stored.error ? { error_code: stored.error.code } : {}) }, 'job finished');

@@ -1,4 +1,4 @@
-import { SCHEMA_VERSION, type JobResultDocument } from '../../contracts/index.js';
+import { SCHEMA_VERSION, type JobMessage, type JobResultDocument } from '../../contracts/index.js';
 import { DependencyUnavailableError } from '../errors/index.js';
 import type { DeliveredRecord, HandlerFailure, Logger, ResultStore, StatusStore } from '../ports/index.js';
 import { decodeJobRecord, recordLogFields } from './job-records.js';
@@ -12,6 +12,8 @@ export interface FailJobRecordDeps {
   results: ResultStore;
   now: () => Date;
   logger: Logger;
+  /** As ExecuteJobDeps.onJobEnded: the job's webhook, before its record is dead-lettered. */
+  onJobEnded?(message: JobMessage, result: JobResultDocument): Promise<void>;
 }
 
 /**
@@ -64,5 +66,6 @@ export async function failJobRecord(deps: FailJobRecordDeps, record: DeliveredRe
     updated_at: deps.now().toISOString(),
     ...(stored.error ? { error_code: stored.error.code, error_message: stored.error.message } : {}),
   });
+  await deps.onJobEnded?.(message, stored);
   log.warn({ err: failure.error, attempts: failure.attempts, final_state: stored.final_state, error_code: stored.error?.code }, 'job given up on after its last attempt');
 }

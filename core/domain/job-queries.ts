@@ -41,6 +41,7 @@ export async function getJobStatus(
     ...(reply.error_message ? { error_message: reply.error_message } : {}),
     ...(reply.milestones ? { milestones: reply.milestones } : {}),
     ...(reply.timeout_ms !== undefined ? { timeout_ms: reply.timeout_ms } : {}),
+    ...(reply.priority ? { priority: reply.priority } : {}),
     ...(terminal ? { result_url: options.resultUrl(jobId) } : {}),
     ...jobLinks(reply),
   };

@@ -1,19 +1,24 @@
 import {
+  DEFAULT_JOB_PRIORITY,
   DEFAULT_TOPIC_TEMPLATE,
+  JOB_PRIORITIES,
   JOB_MESSAGE_HEADERS,
   JOB_TYPES,
   JobMessageSchema,
   TRACE_HEADERS,
   parseTraceparent,
+  priorityTopic,
   traceIdToUuidV4,
   type JobMessage,
+  type JobPriority,
   type JobType,
 } from '../../contracts/index.js';
 import type { QueueRecord } from '../ports/index.js';
 import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 
-export function topicFor(jobType: JobType, template: string = DEFAULT_TOPIC_TEMPLATE): string {
-  return template.replace('%s', jobType);
+/** The topic of a job type's jobs of one priority (normal: the contract's `jobs.{job_type}.v1`). */
+export function topicFor(jobType: JobType, template: string = DEFAULT_TOPIC_TEMPLATE, priority: JobPriority = DEFAULT_JOB_PRIORITY): string {
+  return priorityTopic(template, jobType, priority);
 }
 
 /**
@@ -24,8 +29,9 @@ export function deadLetterTopicFor(template: string = DEFAULT_TOPIC_TEMPLATE): s
   return template.replace('%s', 'dlq');
 }
 
+/** Every job topic: each job type's, one per priority, high first. */
 export function jobTopics(template: string = DEFAULT_TOPIC_TEMPLATE): string[] {
-  return JOB_TYPES.map((type) => topicFor(type, template));
+  return JOB_TYPES.flatMap((type) => JOB_PRIORITIES.map((priority) => topicFor(type, template, priority)));
 }
 
 /**
@@ -42,7 +48,7 @@ export interface JobTrace {
 /** The queue record for a job message: topic by type, key = job_id, the contract's headers. */
 export function encodeJobRecord(message: JobMessage, template?: string, trace: JobTrace = {}): QueueRecord {
   return {
-    topic: topicFor(message.job_type, template),
+    topic: topicFor(message.job_type, template, message.priority),
     key: message.job_id,
     value: Buffer.from(JSON.stringify(message)),
     headers: {
@@ -102,7 +108,7 @@ export function decodeJobRecord(record: Pick<QueueRecord, 'value' | 'headers' | 
   if (record.key !== null && record.key !== parsed.data.job_id) {
     return { ok: false, reason: `key "${record.key}" differs from job_id ${parsed.data.job_id}` };
   }
-  const expectedTopic = topicTemplate === undefined ? undefined : topicFor(parsed.data.job_type, topicTemplate);
+  const expectedTopic = topicTemplate === undefined ? undefined : topicFor(parsed.data.job_type, topicTemplate, parsed.data.priority);
   if (expectedTopic !== undefined && record.topic !== undefined && record.topic !== expectedTopic) {
     return { ok: false, reason: `a ${parsed.data.job_type} job on topic ${record.topic}; it belongs on ${expectedTopic}` };
   }

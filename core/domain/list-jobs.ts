@@ -126,6 +126,7 @@ function statusSummary(status: JobStatus): JobSummary | undefined {
     ...(status.trace_id ? { trace_id: status.trace_id } : {}),
     ...(status.error_code ? { error_code: status.error_code } : {}),
     ...(status.error_message ? { error_message: status.error_message } : {}),
+    ...(status.priority ? { priority: status.priority } : {}),
     ...jobLinks(status),
   };
 }

@@ -2,12 +2,14 @@ import {
   JOB_TYPES,
   DEFAULT_JOB_TIMEOUT_SETTINGS,
   jobContract,
+  jobPriority,
   jobTimeoutMs,
   JobPayloadSchemas,
   JobTypeSchema,
   payloadTextIssues,
   SubmitJobRequestSchema,
   type JobPayload,
+  type JobPriority,
   type JobTimeoutSettings,
   type JobType,
 } from '../../contracts/index.js';
@@ -19,6 +21,10 @@ export interface Submission {
   payload: JobPayload;
   /** The timeout the job runs with: the one asked for, else its type's default, else the deployment's. */
   timeout_ms: number;
+  /** The priority the job runs with: the one asked for, else the deployment's for its type, else its type's default. */
+  priority: JobPriority;
+  /** Where the job's outcome is POSTed when it ends; its host is checked by the submit path. */
+  callback_url?: string;
 }
 
 /**
@@ -26,7 +32,11 @@ export interface Submission {
  * `timeout_ms` above the deployment's JOB_TIMEOUT_MAX_MS is refused here: the contract's own
  * bound is the highest any deployment may set.
  */
-export function parseSubmission(body: unknown, timeouts: JobTimeoutSettings = DEFAULT_JOB_TIMEOUT_SETTINGS): Submission {
+export function parseSubmission(
+  body: unknown,
+  timeouts: JobTimeoutSettings = DEFAULT_JOB_TIMEOUT_SETTINGS,
+  priorities: Readonly<Partial<Record<string, JobPriority>>> = {},
+): Submission {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new InvalidBodyError([{ field: '(body)', message: 'must be a JSON object' }]);
   }
@@ -49,5 +59,11 @@ export function parseSubmission(body: unknown, timeouts: JobTimeoutSettings = DE
   if (textIssues.length > 0) throw new InvalidPayloadError(textIssues);
   const payload = JobPayloadSchemas[jobType.data].safeParse(sent, PARSE_OPTIONS);
   if (!payload.success) throw new InvalidPayloadError(toFieldIssues(payload.error, 'payload'));
-  return { job_type: jobType.data, payload: payload.data, timeout_ms: jobTimeoutMs(jobContract(jobType.data), requestedTimeout, timeouts) };
+  return {
+    job_type: jobType.data,
+    payload: payload.data,
+    timeout_ms: jobTimeoutMs(jobContract(jobType.data), requestedTimeout, timeouts),
+    priority: jobPriority(jobContract(jobType.data), shape.data.priority, priorities),
+    ...(shape.data.callback_url !== undefined ? { callback_url: shape.data.callback_url } : {}),
+  };
 }

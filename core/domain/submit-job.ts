@@ -6,10 +6,11 @@ import {
   parseTraceparent,
   uuidToTraceId,
   type JobMessage,
+  type JobPriority,
   type JobTimeoutSettings,
 } from '../../contracts/index.js';
-import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidIdempotencyKeyError } from '../errors/index.js';
-import type { IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
+import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidBodyError, InvalidIdempotencyKeyError } from '../errors/index.js';
+import type { CallbackTargets, IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
 import { fingerprint } from './fingerprint.js';
 import { DEPENDENCY_DEADLINE_MS, guardDependency } from './guard-dependency.js';
 import { jobLabel } from './job-label.js';
@@ -53,9 +54,17 @@ export interface SubmitJobDeps {
   replayWaitMs?: number;
   /** JOB_TIMEOUT_DEFAULT_MS and JOB_TIMEOUT_MAX_MS (default: their defaults). */
   timeouts?: JobTimeoutSettings;
+  /** The deployment's priority per job type (JOB_PRIORITY_OVERRIDES), over the job types' defaults. */
+  priorities?: Readonly<Partial<Record<string, JobPriority>>>;
   /** How long an Idempotency-Key holds (default 24 h): as long as the status it answers with. */
   statusTtlSeconds?: number;
   events?: SubmitEvents;
+  /**
+   * Checks a job's `callback_url` (allowed hosts, no private addresses, after resolving its
+   * host); undefined when this deployment sends no webhooks (WEBHOOK_SECRET unset), which
+   * refuses every `callback_url`.
+   */
+  callbackTargets?: CallbackTargets;
 }
 
 /** What submit reports for metrics. */
@@ -103,8 +112,9 @@ export interface SubmittedJob {
  * exists, and results are one document per job_id.
  */
 export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Promise<SubmittedJob> {
-  const submission = parseSubmission(input.body, deps.timeouts);
+  const submission = parseSubmission(input.body, deps.timeouts, deps.priorities);
   const key = parseIdempotencyKey(input.idempotencyKey, input.scheduleId !== undefined);
+  if (submission.callback_url !== undefined) await checkCallbackUrl(deps, submission.callback_url, input.deadlineAt);
   const message = jobMessage(submission, {
     job_id: deps.newId(),
     submitted_at: deps.now().toISOString(),
@@ -285,6 +295,7 @@ export function queuedStatus(message: JobMessage, text: string, updatedAt: Date,
           milestones: { '0': message.submitted_at },
           ...(message.timeout_ms !== undefined ? { timeout_ms: message.timeout_ms } : {}),
           ...(message.schedule_id ? { schedule_id: message.schedule_id } : {}),
+          ...(message.priority ? { priority: message.priority } : {}),
         }
       : {}),
   };
@@ -298,7 +309,9 @@ function jobMessage(submission: Submission, ids: { job_id: string; trace_id: str
     submitted_at: ids.submitted_at,
     trace_id: ids.trace_id,
     timeout_ms: submission.timeout_ms,
+    priority: submission.priority,
     ...(ids.schedule_id ? { schedule_id: ids.schedule_id } : {}),
+    ...(submission.callback_url !== undefined ? { callback_url: submission.callback_url } : {}),
     payload: submission.payload,
   } as JobMessage;
 }
@@ -348,6 +361,16 @@ function submitBudget(deadlineAt: number | undefined): SubmitBudget {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A callback URL dtq may not call is a 400 naming `callback_url`, before anything is stored. */
+async function checkCallbackUrl(deps: SubmitJobDeps, callbackUrl: string, deadlineAt: number | undefined): Promise<void> {
+  if (!deps.callbackTargets) {
+    throw new InvalidBodyError([{ field: 'callback_url', message: 'is not accepted: this deployment sends no webhooks (WEBHOOK_SECRET is not set)' }]);
+  }
+  const targets = deps.callbackTargets;
+  const target = await guardDependency('DNS', () => targets.resolve(callbackUrl), submitBudget(deadlineAt)());
+  if (!target.ok) throw new InvalidBodyError([{ field: 'callback_url', message: target.problem }]);
 }
 
 /** The Idempotency-Keys of schedule ticks begin with this; a client's may not, so none can take a tick's key first. */

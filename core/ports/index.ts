@@ -10,3 +10,5 @@ export * from './dead-letters.js';
 export * from './job-leases.js';
 export * from './schedule-store.js';
 export * from './key-limits.js';
+export * from './webhook-outbox.js';
+export * from './callback-targets.js';

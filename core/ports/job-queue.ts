@@ -46,6 +46,15 @@ export interface ConsumerEvents {
   onCrash?(error: unknown, restarting: boolean): void;
 }
 
+/**
+ * Turns between topics while records wait for slots: each topic is in a lane (the job
+ * priorities), lanes take turns by weight, records of one lane first come, first served.
+ */
+export interface ConsumerLanes {
+  of(topic: string): string;
+  weights: Readonly<Record<string, number>>;
+}
+
 export interface ConsumerOptions {
   groupId: string;
   topics: string[];
@@ -67,6 +76,8 @@ export interface ConsumerOptions {
    */
   onAttemptsExhausted?(record: DeliveredRecord, failure: HandlerFailure): Promise<void>;
   events?: ConsumerEvents;
+  /** Unset: one lane, first come, first served. */
+  lanes?: ConsumerLanes;
 }
 
 /** How far a group's committed offset trails the end of one partition. */
@@ -86,8 +97,8 @@ export interface JobConsumer extends Lifecycle {
   /** Records handed to the handler and not yet settled (at most `concurrency`). */
   inFlight(): number;
   /**
-   * Records fetched and waiting for a free slot. Bounded whatever the backlog: fetching stops
-   * while the member is full. Optional, for metrics and tests.
+   * Records fetched and waiting for a free slot. Bounded whatever the backlog: a partition with
+   * `concurrency` records waiting is not fetched until they start. Optional, for metrics and tests.
    */
   buffered?(): number;
   /**

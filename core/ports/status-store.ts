@@ -1,4 +1,4 @@
-import type { JobState, JobStatus, JobType, MilestoneTimes } from '../../contracts/index.js';
+import type { JobPriority, JobState, JobStatus, JobType, MilestoneTimes } from '../../contracts/index.js';
 
 /** A write to a job's status; the store refuses writes that would move the job backwards. */
 export interface StatusWrite {
@@ -20,6 +20,8 @@ export interface StatusWrite {
   error_message?: string;
   /** The job's timeout in milliseconds; written with the queued status. */
   timeout_ms?: number;
+  /** The job's priority; written with the queued status. */
+  priority?: JobPriority;
   /**
    * A worker's milestone: not applied when a cancel has been requested for the job, so the
    * worker learns of the cancel from the write itself instead of reading the status first.

@@ -6,7 +6,7 @@ export const CATALOG_RENDER_COMMAND = 'npm run catalog:render';
 
 const GENERATED = `generated from jobs/catalog.ts by \`${CATALOG_RENDER_COMMAND}\`; do not edit`;
 
-/** KEDA scales the worker on consumer-group lag: one trigger per job topic (it takes the largest). */
+/** KEDA scales the worker on consumer-group lag: one trigger per job topic, every priority's (it takes the largest). */
 function kedaScaledObject(): string {
   const trigger = (topic: string) => `    - type: kafka
       metadata:
@@ -21,7 +21,8 @@ function kedaScaledObject(): string {
         name: dtq-eventhubs-kafka
 `;
   return `# ${GENERATED}.
-# Scales the worker on consumer-group lag, one trigger per job topic (KEDA takes the largest).
+# Scales the worker on consumer-group lag, one trigger per job topic, each job type's high, normal
+# and low topics alike (KEDA takes the largest).
 # minReplicaCount 1: the worker is also the progress responder (status requests need one), and
 # the CSI-synced Secrets exist only while a pod mounts them. More replicas than partitions would
 # sit idle, so overlays keep maxReplicaCount <= KAFKA_TOPIC_PARTITIONS.
@@ -49,7 +50,7 @@ ${jobTopics(DEFAULT_TOPIC_TEMPLATE).map(trigger).join('')}`;
 export function renderCatalogFiles(): Record<string, string> {
   return {
     'k8s/base/worker/keda-scaled-object.yaml': kedaScaledObject(),
-    // Bicep reads it with loadJsonContent: one Event Hub (Kafka topic) per job type.
+    // Bicep reads it with loadJsonContent: one Event Hub (Kafka topic) per job type and priority.
     'bicep/generated/job-types.json': `${JSON.stringify(JOB_TYPES, null, 2)}\n`,
   };
 }

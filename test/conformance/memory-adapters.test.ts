@@ -6,6 +6,7 @@ import {
   MemoryResultStore,
   MemoryScheduleStore,
   MemoryStatusStore,
+  MemoryWebhookOutbox,
 } from '../../adapters/memory/index.js';
 import { testLogger } from '../support/test-logger.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
@@ -15,6 +16,7 @@ import { describeProgressRpcConformance } from './progress-rpc.suite.js';
 import { describeResultStoreConformance } from './result-store.suite.js';
 import { describeScheduleStoreConformance } from './schedule-store.suite.js';
 import { describeStatusStoreConformance } from './status-store.suite.js';
+import { describeWebhookOutboxConformance } from './webhook-outbox.suite.js';
 
 describeJobQueueConformance('in-memory', async () => {
   const queue = new MemoryJobQueue({ partitions: 3, retryBackoff: { initialMs: 10, maxMs: 50 } });
@@ -65,4 +67,9 @@ describeProgressRpcConformance('in-memory', async () => {
       for (const close of closers) await close();
     },
   };
+});
+
+describeWebhookOutboxConformance('in-memory', async () => {
+  const outbox = new MemoryWebhookOutbox();
+  return { outbox, cleanup: () => outbox.close() };
 });

@@ -1,12 +1,13 @@
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore } from '../../adapters/mongodb/index.js';
+import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox } from '../../adapters/mongodb/index.js';
 import { connectTestMongo, testDatabases } from '../support/mongo-server.js';
 import { TEST_MONGODB_URI } from '../support/services.js';
 import { testLogger } from '../support/test-logger.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
 import { describeResultStoreConformance } from './result-store.suite.js';
 import { describeScheduleStoreConformance } from './schedule-store.suite.js';
+import { describeWebhookOutboxConformance } from './webhook-outbox.suite.js';
 
 describe(`MongoResultStore on the MongoDB wire server at ${new URL(TEST_MONGODB_URI).host}`, () => {
   let client: MongoClient;
@@ -40,4 +41,10 @@ describe(`MongoResultStore on the MongoDB wire server at ${new URL(TEST_MONGODB_
   describeIdempotencyStoreConformance('mongodb', inOwnDatabase((database) => new MongoIdempotencyStore({ client, database, logger: testLogger() })));
 
   describeScheduleStoreConformance('mongodb', inOwnDatabase((database) => new MongoScheduleStore({ client, database, logger: testLogger() })));
+
+  // Each fixture's outbox, as its lease and its claims, is seen in a fresh database.
+  describeWebhookOutboxConformance('mongodb', async () => {
+    const fixture = await inOwnDatabase((database) => new MongoWebhookOutbox({ client, database, logger: testLogger() }))();
+    return { outbox: fixture.store, cleanup: fixture.cleanup };
+  });
 });

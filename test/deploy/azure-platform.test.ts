@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { IDEMPOTENCY_COLLECTION, SCHEDULE_COLLECTION, SCHEDULE_INDEXES } from '../../adapters/mongodb/index.js';
+import { IDEMPOTENCY_COLLECTION, SCHEDULE_COLLECTION, SCHEDULE_INDEXES, WEBHOOK_COLLECTION, WEBHOOK_INDEXES } from '../../adapters/mongodb/index.js';
 import { RESULT_INDEXES } from '../../adapters/mongodb/result-indexes.js';
 import { STATUS_TTL_SECONDS } from '../../contracts/index.js';
 import { ROUTES } from '../../api/route-table.js';
@@ -94,6 +94,19 @@ describe('2c. Cosmos DB: schedules kept durably, beside the results, with the in
     const declared = [...properties.matchAll(/\{\s*key:\s*\{\s*keys:\s*\[([^\]]*)\]\s*\}/g)].map((m) => [...m[1]!.matchAll(/'([^']+)'/g)].map((k) => k[1]!).join(','));
     const expected = ['_id', ...SCHEDULE_INDEXES.map((index) => Object.keys(index.key).join(','))];
     expect(declared.sort()).toEqual(expected.sort());
+  });
+});
+
+describe('2d. Cosmos DB: the webhook outbox kept durably, beside the results, with the indexes the outbox makes', () => {
+  it('declares the collection the webhook outbox writes, sharded on _id, with exactly WEBHOOK_INDEXES plus _id and no TTL', () => {
+    const properties =
+      declaredResources(readBicep('bicep/modules/cosmos-mongo.bicep'), 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections')
+        .find((declared) => declared.get('name') === `'${WEBHOOK_COLLECTION}'`)
+        ?.get('properties') ?? '';
+    expect(properties).toMatch(/shardKey:\s*\{\s*_id:\s*'Hash'\s*\}/);
+    expect(properties).not.toMatch(/expireAfterSeconds/);
+    const declared = [...properties.matchAll(/\{\s*key:\s*\{\s*keys:\s*\[([^\]]*)\]\s*\}/g)].map((m) => [...m[1]!.matchAll(/'([^']+)'/g)].map((k) => k[1]!).join(','));
+    expect(declared.sort()).toEqual(['_id', ...WEBHOOK_INDEXES.map((index) => Object.keys(index.key).join(','))].sort());
   });
 });
 

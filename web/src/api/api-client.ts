@@ -57,7 +57,15 @@ async function request<S extends z.ZodType>(path: string, schema: S, init?: Requ
  * The API's job types, each under any name: a type this bundle was built without is still
  * offered by the form (and validated by the API alone).
  */
-const ServedJobTypesSchema = z.object({ job_types: z.array(JobTypeDescriptionSchema.extend({ job_type: z.string() })) });
+const ServedJobTypesSchema = z.object({
+  job_types: z.array(
+    JobTypeDescriptionSchema.extend({
+      job_type: z.string(),
+      // An API from before priorities lists none: its jobs are all normal.
+      defaults: JobTypeDescriptionSchema.shape.defaults.extend({ priority: JobTypeDescriptionSchema.shape.defaults.shape.priority.optional() }),
+    }),
+  ),
+});
 export type ServedJobType = z.infer<typeof ServedJobTypesSchema>['job_types'][number];
 
 export async function listJobTypes(): Promise<ServedJobType[]> {

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-quer
 import { useRef } from 'react';
 import type { JobSummary, ListJobsResponse } from '../../../contracts/http-api.js';
 import { JobTypeSchema } from '../../../contracts/job-types.js';
+import type { JobPriority } from '../../../contracts/job-priority.js';
 import { submitJob, type JobListFilters, type SubmittedJobResponse } from './api-client.js';
 import { NetworkError } from './api-errors.js';
 import { newIdempotencyKey } from './idempotency-key.js';
@@ -11,6 +12,8 @@ import { jobKeys } from './job-queries.js';
 export interface Submission {
   job_type: string;
   payload: Record<string, unknown>;
+  /** Unset: the job type's default. */
+  priority?: JobPriority;
 }
 
 /** What the browser remembers of a job it submitted: the input, before any result exists. */

@@ -15,6 +15,7 @@ import { Link } from './Link.js';
 import { Milestones } from './Milestones.js';
 import { ProgressBar } from './ProgressBar.js';
 import { StateBadge } from './StateBadge.js';
+import { WebhookDelivery } from './WebhookDelivery.js';
 
 /**
  * One job: live status (GET /status, polled until terminal), the durable result (GET /result),
@@ -136,6 +137,8 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
         {input && jobType ? <JobInput jobType={jobType} input={input} /> : <p className="muted">Shown once the result is stored.</p>}
       </section>
 
+      {status.data?.webhook && <WebhookDelivery webhook={status.data.webhook} />}
+
       <section className="card" aria-labelledby="timings-heading">
         <h3 id="timings-heading">Timings and trace</h3>
         <Facts
@@ -146,6 +149,7 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
             ['Duration', formatDuration(doc?.started_at, doc?.completed_at)],
             ['Last update', formatTime(status.data?.updated_at)],
             ...(status.data?.timeout_ms !== undefined ? [['Timeout', formatTimeout(status.data.timeout_ms)] satisfies FactRow] : []),
+            ...(status.data?.priority ? [['Priority', status.data.priority] satisfies FactRow] : []),
             ['Trace id', traceId ? <code key="trace">{traceId}</code> : '—'],
             ...linkRows(status.data ?? doc),
           ]}

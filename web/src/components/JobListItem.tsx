@@ -33,6 +33,7 @@ export function JobListItem({ job }: { job: JobSummary }) {
         {stored && <span className="job-source">older than 24 h: from the stored result</span>}
         {job.label && <code className="job-short-id">{shortId(job.job_id)}</code>}
         {job.error_code && <code className="error-code">{job.error_code}</code>}
+        {job.priority && job.priority !== 'normal' && <span className={`job-priority job-priority-${job.priority}`}>{job.priority} priority</span>}
       </div>
     </li>
   );

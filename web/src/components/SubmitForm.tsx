@@ -9,6 +9,8 @@ import { exampleValues, initialValues, issuesByControl, validatePayload, type Fo
 import { ErrorNotice } from './ErrorNotice.js';
 import { SubmitSuccess } from './SubmitSuccess.js';
 import { FieldErrors, PayloadField } from './PayloadField.js';
+import { PriorityField } from './PriorityField.js';
+import type { JobPriority } from '../../../contracts/job-priority.js';
 
 /**
  * The submit form, generated from the job types the API lists (GET /v1/job-types): their names,
@@ -44,6 +46,7 @@ function JobForm({ types }: { types: readonly ServedJobType[] }) {
   const [valuesByType, setValuesByType] = useState<Record<string, FormValues>>({});
   const [checkOnEdit, setCheckOnEdit] = useState(false);
   const [serverIssues, setServerIssues] = useState<FieldIssue[]>([]);
+  const [priority, setPriority] = useState<JobPriority | ''>('');
   const submit = useSubmitJob();
 
   // A type the API stops listing (after a refetch) gives way to the first it lists.
@@ -83,7 +86,7 @@ function JobForm({ types }: { types: readonly ServedJobType[] }) {
     }
     setServerIssues([]);
     submit.mutate(
-      { job_type: selected.job_type, payload: check.payload },
+      { job_type: selected.job_type, payload: check.payload, ...(priority ? { priority } : {}) },
       { onError: (error) => error instanceof ApiError && setServerIssues(error.fields) },
     );
   }
@@ -95,6 +98,7 @@ function JobForm({ types }: { types: readonly ServedJobType[] }) {
 
   const formIssues = issues.get('') ?? [];
   const typeIssues = issues.get('job_type') ?? [];
+  const priorityIssues = serverIssues.filter((issue) => issue.field === 'priority').map((issue) => issue.message);
   const error = submit.error;
   const retryable = error instanceof NetworkError || (error instanceof ApiError && error.status >= 500);
 
@@ -137,6 +141,15 @@ function JobForm({ types }: { types: readonly ServedJobType[] }) {
           onChange={changeValue}
         />
       ))}
+      <PriorityField
+        value={priority}
+        typeDefault={selected.defaults.priority ?? 'normal'}
+        errors={priorityIssues}
+        onChange={(next) => {
+          setPriority(next);
+          setServerIssues((current) => current.filter((issue) => issue.field !== 'priority'));
+        }}
+      />
       {unsupported.length > 0 && <p className="muted">This form has no control for {unsupported.join(', ')}: submit such a payload over the API.</p>}
       {formIssues.length > 0 && (
         <ul className="form-issues">
