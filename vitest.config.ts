@@ -11,6 +11,7 @@ const UNIT_TESTS = [
   'jobs/**/*.test.{ts,tsx}',
   'test/adapters/callback-targets.test.ts',
   'test/adapters/resilient-handlers.test.ts',
+  'test/config/job-limits-config.test.ts',
   'test/adapters/webhook-sender.test.ts',
   'test/adapters/turn-batcher.test.ts',
   'test/adapters/weighted-turns.test.ts',

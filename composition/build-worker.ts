@@ -9,6 +9,7 @@ import { ScheduleTicker } from '../worker/schedule-ticker.js';
 import { Worker } from '../worker/worker.js';
 import { priorityLanes } from '../worker/priority-lanes.js';
 import { createSubmitDeps } from './create-submit-deps.js';
+import { createKeyLimitGate } from './create-key-limits.js';
 import { createWorkerWebhooks } from './create-webhooks.js';
 
 /**
@@ -39,9 +40,11 @@ export function buildWorker(options: {
     onRoundFailed: () => metrics.scheduleRoundsFailed.inc(),
     logger: tickerLogger,
   });
+  const keyLimits = createKeyLimitGate({ config, queue: adapters.queue, statuses: adapters.statuses, metrics, logger: options.logger.child({ component: 'key-limits' }) });
   const webhooks = createWorkerWebhooks({ config, adapters, metrics, logger: options.logger });
   return new Worker({
     loops: [ticker, ...(webhooks.deliverer ? [webhooks.deliverer] : [])],
+    keyLimits,
     onJobEnded: webhooks.onJobEnded,
     queue: adapters.queue,
     statuses: adapters.statuses,

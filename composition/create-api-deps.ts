@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BulkOperations, deadLetterTopicFor, sharedJobStats } from '../core/domain/index.js';
 import { jobTimeoutSettings, type Config } from '../config/index.js';
+import { loadJobLimits } from '../config/job-limits.js';
 import type { Logger, ProgressClient } from '../core/ports/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from './create-adapters.js';
@@ -58,6 +59,7 @@ export function createApiDeps(options: {
       attempts: config.PROVIDER_MAX_ATTEMPTS,
       backoff: { initial_ms: config.PROVIDER_RETRY_INITIAL_MS, max_ms: config.PROVIDER_RETRY_MAX_MS },
       timeouts: jobTimeoutSettings(config),
+      limits: loadJobLimits(),
       priorities: config.JOB_PRIORITY_OVERRIDES,
     },
     readiness: [

@@ -11,6 +11,7 @@ import { JobPrioritySchema } from './job-priority.js';
 import { JobResultDocumentSchema } from './job-result.js';
 import { JobLabelSchema, MilestoneTimesSchema } from './job-status.js';
 import { decodeCursor } from './page-cursor.js';
+import { JobLimitsInfoSchema } from './job-limits.js';
 import { CallbackUrlSchema, WebhookDeliveryViewSchema } from './webhooks.js';
 
 /** Largest request body the API accepts; larger ones answer 413. */
@@ -270,6 +271,8 @@ export const JobTypeDescriptionSchema = z.object({
   output_schema: z.record(z.string(), z.unknown()),
   example_payload: z.record(z.string(), z.unknown()),
   defaults: JobTypeDefaultsSchema,
+  /** Per-key concurrency and rate limits in force (the definition's, with JOB_LIMITS_* on top). */
+  limits: JobLimitsInfoSchema,
 });
 export type JobTypeDescription = z.infer<typeof JobTypeDescriptionSchema>;
 

@@ -7,5 +7,6 @@ export { MemoryDeadLetters } from './memory-dead-letters.js';
 export { MemoryJobLeases } from './memory-job-leases.js';
 export { MemoryScheduleStore } from './memory-schedule-store.js';
 export { MemoryJobEvents } from './memory-job-events.js';
+export { MemoryKeySlots, MemoryDelayedJobs, memoryRateLimits } from './memory-key-slots.js';
 export { MemoryWebhookOutbox } from './memory-webhook-outbox.js';
 export { MemoryBulkOperationStore } from './memory-bulk-operation-store.js';

@@ -6,6 +6,7 @@ import type { EventStreamsResult } from '../scenarios/event-streams.js';
 import type { PriorityWaitResult } from '../scenarios/priority-wait.js';
 import type { BatchSubmitResult } from '../scenarios/batch-submit.js';
 import type { Spread } from '../lib/stats.js';
+import type { LimitOverheadResult, TenantWaitResult } from '../scenarios/key-limits.js';
 
 export interface MachineInfo {
   date: string;
@@ -51,6 +52,8 @@ export interface BenchResults {
   workerMemoryCappedHeap?: WorkerMemoryResult & { nodeOptions: string };
   /** Open SSE streams on one API process: its RSS and the delay from a status write to its event. */
   streams?: EventStreamsResult;
+  /** Per-key limits: the other tenant's wait beside a flood, and the cost of limits never reached. */
+  keyLimits?: { tenantWait?: TenantWaitResult; overhead?: LimitOverheadResult };
   /** A high job's wait behind a normal backlog and with none. */
   priorityWait?: PriorityWaitResult;
   /** Scenario → why it did not run. */

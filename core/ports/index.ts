@@ -10,6 +10,7 @@ export * from './dead-letters.js';
 export * from './job-leases.js';
 export * from './schedule-store.js';
 export * from './job-events.js';
+export * from './key-limits.js';
 export * from './webhook-outbox.js';
 export * from './callback-targets.js';
 export * from './bulk-operation-store.js';
