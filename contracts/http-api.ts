@@ -116,11 +116,22 @@ export type JobStatusResponse = z.infer<typeof JobStatusResponseSchema>;
 export const JobResultResponseSchema = JobResultDocumentSchema.extend(retryLinks);
 export type JobResultResponse = z.infer<typeof JobResultResponseSchema>;
 
+/** Statuses one jobs-list search (time range, `q`, `label`) reads at most before it answers with a cursor to go on. */
+export const JOB_SEARCH_SCAN_LIMIT = 2_000;
+
 export const ListJobsQuerySchema = z.strictObject({
   state: JobStateSchema.optional(),
   job_type: JobTypeSchema.optional(),
   /** Only the jobs a schedule's ticks made (within the 24 h status window). */
   schedule_id: UuidV4Schema.optional(),
+  /** Only jobs submitted at or after this time (status window only, as every filter below). */
+  submitted_after: UtcTimestampSchema.optional(),
+  /** Only jobs submitted before this time. */
+  submitted_before: UtcTimestampSchema.optional(),
+  /** Words that must all appear, in any case, in the job's label (what its input is about) or its id. */
+  q: z.string().trim().min(1).max(100).optional(),
+  /** Only jobs whose label is exactly this. */
+  label: JobLabelSchema.optional(),
   limit: queryWholeNumber(1, 100).default(20),
   cursor: z
     .string()

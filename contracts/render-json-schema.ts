@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SCHEMA_CATALOG } from './schema-catalog.js';
 import { UuidV4Schema } from './common.js';
-import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, MAX_REQUEST_BODY_BYTES } from './http-api.js';
+import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, JOB_SEARCH_SCAN_LIMIT, MAX_REQUEST_BODY_BYTES } from './http-api.js';
+import { JOB_LABEL_MAX_LENGTH } from './job-status.js';
 import { JOB_TYPES } from './job-types.js';
 import { CRON_MAX_LENGTH } from './schedules.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
@@ -58,6 +59,24 @@ const cursorQuery = {
   schema: { type: 'string', minLength: 1, maxLength: 200 },
   description: "A previous page's next_cursor, as given; any other value is refused (400 INVALID_QUERY)",
 };
+/**
+ * The jobs list's time range and search. They read the status window alone, newest first, and one
+ * request reads at most JOB_SEARCH_SCAN_LIMIT statuses: a page may then hold fewer items than asked,
+ * or none, with a next_cursor to go on.
+ */
+const searchQueries = [
+  { name: 'submitted_after', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Only jobs submitted at or after this UTC time (…Z)' },
+  { name: 'submitted_before', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Only jobs submitted before this UTC time (…Z)' },
+  {
+    name: 'q',
+    in: 'query',
+    schema: { type: 'string', minLength: 1, maxLength: 100 },
+    description:
+      "Words that must all appear, in any case, in the job's label (what its input is about: city, currency pair, user name, tag) or its id. " +
+      `Searches the status window only, at most ${JOB_SEARCH_SCAN_LIMIT} statuses per request; a page may be short or empty and still have a next_cursor`,
+  },
+  { name: 'label', in: 'query', schema: { type: 'string', minLength: 1, maxLength: JOB_LABEL_MAX_LENGTH }, description: 'Only jobs whose label is exactly this' },
+];
 const limitQuery = { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } };
 
 /** A small OpenAPI 3.1 description of the HTTP API whose bodies point at the generated schemas. */
@@ -118,6 +137,7 @@ export function renderOpenApi(): string {
               schema: { type: 'string', pattern: UUID_V4_PATTERN },
               description: "Only the jobs a schedule's ticks made; from the status window only (the stored results do not keep the schedule)",
             },
+            ...searchQueries,
             limitQuery,
             cursorQuery,
           ],
