@@ -1,6 +1,6 @@
 import type { DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
 import type { JobTypeFallbacks, StatsResponse } from '../contracts/index.js';
-import type { ScheduleDeps, SubmitJobDeps } from '../core/domain/index.js';
+import type { FleetDeps, ScheduleDeps, SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 
 /** Everything the HTTP handlers need, as interfaces; a composition root fills it in. */
@@ -17,6 +17,8 @@ export interface ApiDeps {
   /** The dead-letter topic's reader, and the queue and topic template a replay publishes with. */
   deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string };
   progress: ProgressClient;
+  /** The workers' heartbeats and their group's lag, for GET /v1/fleet. */
+  fleet: FleetDeps;
   /** How long GET /v1/jobs/{id}/status waits for the progress RPC (PROGRESS_RPC_TIMEOUT_MS). */
   progressRpcTimeoutMs: number;
   /** Attempts and backoff of job types that declare none, for GET /v1/job-types. */

@@ -11,6 +11,7 @@ import { jobsPost } from './routes/jobs-post.js';
 import { metricsGet } from './routes/metrics-get.js';
 import { readyzGet } from './routes/readyz-get.js';
 import { statsGet } from './routes/stats-get.js';
+import { fleetGet } from './routes/fleet-get.js';
 import { jobTypesGet } from './routes/job-types-get.js';
 import { scheduleDelete } from './routes/schedule-delete.js';
 import { scheduleGet } from './routes/schedule-get.js';
@@ -34,6 +35,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   schedulePausePost,
   scheduleResumePost,
   statsGet,
+  fleetGet,
   jobTypesGet,
   deadLettersGet,
   deadLetterReplayPost,

@@ -14,6 +14,7 @@ import type {
   ResultStore,
   ScheduleStore,
   StatusStore,
+  WorkerHeartbeats,
 } from '../core/ports/index.js';
 import { createDeadLetters } from './create-dead-letters.js';
 import { createJobQueue } from './create-job-queue.js';
@@ -27,6 +28,8 @@ export interface PortAdapters {
   idempotency: IdempotencyStore;
   /** Workers' leases on the jobs they run, so two workers do not run one job at once. */
   leases: JobLeases;
+  /** Where workers say they are alive (instance, version, load), for GET /v1/fleet. */
+  heartbeats: WorkerHeartbeats;
   results: ResultStore;
   /** Schedules: what each tick submits and where the ticks have got to. */
   schedules: ScheduleStore;
@@ -61,6 +64,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     // Durable keys (MongoDB) when there is a durable store: Redis may lose its data.
     idempotency: resultStore.idempotency ?? stores.idempotency,
     leases: stores.leases,
+    heartbeats: stores.heartbeats,
     results,
     schedules: resultStore.schedules,
     queue,

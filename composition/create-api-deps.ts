@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopicFor, sharedJobStats } from '../core/domain/index.js';
+import { deadLetterTopicFor, jobTopics, sharedJobStats } from '../core/domain/index.js';
 import { jobTimeoutSettings, type Config } from '../config/index.js';
 import type { Logger, ProgressClient } from '../core/ports/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
@@ -35,6 +35,14 @@ export function createApiDeps(options: {
     results: adapters.results,
     deadLetters: { reader: adapters.deadLetters, topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE), queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
     progress: options.progress,
+    fleet: {
+      heartbeats: adapters.heartbeats,
+      queue: adapters.queue,
+      groupId: config.KAFKA_CONSUMER_GROUP,
+      topics: jobTopics(config.KAFKA_TOPIC_TEMPLATE),
+      now: () => new Date(),
+      logger,
+    },
     progressRpcTimeoutMs: config.PROGRESS_RPC_TIMEOUT_MS,
     jobTypeFallbacks: {
       attempts: config.PROVIDER_MAX_ATTEMPTS,

@@ -1,10 +1,11 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, IdempotencyStore, JobLeases, Logger, StatusStore } from '../core/ports/index.js';
-import { MemoryIdempotencyStore, MemoryJobLeases, MemoryStatusStore } from '../adapters/memory/index.js';
+import type { HealthCheck, IdempotencyStore, JobLeases, Logger, StatusStore, WorkerHeartbeats } from '../core/ports/index.js';
+import { MemoryIdempotencyStore, MemoryJobLeases, MemoryStatusStore, MemoryWorkerHeartbeats } from '../adapters/memory/index.js';
 import {
   RedisIdempotencyStore,
   RedisJobLeases,
   RedisStatusStore,
+  RedisWorkerHeartbeats,
   closeRedis,
   createRedisConnection,
   redisHealthCheck,
@@ -15,6 +16,8 @@ export interface StatusStores {
   idempotency: IdempotencyStore;
   /** Workers' leases on the jobs they run, beside the statuses. */
   leases: JobLeases;
+  /** Where workers say they are alive, for the fleet view. */
+  heartbeats: WorkerHeartbeats;
   readiness: HealthCheck[];
   close(): Promise<void>;
 }
@@ -28,12 +31,14 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
     const statuses = new MemoryStatusStore({ ttlSeconds: config.STATUS_TTL_SECONDS });
     const idempotency = new MemoryIdempotencyStore();
     const leases = new MemoryJobLeases();
+    const heartbeats = new MemoryWorkerHeartbeats();
     return {
       statuses,
       idempotency,
       leases,
+      heartbeats,
       readiness: [],
-      close: async () => void (await Promise.allSettled([statuses.close(), idempotency.close(), leases.close()])),
+      close: async () => void (await Promise.allSettled([statuses.close(), idempotency.close(), leases.close(), heartbeats.close()])),
     };
   }
   const redis = createRedisConnection({ url: config.REDIS_URL, cluster: config.REDIS_CLUSTER, logger });
@@ -42,6 +47,7 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
     statuses: new RedisStatusStore({ redis, keyPrefix, ttlSeconds: config.STATUS_TTL_SECONDS, logger }),
     idempotency: new RedisIdempotencyStore({ redis, keyPrefix, logger }),
     leases: new RedisJobLeases({ redis, keyPrefix, logger }),
+    heartbeats: new RedisWorkerHeartbeats({ redis, keyPrefix, logger }),
     readiness: [redisHealthCheck(redis)],
     close: () => closeRedis(redis),
   };

@@ -17,3 +17,4 @@ export * from './page-cursor.js';
 export * from './schema-catalog.js';
 export * from './render-json-schema.js';
 export * from './schedules.js';
+export * from './fleet.js';

@@ -283,6 +283,20 @@ export function renderOpenApi(): string {
           },
         },
       },
+      '/v1/fleet': {
+        get: {
+          summary: "The running workers (instance, version, concurrency, jobs in flight, last heartbeat) and their consumer group's lag per job topic and partition",
+          description:
+            'Each worker writes a heartbeat every heartbeat_interval_ms; one that stopped is gone at once, one that died after heartbeat_ttl_ms. ' +
+            'The lag is read from the queue, not from the workers, so it shows (and grows) while none runs; lag is null, with lag_error, when the queue cannot be read.',
+          responses: {
+            '200': { description: 'The fleet', content: json('http-fleet-response') },
+            '400': errorResponse('A query parameter (none are taken)'),
+            '503': errorResponse('Heartbeat store unavailable'),
+            ...authResponses,
+          },
+        },
+      },
       '/v1/dead-letters': {
         get: {
           summary: 'Records on the dead-letter topic (jobs.dlq.v1), newest first: reason, source topic, partition and offset, time, the first bytes of the value, the job id when one can be read',

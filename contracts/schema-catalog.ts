@@ -20,6 +20,7 @@ import {
   SubmitJobResponseSchema,
 } from './http-api.js';
 import { ErrorBodySchema } from './errors.js';
+import { FleetResponseSchema } from './fleet.js';
 import { CreateScheduleRequestSchema, ListSchedulesResponseSchema, ScheduleSchema } from './schedules.js';
 
 /** Every published schema by file name; JSON Schema files are generated from this list. */
@@ -41,6 +42,7 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-cancel-job-response': CancelJobResponseSchema,
   'http-retry-job-response': RetryJobResponseSchema,
   'http-stats-response': StatsResponseSchema,
+  'http-fleet-response': FleetResponseSchema,
   'http-job-types-response': JobTypesResponseSchema,
   'http-list-dead-letters-response': ListDeadLettersResponseSchema,
   'http-replay-dead-letter-response': ReplayDeadLetterResponseSchema,

@@ -6,3 +6,4 @@ export { MemoryProgressBus } from './memory-progress-rpc.js';
 export { MemoryDeadLetters } from './memory-dead-letters.js';
 export { MemoryJobLeases } from './memory-job-leases.js';
 export { MemoryScheduleStore } from './memory-schedule-store.js';
+export { MemoryWorkerHeartbeats } from './memory-worker-heartbeats.js';

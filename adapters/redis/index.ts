@@ -3,3 +3,4 @@ export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './redi
 export { createRedisConnection, closeRedis, type RedisClient, type RedisConnectionOptions } from './redis-connection.js';
 export { redisHealthCheck } from './redis-health-check.js';
 export { RedisJobLeases, type RedisJobLeasesOptions } from './redis-job-leases.js';
+export { RedisWorkerHeartbeats, type RedisWorkerHeartbeatsOptions } from './redis-worker-heartbeats.js';

@@ -18,3 +18,4 @@ export * from './dead-letter-actions.js';
 export * from './schedule-cron.js';
 export * from './schedules.js';
 export * from './schedule-tick.js';
+export * from './fleet.js';

@@ -9,3 +9,4 @@ export * from './job-handler.js';
 export * from './dead-letters.js';
 export * from './job-leases.js';
 export * from './schedule-store.js';
+export * from './worker-heartbeats.js';
