@@ -1,4 +1,4 @@
-import type { DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
+import type { DeadLetterMarks, DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
 import type { JobTypeFallbacks, StatsResponse } from '../contracts/index.js';
 import type { FleetDeps, ScheduleDeps, SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
@@ -15,7 +15,7 @@ export interface ApiDeps {
   statusTtlSeconds: number;
   results: ResultStore;
   /** The dead-letter topic's reader, and the queue and topic template a replay publishes with. */
-  deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string };
+  deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string; marks: DeadLetterMarks };
   progress: ProgressClient;
   /** The workers' heartbeats and their group's lag, for GET /v1/fleet. */
   fleet: FleetDeps;

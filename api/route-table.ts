@@ -1,5 +1,6 @@
 import type { RouteDefinition } from './http/route-definition.js';
 import { deadLetterReplayPost } from './routes/dead-letter-replay-post.js';
+import { deadLetterPurgePost } from './routes/dead-letter-purge-post.js';
 import { deadLettersGet } from './routes/dead-letters-get.js';
 import { healthzGet } from './routes/healthz-get.js';
 import { jobCancelPost } from './routes/job-cancel-post.js';
@@ -39,6 +40,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   jobTypesGet,
   deadLettersGet,
   deadLetterReplayPost,
+  deadLetterPurgePost,
   healthzGet,
   readyzGet,
   metricsGet,

@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import type {
+  DeadLetterMarks,
   DeadLetters,
   HealthCheck,
   IdempotencyStore,
@@ -36,6 +37,8 @@ export interface PortAdapters {
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
   deadLetters: DeadLetters;
+  /** Which dead letters were dealt with, kept durably when MongoDB is configured. */
+  deadLetterMarks: DeadLetterMarks;
   /** `events` let the caller count connection changes and dropped messages. */
   createProgressClient(events?: ProgressClientEvents): ProgressClient;
   createProgressResponder(handler: ProgressRequestHandler, events?: ProgressResponderEvents): ProgressResponder;
@@ -69,6 +72,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     schedules: resultStore.schedules,
     queue,
     deadLetters,
+    deadLetterMarks: resultStore.deadLetterMarks,
     createProgressClient: (events) => rpc.createClient(events),
     createProgressResponder: (handler, events) => rpc.createResponder(handler, events),
     readiness: [...jobQueue.readiness, ...stores.readiness, ...rpc.readiness, ...resultStore.readiness],

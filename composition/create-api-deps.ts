@@ -33,7 +33,7 @@ export function createApiDeps(options: {
     stats: sharedJobStats(adapters.statuses, { now: () => new Date(), cacheMs: config.STATS_CACHE_MS, statusTtlSeconds: config.STATUS_TTL_SECONDS }),
     statusTtlSeconds: config.STATUS_TTL_SECONDS,
     results: adapters.results,
-    deadLetters: { reader: adapters.deadLetters, topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE), queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
+    deadLetters: { reader: adapters.deadLetters, topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE), queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE, marks: adapters.deadLetterMarks },
     progress: options.progress,
     fleet: {
       heartbeats: adapters.heartbeats,

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
-import { MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
-import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, createMongoClient } from '../adapters/mongodb/index.js';
+import type { DeadLetterMarks, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
+import { MemoryDeadLetterMarks, MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
+import { MongoDeadLetterMarks, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, createMongoClient } from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
@@ -12,6 +12,8 @@ export interface ResultStoreChoice {
   idempotency?: IdempotencyStore;
   /** Schedules, beside the results (MongoDB) so they outlive every process and a Redis that loses its data; in memory otherwise. */
   schedules: ScheduleStore;
+  /** Which dead letters were dealt with (purged, replayed): beside the results (MongoDB), in memory otherwise. */
+  deadLetterMarks: DeadLetterMarks;
   readiness: HealthCheck[];
   /** Ensures the collections' indexes; idempotent. */
   init(): Promise<void>;
@@ -22,19 +24,21 @@ export interface ResultStoreChoice {
 export function createResultStore(config: Config, logger: Logger): ResultStoreChoice {
   if (!config.MONGODB_URI) {
     const results = new MemoryResultStore();
-    return { results, schedules: new MemoryScheduleStore(), readiness: [], init: async () => {}, close: () => results.close() };
+    return { results, schedules: new MemoryScheduleStore(), deadLetterMarks: new MemoryDeadLetterMarks(), readiness: [], init: async () => {}, close: () => results.close() };
   }
   const client = createMongoClient(config.MONGODB_URI);
   const database = config.MONGODB_DATABASE;
   const results = new MongoResultStore({ client, database, logger });
   const idempotency = new MongoIdempotencyStore({ client, database, logger });
   const schedules = new MongoScheduleStore({ client, database, logger });
+  const deadLetterMarks = new MongoDeadLetterMarks({ client, database, logger });
   return {
     results,
     idempotency,
     schedules,
+    deadLetterMarks,
     readiness: [results.healthCheck],
-    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init()])),
+    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), deadLetterMarks.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

@@ -84,6 +84,7 @@ export function renderOpenApi(): string {
   const jobId = { name: 'job_id', in: 'path', required: true, schema: { type: 'string', pattern: UUID_V4_PATTERN }, description: 'A UUID v4, in any case' };
   const json = (ref: string) => ({ 'application/json': { schema: { $ref: `./${ref}.json` } } });
   const scheduleId = { name: 'schedule_id', in: 'path', required: true, schema: { type: 'string', pattern: UUID_V4_PATTERN }, description: 'A UUID v4, in any case' };
+  const deadLetterId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: DEAD_LETTER_ID_PATTERN.source }, description: '<partition>-<offset> on the dead-letter topic' };
   const scheduleAnswers = {
     '400': errorResponse('Malformed schedule id (INVALID_SCHEDULE_ID)'),
     '404': errorResponse('Unknown schedule (SCHEDULE_NOT_FOUND)'),
@@ -311,15 +312,32 @@ export function renderOpenApi(): string {
       },
       '/v1/dead-letters/{id}/replay': {
         post: {
-          summary: 'Publish a dead letter back to its job topic when it now passes the contract',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: DEAD_LETTER_ID_PATTERN.source }, description: '<partition>-<offset> on the dead-letter topic' }],
+          summary: 'Publish a dead letter back to its job topic when it now passes the contract, or a corrected value in its place',
+          description:
+            'Without a body the record is published as it lies. With {"value": {...}} the corrected job message is published instead; ' +
+            'it must pass the contract and keep the job_id the record names. A replayed record is marked handled (outcome replayed).',
+          parameters: [deadLetterId],
+          requestBody: { required: false, content: json('http-replay-dead-letter-request') },
           responses: {
             '202': { description: 'Back on its topic; Location points at the job status', content: json('http-replay-dead-letter-response') },
-            '400': errorResponse('Malformed dead-letter id (INVALID_DEAD_LETTER_ID)'),
+            '400': errorResponse('Malformed dead-letter id (INVALID_DEAD_LETTER_ID), or a body that is not {"value": {...}} (INVALID_BODY)'),
             '404': errorResponse('No such dead letter (DEAD_LETTER_NOT_FOUND)'),
             '409': errorResponse('Its job has a result already (DEAD_LETTER_JOB_DONE)'),
             '422': errorResponse('It still breaks the contract; details.reason says how (DEAD_LETTER_INVALID)'),
             '503': errorResponse('Kafka or a store unavailable'),
+            ...authResponses,
+          },
+        },
+      },
+      '/v1/dead-letters/{id}/purge': {
+        post: {
+          summary: 'Mark a dead letter handled (purged): it stays on the topic, and the listing carries the mark; repeats answer the first mark',
+          parameters: [deadLetterId],
+          responses: {
+            '200': { description: 'The mark', content: json('http-purge-dead-letter-response') },
+            '400': errorResponse('Malformed dead-letter id (INVALID_DEAD_LETTER_ID)'),
+            '404': errorResponse('No such dead letter (DEAD_LETTER_NOT_FOUND)'),
+            '503': errorResponse('Kafka or the mark store unavailable'),
             ...authResponses,
           },
         },

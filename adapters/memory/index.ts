@@ -7,3 +7,4 @@ export { MemoryDeadLetters } from './memory-dead-letters.js';
 export { MemoryJobLeases } from './memory-job-leases.js';
 export { MemoryScheduleStore } from './memory-schedule-store.js';
 export { MemoryWorkerHeartbeats } from './memory-worker-heartbeats.js';
+export { MemoryDeadLetterMarks } from './memory-dead-letter-marks.js';

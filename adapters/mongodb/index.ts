@@ -6,3 +6,4 @@ export { createThrottlingRetry, isThrottlingError, retryAfterMs, DEFAULT_THROTTL
 export { isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-errors.js';
 export { MongoIdempotencyStore, IDEMPOTENCY_COLLECTION, type MongoIdempotencyStoreOptions } from './mongo-idempotency-store.js';
 export { MongoScheduleStore, SCHEDULE_COLLECTION, SCHEDULE_INDEXES, type MongoScheduleStoreOptions } from './mongo-schedule-store.js';
+export { MongoDeadLetterMarks, DEAD_LETTER_MARKS_COLLECTION, type MongoDeadLetterMarksOptions } from './mongo-dead-letter-marks.js';

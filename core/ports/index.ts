@@ -10,3 +10,4 @@ export * from './dead-letters.js';
 export * from './job-leases.js';
 export * from './schedule-store.js';
 export * from './worker-heartbeats.js';
+export * from './dead-letter-marks.js';
