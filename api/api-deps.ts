@@ -1,6 +1,6 @@
 import type { DeadLetterMarks, DeadLetters, HealthCheck, JobQueue, Logger, ProgressClient, ResultStore, StatusStore } from '../core/ports/index.js';
 import type { JobTypeFallbacks, StatsResponse } from '../contracts/index.js';
-import type { FleetDeps, ScheduleDeps, SubmitJobDeps } from '../core/domain/index.js';
+import type { BulkOperations, FleetDeps, ScheduleDeps, SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 
 /** Everything the HTTP handlers need, as interfaces; a composition root fills it in. */
@@ -19,6 +19,8 @@ export interface ApiDeps {
   progress: ProgressClient;
   /** The workers' heartbeats and their group's lag, for GET /v1/fleet. */
   fleet: FleetDeps;
+  /** Bulk cancel, retry and replay: started, described and resumed by the /v1/bulk routes; closed with the API. */
+  bulk: BulkOperations;
   /** How long GET /v1/jobs/{id}/status waits for the progress RPC (PROGRESS_RPC_TIMEOUT_MS). */
   progressRpcTimeoutMs: number;
   /** Attempts and backoff of job types that declare none, for GET /v1/job-types. */

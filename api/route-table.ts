@@ -9,6 +9,10 @@ import { jobResultGet } from './routes/job-result-get.js';
 import { jobStatusGet } from './routes/job-status-get.js';
 import { jobsListGet } from './routes/jobs-list-get.js';
 import { jobsPost } from './routes/jobs-post.js';
+import { jobsBatchPost } from './routes/jobs-batch-post.js';
+import { bulkCancelPost, bulkReplayPost, bulkRetryPost } from './routes/bulk-post.js';
+import { bulkGet } from './routes/bulk-get.js';
+import { bulkResumePost } from './routes/bulk-resume-post.js';
 import { metricsGet } from './routes/metrics-get.js';
 import { readyzGet } from './routes/readyz-get.js';
 import { statsGet } from './routes/stats-get.js';
@@ -24,6 +28,7 @@ import { schedulesPost } from './routes/schedules-post.js';
 /** Every HTTP route. Both hosts register exactly this list, so they cannot disagree. */
 export const ROUTES: readonly RouteDefinition[] = [
   jobsPost,
+  jobsBatchPost,
   jobsListGet,
   jobStatusGet,
   jobResultGet,
@@ -41,6 +46,11 @@ export const ROUTES: readonly RouteDefinition[] = [
   deadLettersGet,
   deadLetterReplayPost,
   deadLetterPurgePost,
+  bulkCancelPost,
+  bulkRetryPost,
+  bulkReplayPost,
+  bulkGet,
+  bulkResumePost,
   healthzGet,
   readyzGet,
   metricsGet,

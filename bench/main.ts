@@ -19,8 +19,9 @@ import { runEndToEnd, type EndToEndResult } from './scenarios/end-to-end.js';
 import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
+import { runBatchSubmit } from './scenarios/batch-submit.js';
 
-const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'batch'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     'status-rate': { type: 'string', default: '500' },
     'status-requests': { type: 'string' },
     backlog: { type: 'string' },
+    'batch-jobs': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     profile: { type: 'string', default: '' },
     out: { type: 'string', default: join(RESULTS_DIR, 'latest.json') },
@@ -70,6 +72,7 @@ const submitOptions = {
 const statusRate = int(args['status-rate'], 500);
 const statusRequests = int(args['status-requests'], quick ? 1_000 : 10_000);
 const backlog = int(args.backlog, quick ? 1_000 : 10_000);
+const batchJobs = int(args['batch-jobs'], quick ? 2_000 : 10_000);
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 function version(pkg: string): string {
@@ -242,6 +245,18 @@ if (only.has('submit')) {
       results.submit = await runSubmitThroughput(cpuSettings, servicesEnv(cpuSettings, submitRunId), { ...submitOptions, runId });
     } finally {
       await cleanUpRun(isolationEnv(submitRunId));
+    }
+  });
+}
+
+if (only.has('batch')) {
+  log(`batch submit: ${batchJobs} jobs one by one vs in batches of 100, ${submitOptions.connections} requests in flight, ${rounds} round(s)`);
+  await attempt('batch', async () => {
+    const batchRunId = `${runId}-batch`;
+    try {
+      results.batch = await runBatchSubmit(cpuSettings, servicesEnv(cpuSettings, batchRunId), { jobs: batchJobs, batchSize: 100, connections: submitOptions.connections, rounds });
+    } finally {
+      await cleanUpRun(isolationEnv(batchRunId));
     }
   });
 }

@@ -45,6 +45,10 @@ export function buildApi(options: { config: Config; adapters: PortAdapters; logg
     stopAccepting: () => {
       accepting = false;
     },
-    close: () => progress.close(),
+    close: async () => {
+      // Operations in flight stop after the jobs in hand and say they were interrupted.
+      await deps.bulk.close();
+      await progress.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
 import type {
   DeadLetterMarks,
+  BulkOperationStore,
   DeadLetters,
   HealthCheck,
   IdempotencyStore,
@@ -34,6 +35,8 @@ export interface PortAdapters {
   results: ResultStore;
   /** Schedules: what each tick submits and where the ticks have got to. */
   schedules: ScheduleStore;
+  /** Bulk cancel, retry and replay operations with their targets, kept before any job is acted on. */
+  bulkOperations: BulkOperationStore;
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
   deadLetters: DeadLetters;
@@ -70,6 +73,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     heartbeats: stores.heartbeats,
     results,
     schedules: resultStore.schedules,
+    bulkOperations: resultStore.bulkOperations,
     queue,
     deadLetters,
     deadLetterMarks: resultStore.deadLetterMarks,

@@ -1,7 +1,14 @@
 import type { Config } from '../config/index.js';
-import type { DeadLetterMarks, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
-import { MemoryDeadLetterMarks, MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
-import { MongoDeadLetterMarks, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, createMongoClient } from '../adapters/mongodb/index.js';
+import type { BulkOperationStore, DeadLetterMarks, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore } from '../core/ports/index.js';
+import { MemoryBulkOperationStore, MemoryDeadLetterMarks, MemoryResultStore, MemoryScheduleStore } from '../adapters/memory/index.js';
+import {
+  MongoBulkOperationStore,
+  MongoDeadLetterMarks,
+  MongoIdempotencyStore,
+  MongoResultStore,
+  MongoScheduleStore,
+  createMongoClient,
+} from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
@@ -14,6 +21,8 @@ export interface ResultStoreChoice {
   schedules: ScheduleStore;
   /** Which dead letters were dealt with (purged, replayed): beside the results (MongoDB), in memory otherwise. */
   deadLetterMarks: DeadLetterMarks;
+  /** Bulk operations and their targets, beside the results (MongoDB) so an operation outlives the API that ran it; in memory otherwise. */
+  bulkOperations: BulkOperationStore;
   readiness: HealthCheck[];
   /** Ensures the collections' indexes; idempotent. */
   init(): Promise<void>;
@@ -24,7 +33,15 @@ export interface ResultStoreChoice {
 export function createResultStore(config: Config, logger: Logger): ResultStoreChoice {
   if (!config.MONGODB_URI) {
     const results = new MemoryResultStore();
-    return { results, schedules: new MemoryScheduleStore(), deadLetterMarks: new MemoryDeadLetterMarks(), readiness: [], init: async () => {}, close: () => results.close() };
+    return {
+      results,
+      schedules: new MemoryScheduleStore(),
+      bulkOperations: new MemoryBulkOperationStore(),
+      deadLetterMarks: new MemoryDeadLetterMarks(),
+      readiness: [],
+      init: async () => {},
+      close: () => results.close(),
+    };
   }
   const client = createMongoClient(config.MONGODB_URI);
   const database = config.MONGODB_DATABASE;
@@ -32,13 +49,15 @@ export function createResultStore(config: Config, logger: Logger): ResultStoreCh
   const idempotency = new MongoIdempotencyStore({ client, database, logger });
   const schedules = new MongoScheduleStore({ client, database, logger });
   const deadLetterMarks = new MongoDeadLetterMarks({ client, database, logger });
+  const bulkOperations = new MongoBulkOperationStore({ client, database, logger });
   return {
     results,
     idempotency,
     schedules,
     deadLetterMarks,
+    bulkOperations,
     readiness: [results.healthCheck],
-    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), deadLetterMarks.init()])),
+    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), bulkOperations.init(), deadLetterMarks.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

@@ -124,6 +124,9 @@ const ConfigVariables = z.object({
   API_RATE_LIMIT_PER_MINUTE: nonNegativeInt.max(1_000_000).default(1_200),
   API_AUTH_FAILURES_PER_MINUTE: nonNegativeInt.max(10_000).default(10),
   STATS_CACHE_MS: nonNegativeInt.max(60_000).default(5_000),
+  // A running bulk operation whose process has not written a heartbeat for this long shows as
+  // interrupted, and POST /v1/bulk/{id}/resume may take it over (docs/bulk.md).
+  BULK_OPERATION_STALE_MS: positiveInt.min(1_000).max(600_000).default(15_000),
 });
 
 /** The variables, plus the rules that span several of them. */

@@ -18,3 +18,4 @@ export * from './schema-catalog.js';
 export * from './render-json-schema.js';
 export * from './schedules.js';
 export * from './fleet.js';
+export * from './bulk-api.js';

@@ -7,6 +7,7 @@ import { JOB_TYPES } from './job-types.js';
 import { CRON_MAX_LENGTH } from './schedules.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
 import { payloadJsonSchema } from './payload-text.js';
+import { bulkOpenApiPaths } from './bulk-openapi.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
 
@@ -342,6 +343,15 @@ export function renderOpenApi(): string {
           },
         },
       },
+      ...bulkOpenApiPaths({
+        errorResponse,
+        authResponses,
+        idempotencyKeyHeader,
+        json,
+        submitRequest: submitRequestPerJobType(),
+        uuidPattern: UUID_V4_PATTERN,
+        maxBodyMiB: MAX_REQUEST_BODY_BYTES / 1024 / 1024,
+      }),
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive', content: json('http-health-response') } } } },
       '/readyz': {
         get: {

@@ -24,6 +24,7 @@ import {
 import { ErrorBodySchema } from './errors.js';
 import { FleetResponseSchema } from './fleet.js';
 import { CreateScheduleRequestSchema, ListSchedulesResponseSchema, ScheduleSchema } from './schedules.js';
+import { BatchSubmitResponseSchema, BulkAcceptedResponseSchema, BulkOperationResponseSchema, BulkRequestSchema } from './bulk-api.js';
 
 /** Every published schema by file name; JSON Schema files are generated from this list. */
 export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
@@ -53,6 +54,10 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-create-schedule-request': CreateScheduleRequestSchema,
   'http-schedule': ScheduleSchema,
   'http-list-schedules-response': ListSchedulesResponseSchema,
+  'http-batch-submit-response': BatchSubmitResponseSchema,
+  'http-bulk-request': BulkRequestSchema,
+  'http-bulk-accepted-response': BulkAcceptedResponseSchema,
+  'http-bulk-operation-response': BulkOperationResponseSchema,
   'http-health-response': HealthResponseSchema,
   'http-error-body': ErrorBodySchema,
 };

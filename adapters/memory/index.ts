@@ -8,3 +8,4 @@ export { MemoryJobLeases } from './memory-job-leases.js';
 export { MemoryScheduleStore } from './memory-schedule-store.js';
 export { MemoryWorkerHeartbeats } from './memory-worker-heartbeats.js';
 export { MemoryDeadLetterMarks } from './memory-dead-letter-marks.js';
+export { MemoryBulkOperationStore } from './memory-bulk-operation-store.js';

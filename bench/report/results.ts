@@ -2,6 +2,7 @@ import type { EndToEndResult } from '../scenarios/end-to-end.js';
 import type { StatusLatencyResult } from '../scenarios/status-latency.js';
 import type { SubmitThroughputResult } from '../scenarios/submit-throughput.js';
 import type { WorkerMemoryResult } from '../scenarios/worker-memory.js';
+import type { BatchSubmitResult } from '../scenarios/batch-submit.js';
 import type { Spread } from '../lib/stats.js';
 
 export interface MachineInfo {
@@ -40,6 +41,8 @@ export interface BenchResults {
   /** CPU-bound: the provider answers at once, so the platform's own cost is all there is. */
   cpu?: ThroughputComparison;
   submit?: SubmitThroughputResult;
+  /** jobs/s submitted in batches of 100 vs one by one, same API, same run. */
+  batch?: BatchSubmitResult;
   status?: StatusLatencyResult & { label: string };
   workerMemory?: WorkerMemoryResult & { nodeOptions: string };
   /** The same drain with NODE_OPTIONS capping V8's old space. */

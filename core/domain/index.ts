@@ -19,3 +19,6 @@ export * from './schedule-cron.js';
 export * from './schedules.js';
 export * from './schedule-tick.js';
 export * from './fleet.js';
+export * from './submit-batch.js';
+export * from './bulk-matching.js';
+export * from './bulk-operations.js';

@@ -173,7 +173,7 @@ async function replay(
 }
 
 /** Polls the key until its job is marked enqueued (true) or the replay wait runs out (false). */
-async function confirmedWithin(deps: SubmitJobDeps, key: string, jobId: string, budget: SubmitBudget): Promise<boolean> {
+export async function confirmedWithin(deps: SubmitJobDeps, key: string, jobId: string, budget: SubmitBudget): Promise<boolean> {
   const waitMs = Math.min(deps.replayWaitMs ?? DEFAULT_REPLAY_WAIT_MS, budget());
   const until = Date.now() + waitMs;
   while (Date.now() < until) {
@@ -290,7 +290,7 @@ export function queuedStatus(message: JobMessage, text: string, updatedAt: Date,
   };
 }
 
-function jobMessage(submission: Submission, ids: { job_id: string; trace_id: string; submitted_at: string; schedule_id?: string }): JobMessage {
+export function jobMessage(submission: Submission, ids: { job_id: string; trace_id: string; submitted_at: string; schedule_id?: string }): JobMessage {
   return {
     schema_version: SCHEMA_VERSION,
     job_id: ids.job_id,
@@ -323,7 +323,7 @@ function replayTrace(jobTraceId: string, input: SubmitJobInput): JobTrace | unde
 }
 
 /** A call whose failure is logged, not thrown (its result, or undefined): the answer does not depend on it. */
-async function bestEffort<T>(log: Logger, failure: string, dependency: string, call: () => Promise<T>, deadlineMs: number): Promise<T | undefined> {
+export async function bestEffort<T>(log: Logger, failure: string, dependency: string, call: () => Promise<T>, deadlineMs: number): Promise<T | undefined> {
   try {
     return await guardDependency(dependency, call, deadlineMs);
   } catch (error) {
@@ -337,11 +337,11 @@ async function bestEffort<T>(log: Logger, failure: string, dependency: string, c
  * cut so that it ends `reserveMs` before the submit's deadline. At least 1 ms, so a spent
  * budget fails the call at once instead of skipping it.
  */
-interface SubmitBudget {
+export interface SubmitBudget {
   (reserveMs?: number, capMs?: number): number;
 }
 
-function submitBudget(deadlineAt: number | undefined): SubmitBudget {
+export function submitBudget(deadlineAt: number | undefined): SubmitBudget {
   return (reserveMs = DEPENDENCY_RESERVE_MS, capMs = DEPENDENCY_DEADLINE_MS) =>
     deadlineAt === undefined ? capMs : Math.max(1, Math.min(capMs, deadlineAt - reserveMs - Date.now()));
 }
@@ -353,7 +353,7 @@ function sleep(ms: number): Promise<void> {
 /** The Idempotency-Keys of schedule ticks begin with this; a client's may not, so none can take a tick's key first. */
 export const TICK_KEY_PREFIX = 'schedule:';
 
-function parseIdempotencyKey(raw: string | null | undefined, forTick: boolean): string | undefined {
+export function parseIdempotencyKey(raw: string | null | undefined, forTick: boolean): string | undefined {
   if (raw === undefined || raw === null) return undefined;
   const parsed = IdempotencyKeySchema.safeParse(raw);
   if (!parsed.success) throw new InvalidIdempotencyKeyError(parsed.error.issues[0]?.message ?? 'is invalid');

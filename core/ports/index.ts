@@ -11,3 +11,4 @@ export * from './job-leases.js';
 export * from './schedule-store.js';
 export * from './worker-heartbeats.js';
 export * from './dead-letter-marks.js';
+export * from './bulk-operation-store.js';

@@ -1,45 +1,28 @@
-import { z } from 'zod';
-import { JobStateSchema, UtcTimestampSchema, UuidV4Schema } from '../../../contracts/common.js';
+import {
+  BulkAcceptedResponseSchema,
+  BulkOperationResponseSchema,
+  type BulkAcceptedResponse,
+  type BulkFilter,
+  type BulkKind,
+  type BulkOperationResponse,
+} from '../../../contracts/bulk-api.js';
+import { IDEMPOTENCY_KEY_HEADER } from '../../../contracts/http-api.js';
 import { request } from './api-client.js';
 
-/**
- * The bulk actions (POST /v1/bulk/cancel|retry|replay, GET /v1/bulk/{operation_id}), as far as
- * the console reads them: what was matched, how far the operation got and its outcomes.
- */
-export type BulkKind = 'cancel' | 'retry' | 'replay';
-
-export interface BulkFilter {
-  state?: z.infer<typeof JobStateSchema>;
-  job_type?: string;
-  schedule_id?: string;
-  submitted_after?: string;
-  submitted_before?: string;
-}
-
+export type { BulkFilter, BulkKind };
 export type BulkTarget = { job_ids: string[] } | { filter: BulkFilter };
+export type BulkOperation = BulkOperationResponse;
 
-const BulkAcceptedSchema = z.object({ operation_id: UuidV4Schema, matched: z.number().int().min(0) });
-export type BulkAccepted = z.infer<typeof BulkAcceptedSchema>;
-
-const BulkOperationSchema = z.object({
-  operation_id: UuidV4Schema,
-  state: z.enum(['running', 'finished', 'interrupted']),
-  matched: z.number().int().min(0),
-  done: z.number().int().min(0),
-  outcomes: z.record(z.string(), z.number().int().min(0)),
-  finished_at: UtcTimestampSchema.optional(),
-  interrupted_reason: z.string().optional(),
-});
-export type BulkOperation = z.infer<typeof BulkOperationSchema>;
-
-export function startBulk(kind: BulkKind, target: BulkTarget, idempotencyKey: string): Promise<BulkAccepted> {
-  return request(`/v1/bulk/${kind}`, BulkAcceptedSchema, {
+/** POST /v1/bulk/{kind}: cancel, retry (failed jobs) or replay (dead letters) by ids or by filter. */
+export function startBulk(kind: BulkKind, target: BulkTarget, idempotencyKey: string): Promise<BulkAcceptedResponse> {
+  return request(`/v1/bulk/${kind}`, BulkAcceptedResponseSchema, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'Idempotency-Key': idempotencyKey },
+    headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: idempotencyKey },
     body: JSON.stringify(target),
   });
 }
 
+/** GET /v1/bulk/{operation_id}: its progress and counts per outcome (the per-job page is not read). */
 export function getBulkOperation(operationId: string): Promise<BulkOperation> {
-  return request(`/v1/bulk/${encodeURIComponent(operationId)}?limit=1`, BulkOperationSchema);
+  return request(`/v1/bulk/${encodeURIComponent(operationId)}?limit=1`, BulkOperationResponseSchema);
 }
