@@ -7,6 +7,7 @@ import { jobPath } from '../router.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { formatTime, shortId } from './format.js';
 import { Link } from './Link.js';
+import { TableScroll } from './TableScroll.js';
 import { useSelection } from './use-selection.js';
 
 /**
@@ -96,7 +97,7 @@ export function DeadLettersPage() {
         (items.length === 0 ? (
           <p className="muted">{page.data.total === 0 ? 'None: every record on the job topics passed the contract.' : 'None waiting: every dead letter here was handled.'}</p>
         ) : (
-          <div className="table-scroll">
+          <TableScroll label="Dead letters table">
             <table className="dense-table dead-letter-table" aria-label="Dead letters">
               <thead>
                 <tr>
@@ -128,7 +129,7 @@ export function DeadLettersPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         ))}
       {(cursor || page.data?.next_cursor) && (
         <nav className="pager" aria-label="Pages of dead letters">

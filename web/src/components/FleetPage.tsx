@@ -5,6 +5,7 @@ import { useSchedules } from '../api/schedule-queries.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { formatTime } from './format.js';
 import { Link } from './Link.js';
+import { TableScroll } from './TableScroll.js';
 
 /**
  * The fleet: each running worker (from its heartbeat), how far the workers' group trails each
@@ -44,14 +45,14 @@ function Workers({ fleet }: { fleet: FleetResponse }) {
           No worker running: none has beaten in the last {fleet.heartbeat_ttl_ms / 1000} s. Jobs wait on their topics.
         </p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Running workers table">
           <table className="dense-table" aria-label="Running workers">
             <thead>
               <tr>
                 <th scope="col">Instance</th>
                 <th scope="col">Version</th>
-                <th scope="col">Concurrency</th>
-                <th scope="col">In flight</th>
+                <th scope="col" className="number">Concurrency</th>
+                <th scope="col" className="number">In flight</th>
                 <th scope="col">Started</th>
                 <th scope="col">Last heartbeat</th>
               </tr>
@@ -71,7 +72,7 @@ function Workers({ fleet }: { fleet: FleetResponse }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <p className="muted">Each worker beats every {fleet.heartbeat_interval_ms / 1000} s; one that stops leaves at once, one that dies after {fleet.heartbeat_ttl_ms / 1000} s.</p>
     </section>
@@ -89,13 +90,13 @@ function Lag({ fleet }: { fleet: FleetResponse }) {
       {fleet.lag === null ? (
         <p className="muted">The lag could not be read: {fleet.lag_error}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Lag per topic and partition table">
           <table className="dense-table" aria-label="Lag per topic and partition">
             <thead>
               <tr>
                 <th scope="col">Topic</th>
-                <th scope="col">Partition</th>
-                <th scope="col">Lag</th>
+                <th scope="col" className="number">Partition</th>
+                <th scope="col" className="number">Lag</th>
               </tr>
             </thead>
             <tbody>
@@ -110,7 +111,7 @@ function Lag({ fleet }: { fleet: FleetResponse }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

@@ -5,6 +5,7 @@ import { jobPath } from '../router.js';
 import { formatDuration, formatTime, shortId } from './format.js';
 import { jobName } from './job-name.js';
 import { Link } from './Link.js';
+import { TableScroll } from './TableScroll.js';
 import { ProgressBar } from './ProgressBar.js';
 import { StateBadge } from './StateBadge.js';
 
@@ -44,7 +45,7 @@ export function JobsTable({ items, selected, onSelect, onLabel, busy }: JobsTabl
   const rows = sort ? [...items].sort((a, b) => (sort.descending ? -1 : 1) * SORTERS[sort.key](a, b)) : items;
   const allSelected = items.length > 0 && items.every((job) => selected.has(job.job_id));
   return (
-    <div className="table-scroll">
+    <TableScroll label="Jobs table">
       <table className="jobs-table" aria-label="Jobs" aria-busy={busy}>
         <thead>
           <tr>
@@ -76,7 +77,7 @@ export function JobsTable({ items, selected, onSelect, onLabel, busy }: JobsTabl
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
