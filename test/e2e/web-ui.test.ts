@@ -241,7 +241,7 @@ describe('web UI in Chromium', () => {
     const jobId = await submittedJobId(page);
     await page.waitForSelector(`tr[data-job-id="${jobId}"][data-state="completed"]`, { timeout: JOB_DONE_MS });
     await page.getByRole('status').getByRole('link', { name: 'View details' }).click();
-    await page.getByText('Well begun is half done.').waitFor();
+    await page.getByText('Well begun is half done.', { exact: true }).waitFor();
 
     expect(problems).toEqual([]);
     await page.close();
