@@ -69,6 +69,19 @@ describe('dead letters: purge and corrected replay over HTTP, embedded adapters'
     expect((await request(`${app.baseUrl}/v1/jobs/${message.job_id}/result`)).body).toMatchObject({ input: corrected.payload });
     expect((await list()).items.find((item) => item.id === letter.id)?.handled).toMatchObject({ outcome: 'replayed' });
   });
+
+  it('marks the dead letters a bulk replay put back', async () => {
+    const message = quoteMessage();
+    await app.adapters.queue.publish(replayableDeadLetter(message, 'jobs.quote.v1', 'payload.tag: unknown tag'));
+    const letter = await find(message.job_id);
+    const started = await postJson(`${app.baseUrl}/v1/bulk/replay`, { job_ids: [message.job_id] });
+    expect(started.status).toBe(202);
+    await waitFor(async () => ((await request(`${app.baseUrl}/v1/bulk/${started.body.operation_id}`)).body.state === 'finished' ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'the bulk replay to finish',
+    });
+    expect((await list()).items.find((item) => item.id === letter.id)?.handled).toMatchObject({ outcome: 'replayed' });
+  });
 });
 
 describe('dead-letter marks on the MongoDB-wire server', () => {
