@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SCHEMA_CATALOG } from './schema-catalog.js';
-import { UuidV4Schema } from './common.js';
+import { UtcTimestampSchema, UuidV4Schema } from './common.js';
 import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, JOB_SEARCH_SCAN_LIMIT, MAX_REQUEST_BODY_BYTES } from './http-api.js';
 import { JOB_LABEL_MAX_LENGTH } from './job-status.js';
 import { JOB_TYPES } from './job-types.js';
@@ -66,8 +66,8 @@ const cursorQuery = {
  * or none, with a next_cursor to go on.
  */
 const searchQueries = [
-  { name: 'submitted_after', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Only jobs submitted at or after this UTC time (…Z)' },
-  { name: 'submitted_before', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Only jobs submitted before this UTC time (…Z)' },
+  { name: 'submitted_after', in: 'query', schema: parameterSchema(UtcTimestampSchema), description: 'Only jobs submitted at or after this UTC time (…Z)' },
+  { name: 'submitted_before', in: 'query', schema: parameterSchema(UtcTimestampSchema), description: 'Only jobs submitted before this UTC time (…Z)' },
   {
     name: 'q',
     in: 'query',
