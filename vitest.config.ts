@@ -13,6 +13,7 @@ const UNIT_TESTS = [
   'test/adapters/turn-batcher.test.ts',
   'test/adapters/writes-per-turn.test.ts',
   'test/api/api-keys.test.ts',
+  'test/api/bulk-embedded.test.ts',
   'test/api/dead-letters.test.ts',
   'test/api/error-wording.test.ts',
   'test/api/handlers.test.ts',

@@ -1,4 +1,37 @@
-import { MAX_BATCH_JOBS, MAX_BULK_PAGE } from './bulk-api.js';
+import { z } from 'zod';
+import { MAX_BATCH_JOBS, MAX_BULK_JOB_IDS, MAX_BULK_PAGE, type BulkKind } from './bulk-api.js';
+import { UtcTimestampSchema } from './common.js';
+import { JOB_TYPES } from './job-types.js';
+
+/** The states each bulk action's filter may narrow to (dead letters have none). */
+const FILTER_STATES: Record<BulkKind, readonly string[]> = { cancel: ['queued', 'running'], retry: ['failed'], replay: [] };
+
+/**
+ * A bulk request as the server takes it for one kind: job_ids or filter, exactly one, and a
+ * filter state the kind acts on, so no request the document allows is refused.
+ */
+function bulkRequestSchema(kind: BulkKind, uuidPattern: string): Record<string, unknown> {
+  const { $schema: _dialect, ...timestamp } = z.toJSONSchema(UtcTimestampSchema) as Record<string, unknown>;
+  const states = FILTER_STATES[kind];
+  const filter = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ...(states.length > 0 ? { state: { type: 'string', enum: states } } : {}),
+      job_type: { type: 'string', enum: JOB_TYPES },
+      schedule_id: { type: 'string', pattern: uuidPattern },
+      submitted_after: timestamp,
+      submitted_before: timestamp,
+    },
+  };
+  const jobIds = { type: 'array', minItems: 1, maxItems: MAX_BULK_JOB_IDS, items: { type: 'string', pattern: uuidPattern } };
+  return {
+    oneOf: [
+      { type: 'object', title: 'job_ids', properties: { job_ids: jobIds }, required: ['job_ids'], additionalProperties: false },
+      { type: 'object', title: 'filter', properties: { filter }, required: ['filter'], additionalProperties: false },
+    ],
+  };
+}
 
 type ResponseObject = Record<string, unknown>;
 
@@ -8,8 +41,6 @@ export interface OpenApiParts {
   authResponses: Record<string, ResponseObject>;
   idempotencyKeyHeader: Record<string, unknown>;
   json: (ref: string) => Record<string, unknown>;
-  /** A single submit's body, one variant per job type. */
-  submitRequest: Record<string, unknown>;
   uuidPattern: string;
   maxBodyMiB: number;
 }
@@ -18,7 +49,7 @@ export interface OpenApiParts {
 export function bulkOpenApiPaths(parts: OpenApiParts): Record<string, unknown> {
   const { errorResponse, authResponses, idempotencyKeyHeader, json } = parts;
   const operationId = { name: 'operation_id', in: 'path', required: true, schema: { type: 'string', pattern: parts.uuidPattern }, description: 'A UUID v4, in any case' };
-  const bulkPost = (summary: string) => ({
+  const bulkPost = (kind: BulkKind, summary: string) => ({
     post: {
       summary,
       description:
@@ -26,7 +57,7 @@ export function bulkOpenApiPaths(parts: OpenApiParts): Record<string, unknown> {
         'The operation and every job it matched are stored before any job is acted on; the answer comes at once, the jobs are acted on behind it. ' +
         'With an Idempotency-Key a repeat answers the same operation. Logged with who asked.',
       parameters: [idempotencyKeyHeader],
-      requestBody: { required: true, content: json('http-bulk-request') },
+      requestBody: { required: true, content: { 'application/json': { schema: bulkRequestSchema(kind, parts.uuidPattern) } } },
       responses: {
         '202': { description: 'Accepted; Location points at the operation', content: json('http-bulk-accepted-response') },
         '400': errorResponse('Malformed body: both or neither of job_ids and filter, a bad id or filter field, a state the action does not act on, a filter matching over 50,000 jobs'),
@@ -47,7 +78,25 @@ export function bulkOpenApiPaths(parts: OpenApiParts): Record<string, unknown> {
         parameters: [idempotencyKeyHeader],
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: { type: 'object', properties: { jobs: { type: 'array', minItems: 1, maxItems: MAX_BATCH_JOBS, items: parts.submitRequest } }, required: ['jobs'], additionalProperties: false } } },
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  jobs: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: MAX_BATCH_JOBS,
+                    // Any item is taken: one that is not a valid submit is answered in its place, not refused with the batch.
+                    items: { description: 'What POST /v1/jobs takes (see its request body)' },
+                    examples: [[{ job_type: 'quote', payload: { tag: 'wisdom' } }]],
+                  },
+                },
+                required: ['jobs'],
+                additionalProperties: false,
+              },
+            },
+          },
         },
         responses: {
           '202': { description: 'Every item answered in its place, with accepted and rejected counts', content: json('http-batch-submit-response') },
@@ -60,9 +109,9 @@ export function bulkOpenApiPaths(parts: OpenApiParts): Record<string, unknown> {
         },
       },
     },
-    '/v1/bulk/cancel': bulkPost('Cancel many queued or running jobs'),
-    '/v1/bulk/retry': bulkPost('Retry many failed jobs, each as a new job (once per operation)'),
-    '/v1/bulk/replay': bulkPost('Replay many dead letters onto their job topics (filter: no state)'),
+    '/v1/bulk/cancel': bulkPost('cancel', 'Cancel many queued or running jobs'),
+    '/v1/bulk/retry': bulkPost('retry', 'Retry many failed jobs, each as a new job (once per operation)'),
+    '/v1/bulk/replay': bulkPost('replay', 'Replay many dead letters onto their job topics (filter: no state)'),
     '/v1/bulk/{operation_id}': {
       get: {
         summary: 'A bulk operation: state (running, finished, interrupted), done of total, counts by outcome, and a page of outcomes per job in match order',

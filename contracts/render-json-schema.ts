@@ -348,7 +348,6 @@ export function renderOpenApi(): string {
         authResponses,
         idempotencyKeyHeader,
         json,
-        submitRequest: submitRequestPerJobType(),
         uuidPattern: UUID_V4_PATTERN,
         maxBodyMiB: MAX_REQUEST_BODY_BYTES / 1024 / 1024,
       }),

@@ -41,7 +41,8 @@ interface ItemDocument extends StoredBulkItem {
 /**
  * Bulk operations in MongoDB (`dtq.bulk_operations`, one document each) and their targets
  * (`dtq.bulk_operation_items`, one document per job, written with insertMany before any job is
- * acted on). Every call is safe to repeat, as StoreCalls' retry needs.
+ * acted on). Every call is safe to repeat, as StoreCalls' retry needs. Every call on the targets
+ * names `operation_id`, the key Bicep shards them on in Cosmos DB.
  */
 export class MongoBulkOperationStore implements BulkOperationStore {
   private readonly client: MongoClient;
@@ -132,7 +133,7 @@ export class MongoBulkOperationStore implements BulkOperationStore {
   }
 
   async recordOutcome(operationId: string, seq: number, outcome: BulkItemOutcome): Promise<void> {
-    await this.calls.run('record outcome', () => this.targets.updateOne({ _id: `${operationId}:${seq}` }, { $set: outcome }));
+    await this.calls.run('record outcome', () => this.targets.updateOne({ _id: `${operationId}:${seq}`, operation_id: operationId }, { $set: outcome }));
   }
 
   async countOutcomes(operationId: string): Promise<Partial<Record<BulkOutcome, number>>> {

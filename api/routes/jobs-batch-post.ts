@@ -1,5 +1,5 @@
 import { IDEMPOTENCY_KEY_HEADER, type BatchSubmitResponse } from '../../contracts/index.js';
-import { SUBMIT_DEADLINE_MS, submitBatch } from '../../core/domain/index.js';
+import { BATCH_SUBMIT_DEADLINE_MS, submitBatch } from '../../core/domain/index.js';
 import type { RouteDefinition } from '../http/route-definition.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { jsonResponse } from '../http/responses.js';
@@ -17,7 +17,7 @@ export const jobsBatchPost: RouteDefinition = {
       idempotencyKey: request.headers.get(IDEMPOTENCY_KEY_HEADER),
       traceId,
       trace,
-      deadlineAt: startedAt + SUBMIT_DEADLINE_MS,
+      deadlineAt: startedAt + BATCH_SUBMIT_DEADLINE_MS,
     });
     const answer: BatchSubmitResponse = {
       items: batch.items.map((item) =>

@@ -13,10 +13,18 @@ import {
   jobMessage,
   parseIdempotencyKey,
   queuedStatus,
+  SUBMIT_DEADLINE_MS,
   submitBudget,
   type SubmitBudget,
   type SubmitJobDeps,
 } from './submit-job.js';
+
+/**
+ * How long a batch may take at the server: each dependency call still gives up at the single
+ * submit's deadline, but a batch makes three of them in a row over up to a thousand jobs, which
+ * a busy machine may not fit in one submit's time.
+ */
+export const BATCH_SUBMIT_DEADLINE_MS = 3 * SUBMIT_DEADLINE_MS;
 
 export interface SubmitBatchInput {
   body: unknown;
