@@ -1,5 +1,6 @@
 import type { RouteDefinition } from './http/route-definition.js';
 import { deadLetterReplayPost } from './routes/dead-letter-replay-post.js';
+import { deadLetterPurgePost } from './routes/dead-letter-purge-post.js';
 import { deadLettersGet } from './routes/dead-letters-get.js';
 import { healthzGet } from './routes/healthz-get.js';
 import { jobCancelPost } from './routes/job-cancel-post.js';
@@ -15,6 +16,7 @@ import { bulkResumePost } from './routes/bulk-resume-post.js';
 import { metricsGet } from './routes/metrics-get.js';
 import { readyzGet } from './routes/readyz-get.js';
 import { statsGet } from './routes/stats-get.js';
+import { fleetGet } from './routes/fleet-get.js';
 import { jobTypesGet } from './routes/job-types-get.js';
 import { scheduleDelete } from './routes/schedule-delete.js';
 import { scheduleGet } from './routes/schedule-get.js';
@@ -41,9 +43,11 @@ export const ROUTES: readonly RouteDefinition[] = [
   schedulePausePost,
   scheduleResumePost,
   statsGet,
+  fleetGet,
   jobTypesGet,
   deadLettersGet,
   deadLetterReplayPost,
+  deadLetterPurgePost,
   bulkCancelPost,
   bulkRetryPost,
   bulkReplayPost,

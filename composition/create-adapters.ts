@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import type {
+  DeadLetterMarks,
   BulkOperationStore,
   DeadLetters,
   HealthCheck,
@@ -17,6 +18,7 @@ import type {
   ScheduleStore,
   StatusStore,
   WebhookOutbox,
+  WorkerHeartbeats,
 } from '../core/ports/index.js';
 import { createDeadLetters } from './create-dead-letters.js';
 import { createJobQueue } from './create-job-queue.js';
@@ -33,6 +35,8 @@ export interface PortAdapters {
   leases: JobLeases;
   /** Each job's status changes (log and live feed); every applied write to `statuses` appends to it. */
   jobEvents: JobEvents;
+  /** Where workers say they are alive (instance, version, load), for GET /v1/fleet. */
+  heartbeats: WorkerHeartbeats;
   results: ResultStore;
   /** Schedules: what each tick submits and where the ticks have got to. */
   schedules: ScheduleStore;
@@ -43,6 +47,8 @@ export interface PortAdapters {
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
   deadLetters: DeadLetters;
+  /** Which dead letters were dealt with, kept durably when MongoDB is configured. */
+  deadLetterMarks: DeadLetterMarks;
   /** `events` let the caller count connection changes and dropped messages. */
   createProgressClient(events?: ProgressClientEvents): ProgressClient;
   createProgressResponder(handler: ProgressRequestHandler, events?: ProgressResponderEvents): ProgressResponder;
@@ -75,12 +81,14 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     // Durable keys (MongoDB) when there is a durable store: Redis may lose its data.
     idempotency: resultStore.idempotency ?? stores.idempotency,
     leases: stores.leases,
+    heartbeats: stores.heartbeats,
     results,
     schedules: resultStore.schedules,
     webhooks: resultStore.webhooks,
     bulkOperations: resultStore.bulkOperations,
     queue,
     deadLetters,
+    deadLetterMarks: resultStore.deadLetterMarks,
     createProgressClient: (events) => rpc.createClient(events),
     createProgressResponder: (handler, events) => rpc.createResponder(handler, events),
     readiness: [...jobQueue.readiness, ...stores.readiness, ...rpc.readiness, ...resultStore.readiness],

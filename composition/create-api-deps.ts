@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BulkOperations, deadLetterTopicFor, sharedJobStats } from '../core/domain/index.js';
+import { BulkOperations, deadLetterTopicFor, jobTopics, sharedJobStats } from '../core/domain/index.js';
 import { jobTimeoutSettings, type Config } from '../config/index.js';
 import { loadJobLimits } from '../config/job-limits.js';
 import type { Logger, ProgressClient } from '../core/ports/index.js';
@@ -28,7 +28,13 @@ export function createApiDeps(options: {
       onRepublished: (jobType) => options.metrics.jobsRepublished.inc({ job_type: jobType }),
     },
   });
-  const deadLetters = { reader: adapters.deadLetters, topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE), queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE };
+  const deadLetters = {
+    reader: adapters.deadLetters,
+    topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE),
+    queue: adapters.queue,
+    topicTemplate: config.KAFKA_TOPIC_TEMPLATE,
+    marks: adapters.deadLetterMarks,
+  };
   return {
     submit,
     schedules: { schedules: adapters.schedules, now: () => new Date(), newId: randomUUID, logger },
@@ -37,6 +43,14 @@ export function createApiDeps(options: {
     stats: sharedJobStats(adapters.statuses, { now: () => new Date(), cacheMs: config.STATS_CACHE_MS, statusTtlSeconds: config.STATUS_TTL_SECONDS }),
     statusTtlSeconds: config.STATUS_TTL_SECONDS,
     results: adapters.results,
+    fleet: {
+      heartbeats: adapters.heartbeats,
+      queue: adapters.queue,
+      groupId: config.KAFKA_CONSUMER_GROUP,
+      topics: jobTopics(config.KAFKA_TOPIC_TEMPLATE),
+      now: () => new Date(),
+      logger,
+    },
     deadLetters,
     progress: options.progress,
     bulk: new BulkOperations({

@@ -1,7 +1,15 @@
 import type { Config } from '../config/index.js';
-import type { BulkOperationStore, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore, WebhookOutbox } from '../core/ports/index.js';
-import { MemoryBulkOperationStore, MemoryResultStore, MemoryScheduleStore, MemoryWebhookOutbox } from '../adapters/memory/index.js';
-import { MongoBulkOperationStore, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox, createMongoClient } from '../adapters/mongodb/index.js';
+import type { BulkOperationStore, DeadLetterMarks, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore, WebhookOutbox } from '../core/ports/index.js';
+import { MemoryBulkOperationStore, MemoryDeadLetterMarks, MemoryResultStore, MemoryScheduleStore, MemoryWebhookOutbox } from '../adapters/memory/index.js';
+import {
+  MongoBulkOperationStore,
+  MongoDeadLetterMarks,
+  MongoIdempotencyStore,
+  MongoResultStore,
+  MongoScheduleStore,
+  MongoWebhookOutbox,
+  createMongoClient,
+} from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
@@ -14,6 +22,8 @@ export interface ResultStoreChoice {
   schedules: ScheduleStore;
   /** Webhook deliveries, beside the results (MongoDB) so a recorded delivery outlives its worker; in memory otherwise. */
   webhooks: WebhookOutbox;
+  /** Which dead letters were dealt with (purged, replayed): beside the results (MongoDB), in memory otherwise. */
+  deadLetterMarks: DeadLetterMarks;
   /** Bulk operations and their targets, beside the results (MongoDB) so an operation outlives the API that ran it; in memory otherwise. */
   bulkOperations: BulkOperationStore;
   readiness: HealthCheck[];
@@ -31,6 +41,7 @@ export function createResultStore(config: Config, logger: Logger): ResultStoreCh
       schedules: new MemoryScheduleStore(),
       webhooks: new MemoryWebhookOutbox(),
       bulkOperations: new MemoryBulkOperationStore(),
+      deadLetterMarks: new MemoryDeadLetterMarks(),
       readiness: [],
       init: async () => {},
       close: () => results.close(),
@@ -42,15 +53,18 @@ export function createResultStore(config: Config, logger: Logger): ResultStoreCh
   const idempotency = new MongoIdempotencyStore({ client, database, logger });
   const schedules = new MongoScheduleStore({ client, database, logger });
   const webhooks = new MongoWebhookOutbox({ client, database, logger });
+  const deadLetterMarks = new MongoDeadLetterMarks({ client, database, logger });
   const bulkOperations = new MongoBulkOperationStore({ client, database, logger });
   return {
     results,
     idempotency,
     schedules,
     webhooks,
+    deadLetterMarks,
     bulkOperations,
     readiness: [results.healthCheck],
-    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), webhooks.init(), bulkOperations.init()])),
+    init: async () =>
+      void (await Promise.all([results.init(), idempotency.init(), schedules.init(), webhooks.init(), bulkOperations.init(), deadLetterMarks.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

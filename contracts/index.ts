@@ -21,4 +21,5 @@ export * from './schedules.js';
 export * from './job-events.js';
 export * from './job-limits.js';
 export * from './webhooks.js';
+export * from './fleet.js';
 export * from './bulk-api.js';

@@ -13,6 +13,8 @@ import {
   ListJobsResponseSchema,
   ListDeadLettersResponseSchema,
   ReplayDeadLetterResponseSchema,
+  ReplayDeadLetterRequestSchema,
+  PurgeDeadLetterResponseSchema,
   RetryJobResponseSchema,
   StatsResponseSchema,
   JobTypesResponseSchema,
@@ -21,6 +23,7 @@ import {
 } from './http-api.js';
 import { ErrorBodySchema } from './errors.js';
 import { JobEventSchema } from './job-events.js';
+import { FleetResponseSchema } from './fleet.js';
 import { CreateScheduleRequestSchema, ListSchedulesResponseSchema, ScheduleSchema } from './schedules.js';
 import { BatchSubmitResponseSchema, BulkAcceptedResponseSchema, BulkOperationResponseSchema, BulkRequestSchema } from './bulk-api.js';
 
@@ -43,9 +46,12 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-cancel-job-response': CancelJobResponseSchema,
   'http-retry-job-response': RetryJobResponseSchema,
   'http-stats-response': StatsResponseSchema,
+  'http-fleet-response': FleetResponseSchema,
   'http-job-types-response': JobTypesResponseSchema,
   'http-list-dead-letters-response': ListDeadLettersResponseSchema,
   'http-replay-dead-letter-response': ReplayDeadLetterResponseSchema,
+  'http-replay-dead-letter-request': ReplayDeadLetterRequestSchema,
+  'http-purge-dead-letter-response': PurgeDeadLetterResponseSchema,
   'http-create-schedule-request': CreateScheduleRequestSchema,
   'http-schedule': ScheduleSchema,
   'http-list-schedules-response': ListSchedulesResponseSchema,

@@ -285,7 +285,7 @@ export class KafkaJobQueue implements JobQueue {
    * requests whatever the number of partitions: one offset fetch for the group, and the ends of
    * each topic.
    */
-  private readLag(groupId: string, topics: string[]): Promise<Omit<PartitionLag, 'owned'>[]> {
+  readLag(groupId: string, topics: string[]): Promise<Omit<PartitionLag, 'owned'>[]> {
     const reading = this.connectAdmin().then(() =>
       Promise.all([this.admin.fetchOffsets({ groupId, topics }), Promise.all(topics.map((topic) => this.admin.fetchTopicOffsets(topic)))]),
     );

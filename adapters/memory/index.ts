@@ -9,4 +9,6 @@ export { MemoryScheduleStore } from './memory-schedule-store.js';
 export { MemoryJobEvents } from './memory-job-events.js';
 export { MemoryKeySlots, MemoryDelayedJobs, memoryRateLimits } from './memory-key-slots.js';
 export { MemoryWebhookOutbox } from './memory-webhook-outbox.js';
+export { MemoryWorkerHeartbeats } from './memory-worker-heartbeats.js';
+export { MemoryDeadLetterMarks } from './memory-dead-letter-marks.js';
 export { MemoryBulkOperationStore } from './memory-bulk-operation-store.js';

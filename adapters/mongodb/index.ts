@@ -7,4 +7,5 @@ export { isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-e
 export { MongoIdempotencyStore, IDEMPOTENCY_COLLECTION, type MongoIdempotencyStoreOptions } from './mongo-idempotency-store.js';
 export { MongoScheduleStore, SCHEDULE_COLLECTION, SCHEDULE_INDEXES, type MongoScheduleStoreOptions } from './mongo-schedule-store.js';
 export { MongoWebhookOutbox, WEBHOOK_COLLECTION, WEBHOOK_INDEXES, type MongoWebhookOutboxOptions } from './mongo-webhook-outbox.js';
+export { MongoDeadLetterMarks, DEAD_LETTER_MARKS_COLLECTION, type MongoDeadLetterMarksOptions } from './mongo-dead-letter-marks.js';
 export { MongoBulkOperationStore, BULK_OPERATION_COLLECTION, BULK_ITEM_COLLECTION, BULK_ITEM_INDEXES, type MongoBulkOperationStoreOptions } from './mongo-bulk-operation-store.js';

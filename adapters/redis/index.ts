@@ -6,3 +6,4 @@ export { RedisJobLeases, type RedisJobLeasesOptions } from './redis-job-leases.j
 export { RedisJobEvents, type RedisJobEventsOptions } from './redis-job-events.js';
 export { RedisKeySlots, RedisDelayedJobs, type RedisKeySlotsOptions } from './redis-key-slots.js';
 export { redisRateLimits } from './redis-rate-limits.js';
+export { RedisWorkerHeartbeats, type RedisWorkerHeartbeatsOptions } from './redis-worker-heartbeats.js';

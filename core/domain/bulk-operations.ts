@@ -21,7 +21,7 @@ import {
   JobNotFoundError,
   JobNotRetryableError,
 } from '../errors/index.js';
-import type { BulkItemOutcome, BulkOperationStore, BulkSelector, BulkTarget, DeadLetters, JobQueue, Logger, ResultStore, StatusStore, StoredBulkOperation } from '../ports/index.js';
+import type { BulkItemOutcome, BulkOperationStore, BulkSelector, BulkTarget, DeadLetterMarks, DeadLetters, JobQueue, Logger, ResultStore, StatusStore, StoredBulkOperation } from '../ports/index.js';
 import { checkFilterForKind, matchDeadLetters, matchJobs } from './bulk-matching.js';
 import { replayDeadLetter } from './dead-letter-actions.js';
 import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
@@ -40,7 +40,8 @@ export interface BulkOperationsOptions {
   statuses: StatusStore;
   results: ResultStore;
   submit: SubmitJobDeps;
-  deadLetters: { reader: DeadLetters; queue: JobQueue; topicTemplate: string };
+  /** With `marks` and `topic`, a replayed dead letter is marked handled as a single replay marks it. */
+  deadLetters: { reader: DeadLetters; queue: JobQueue; topicTemplate: string; marks?: DeadLetterMarks; topic?: string };
   now: () => Date;
   newId: () => string;
   logger: Logger;
@@ -268,8 +269,12 @@ export class BulkOperations {
         const retried = await retryJob({ submit: this.options.submit, statuses, results, logger }, { rawJobId: target.job_id ?? undefined, idempotencyKey: `bulk-${operation.operation_id}`, traceId });
         return { outcome: 'retried', new_job_id: retried.job_id, done_at };
       }
-      const { reader, queue, topicTemplate } = this.options.deadLetters;
-      await replayDeadLetter({ deadLetters: reader, queue, topicTemplate, results, statuses, now, logger }, target.dead_letter_id, traceId);
+      const { reader, queue, topicTemplate, marks, topic } = this.options.deadLetters;
+      await replayDeadLetter(
+        { deadLetters: reader, queue, topicTemplate, ...(marks && topic ? { marks, deadLetterTopic: topic } : {}), results, statuses, now, logger },
+        target.dead_letter_id,
+        traceId,
+      );
       return { outcome: 'replayed', done_at };
     } catch (error) {
       if (error instanceof JobNotCancellableError) {

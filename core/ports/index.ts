@@ -13,4 +13,6 @@ export * from './job-events.js';
 export * from './key-limits.js';
 export * from './webhook-outbox.js';
 export * from './callback-targets.js';
+export * from './worker-heartbeats.js';
+export * from './dead-letter-marks.js';
 export * from './bulk-operation-store.js';

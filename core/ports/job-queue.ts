@@ -131,5 +131,13 @@ export interface JobQueue {
   /** Creates topics that do not exist yet. */
   ensureTopics(topics: string[]): Promise<void>;
   createConsumer(options: ConsumerOptions): JobConsumer;
+  /**
+   * How far a group trails each partition of the topics, read without being a member (the
+   * operator's view of the fleet, also while no worker runs). Optional, as a consumer's `lag`.
+   */
+  readLag?(groupId: string, topics: string[]): Promise<GroupPartitionLag[]>;
   close(): Promise<void>;
 }
+
+/** A partition's lag for a group, read from outside the group. */
+export type GroupPartitionLag = Omit<PartitionLag, 'owned'>;
