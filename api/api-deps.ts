@@ -1,6 +1,6 @@
-import type { DeadLetters, HealthCheck, JobEvents, JobQueue, Logger, ProgressClient, ResultStore, StatusStore, WebhookOutbox } from '../core/ports/index.js';
+import type { DeadLetterMarks, DeadLetters, HealthCheck, JobEvents, JobQueue, Logger, ProgressClient, ResultStore, StatusStore, WebhookOutbox } from '../core/ports/index.js';
 import type { JobTypeFallbacks, StatsResponse } from '../contracts/index.js';
-import type { ScheduleDeps, SubmitJobDeps } from '../core/domain/index.js';
+import type { BulkOperations, FleetDeps, ScheduleDeps, SubmitJobDeps } from '../core/domain/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 import type { EventStreams } from './events/event-streams.js';
 
@@ -16,8 +16,12 @@ export interface ApiDeps {
   statusTtlSeconds: number;
   results: ResultStore;
   /** The dead-letter topic's reader, and the queue and topic template a replay publishes with. */
-  deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string };
+  deadLetters: { reader: DeadLetters; topic: string; queue: JobQueue; topicTemplate: string; marks: DeadLetterMarks };
   progress: ProgressClient;
+  /** The workers' heartbeats and their group's lag, for GET /v1/fleet. */
+  fleet: FleetDeps;
+  /** Bulk cancel, retry and replay: started, described and resumed by the /v1/bulk routes; closed with the API. */
+  bulk: BulkOperations;
   /** How long GET /v1/jobs/{id}/status waits for the progress RPC (PROGRESS_RPC_TIMEOUT_MS). */
   progressRpcTimeoutMs: number;
   /** Attempts and backoff of job types that declare none, for GET /v1/job-types. */

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { encodeJobRecord } from '../core/domain/index.js';
-import { DELAYED_JOBS_COLLECTION, MongoDelayedJobs } from '../adapters/mongodb/index.js';
+import { DELAYED_JOBS_COLLECTION, MongoDelayedJobStore } from '../adapters/mongodb/index.js';
 import { SCHEMA_VERSION, type JobMessage } from '../contracts/index.js';
 import { WEATHER_PAYLOAD } from './lib/job-body.js';
 import { MONGODB_URI } from './lib/dtq-stack.js';
@@ -22,7 +22,7 @@ const jobs = Number(args.jobs);
 const batch = Number(args.batch);
 const database = `delayed_cost_${randomBytes(3).toString('hex')}`;
 const client = new MongoClient(MONGODB_URI);
-const store = new MongoDelayedJobs({ client, database, logger: pino({ level: 'silent' }) });
+const store = new MongoDelayedJobStore({ client, database, logger: pino({ level: 'silent' }) });
 
 try {
   await store.init();

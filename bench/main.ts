@@ -21,9 +21,11 @@ import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
 import { runEventStreams } from './scenarios/event-streams.js';
+import { UNREACHED_LIMITS_ENV, runTenantWait } from './scenarios/key-limits.js';
 import { runPriorityWait } from './scenarios/priority-wait.js';
+import { runBatchSubmit } from './scenarios/batch-submit.js';
 
-const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority', 'streams', 'delayed'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority', 'streams', 'batch', 'keylimits', 'delayed'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -46,9 +48,11 @@ const { values: args } = parseArgs({
     'stream-write-rate': { type: 'string', default: '500' },
     'priority-backlog': { type: 'string' },
     'priority-samples': { type: 'string' },
+    'batch-jobs': { type: 'string' },
     'due-jobs': { type: 'string' },
     'due-lead-ms': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
+    'flood-jobs': { type: 'string' },
     profile: { type: 'string', default: '' },
     out: { type: 'string', default: join(RESULTS_DIR, 'latest.json') },
     docs: { type: 'string', default: join(REPO_ROOT, 'docs', 'benchmarks.md') },
@@ -81,6 +85,7 @@ const statusRequests = int(args['status-requests'], quick ? 1_000 : 10_000);
 const backlog = int(args.backlog, quick ? 1_000 : 10_000);
 const priorityBacklog = int(args['priority-backlog'], quick ? 500 : 5_000);
 const prioritySamples = int(args['priority-samples'], quick ? 3 : 5);
+const batchJobs = int(args['batch-jobs'], quick ? 2_000 : 10_000);
 const dueJobs = int(args['due-jobs'], quick ? 1_000 : 10_000);
 const dueLeadMs = int(args['due-lead-ms'], quick ? 10_000 : 45_000);
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -130,9 +135,9 @@ async function attempt(key: string, body: () => Promise<void>): Promise<void> {
 }
 
 /** A dtq stack on the real servers with names of its own; removed with everything it made. */
-async function withDtqStack<T>(settings: BenchSettings, name: string, workers: number, body: (stack: ServicesStack, env: Record<string, string>) => Promise<T>): Promise<T> {
+async function withDtqStack<T>(settings: BenchSettings, name: string, workers: number, body: (stack: ServicesStack, env: Record<string, string>) => Promise<T>, extraEnv: Record<string, string> = {}): Promise<T> {
   const stackRunId = `${runId}-${name}`;
-  const env = servicesEnv(settings, stackRunId);
+  const env = { ...servicesEnv(settings, stackRunId), ...extraEnv };
   try {
     const stack = await startServicesStack(settings, env, name, { workers });
     try {
@@ -259,6 +264,18 @@ if (only.has('submit')) {
   });
 }
 
+if (only.has('batch')) {
+  log(`batch submit: ${batchJobs} jobs one by one vs in batches of 100, ${submitOptions.connections} requests in flight, ${rounds} round(s)`);
+  await attempt('batch', async () => {
+    const batchRunId = `${runId}-batch`;
+    try {
+      results.batch = await runBatchSubmit(cpuSettings, servicesEnv(cpuSettings, batchRunId), { jobs: batchJobs, batchSize: 100, connections: submitOptions.connections, rounds });
+    } finally {
+      await cleanUpRun(isolationEnv(batchRunId));
+    }
+  });
+}
+
 /** The worker as it starts by default, and with V8's old space capped: how much is garbage. */
 const MEMORY_VARIANTS = [
   { key: 'workerMemory', nodeOptions: '' },
@@ -300,6 +317,38 @@ if (only.has('streams')) {
     } finally {
       await cleanUpRun({ REDIS_KEY_PREFIX: `bench:${runId}-streams:` });
     }
+  });
+}
+
+if (only.has('keylimits')) {
+  const floodJobs = int(args['flood-jobs'], quick ? 300 : 2_000);
+  const keyLimit = Math.max(1, Math.floor(concurrency / 5));
+  results.keyLimits = {};
+  log(`key limits: the other tenant's wait beside a ${floodJobs}-job flood (limit ${keyLimit} per tenant); limits never reached vs none`);
+  await attempt('keyLimits.tenantWait', () =>
+    withDtqStack(ioSettings, 'tenants', 1, async (stack) => {
+      const result = await runTenantWait({ apiUrl: stack.apiUrl, otherJobs: quick ? 20 : 50, floodJobs, keyLimit, timeoutMs: 600_000 });
+      results.keyLimits!.tenantWait = result;
+      log(`  other tenant p99 wait: ${result.flood.p99} ms beside the flood vs ${result.noFlood.p99} ms alone (p50 ${result.flood.p50} vs ${result.noFlood.p50})`);
+    }, { JOB_LIMITS_WEATHER_CONCURRENCY_KEY: 'country_code', JOB_LIMITS_WEATHER_CONCURRENCY_MAX: String(keyLimit) }),
+  );
+  await attempt('keyLimits.overhead', async () => {
+    const perSide: Record<'none' | 'declared', number[]> = { none: [], declared: [] };
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? (['none', 'declared'] as const) : (['declared', 'none'] as const);
+      for (const side of order) {
+        await withDtqStack(cpuSettings, `limits-${side}-${r}`, 1, async (stack) => {
+          await runDtq(stack, warmupJobs(cpuJobs));
+          const { result } = await runDtq(stack, cpuJobs);
+          perSide[side].push(result.jobsPerSecond);
+          log(`  limits ${side === 'none' ? 'none declared' : 'declared, never reached'}: ${result.jobsPerSecond} jobs/s`);
+        }, side === 'declared' ? UNREACHED_LIMITS_ENV : {});
+      }
+    }
+    const best = (list: number[]) => Math.max(...list);
+    const ratio = round(best(perSide.declared) / best(perSide.none), 3);
+    results.keyLimits!.overhead = { jobs: cpuJobs, withoutLimits: best(perSide.none), withLimits: best(perSide.declared), ratio };
+    log(`  limits declared but never reached vs none: ${ratio} (target >= 0.95)`);
   });
 }
 

@@ -49,6 +49,8 @@ export function buildApi(options: { config: Config; adapters: PortAdapters; logg
     },
     close: async () => {
       await deps.eventStreams.close();
+      // Operations in flight stop after the jobs in hand and say they were interrupted.
+      await deps.bulk.close();
       await progress.close();
     },
   };

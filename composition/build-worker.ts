@@ -1,5 +1,7 @@
 import { jobTimeoutSettings, type Config } from '../config/index.js';
-import { jobTopics } from '../core/domain/index.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS, jobTopics } from '../core/domain/index.js';
 import type { JobHandlerRegistry, Logger } from '../core/ports/index.js';
 import { createWorkerMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from './create-adapters.js';
@@ -7,9 +9,12 @@ import { createJobHandlers } from './job-handlers.js';
 import { countConnectionEvents } from './progress-rpc-events.js';
 import { ScheduleTicker } from '../worker/schedule-ticker.js';
 import { DelayedHandover } from '../worker/delayed-handover.js';
+import { HeartbeatLoop } from '../worker/heartbeat-loop.js';
+import { dtqVersion } from './dtq-version.js';
 import { Worker } from '../worker/worker.js';
 import { priorityLanes } from '../worker/priority-lanes.js';
 import { createSubmitDeps } from './create-submit-deps.js';
+import { createKeyLimitGate } from './create-key-limits.js';
 import { createWorkerWebhooks } from './create-webhooks.js';
 
 /**
@@ -55,9 +60,23 @@ export function buildWorker(options: {
     },
   });
   metrics.bindSources({ delayedJobsWaiting: () => adapters.delayed.count() });
+  const keyLimits = createKeyLimitGate({ config, queue: adapters.queue, statuses: adapters.statuses, metrics, logger: options.logger.child({ component: 'key-limits' }) });
   const webhooks = createWorkerWebhooks({ config, adapters, metrics, logger: options.logger });
-  return new Worker({
-    loops: [ticker, handover, ...(webhooks.deliverer ? [webhooks.deliverer] : [])],
+  // The heartbeat reads the load of the worker it belongs to, at each beat (after the worker exists).
+  const heartbeat = new HeartbeatLoop({
+    heartbeats: adapters.heartbeats,
+    instance: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
+    version: dtqVersion(),
+    concurrency: config.WORKER_CONCURRENCY,
+    inFlight: () => worker.inFlight(),
+    intervalMs: HEARTBEAT_INTERVAL_MS,
+    ttlMs: HEARTBEAT_TTL_MS,
+    onBeatFailed: () => metrics.heartbeatsFailed.inc(),
+    logger: options.logger.child({ component: 'heartbeat' }),
+  });
+  const worker: Worker = new Worker({
+    loops: [ticker, heartbeat, handover, ...(webhooks.deliverer ? [webhooks.deliverer] : [])],
+    keyLimits,
     onJobEnded: webhooks.onJobEnded,
     queue: adapters.queue,
     statuses: adapters.statuses,
@@ -82,4 +101,5 @@ export function buildWorker(options: {
     metrics,
     logger: options.logger.child({ component: 'worker' }),
   });
+  return worker;
 }

@@ -1,7 +1,9 @@
 import type { Config } from '../config/index.js';
 import type {
+  DeadLetterMarks,
+  BulkOperationStore,
   DeadLetters,
-  DelayedJobs,
+  DelayedJobStore,
   HealthCheck,
   IdempotencyStore,
   JobEvents,
@@ -17,6 +19,7 @@ import type {
   ScheduleStore,
   StatusStore,
   WebhookOutbox,
+  WorkerHeartbeats,
 } from '../core/ports/index.js';
 import { createDeadLetters } from './create-dead-letters.js';
 import { createJobQueue } from './create-job-queue.js';
@@ -33,16 +36,22 @@ export interface PortAdapters {
   leases: JobLeases;
   /** Each job's status changes (log and live feed); every applied write to `statuses` appends to it. */
   jobEvents: JobEvents;
+  /** Where workers say they are alive (instance, version, load), for GET /v1/fleet. */
+  heartbeats: WorkerHeartbeats;
   results: ResultStore;
   /** Schedules: what each tick submits and where the ticks have got to. */
   schedules: ScheduleStore;
   /** Jobs submitted with a delay, until they are due: durable (MongoDB) when there is a durable store. */
-  delayed: DelayedJobs;
+  delayed: DelayedJobStore;
   /** The webhook outbox: deliveries of ended jobs with a callback_url, and how far each has got. */
   webhooks: WebhookOutbox;
+  /** Bulk cancel, retry and replay operations with their targets, kept before any job is acted on. */
+  bulkOperations: BulkOperationStore;
   queue: JobQueue;
   /** Reads the dead-letter topic (`jobs.dlq.v1`) for the operator views. */
   deadLetters: DeadLetters;
+  /** Which dead letters were dealt with, kept durably when MongoDB is configured. */
+  deadLetterMarks: DeadLetterMarks;
   /** `events` let the caller count connection changes and dropped messages. */
   createProgressClient(events?: ProgressClientEvents): ProgressClient;
   createProgressResponder(handler: ProgressRequestHandler, events?: ProgressResponderEvents): ProgressResponder;
@@ -75,12 +84,15 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     // Durable keys (MongoDB) when there is a durable store: Redis may lose its data.
     idempotency: resultStore.idempotency ?? stores.idempotency,
     leases: stores.leases,
+    heartbeats: stores.heartbeats,
     results,
     schedules: resultStore.schedules,
     delayed: resultStore.delayed,
     webhooks: resultStore.webhooks,
+    bulkOperations: resultStore.bulkOperations,
     queue,
     deadLetters,
+    deadLetterMarks: resultStore.deadLetterMarks,
     createProgressClient: (events) => rpc.createClient(events),
     createProgressResponder: (handler, events) => rpc.createResponder(handler, events),
     readiness: [...jobQueue.readiness, ...stores.readiness, ...rpc.readiness, ...resultStore.readiness],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopicFor, sharedJobStats } from '../core/domain/index.js';
+import { BulkOperations, deadLetterTopicFor, jobTopics, sharedJobStats } from '../core/domain/index.js';
 import { jobTimeoutSettings, type Config } from '../config/index.js';
+import { loadJobLimits } from '../config/job-limits.js';
 import type { Logger, ProgressClient } from '../core/ports/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from './create-adapters.js';
@@ -18,29 +19,61 @@ export function createApiDeps(options: {
   accepting: () => boolean;
 }): ApiDeps {
   const { config, adapters, logger } = options;
+  const submit = createSubmitDeps({
+    config,
+    adapters,
+    logger,
+    events: {
+      onEnqueueUnconfirmed: (jobType) => options.metrics.enqueueUnconfirmed.inc({ job_type: jobType }),
+      onRepublished: (jobType) => options.metrics.jobsRepublished.inc({ job_type: jobType }),
+    },
+  });
+  const deadLetters = {
+    reader: adapters.deadLetters,
+    topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE),
+    queue: adapters.queue,
+    topicTemplate: config.KAFKA_TOPIC_TEMPLATE,
+    marks: adapters.deadLetterMarks,
+  };
   return {
-    submit: createSubmitDeps({
-      config,
-      adapters,
-      logger,
-      events: {
-        onEnqueueUnconfirmed: (jobType) => options.metrics.enqueueUnconfirmed.inc({ job_type: jobType }),
-        onRepublished: (jobType) => options.metrics.jobsRepublished.inc({ job_type: jobType }),
-      },
-    }),
+    submit,
     schedules: { schedules: adapters.schedules, now: () => new Date(), newId: randomUUID, logger },
     now: () => new Date(),
     statuses: adapters.statuses,
     stats: sharedJobStats(adapters.statuses, { now: () => new Date(), cacheMs: config.STATS_CACHE_MS, statusTtlSeconds: config.STATUS_TTL_SECONDS }),
     statusTtlSeconds: config.STATUS_TTL_SECONDS,
     results: adapters.results,
-    deadLetters: { reader: adapters.deadLetters, topic: deadLetterTopicFor(config.KAFKA_TOPIC_TEMPLATE), queue: adapters.queue, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
+    fleet: {
+      heartbeats: adapters.heartbeats,
+      queue: adapters.queue,
+      groupId: config.KAFKA_CONSUMER_GROUP,
+      topics: jobTopics(config.KAFKA_TOPIC_TEMPLATE),
+      now: () => new Date(),
+      logger,
+    },
+    deadLetters,
     progress: options.progress,
+    bulk: new BulkOperations({
+      operations: adapters.bulkOperations,
+      statuses: adapters.statuses,
+      results: adapters.results,
+      submit,
+      deadLetters,
+      now: () => new Date(),
+      newId: randomUUID,
+      logger,
+      staleAfterMs: config.BULK_OPERATION_STALE_MS,
+      events: {
+        onOperation: (kind, outcome) => options.metrics.bulkOperations.inc({ kind, outcome }),
+        onJob: (kind, outcome) => options.metrics.bulkJobs.inc({ kind, outcome }),
+      },
+    }),
     progressRpcTimeoutMs: config.PROGRESS_RPC_TIMEOUT_MS,
     jobTypeFallbacks: {
       attempts: config.PROVIDER_MAX_ATTEMPTS,
       backoff: { initial_ms: config.PROVIDER_RETRY_INITIAL_MS, max_ms: config.PROVIDER_RETRY_MAX_MS },
       timeouts: jobTimeoutSettings(config),
+      limits: loadJobLimits(),
       priorities: config.JOB_PRIORITY_OVERRIDES,
     },
     readiness: [

@@ -1,7 +1,16 @@
 import type { Config } from '../config/index.js';
-import type { DelayedJobs, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore, WebhookOutbox } from '../core/ports/index.js';
-import { MemoryDelayedJobs, MemoryResultStore, MemoryScheduleStore, MemoryWebhookOutbox } from '../adapters/memory/index.js';
-import { MongoDelayedJobs, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox, createMongoClient } from '../adapters/mongodb/index.js';
+import type { BulkOperationStore, DeadLetterMarks, DelayedJobStore, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore, WebhookOutbox } from '../core/ports/index.js';
+import { MemoryBulkOperationStore, MemoryDeadLetterMarks, MemoryDelayedJobStore, MemoryResultStore, MemoryScheduleStore, MemoryWebhookOutbox } from '../adapters/memory/index.js';
+import {
+  MongoBulkOperationStore,
+  MongoDeadLetterMarks,
+  MongoDelayedJobStore,
+  MongoIdempotencyStore,
+  MongoResultStore,
+  MongoScheduleStore,
+  MongoWebhookOutbox,
+  createMongoClient,
+} from '../adapters/mongodb/index.js';
 
 export interface ResultStoreChoice {
   results: ResultStore;
@@ -13,9 +22,13 @@ export interface ResultStoreChoice {
   /** Schedules, beside the results (MongoDB) so they outlive every process and a Redis that loses its data; in memory otherwise. */
   schedules: ScheduleStore;
   /** Delayed jobs until they are due, in the same database (in memory with the in-memory result store). */
-  delayed: DelayedJobs;
+  delayed: DelayedJobStore;
   /** Webhook deliveries, beside the results (MongoDB) so a recorded delivery outlives its worker; in memory otherwise. */
   webhooks: WebhookOutbox;
+  /** Which dead letters were dealt with (purged, replayed): beside the results (MongoDB), in memory otherwise. */
+  deadLetterMarks: DeadLetterMarks;
+  /** Bulk operations and their targets, beside the results (MongoDB) so an operation outlives the API that ran it; in memory otherwise. */
+  bulkOperations: BulkOperationStore;
   readiness: HealthCheck[];
   /** Ensures the collections' indexes; idempotent. */
   init(): Promise<void>;
@@ -26,8 +39,18 @@ export interface ResultStoreChoice {
 export function createResultStore(config: Config, logger: Logger): ResultStoreChoice {
   if (!config.MONGODB_URI) {
     const results = new MemoryResultStore();
-    const delayed = new MemoryDelayedJobs();
-    return { results, schedules: new MemoryScheduleStore(), webhooks: new MemoryWebhookOutbox(), delayed, readiness: [], init: async () => {}, close: async () => void (await Promise.all([results.close(), delayed.close()])) };
+    const delayed = new MemoryDelayedJobStore();
+    return {
+      results,
+      schedules: new MemoryScheduleStore(),
+      webhooks: new MemoryWebhookOutbox(),
+      bulkOperations: new MemoryBulkOperationStore(),
+      deadLetterMarks: new MemoryDeadLetterMarks(),
+      delayed,
+      readiness: [],
+      init: async () => {},
+      close: async () => void (await Promise.all([results.close(), delayed.close()])),
+    };
   }
   const client = createMongoClient(config.MONGODB_URI);
   const database = config.MONGODB_DATABASE;
@@ -35,15 +58,20 @@ export function createResultStore(config: Config, logger: Logger): ResultStoreCh
   const idempotency = new MongoIdempotencyStore({ client, database, logger });
   const schedules = new MongoScheduleStore({ client, database, logger });
   const webhooks = new MongoWebhookOutbox({ client, database, logger });
-  const delayed = new MongoDelayedJobs({ client, database, logger });
+  const deadLetterMarks = new MongoDeadLetterMarks({ client, database, logger });
+  const bulkOperations = new MongoBulkOperationStore({ client, database, logger });
+  const delayed = new MongoDelayedJobStore({ client, database, logger });
   return {
     results,
     idempotency,
     schedules,
     webhooks,
+    deadLetterMarks,
+    bulkOperations,
     delayed,
     readiness: [results.healthCheck],
-    init: async () => void (await Promise.all([results.init(), idempotency.init(), schedules.init(), webhooks.init(), delayed.init()])),
+    init: async () =>
+      void (await Promise.all([results.init(), idempotency.init(), schedules.init(), webhooks.init(), bulkOperations.init(), deadLetterMarks.init(), delayed.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

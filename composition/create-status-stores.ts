@@ -1,11 +1,12 @@
 import type { Config } from '../config/index.js';
-import type { HealthCheck, IdempotencyStore, JobEvents, JobLeases, Logger, StatusStore } from '../core/ports/index.js';
-import { MemoryIdempotencyStore, MemoryJobEvents, MemoryJobLeases, MemoryStatusStore } from '../adapters/memory/index.js';
+import type { HealthCheck, IdempotencyStore, JobEvents, JobLeases, Logger, StatusStore, WorkerHeartbeats } from '../core/ports/index.js';
+import { MemoryIdempotencyStore, MemoryJobEvents, MemoryJobLeases, MemoryStatusStore, MemoryWorkerHeartbeats } from '../adapters/memory/index.js';
 import {
   RedisIdempotencyStore,
   RedisJobEvents,
   RedisJobLeases,
   RedisStatusStore,
+  RedisWorkerHeartbeats,
   closeRedis,
   createRedisConnection,
   redisHealthCheck,
@@ -18,6 +19,8 @@ export interface StatusStores {
   leases: JobLeases;
   /** Each job's status changes: a short log per job and the live feed the event streams follow. */
   events: JobEvents;
+  /** Where workers say they are alive, for the fleet view. */
+  heartbeats: WorkerHeartbeats;
   readiness: HealthCheck[];
   close(): Promise<void>;
 }
@@ -32,13 +35,15 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
     const idempotency = new MemoryIdempotencyStore();
     const leases = new MemoryJobLeases();
     const events = new MemoryJobEvents({ ttlSeconds: config.EVENT_LOG_TTL_SECONDS });
+    const heartbeats = new MemoryWorkerHeartbeats();
     return {
       statuses,
       idempotency,
       leases,
       events,
+      heartbeats,
       readiness: [],
-      close: async () => void (await Promise.allSettled([statuses.close(), idempotency.close(), leases.close(), events.close()])),
+      close: async () => void (await Promise.allSettled([statuses.close(), idempotency.close(), leases.close(), events.close(), heartbeats.close()])),
     };
   }
   const redis = createRedisConnection({ url: config.REDIS_URL, cluster: config.REDIS_CLUSTER, logger });
@@ -56,6 +61,7 @@ export function createStatusStores(config: Config, logger: Logger): StatusStores
     idempotency: new RedisIdempotencyStore({ redis, keyPrefix, logger }),
     leases: new RedisJobLeases({ redis, keyPrefix, logger }),
     events,
+    heartbeats: new RedisWorkerHeartbeats({ redis, keyPrefix, logger }),
     readiness: [redisHealthCheck(redis)],
     close: async () => {
       await events.close();

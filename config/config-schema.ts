@@ -168,6 +168,9 @@ const ConfigVariables = z.object({
   WEBHOOK_TIMEOUT_MS: positiveInt.min(100).max(60_000).default(10_000),
   /** How often each worker looks for due webhook attempts. */
   WEBHOOK_POLL_MS: positiveInt.min(50).max(60_000).default(1_000),
+  // A running bulk operation whose process has not written a heartbeat for this long shows as
+  // interrupted, and POST /v1/bulk/{id}/resume may take it over (docs/bulk.md).
+  BULK_OPERATION_STALE_MS: positiveInt.min(1_000).max(600_000).default(15_000),
 });
 
 /** The variables, plus the rules that span several of them. */

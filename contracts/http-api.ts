@@ -11,6 +11,7 @@ import { JobPrioritySchema } from './job-priority.js';
 import { JobResultDocumentSchema } from './job-result.js';
 import { JobLabelSchema, MilestoneTimesSchema } from './job-status.js';
 import { decodeCursor } from './page-cursor.js';
+import { JobLimitsInfoSchema } from './job-limits.js';
 import { CallbackUrlSchema, WebhookDeliveryViewSchema } from './webhooks.js';
 
 /** Largest request body the API accepts; larger ones answer 413. */
@@ -139,11 +140,22 @@ export type JobStatusResponse = z.infer<typeof JobStatusResponseSchema>;
 export const JobResultResponseSchema = JobResultDocumentSchema.extend(retryLinks);
 export type JobResultResponse = z.infer<typeof JobResultResponseSchema>;
 
+/** Statuses one jobs-list search (time range, `q`, `label`) reads at most before it answers with a cursor to go on. */
+export const JOB_SEARCH_SCAN_LIMIT = 2_000;
+
 export const ListJobsQuerySchema = z.strictObject({
   state: JobStateSchema.optional(),
   job_type: JobTypeSchema.optional(),
   /** Only the jobs a schedule's ticks made (within the 24 h status window). */
   schedule_id: UuidV4Schema.optional(),
+  /** Only jobs submitted at or after this time (status window only, as every filter below). */
+  submitted_after: UtcTimestampSchema.optional(),
+  /** Only jobs submitted before this time. */
+  submitted_before: UtcTimestampSchema.optional(),
+  /** Words that must all appear, in any case, in the job's label (what its input is about) or its id. */
+  q: z.string().trim().min(1).max(100).optional(),
+  /** Only jobs whose label is exactly this. */
+  label: JobLabelSchema.optional(),
   limit: queryWholeNumber(1, 100).default(20),
   cursor: z
     .string()
@@ -244,6 +256,8 @@ export const DeadLetterSummarySchema = z.object({
   value_bytes: z.number().int().min(0),
   /** The first bytes of the value as UTF-8 text (invalid sequences replaced). */
   value_preview: z.string(),
+  /** Set once the record was dealt with: purged (set aside by hand) or replayed. */
+  handled: z.object({ outcome: z.enum(['purged', 'replayed']), handled_at: UtcTimestampSchema, handled_by: z.string().optional() }).optional(),
 });
 export type DeadLetterSummary = z.infer<typeof DeadLetterSummarySchema>;
 
@@ -252,6 +266,8 @@ export const ListDeadLettersResponseSchema = z.object({
   items: z.array(DeadLetterSummarySchema),
   next_cursor: z.string().nullable(),
   total: z.number().int().min(0),
+  /** Records of the topic marked handled (purged or replayed); `total - handled` are still waiting. */
+  handled: z.number().int().min(0).optional(),
 });
 export type ListDeadLettersResponse = z.infer<typeof ListDeadLettersResponseSchema>;
 
@@ -263,6 +279,21 @@ export const ReplayDeadLetterResponseSchema = z.object({
   status_url: z.string(),
 });
 export type ReplayDeadLetterResponse = z.infer<typeof ReplayDeadLetterResponseSchema>;
+
+/**
+ * POST /v1/dead-letters/{id}/replay's optional body: the corrected job message to publish in the
+ * record's place (the same job id), for a record that breaks the contract as it is.
+ */
+export const ReplayDeadLetterRequestSchema = z.strictObject({ value: z.record(z.string(), z.unknown()) });
+
+/** POST /v1/dead-letters/{id}/purge: the record is marked handled and leaves the waiting ones. */
+export const PurgeDeadLetterResponseSchema = z.object({
+  id: z.string(),
+  outcome: z.enum(['purged', 'replayed']),
+  handled_at: UtcTimestampSchema,
+  handled_by: z.string().optional(),
+});
+export type PurgeDeadLetterResponse = z.infer<typeof PurgeDeadLetterResponseSchema>;
 
 /** How a job type's handler is retried within one delivery, as GET /v1/job-types shows it. */
 export const JobTypeDefaultsSchema = z.object({
@@ -285,6 +316,8 @@ export const JobTypeDescriptionSchema = z.object({
   output_schema: z.record(z.string(), z.unknown()),
   example_payload: z.record(z.string(), z.unknown()),
   defaults: JobTypeDefaultsSchema,
+  /** Per-key concurrency and rate limits in force (the definition's, with JOB_LIMITS_* on top). */
+  limits: JobLimitsInfoSchema,
 });
 export type JobTypeDescription = z.infer<typeof JobTypeDescriptionSchema>;
 

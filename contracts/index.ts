@@ -19,4 +19,7 @@ export * from './schema-catalog.js';
 export * from './render-json-schema.js';
 export * from './schedules.js';
 export * from './job-events.js';
+export * from './job-limits.js';
 export * from './webhooks.js';
+export * from './fleet.js';
+export * from './bulk-api.js';

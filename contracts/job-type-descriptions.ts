@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JobTypeDescription, JobTypesResponse } from './http-api.js';
 import { JOB_TYPES, jobContract } from './job-types.js';
 import { payloadJsonSchema } from './payload-text.js';
+import { describeLimits, type JobLimits } from './job-limits.js';
 import { DEFAULT_JOB_TIMEOUT_SETTINGS, jobTimeoutMs, type JobTimeoutSettings } from './job-timeout.js';
 import { jobPriority, type JobPriority } from './job-priority.js';
 
@@ -11,6 +12,8 @@ export interface JobTypeFallbacks {
   backoff: { initial_ms: number; max_ms: number };
   /** Unset: the JOB_TIMEOUT_* settings' defaults. */
   timeouts?: JobTimeoutSettings;
+  /** Each type's limits after configuration (JOB_LIMITS_*); unset: what its definition declares. */
+  limits?: Partial<Record<string, JobLimits<never>>>;
   /** The deployment's priority per job type (JOB_PRIORITY_OVERRIDES), over the definitions' defaults. */
   priorities?: Readonly<Partial<Record<string, JobPriority>>>;
 }
@@ -37,6 +40,7 @@ export function describeJobTypes(fallbacks: JobTypeFallbacks): JobTypesResponse 
           timeout_ms: jobTimeoutMs(contract, undefined, fallbacks.timeouts ?? DEFAULT_JOB_TIMEOUT_SETTINGS),
           priority: jobPriority(contract, undefined, fallbacks.priorities),
         },
+        limits: describeLimits(fallbacks.limits?.[type] ?? (contract.limits as JobLimits<never> | undefined)),
       };
     }),
   };

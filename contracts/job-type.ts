@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { JobLimits } from './job-limits.js';
 import type { JobPriority } from './job-priority.js';
 
 /**
@@ -55,6 +56,8 @@ export interface JobTypeSpec<Name extends string, Payload extends ObjectSchema, 
   /** What a job is about in a few words, from its validated payload ("Austin, US"). */
   label: (payload: z.output<Payload>) => string;
   defaults?: JobTypeDefaults;
+  /** Per-key concurrency and rate limits on this type's jobs (contracts/job-limits.ts); config may override them. */
+  limits?: JobLimits<z.output<Payload>>;
 }
 
 /** A declared job type: its spec, with the output schema that includes provenance. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SCHEMA_CATALOG } from './schema-catalog.js';
-import { UuidV4Schema } from './common.js';
-import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, MAX_DELAY_MS, MAX_REQUEST_BODY_BYTES } from './http-api.js';
+import { UtcTimestampSchema, UuidV4Schema } from './common.js';
+import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, JOB_SEARCH_SCAN_LIMIT, MAX_DELAY_MS, MAX_REQUEST_BODY_BYTES } from './http-api.js';
+import { JOB_LABEL_MAX_LENGTH } from './job-status.js';
 import { JOB_TYPES } from './job-types.js';
 import { CRON_MAX_LENGTH } from './schedules.js';
 import { JobTimeoutMsSchema } from './job-timeout.js';
@@ -9,6 +10,7 @@ import { JobPrioritySchema } from './job-priority.js';
 import { payloadJsonSchema } from './payload-text.js';
 import { eventStreamPaths } from './event-stream-openapi.js';
 import { CALLBACK_URL_MAX_LENGTH } from './webhooks.js';
+import { bulkOpenApiPaths } from './bulk-openapi.js';
 
 const BASE_ID = 'https://dtq.dev/schemas/';
 
@@ -61,6 +63,24 @@ const cursorQuery = {
   schema: { type: 'string', minLength: 1, maxLength: 200 },
   description: "A previous page's next_cursor, as given; any other value is refused (400 INVALID_QUERY)",
 };
+/**
+ * The jobs list's time range and search. They read the status window alone, newest first, and one
+ * request reads at most JOB_SEARCH_SCAN_LIMIT statuses: a page may then hold fewer items than asked,
+ * or none, with a next_cursor to go on.
+ */
+const searchQueries = [
+  { name: 'submitted_after', in: 'query', schema: parameterSchema(UtcTimestampSchema), description: 'Only jobs submitted at or after this UTC time (…Z)' },
+  { name: 'submitted_before', in: 'query', schema: parameterSchema(UtcTimestampSchema), description: 'Only jobs submitted before this UTC time (…Z)' },
+  {
+    name: 'q',
+    in: 'query',
+    schema: { type: 'string', minLength: 1, maxLength: 100 },
+    description:
+      "Words that must all appear, in any case, in the job's label (what its input is about: city, currency pair, user name, tag) or its id. " +
+      `Searches the status window only, at most ${JOB_SEARCH_SCAN_LIMIT} statuses per request; a page may be short or empty and still have a next_cursor`,
+  },
+  { name: 'label', in: 'query', schema: { type: 'string', minLength: 1, maxLength: JOB_LABEL_MAX_LENGTH }, description: 'Only jobs whose label is exactly this' },
+];
 const limitQuery = { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } };
 
 /** A small OpenAPI 3.1 description of the HTTP API whose bodies point at the generated schemas. */
@@ -68,6 +88,7 @@ export function renderOpenApi(): string {
   const jobId = { name: 'job_id', in: 'path', required: true, schema: { type: 'string', pattern: UUID_V4_PATTERN }, description: 'A UUID v4, in any case' };
   const json = (ref: string) => ({ 'application/json': { schema: { $ref: `./${ref}.json` } } });
   const scheduleId = { name: 'schedule_id', in: 'path', required: true, schema: { type: 'string', pattern: UUID_V4_PATTERN }, description: 'A UUID v4, in any case' };
+  const deadLetterId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: DEAD_LETTER_ID_PATTERN.source }, description: '<partition>-<offset> on the dead-letter topic' };
   const scheduleAnswers = {
     '400': errorResponse('Malformed schedule id (INVALID_SCHEDULE_ID)'),
     '404': errorResponse('Unknown schedule (SCHEDULE_NOT_FOUND)'),
@@ -121,6 +142,7 @@ export function renderOpenApi(): string {
               schema: { type: 'string', pattern: UUID_V4_PATTERN },
               description: "Only the jobs a schedule's ticks made; from the status window only (the stored results do not keep the schedule)",
             },
+            ...searchQueries,
             limitQuery,
             cursorQuery,
           ],
@@ -269,6 +291,20 @@ export function renderOpenApi(): string {
           },
         },
       },
+      '/v1/fleet': {
+        get: {
+          summary: "The running workers (instance, version, concurrency, jobs in flight, last heartbeat) and their consumer group's lag per job topic and partition",
+          description:
+            'Each worker writes a heartbeat every heartbeat_interval_ms; one that stopped is gone at once, one that died after heartbeat_ttl_ms. ' +
+            'The lag is read from the queue, not from the workers, so it shows (and grows) while none runs; lag is null, with lag_error, when the queue cannot be read.',
+          responses: {
+            '200': { description: 'The fleet', content: json('http-fleet-response') },
+            '400': errorResponse('A query parameter (none are taken)'),
+            '503': errorResponse('Heartbeat store unavailable'),
+            ...authResponses,
+          },
+        },
+      },
       '/v1/dead-letters': {
         get: {
           summary: 'Records on the dead-letter topic (jobs.dlq.v1), newest first: reason, source topic, partition and offset, time, the first bytes of the value, the job id when one can be read',
@@ -283,11 +319,15 @@ export function renderOpenApi(): string {
       },
       '/v1/dead-letters/{id}/replay': {
         post: {
-          summary: 'Publish a dead letter back to its job topic when it now passes the contract',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: DEAD_LETTER_ID_PATTERN.source }, description: '<partition>-<offset> on the dead-letter topic' }],
+          summary: 'Publish a dead letter back to its job topic when it now passes the contract, or a corrected value in its place',
+          description:
+            'Without a body the record is published as it lies. With {"value": {...}} the corrected job message is published instead; ' +
+            'it must pass the contract and keep the job_id the record names. A replayed record is marked handled (outcome replayed).',
+          parameters: [deadLetterId],
+          requestBody: { required: false, content: json('http-replay-dead-letter-request') },
           responses: {
             '202': { description: 'Back on its topic; Location points at the job status', content: json('http-replay-dead-letter-response') },
-            '400': errorResponse('Malformed dead-letter id (INVALID_DEAD_LETTER_ID)'),
+            '400': errorResponse('Malformed dead-letter id (INVALID_DEAD_LETTER_ID), or a body that is not {"value": {...}} (INVALID_BODY)'),
             '404': errorResponse('No such dead letter (DEAD_LETTER_NOT_FOUND)'),
             '409': errorResponse('Its job has a result already (DEAD_LETTER_JOB_DONE)'),
             '422': errorResponse('It still breaks the contract; details.reason says how (DEAD_LETTER_INVALID)'),
@@ -296,6 +336,27 @@ export function renderOpenApi(): string {
           },
         },
       },
+      '/v1/dead-letters/{id}/purge': {
+        post: {
+          summary: 'Mark a dead letter handled (purged): it stays on the topic, and the listing carries the mark; repeats answer the first mark',
+          parameters: [deadLetterId],
+          responses: {
+            '200': { description: 'The mark', content: json('http-purge-dead-letter-response') },
+            '400': errorResponse('Malformed dead-letter id (INVALID_DEAD_LETTER_ID)'),
+            '404': errorResponse('No such dead letter (DEAD_LETTER_NOT_FOUND)'),
+            '503': errorResponse('Kafka or the mark store unavailable'),
+            ...authResponses,
+          },
+        },
+      },
+      ...bulkOpenApiPaths({
+        errorResponse,
+        authResponses,
+        idempotencyKeyHeader,
+        json,
+        uuidPattern: UUID_V4_PATTERN,
+        maxBodyMiB: MAX_REQUEST_BODY_BYTES / 1024 / 1024,
+      }),
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive', content: json('http-health-response') } } } },
       '/readyz': {
         get: {

@@ -13,6 +13,8 @@ import {
   ListJobsResponseSchema,
   ListDeadLettersResponseSchema,
   ReplayDeadLetterResponseSchema,
+  ReplayDeadLetterRequestSchema,
+  PurgeDeadLetterResponseSchema,
   RetryJobResponseSchema,
   StatsResponseSchema,
   JobTypesResponseSchema,
@@ -21,7 +23,9 @@ import {
 } from './http-api.js';
 import { ErrorBodySchema } from './errors.js';
 import { JobEventSchema } from './job-events.js';
+import { FleetResponseSchema } from './fleet.js';
 import { CreateScheduleRequestSchema, ListSchedulesResponseSchema, ScheduleSchema } from './schedules.js';
+import { BatchSubmitResponseSchema, BulkAcceptedResponseSchema, BulkOperationResponseSchema, BulkRequestSchema } from './bulk-api.js';
 
 /** Every published schema by file name; JSON Schema files are generated from this list. */
 export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
@@ -42,12 +46,19 @@ export const SCHEMA_CATALOG: Record<string, z.ZodType> = {
   'http-cancel-job-response': CancelJobResponseSchema,
   'http-retry-job-response': RetryJobResponseSchema,
   'http-stats-response': StatsResponseSchema,
+  'http-fleet-response': FleetResponseSchema,
   'http-job-types-response': JobTypesResponseSchema,
   'http-list-dead-letters-response': ListDeadLettersResponseSchema,
   'http-replay-dead-letter-response': ReplayDeadLetterResponseSchema,
+  'http-replay-dead-letter-request': ReplayDeadLetterRequestSchema,
+  'http-purge-dead-letter-response': PurgeDeadLetterResponseSchema,
   'http-create-schedule-request': CreateScheduleRequestSchema,
   'http-schedule': ScheduleSchema,
   'http-list-schedules-response': ListSchedulesResponseSchema,
+  'http-batch-submit-response': BatchSubmitResponseSchema,
+  'http-bulk-request': BulkRequestSchema,
+  'http-bulk-accepted-response': BulkAcceptedResponseSchema,
+  'http-bulk-operation-response': BulkOperationResponseSchema,
   'http-health-response': HealthResponseSchema,
   'http-job-event': JobEventSchema,
   'http-error-body': ErrorBodySchema,

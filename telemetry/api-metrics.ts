@@ -56,6 +56,24 @@ export function createApiMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    batchItems: new Counter({
+      name: 'dtq_api_batch_items_total',
+      help: 'Items of POST /v1/jobs/batch by outcome: accepted (submitted), rejected (answered with its error in place), replayed (an Idempotency-Key repeat)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    bulkOperations: new Counter({
+      name: 'dtq_api_bulk_operations_total',
+      help: 'Bulk operations by kind (cancel, retry, replay) and outcome: started, replayed (an Idempotency-Key repeat), resumed, finished, interrupted',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    bulkJobs: new Counter({
+      name: 'dtq_api_bulk_jobs_total',
+      help: 'Jobs a bulk operation acted on, by kind and outcome (cancelled, already_cancelled, not_cancellable, retried, not_retryable, replayed, invalid, job_done, not_found)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
     authFailures: new Counter({
       name: 'dtq_api_auth_failures_total',
       help: 'Requests refused by the API-key check, by route and reason (missing: 401, invalid: 403)',

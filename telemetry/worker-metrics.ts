@@ -37,6 +37,11 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ['job_type', 'outcome'] as const,
       registers: [registry],
     }),
+    heartbeatsFailed: new Counter({
+      name: 'dtq_worker_heartbeats_failed_total',
+      help: 'Heartbeats the worker could not write (the heartbeat store failed); it drops out of the fleet view if they keep failing',
+      registers: [registry],
+    }),
     scheduleRoundsFailed: new Counter({
       name: 'dtq_worker_schedule_rounds_failed_total',
       help: 'Rounds of the schedule ticker that could not read the due schedules (the schedule store failed); the next round tries again',

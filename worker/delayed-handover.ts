@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { guardDependency, recordLogFields } from '../core/domain/index.js';
-import type { ClaimedJob, DelayedJobs, JobQueue, Logger } from '../core/ports/index.js';
+import type { ClaimedJob, DelayedJobStore, JobQueue, Logger } from '../core/ports/index.js';
 import { PollingLoop } from './polling-loop.js';
 
 /** How often the hand-over looks for due jobs when none were due: a job starts within this after its run_at. */
@@ -30,7 +30,7 @@ export interface DelayedHandoverEvents {
 }
 
 export interface DelayedHandoverOptions {
-  delayed: DelayedJobs;
+  delayed: DelayedJobStore;
   queue: JobQueue;
   logger: Logger;
   /** Names this hand-over in logs; a random id by default. */

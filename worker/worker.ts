@@ -21,6 +21,7 @@ import type { WorkerMetrics } from '../telemetry/index.js';
 import { SharedResult, withinDeadline } from '../core/time/index.js';
 import { HealthServer } from './health-server.js';
 import { JobRunGate } from './job-run-gate.js';
+import type { KeyLimitGate } from './key-limit-gate.js';
 import { inJobSpan } from './job-span.js';
 import { waitingByPriority } from './priority-lanes.js';
 
@@ -62,6 +63,8 @@ export interface WorkerOptions {
   now?: () => Date;
   /** Loops that run beside the consumer in this process (the schedule ticker): started after it, stopped before it drains. */
   loops?: Lifecycle[];
+  /** Per-key concurrency and rate limits in front of the job handler; its hand-back loop starts after the consumer and stops after the drain. */
+  keyLimits?: KeyLimitGate;
   /** Called when a job ends, before its record is committed (the webhook outbox). */
   onJobEnded?: ExecuteJobDeps['onJobEnded'];
 }
@@ -131,7 +134,7 @@ export class Worker {
     this.consumer = options.queue.createConsumer({
       groupId: options.groupId,
       topics: options.topics,
-      handler,
+      handler: options.keyLimits ? options.keyLimits.wrap(handler) : handler,
       concurrency: options.concurrency,
       ...(options.lanes ? { lanes: options.lanes } : {}),
       ...(options.handlerAttempts !== undefined ? { handlerAttempts: options.handlerAttempts } : {}),
@@ -178,6 +181,7 @@ export class Worker {
     await this.options.queue.ensureTopics(this.options.topics);
     await this.responder.start();
     await this.consumer.start();
+    await this.options.keyLimits?.start();
     for (const loop of this.options.loops ?? []) await loop.start();
     this.options.logger.info(
       { topics: this.options.topics, group: this.options.groupId, concurrency: this.options.concurrency, health_port: this.healthPort },
@@ -240,6 +244,8 @@ export class Worker {
     log.info({ in_flight: inFlight, timeout_ms: this.options.shutdownTimeoutMs }, 'worker stopping: draining in-flight jobs');
     await Promise.all((this.options.loops ?? []).map((loop) => loop.close()));
     await this.consumer.close({ drainTimeoutMs: this.options.shutdownTimeoutMs });
+    // After the drain: jobs still running release their key slots through it.
+    await this.options.keyLimits?.close();
     const drainedMs = performance.now() - started;
     this.options.metrics.shutdownDuration.set(drainedMs / 1000);
     log.info({ duration_ms: Math.round(drainedMs) }, 'worker drained');

@@ -1,4 +1,4 @@
-import { ProviderError } from '../../core/errors/index.js';
+import { ProviderError, ProviderRetryAfterError } from '../../core/errors/index.js';
 
 export interface FetchJsonOptions {
   signal: AbortSignal;
@@ -29,6 +29,8 @@ export async function fetchJson(provider: string, url: URL, options: FetchJsonOp
   }
   const body = await readBody(response);
   if (response.ok) return body;
+  const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
+  if (retryAfterMs !== undefined) throw new ProviderRetryAfterError(provider, retryAfterMs);
   const mapped = options.onStatus?.(response.status, body);
   if (mapped) throw mapped;
   const transient = response.status === 429 || response.status >= 500;
@@ -37,6 +39,18 @@ export async function fetchJson(provider: string, url: URL, options: FetchJsonOp
     `${provider} answered HTTP ${response.status}`,
     transient,
   );
+}
+
+/** The longest Retry-After heeded: a provider asking for more is treated as any 429 (transient). */
+const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Retry-After as milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  if (!Number.isFinite(ms)) return undefined;
+  const bounded = Math.max(0, ms);
+  return bounded > MAX_RETRY_AFTER_MS ? undefined : bounded;
 }
 
 async function readBody(response: Response): Promise<unknown> {

@@ -37,6 +37,27 @@ export interface KafkaJobQueueOptions {
  */
 const PUBLISH_BATCH_BYTES = 256 * 1024;
 const PUBLISH_BATCH_RECORDS = 500;
+/** Bound of one produce request of publishMany: under the broker's default `message.max.bytes` (1 MiB) with room for headers. */
+const PUBLISH_MANY_BYTES = 768 * 1024;
+
+/** Records in runs whose values together stay within `maxBytes` (a record larger alone is a run of its own). */
+function chunksBySize(records: QueueRecord[], maxBytes: number): QueueRecord[][] {
+  const chunks: QueueRecord[][] = [];
+  let current: QueueRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = record.value.length + (record.key?.length ?? 0);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(record);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
 
 const DEFAULT_TUNING: KafkaConsumerTuning = {
   sessionTimeoutMs: 30_000,
@@ -115,6 +136,23 @@ export class KafkaJobQueue implements JobQueue {
       await this.batcher.add(record);
     } catch (error) {
       throw asUnavailable(error, `publish to ${record.topic} failed`);
+    }
+  }
+
+  /**
+   * A batch's records in one produce request (sendBatch, acks -1), or a few when together they
+   * pass PUBLISH_MANY_BYTES: the broker refuses a partition's record batch over its
+   * `message.max.bytes`, and a request bound below that keeps every partition's share under it.
+   */
+  async publishMany(records: QueueRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    if (this.closed) throw asUnavailable(new Error('the job queue is closed'), `publish to ${records[0]!.topic}`);
+    try {
+      await this.ensureTopics(records.map((record) => record.topic));
+      await this.connectProducer();
+      for (const chunk of chunksBySize(records, PUBLISH_MANY_BYTES)) await this.sendBatch(chunk);
+    } catch (error) {
+      throw asUnavailable(error, `publish of ${records.length} records failed`);
     }
   }
 
@@ -247,7 +285,7 @@ export class KafkaJobQueue implements JobQueue {
    * requests whatever the number of partitions: one offset fetch for the group, and the ends of
    * each topic.
    */
-  private readLag(groupId: string, topics: string[]): Promise<Omit<PartitionLag, 'owned'>[]> {
+  readLag(groupId: string, topics: string[]): Promise<Omit<PartitionLag, 'owned'>[]> {
     const reading = this.connectAdmin().then(() =>
       Promise.all([this.admin.fetchOffsets({ groupId, topics }), Promise.all(topics.map((topic) => this.admin.fetchTopicOffsets(topic)))]),
     );

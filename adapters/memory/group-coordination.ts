@@ -1,4 +1,4 @@
-import type { DeliveredRecord, QueueRecord } from '../../core/ports/index.js';
+import type { DeliveredRecord, GroupPartitionLag, QueueRecord } from '../../core/ports/index.js';
 
 export interface TopicPartition {
   topic: string;
@@ -28,6 +28,8 @@ export interface PartitionedLog {
   ensureTopics(topics: string[]): Promise<void>;
   next(tp: TopicPartition, offset: number, stop: AbortSignal): Promise<DeliveredRecord | undefined>;
   committed(groupId: string, tp: TopicPartition): number;
+  /** How far the group trails each partition of the topics. */
+  readLag(groupId: string, topics: string[]): Promise<GroupPartitionLag[]>;
   /** How many partitions the topic has. */
   partitionCount(topic: string): number;
   /** The offset the next record of the partition will get. */

@@ -70,17 +70,8 @@ export class MemoryConsumer implements JobConsumer, GroupMember {
 
   /** Every partition of the subscribed topics, owned by this member or not, as the Kafka consumer reports them. */
   async lag(): Promise<PartitionLag[]> {
-    return this.topics.flatMap((topic) =>
-      Array.from({ length: this.queue.partitionCount(topic) }, (_, partition) => {
-        const tp = { topic, partition };
-        return {
-          topic,
-          partition,
-          lag: Math.max(0, this.queue.endOffset(tp) - this.queue.committed(this.groupId, tp)),
-          owned: this.owned.has(tpKey(tp)),
-        };
-      }),
-    );
+    const lags = await this.queue.readLag(this.groupId, this.topics);
+    return lags.map((lag) => ({ ...lag, owned: this.owned.has(tpKey(lag)) }));
   }
 
   /** Called by the group before it reassigns partitions: commits what finished, in the generation that owns it. */

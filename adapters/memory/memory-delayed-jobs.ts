@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClaimDueOptions, ClaimedJob, DelayedJobs, HeldJob } from '../../core/ports/index.js';
+import type { ClaimDueOptions, ClaimedJob, DelayedJobStore, HeldJob } from '../../core/ports/index.js';
 
 interface Held {
   job: HeldJob;
@@ -9,7 +9,7 @@ interface Held {
 }
 
 /** Delayed jobs in process memory: for the embedded default and tests; lost with the process. */
-export class MemoryDelayedJobs implements DelayedJobs {
+export class MemoryDelayedJobStore implements DelayedJobStore {
   private readonly held = new Map<string, Held>();
 
   async hold(job: HeldJob): Promise<void> {

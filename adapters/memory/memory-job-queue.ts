@@ -1,5 +1,5 @@
 import { DependencyUnavailableError } from '../../core/errors/index.js';
-import type { ConsumerOptions, DeliveredRecord, JobConsumer, JobQueue, QueueRecord } from '../../core/ports/index.js';
+import type { ConsumerOptions, DeliveredRecord, GroupPartitionLag, JobConsumer, JobQueue, QueueRecord } from '../../core/ports/index.js';
 import { DEFAULT_MAX_RECORD_BYTES, recordBytes } from '../shared/record-settlement.js';
 import { MemoryConsumer } from './memory-consumer.js';
 
@@ -89,6 +89,16 @@ export class MemoryJobQueue implements JobQueue, PartitionedLog {
       });
     }
     return undefined;
+  }
+
+  async readLag(groupId: string, topics: string[]): Promise<GroupPartitionLag[]> {
+    return topics.flatMap((topic) =>
+      Array.from({ length: this.partitionCount(topic) }, (_, partition) => ({
+        topic,
+        partition,
+        lag: Math.max(0, this.endOffset({ topic, partition }) - this.committed(groupId, { topic, partition })),
+      })),
+    );
   }
 
   partitionCount(topic: string): number {

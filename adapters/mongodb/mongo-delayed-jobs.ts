@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, MongoClient } from 'mongodb';
 import { RESULT_DATABASE } from '../../contracts/index.js';
-import type { ClaimDueOptions, ClaimedJob, DelayedJobs, HeldJob, Logger } from '../../core/ports/index.js';
+import type { ClaimDueOptions, ClaimedJob, DelayedJobStore, HeldJob, Logger } from '../../core/ports/index.js';
 import { DELAYED_JOBS_COLLECTION, DELAYED_JOB_CLAIMS_COLLECTION, DELAYED_JOB_INDEXES } from './delayed-job-indexes.js';
 import { closeOwnedClient, resolveMongoClient, type ClientTimeouts } from './mongo-client.js';
 import { DUPLICATE_KEY, isDuplicateKeyError, isUnavailableError } from './mongo-errors.js';
@@ -9,7 +9,7 @@ import { ensureIndexes } from './result-indexes.js';
 import { StoreCalls } from './store-calls.js';
 import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOptions } from './throttling-retry.js';
 
-export interface MongoDelayedJobsOptions extends ClientTimeouts {
+export interface MongoDelayedJobStoreOptions extends ClientTimeouts {
   /** A connection string (the store then owns and closes its client) or a client the caller owns. */
   client: MongoClient | string;
   database?: string;
@@ -50,7 +50,7 @@ interface HeldDocument {
  * delete those jobs. Markers stay until their lease ends, so a round that read a job before it
  * was claimed cannot claim it once handed over.
  */
-export class MongoDelayedJobs implements DelayedJobs {
+export class MongoDelayedJobStore implements DelayedJobStore {
   private readonly client: MongoClient;
   private readonly ownsClient: boolean;
   private readonly collection: Collection<HeldDocument>;
@@ -58,7 +58,7 @@ export class MongoDelayedJobs implements DelayedJobs {
   private readonly calls: StoreCalls;
   private readonly logger: Logger;
 
-  constructor(options: MongoDelayedJobsOptions) {
+  constructor(options: MongoDelayedJobStoreOptions) {
     const database = options.database ?? RESULT_DATABASE;
     ({ client: this.client, owned: this.ownsClient } = resolveMongoClient(options.client, options));
     this.collection = this.client.db(database).collection<HeldDocument>(options.collection ?? DELAYED_JOBS_COLLECTION);

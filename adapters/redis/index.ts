@@ -4,3 +4,6 @@ export { createRedisConnection, closeRedis, type RedisClient, type RedisConnecti
 export { redisHealthCheck } from './redis-health-check.js';
 export { RedisJobLeases, type RedisJobLeasesOptions } from './redis-job-leases.js';
 export { RedisJobEvents, type RedisJobEventsOptions } from './redis-job-events.js';
+export { RedisKeySlots, RedisDelayedJobs, type RedisKeySlotsOptions } from './redis-key-slots.js';
+export { redisRateLimits } from './redis-rate-limits.js';
+export { RedisWorkerHeartbeats, type RedisWorkerHeartbeatsOptions } from './redis-worker-heartbeats.js';

@@ -158,11 +158,19 @@ export class RedisStatusStore implements StatusStore {
     if (this.ownsClient) await closeRedis(this.redis);
   }
 
-  /** Index entries from the cursor's score down, `count` of them from `offset`. */
+  /**
+   * Index entries from the cursor's score down, `count` of them from `offset`. While the cursor's
+   * own entry is still indexed, the walk starts right after it by rank: a batch gives many jobs
+   * one submission time, and a walk by score alone would read every one of them before the
+   * cursor's again on each page, until the scan bound ended the listing early.
+   */
   private async indexBatch(after: ScorePosition | undefined, offset: number, count: number): Promise<ScorePosition[]> {
+    const rank = after ? await redisCall(this.redis, () => this.redis.zrevrank(this.recentKey(), after.id)) : null;
     const max = after ? String(after.score) : '+inf';
     const flat = await redisCall(this.redis, () =>
-      this.redis.zrevrangebyscore(this.recentKey(), max, '-inf', 'WITHSCORES', 'LIMIT', offset, count),
+      rank !== null
+        ? this.redis.zrevrange(this.recentKey(), rank + 1 + offset, rank + offset + count, 'WITHSCORES')
+        : this.redis.zrevrangebyscore(this.recentKey(), max, '-inf', 'WITHSCORES', 'LIMIT', offset, count),
     );
     const entries: ScorePosition[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ id: flat[i]!, score: Number(flat[i + 1]) });

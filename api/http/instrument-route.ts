@@ -5,6 +5,7 @@ import type { ApiDeps } from '../api-deps.js';
 import { authFailureOf } from './api-key-auth.js';
 import type { RequestAuth } from './request-auth.js';
 import { callerIdentity, clientAddress, type RequestLimits } from './request-limits.js';
+import { callerName } from './caller-name.js';
 import { inRequestTrace } from './request-trace.js';
 import { credentialHeaders } from './query-credentials.js';
 import type { RouteDefinition } from './route-definition.js';
@@ -45,7 +46,8 @@ export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: 
         let response: HttpResponseInit;
         try {
           await admit(request, invocation, auth, limits, route);
-          response = await handler(request, { traceId: trace.traceId, trace: trace.downstream, logger, invocation, startedAt });
+          const caller = callerName(request.headers, invocation, auth);
+          response = await handler(request, { traceId: trace.traceId, trace: trace.downstream, logger, invocation, startedAt, caller });
         } catch (error) {
           response = responseForError(error, trace.traceId);
           const status = response.status ?? 500;

@@ -15,6 +15,8 @@ export interface RequestContext {
   invocation: InvocationContext;
   /** When the request's duration began to be measured (epoch ms): deadlines at the server count from here. */
   startedAt: number;
+  /** Who is calling, for the logs of what they asked: `principal:<id>`, `key:<key id>` or `address:<ip>`, never a key. */
+  caller: string;
 }
 
 export type RouteHandler = (request: HttpRequest, context: RequestContext) => Promise<HttpResponseInit>;

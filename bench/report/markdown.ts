@@ -28,6 +28,7 @@ export function renderResults(results: BenchResults): string {
   lines.push(...ioSection(results), '');
   lines.push(...cpuSection(results), '');
   lines.push(...submitSection(results), '');
+  lines.push(...batchSection(results), '');
   lines.push(...statusSection(results), '');
   lines.push(...memorySection(results));
   lines.push('', ...streamsSection(results));
@@ -102,6 +103,19 @@ function submitSection(results: BenchResults): string[] {
   }
   lines.push(`| **dtq / node:http + Queue.add** | **${submit.ratios.dtqOverBullmq.toFixed(2)}** | | |`);
   lines.push(`| **dtq / bare node:http** | **${submit.ratios.dtqOverBare.toFixed(2)}** | | |`);
+  return lines;
+}
+
+function batchSection(results: BenchResults): string[] {
+  const batch = results.batch;
+  const lines = [`### Batch submit (\`POST /v1/jobs/batch\` vs \`POST /v1/jobs\`)`, ''];
+  if (!batch) return [...lines, 'Not measured.'];
+  lines.push(`${batch.jobs} weather jobs each way per round into one API on the services (no worker), ${batch.connections} requests in flight, ` +
+    'rounds in alternating order; every job accepted.', '');
+  lines.push('| way | jobs/s (median, range) |', '|---|---|');
+  lines.push(`| one job per \`POST /v1/jobs\` | ${spreadText(batch.single)} |`);
+  lines.push(`| batches of ${batch.batchSize} per \`POST /v1/jobs/batch\` | ${spreadText(batch.batched)} |`);
+  lines.push(`| **batched / one by one** | **${batch.ratio.toFixed(2)}** |`);
   return lines;
 }
 

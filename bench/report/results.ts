@@ -5,7 +5,9 @@ import type { SubmitThroughputResult } from '../scenarios/submit-throughput.js';
 import type { WorkerMemoryResult } from '../scenarios/worker-memory.js';
 import type { EventStreamsResult } from '../scenarios/event-streams.js';
 import type { PriorityWaitResult } from '../scenarios/priority-wait.js';
+import type { BatchSubmitResult } from '../scenarios/batch-submit.js';
 import type { Spread } from '../lib/stats.js';
+import type { LimitOverheadResult, TenantWaitResult } from '../scenarios/key-limits.js';
 
 export interface MachineInfo {
   date: string;
@@ -43,12 +45,16 @@ export interface BenchResults {
   /** CPU-bound: the provider answers at once, so the platform's own cost is all there is. */
   cpu?: ThroughputComparison;
   submit?: SubmitThroughputResult;
+  /** jobs/s submitted in batches of 100 vs one by one, same API, same run. */
+  batch?: BatchSubmitResult;
   status?: StatusLatencyResult & { label: string };
   workerMemory?: WorkerMemoryResult & { nodeOptions: string };
   /** The same drain with NODE_OPTIONS capping V8's old space. */
   workerMemoryCappedHeap?: WorkerMemoryResult & { nodeOptions: string };
   /** Open SSE streams on one API process: its RSS and the delay from a status write to its event. */
   streams?: EventStreamsResult;
+  /** Per-key limits: the other tenant's wait beside a flood, and the cost of limits never reached. */
+  keyLimits?: { tenantWait?: TenantWaitResult; overhead?: LimitOverheadResult };
   /** A high job's wait behind a normal backlog and with none. */
   priorityWait?: PriorityWaitResult;
   /** Many jobs due at one moment, beside as many submitted without delay. */

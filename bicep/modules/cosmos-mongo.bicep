@@ -166,6 +166,40 @@ resource webhookDeliveries 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabas
   }
 }
 
+// bulk_operations: one document per bulk cancel, retry or replay (adapters/mongodb/mongo-bulk-operation-store.ts),
+// kept so an operation outlives the API that ran it. Sharded on _id (the operation id), which every call filters on.
+resource bulkOperations 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections@2024-11-15' = {
+  parent: database
+  name: 'bulk_operations'
+  properties: {
+    resource: {
+      id: 'bulk_operations'
+      shardKey: { _id: 'Hash' }
+      indexes: [
+        { key: { keys: ['_id'] } }
+      ]
+    }
+  }
+}
+
+// bulk_operation_items: one document per job an operation matched, written before any job is acted on.
+// Sharded on operation_id, which every call filters on; the indexes are BULK_ITEM_INDEXES.
+resource bulkOperationItems 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections@2024-11-15' = {
+  parent: database
+  name: 'bulk_operation_items'
+  properties: {
+    resource: {
+      id: 'bulk_operation_items'
+      shardKey: { operation_id: 'Hash' }
+      indexes: [
+        { key: { keys: ['_id'] } }
+        { key: { keys: ['operation_id', 'seq'] } }
+        { key: { keys: ['operation_id', 'outcome'] } }
+      ]
+    }
+  }
+}
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }

@@ -34,7 +34,12 @@ export type RouteMatch =
 export function matchRoute(routes: CompiledRoute[], method: string, path: string): RouteMatch {
   const allowed: string[] = [];
   let pathOf: CompiledRoute | undefined;
-  for (const route of routes) {
+  // A path a route names literally is that route's: `/v1/bulk/cancel` is not an operation id
+  // for `v1/bulk/{operation_id}`. Of the routes that match, those with the fewest parameters count.
+  const matching = routes.filter((route) => route.pattern.test(path));
+  const fewest = Math.min(...matching.map((route) => route.paramNames.length));
+  for (const route of matching) {
+    if (route.paramNames.length > fewest) continue;
     const match = route.pattern.exec(path);
     if (!match) continue;
     if (!route.definition.methods.includes(method as never)) {

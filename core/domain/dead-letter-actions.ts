@@ -5,6 +5,7 @@ import {
   UuidV4Schema,
   type DeadLetterSummary,
   type ListDeadLettersResponse,
+  type PurgeDeadLetterResponse,
   type ReplayDeadLetterResponse,
 } from '../../contracts/index.js';
 import {
@@ -14,7 +15,7 @@ import {
   InvalidDeadLetterIdError,
   InvalidQueryError,
 } from '../errors/index.js';
-import type { DeadLetterRecord, DeadLetters, JobQueue, Logger, ResultStore, StatusStore } from '../ports/index.js';
+import type { DeadLetterMarks, DeadLetterRecord, DeadLetters, JobQueue, Logger, ResultStore, StatusStore } from '../ports/index.js';
 import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 import { guardDependency } from './guard-dependency.js';
 import { decodeJobRecord } from './job-records.js';
@@ -29,13 +30,26 @@ export async function listDeadLetters(
   deadLetters: DeadLetters,
   topic: string,
   queryPairs: Iterable<[string, string]>,
+  marks?: DeadLetterMarks,
 ): Promise<ListDeadLettersResponse> {
   const query = ListDeadLettersQuerySchema.safeParse(Object.fromEntries(queryPairs), PARSE_OPTIONS);
   if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
   const page = await guardDependency('dead-letter topic', () =>
     deadLetters.list({ limit: query.data.limit, ...(query.data.cursor ? { cursor: query.data.cursor } : {}) }),
   );
-  return { topic, items: page.items.map(summarize), next_cursor: page.next_cursor, total: page.total };
+  const items = page.items.map(summarize);
+  if (!marks) return { topic, items, next_cursor: page.next_cursor, total: page.total };
+  const [found, handled] = await guardDependency('dead-letter marks', () =>
+    Promise.all([marks.find(topic, items.map((item) => item.id)), marks.count(topic)]),
+  );
+  const byId = new Map(found.map(({ id, ...mark }) => [id, mark]));
+  return {
+    topic,
+    items: items.map((item) => (byId.has(item.id) ? { ...item, handled: byId.get(item.id)! } : item)),
+    next_cursor: page.next_cursor,
+    total: page.total,
+    handled: Math.min(handled, page.total),
+  };
 }
 
 export interface ReplayDeadLetterDeps {
@@ -44,6 +58,10 @@ export interface ReplayDeadLetterDeps {
   results: ResultStore;
   statuses: StatusStore;
   topicTemplate: string;
+  /** Where a replay is marked handled, when the deployment keeps marks. */
+  marks?: DeadLetterMarks;
+  /** The dead-letter topic, which names the marks. */
+  deadLetterTopic?: string;
   now: () => Date;
   logger: Logger;
 }
@@ -53,7 +71,12 @@ export interface ReplayDeadLetterDeps {
  * headers, when it now passes the contract and its job has no result yet. The job's status is
  * set queued when it has none further along, so it shows in the listing again.
  */
-export async function replayDeadLetter(deps: ReplayDeadLetterDeps, rawId: string | undefined, requestTraceId: string): Promise<ReplayDeadLetterResponse> {
+export async function replayDeadLetter(
+  deps: ReplayDeadLetterDeps,
+  rawId: string | undefined,
+  requestTraceId: string,
+  corrected?: Record<string, unknown>,
+): Promise<ReplayDeadLetterResponse> {
   const id = rawId ?? '';
   if (!DEAD_LETTER_ID_PATTERN.test(id)) throw new InvalidDeadLetterIdError(id);
   const record = await guardDependency('dead-letter topic', () => deps.deadLetters.get(id));
@@ -62,18 +85,45 @@ export async function replayDeadLetter(deps: ReplayDeadLetterDeps, rawId: string
   const topic = record.headers[DEAD_LETTER_HEADERS.sourceTopic];
   if (!topic) throw new DeadLetterInvalidError(id, `the ${DEAD_LETTER_HEADERS.sourceTopic} header is missing, so its topic is unknown`);
   const headers = Object.fromEntries(Object.entries(record.headers).filter(([name]) => !DLQ_HEADER_NAMES.has(name)));
-  const decoded = decodeJobRecord({ key: record.key, value: record.value, headers, topic }, deps.topicTemplate);
+  // A corrected value takes the record's place; it must still be the same job.
+  const value = corrected ? Buffer.from(JSON.stringify(corrected)) : record.value;
+  const decoded = decodeJobRecord({ key: record.key, value, headers, topic }, deps.topicTemplate);
   if (!decoded.ok) throw new DeadLetterInvalidError(id, decoded.reason);
   const message = decoded.message;
+  const original = jobIdOf(record);
+  if (corrected && original && message.job_id !== original) {
+    throw new DeadLetterInvalidError(id, `the corrected value names job ${message.job_id}, the record job ${original}: keep its job_id`);
+  }
   const log = deps.logger.child({ job_id: message.job_id, trace_id: message.trace_id, request_trace_id: requestTraceId, dead_letter_id: id });
 
   const result = await guardDependency('result store', () => deps.results.get(message.job_id));
   if (result) throw new DeadLetterJobDoneError(id, message.job_id, result.final_state);
 
   await guardDependency('status store', () => deps.statuses.write(queuedStatus(message, 'queued; replayed from the dead-letter topic', deps.now(), true)));
-  await guardDependency('job queue', () => deps.queue.publish({ topic, key: record.key ?? message.job_id, value: record.value, headers }));
-  log.info({ topic, reason: record.headers[DEAD_LETTER_HEADERS.reason] }, 'dead letter replayed to its topic');
+  await guardDependency('job queue', () => deps.queue.publish({ topic, key: record.key ?? message.job_id, value, headers }));
+  log.info({ topic, reason: record.headers[DEAD_LETTER_HEADERS.reason], corrected: Boolean(corrected) }, 'dead letter replayed to its topic');
+  if (deps.marks && deps.deadLetterTopic) {
+    const { marks, deadLetterTopic } = deps;
+    await guardDependency('dead-letter marks', () => marks.mark(deadLetterTopic, { id, outcome: 'replayed', handled_at: deps.now().toISOString() })).catch((error: unknown) =>
+      log.warn({ err: error }, 'replayed, but not marked handled: it still shows as waiting'),
+    );
+  }
   return { id, job_id: message.job_id, topic, status_url: `/v1/jobs/${message.job_id}/status` };
+}
+
+/** Marks a dead letter handled by hand (purged): it stays on the topic, and the views set it aside. Repeats answer the first mark. */
+export async function purgeDeadLetter(
+  deps: { deadLetters: DeadLetters; marks: DeadLetterMarks; topic: string; now: () => Date; logger: Logger },
+  rawId: string | undefined,
+  requestTraceId: string,
+): Promise<PurgeDeadLetterResponse> {
+  const id = rawId ?? '';
+  if (!DEAD_LETTER_ID_PATTERN.test(id)) throw new InvalidDeadLetterIdError(id);
+  const record = await guardDependency('dead-letter topic', () => deps.deadLetters.get(id));
+  if (!record) throw new DeadLetterNotFoundError(id);
+  const mark = await guardDependency('dead-letter marks', () => deps.marks.mark(deps.topic, { id, outcome: 'purged', handled_at: deps.now().toISOString() }));
+  deps.logger.info({ dead_letter_id: id, outcome: mark.outcome, request_trace_id: requestTraceId }, 'dead letter marked handled');
+  return mark;
 }
 
 function summarize(record: DeadLetterRecord): DeadLetterSummary {

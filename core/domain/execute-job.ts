@@ -12,7 +12,7 @@ import {
   type JobResultDocument,
   type JobStatus,
 } from '../../contracts/index.js';
-import { ProviderError } from '../errors/index.js';
+import { ProviderError, ProviderRetryAfterError } from '../errors/index.js';
 import type {
   DeliveredRecord,
   DeliveryOutcome,
@@ -121,6 +121,8 @@ export async function executeJobRecord(
     output = await runHandler(deps, handler, message, { workerSignal: signal, timeoutMs }, log);
   } catch (caught) {
     if (signal.aborted) throw caught;
+    // The provider asked the job to wait: the worker parks it (worker/key-limit-gate.ts), no attempt used.
+    if (caught instanceof ProviderRetryAfterError) throw caught;
     if (caught instanceof CancelledAtProgress) return endCancelled(50);
     if (caught instanceof JobTimedOut) {
       // The job ends here: a timeout is the job's whole budget, so it is not tried again.

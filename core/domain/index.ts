@@ -20,3 +20,7 @@ export * from './schedules.js';
 export * from './schedule-tick.js';
 export * from './job-event-records.js';
 export * from './webhook-deliveries.js';
+export * from './fleet.js';
+export * from './submit-batch.js';
+export * from './bulk-matching.js';
+export * from './bulk-operations.js';

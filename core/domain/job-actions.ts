@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CANCEL_TOO_LATE_AT_PERCENT, IdempotencyKeySchema, TERMINAL_STATES, type JobState, type JobType } from '../../contracts/index.js';
 import { InvalidIdempotencyKeyError, JobNotCancellableError, JobNotFoundError, JobNotRetryableError } from '../errors/index.js';
-import type { DelayedJobs, HeldJob, Logger, ResultStore, StatusStore } from '../ports/index.js';
+import type { DelayedJobStore, HeldJob, Logger, ResultStore, StatusStore } from '../ports/index.js';
 import { CANCELLED_ERROR_CODE } from './execute-job.js';
 import { guardDependency } from './guard-dependency.js';
 import { parseJobId } from './job-queries.js';
@@ -14,7 +14,7 @@ export interface CancelJobDeps {
   statuses: StatusStore;
   results: ResultStore;
   /** A delayed job cancelled while it waits is removed from here, so it is never handed over. */
-  delayed?: DelayedJobs;
+  delayed?: DelayedJobStore;
   now: () => Date;
   logger: Logger;
 }
@@ -80,7 +80,7 @@ export async function cancelJob(deps: CancelJobDeps, rawJobId: string | undefine
  * Takes a cancelled job out of the holding place and stores the CANCELLED result its worker
  * would have stored, so the job reads as any job cancelled while queued (and can be retried).
  */
-async function removeDelayed(deps: CancelJobDeps, delayed: DelayedJobs, jobId: string, traceId: string): Promise<void> {
+async function removeDelayed(deps: CancelJobDeps, delayed: DelayedJobStore, jobId: string, traceId: string): Promise<void> {
   const log = deps.logger.child({ job_id: jobId, trace_id: traceId });
   try {
     const removed = await guardDependency('delayed jobs store', () => delayed.remove(jobId));

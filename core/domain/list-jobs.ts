@@ -17,6 +17,7 @@ import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 import { guardDependency } from './guard-dependency.js';
 import { jobLabel } from './job-label.js';
 import { jobLinks } from './job-links.js';
+import { isSearch, searchStatuses } from './search-jobs.js';
 
 export interface ListJobsDeps {
   statuses: StatusStore;
@@ -37,6 +38,12 @@ export interface ListJobsDeps {
 export async function listJobs(deps: ListJobsDeps, queryPairs: Iterable<[string, string]>): Promise<ListJobsResponse> {
   const query = parseListQuery(queryPairs);
   const cursor = decodeCursor(query.cursor);
+  // A search reads the status window alone (see searchStatuses): no page of it goes on into the results.
+  if (isSearch(query)) {
+    if (cursor?.source === 'results') return { items: [], next_cursor: null };
+    const found = await searchStatuses(deps.statuses, query);
+    return { items: found.items.flatMap((status) => statusSummary(status) ?? []), next_cursor: found.next_cursor };
+  }
   if (cursor?.source === 'results') {
     const filter = resultFilter(query);
     return filter && query.cursor ? listHistory(deps, filter, query.limit, query.cursor) : { items: [], next_cursor: null };

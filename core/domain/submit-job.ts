@@ -10,7 +10,7 @@ import {
   type JobTimeoutSettings,
 } from '../../contracts/index.js';
 import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidBodyError, InvalidIdempotencyKeyError } from '../errors/index.js';
-import type { CallbackTargets, DelayedJobs, HeldJob, IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
+import type { CallbackTargets, DelayedJobStore, HeldJob, IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
 import { fingerprint } from './fingerprint.js';
 import { DEPENDENCY_DEADLINE_MS, guardDependency } from './guard-dependency.js';
 import { jobLabel } from './job-label.js';
@@ -39,7 +39,7 @@ export interface SubmitJobDeps {
   statuses: StatusStore;
   queue: JobQueue;
   /** Where a job submitted with a delay waits for its run_at instead of going to the queue (every host composes one). */
-  delayed?: DelayedJobs;
+  delayed?: DelayedJobStore;
   idempotency: IdempotencyStore;
   topicTemplate: string;
   now: () => Date;
@@ -191,7 +191,7 @@ async function replay(
 }
 
 /** Polls the key until its job is marked enqueued (true) or the replay wait runs out (false). */
-async function confirmedWithin(deps: SubmitJobDeps, key: string, jobId: string, budget: SubmitBudget): Promise<boolean> {
+export async function confirmedWithin(deps: SubmitJobDeps, key: string, jobId: string, budget: SubmitBudget): Promise<boolean> {
   const waitMs = Math.min(deps.replayWaitMs ?? DEFAULT_REPLAY_WAIT_MS, budget());
   const until = Date.now() + waitMs;
   while (Date.now() < until) {
@@ -329,7 +329,7 @@ export function queuedStatus(message: JobMessage, text: string, updatedAt: Date,
   };
 }
 
-function jobMessage(submission: Submission, ids: { job_id: string; trace_id: string; submitted_at: string; schedule_id?: string }): JobMessage {
+export function jobMessage(submission: Submission, ids: { job_id: string; trace_id: string; submitted_at: string; schedule_id?: string }): JobMessage {
   return {
     schema_version: SCHEMA_VERSION,
     job_id: ids.job_id,
@@ -364,7 +364,7 @@ function replayTrace(jobTraceId: string, input: SubmitJobInput): JobTrace | unde
 }
 
 /** A call whose failure is logged, not thrown (its result, or undefined): the answer does not depend on it. */
-async function bestEffort<T>(log: Logger, failure: string, dependency: string, call: () => Promise<T>, deadlineMs: number): Promise<T | undefined> {
+export async function bestEffort<T>(log: Logger, failure: string, dependency: string, call: () => Promise<T>, deadlineMs: number): Promise<T | undefined> {
   try {
     return await guardDependency(dependency, call, deadlineMs);
   } catch (error) {
@@ -378,11 +378,11 @@ async function bestEffort<T>(log: Logger, failure: string, dependency: string, c
  * cut so that it ends `reserveMs` before the submit's deadline. At least 1 ms, so a spent
  * budget fails the call at once instead of skipping it.
  */
-interface SubmitBudget {
+export interface SubmitBudget {
   (reserveMs?: number, capMs?: number): number;
 }
 
-function submitBudget(deadlineAt: number | undefined): SubmitBudget {
+export function submitBudget(deadlineAt: number | undefined): SubmitBudget {
   return (reserveMs = DEPENDENCY_RESERVE_MS, capMs = DEPENDENCY_DEADLINE_MS) =>
     deadlineAt === undefined ? capMs : Math.max(1, Math.min(capMs, deadlineAt - reserveMs - Date.now()));
 }
@@ -404,7 +404,7 @@ async function checkCallbackUrl(deps: SubmitJobDeps, callbackUrl: string, deadli
 /** The Idempotency-Keys of schedule ticks begin with this; a client's may not, so none can take a tick's key first. */
 export const TICK_KEY_PREFIX = 'schedule:';
 
-function parseIdempotencyKey(raw: string | null | undefined, forTick: boolean): string | undefined {
+export function parseIdempotencyKey(raw: string | null | undefined, forTick: boolean): string | undefined {
   if (raw === undefined || raw === null) return undefined;
   const parsed = IdempotencyKeySchema.safeParse(raw);
   if (!parsed.success) throw new InvalidIdempotencyKeyError(parsed.error.issues[0]?.message ?? 'is invalid');

@@ -259,6 +259,18 @@ export class ProviderError extends Error {
 }
 
 /**
+ * A provider said "not now, again after this long" (HTTP 429 with Retry-After): the job waits
+ * that long, parked off the worker, and runs again without using an attempt. Not transient, so
+ * retries within the delivery do not hammer the provider meanwhile, and the breaker ignores it.
+ */
+export class ProviderRetryAfterError extends ProviderError {
+  constructor(provider: string, readonly retryAfterMs: number) {
+    super('PROVIDER_RATE_LIMITED', `${provider} asked to wait ${Math.ceil(retryAfterMs / 1000)} s before the next request`, false);
+    this.name = 'ProviderRetryAfterError';
+  }
+}
+
+/**
  * The result store refused a job's result document for good (not an outage): something in it,
  * such as a character its database cannot hold, will be refused however often it is sent. The
  * store's own words stay in `cause`, for the logs.

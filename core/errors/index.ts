@@ -1,1 +1,2 @@
 export * from './dtq-error.js';
+export * from './bulk-errors.js';

@@ -30,7 +30,7 @@ export interface ClaimDueOptions {
  * and the job is claimed and published again: published twice at worst, never lost (the worker
  * runs a job_id once).
  */
-export interface DelayedJobs {
+export interface DelayedJobStore {
   /** Keeps a job until its run_at; holding a job_id already held changes nothing (a retried submit). */
   hold(job: HeldJob): Promise<void>;
   /** Claims up to `limit` due jobs, earliest first, whose earlier claim (if any) has lapsed. */

@@ -122,8 +122,22 @@ export interface JobConsumer extends Lifecycle {
 export interface JobQueue {
   /** Resolves once the queue acknowledged the record durably. */
   publish(record: QueueRecord): Promise<void>;
+  /**
+   * Publishes many records in as few requests as the queue allows (Kafka: one produce request
+   * while they fit in its size bound), resolving once all are acknowledged durably; rejects when
+   * any is not. Optional: without it, callers publish one by one.
+   */
+  publishMany?(records: QueueRecord[]): Promise<void>;
   /** Creates topics that do not exist yet. */
   ensureTopics(topics: string[]): Promise<void>;
   createConsumer(options: ConsumerOptions): JobConsumer;
+  /**
+   * How far a group trails each partition of the topics, read without being a member (the
+   * operator's view of the fleet, also while no worker runs). Optional, as a consumer's `lag`.
+   */
+  readLag?(groupId: string, topics: string[]): Promise<GroupPartitionLag[]>;
   close(): Promise<void>;
 }
+
+/** A partition's lag for a group, read from outside the group. */
+export type GroupPartitionLag = Omit<PartitionLag, 'owned'>;

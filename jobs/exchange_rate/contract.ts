@@ -29,5 +29,7 @@ export default defineJobType({
     date: z.string(),
   }),
   example_payload: { base: 'USD', target: 'EUR', amount: 12.5 },
+  // Frankfurter is a free public service: one base currency's burst takes at most 8 workers.
+  limits: { concurrency: { key: 'base', max: 8 } },
   label: (p) => `${p.amount === undefined ? '' : `${p.amount} `}${p.base} → ${p.target}`,
 });

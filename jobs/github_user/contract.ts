@@ -26,4 +26,10 @@ export default defineJobType({
   }),
   example_payload: { username: 'octocat' },
   label: (p) => `@${p.username}`,
+  limits: {
+    // GitHub allows 60 requests an hour per client without a token: one quota for every job.
+    rate: { key: () => 'api.github.com', points: 60, per_ms: 3_600_000 },
+    // Lookups of one login never run side by side (their answers would be the same).
+    concurrency: { key: 'username', max: 1 },
+  },
 });

@@ -111,7 +111,26 @@ describe('Kafka job queue', () => {
       headers: { n: String(i) },
     }));
     await Promise.all(records.map((record) => q.publish(record)));
+    await expectReadOnce(topics, records.length);
+  });
 
+  it('publishes many records in one call (publishMany), split only where together they pass the request bound, every record once', { timeout: 60_000 }, async () => {
+    const topics = [uniqueName('jobs.burst'), uniqueName('jobs.burst')];
+    const q = queue();
+    // A thousand job-sized records, and two of 500 KB: together past one request's bound, so publishMany splits them.
+    const big = Buffer.alloc(500 * 1024, 'x');
+    const records = Array.from({ length: 1_002 }, (_, i) => ({
+      topic: topics[i % 2]!,
+      key: `k${i}`,
+      value: i % 500 === 1 ? Buffer.concat([Buffer.from(`${i}:`), big]) : Buffer.from(`${i}:small job record`),
+      headers: { n: String(i) },
+    }));
+    await q.publishMany(records);
+    await expectReadOnce(topics, records.length);
+  });
+
+  /** Reads the topics from the beginning until `count` records came, and checks each came once with its own value. */
+  async function expectReadOnce(topics: string[], count: number): Promise<void> {
     const seen = new Map<string, number>();
     const mismatched: string[] = [];
     const consumer = new Kafka({ clientId: 'dtq-test-reader', brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING }).consumer({
@@ -131,10 +150,10 @@ describe('Kafka job queue', () => {
         if (message.value!.subarray(0, n.length + 1).toString() !== `${n}:`) mismatched.push(key);
       },
     });
-    await waitFor(() => (seen.size === records.length ? true : undefined), { timeoutMs: 45_000, what: `all ${records.length} records read back` });
-    expect([...seen.values()].every((count) => count === 1)).toBe(true);
+    await waitFor(() => (seen.size === count ? true : undefined), { timeoutMs: 45_000, what: `all ${count} records read back` });
+    expect([...seen.values()].every((times) => times === 1)).toBe(true);
     expect(mismatched).toEqual([]);
-  });
+  }
 
   it('reads the group\'s lag of every partition from the cluster, owned or not, down to 0 once processed', async () => {
     const q = queue();

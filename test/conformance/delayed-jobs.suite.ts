@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { DelayedJobs, HeldJob } from '../../core/ports/index.js';
+import type { DelayedJobStore, HeldJob } from '../../core/ports/index.js';
 import { closeAfterEach } from '../support/closers.js';
 
 export interface DelayedJobsFixture {
-  delayed: DelayedJobs;
+  delayed: DelayedJobStore;
   cleanup(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import {
-  MemoryDelayedJobs,
+  MemoryDelayedJobStore,
   MemoryIdempotencyStore,
   MemoryJobEvents,
   MemoryJobLeases,
@@ -79,7 +79,7 @@ describeProgressRpcConformance('in-memory', async () => {
 });
 
 describeDelayedJobsConformance('in-memory', async () => {
-  const delayed = new MemoryDelayedJobs();
+  const delayed = new MemoryDelayedJobStore();
   return { delayed, cleanup: () => delayed.close() };
 });
 

@@ -1,6 +1,6 @@
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { MongoDelayedJobs, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox } from '../../adapters/mongodb/index.js';
+import { MongoDelayedJobStore, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox } from '../../adapters/mongodb/index.js';
 import { connectTestMongo, testDatabases } from '../support/mongo-server.js';
 import { TEST_MONGODB_URI } from '../support/services.js';
 import { testLogger } from '../support/test-logger.js';
@@ -42,7 +42,7 @@ describe(`MongoResultStore on the MongoDB wire server at ${new URL(TEST_MONGODB_
   describeIdempotencyStoreConformance('mongodb', inOwnDatabase((database) => new MongoIdempotencyStore({ client, database, logger: testLogger() })));
 
   describeScheduleStoreConformance('mongodb', inOwnDatabase((database) => new MongoScheduleStore({ client, database, logger: testLogger() })));
-  const delayedStore = inOwnDatabase((database) => new MongoDelayedJobs({ client, database, logger: testLogger() }));
+  const delayedStore = inOwnDatabase((database) => new MongoDelayedJobStore({ client, database, logger: testLogger() }));
   describeDelayedJobsConformance('mongodb', async () => {
     const { store, cleanup } = await delayedStore();
     return { delayed: store, cleanup };

@@ -267,6 +267,22 @@ export function describeStatusStoreConformance(
       expect(running.items.every((i) => i.state === 'running')).toBe(true);
     });
 
+    it('lists every job once in pages when more than one scan of them share one submission time (a batch)', async () => {
+      const s = await store();
+      const submitted = new Date(Date.UTC(2094, 0, 1)).toISOString();
+      const ids: string[] = Array.from({ length: 1_200 }, () => randomUUID());
+      await Promise.all(ids.map((id) => s.write(queued(id, 0, { submitted_at: submitted, updated_at: submitted, job_type: 'weather' }))));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await s.listRecent({ limit: 100, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((item) => item.job_id!));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor && seen.length < 5_000);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.filter((id) => ids.includes(id)).length).toBe(ids.length);
+    });
+
     it('keeps the schedule that made a job through later writes, and lists only its jobs under it', async () => {
       const s = await store();
       const scheduleId = randomUUID();

@@ -8,16 +8,14 @@ import { randomUUID } from 'node:crypto';
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListJobsResponseSchema, type JobResultDocument, type JobSummary } from '../../contracts/index.js';
-import { MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
+import { MemoryResultStore } from '../../adapters/memory/index.js';
 import { MongoResultStore } from '../../adapters/mongodb/index.js';
 import { listJobs } from '../../core/domain/index.js';
-import { RedisStatusStore } from '../../adapters/redis/index.js';
-import type { ResultStore, StatusStore, StatusWrite } from '../../core/ports/index.js';
-import { deleteTargetKeys, REDIS_TARGETS } from '../support/redis-cluster.js';
-import { uniqueName } from '../support/unique.js';
+import type { ResultStore, StatusWrite } from '../../core/ports/index.js';
 import { closeAfterEach } from '../support/closers.js';
 import { connectTestMongo, testDatabases } from '../support/mongo-server.js';
 import { testLogger } from '../support/test-logger.js';
+import { statusStoreTargets } from '../support/status-store-targets.js';
 import { sampleResult } from '../conformance/result-store.suite.js';
 
 const logger = testLogger();
@@ -47,18 +45,7 @@ const resultStores: Array<[string, () => Promise<{ store: ResultStore; cleanup: 
   ],
 ];
 
-const statusStores: Array<[string, () => { store: StatusStore; cleanup: () => Promise<void> }]> = [
-  ['in memory', () => {
-    const store = new MemoryStatusStore();
-    return { store, cleanup: () => store.close() };
-  }],
-  ['Redis', () => {
-    const target = REDIS_TARGETS[0];
-    const keyPrefix = `${uniqueName('dtq-history')}:`;
-    const store = new RedisStatusStore({ redis: target.url, keyPrefix, logger });
-    return { store, cleanup: async () => void (await store.close(), await deleteTargetKeys(target, keyPrefix)) };
-  }],
-];
+const statusStores = statusStoreTargets('dtq-history', logger);
 const combinations = statusStores.flatMap(([statusName, createStatuses]) =>
   resultStores.map(([resultName, createResults]) => [`statuses ${statusName}, results ${resultName}`, createStatuses, createResults] as const),
 );

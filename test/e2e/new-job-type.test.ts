@@ -127,12 +127,12 @@ describe('a job type added with npm run job:new', () => {
     await page.getByLabel('Job type').selectOption({ label: 'My type' });
     await page.getByLabel('Text').fill('one two three');
     await screenshot(page, 'new-job-type-01-form.png');
-    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
     const href = await page.getByRole('status').getByRole('link', { name: 'View details' }).getAttribute('href');
     const jobId = /^\/jobs\/([0-9a-f-]{36})$/.exec(href ?? '')?.[1];
     expect(jobId, `details link ${href}`).toBeTruthy();
 
-    await page.locator(`li[data-job-id="${jobId}"][data-state="completed"]`).waitFor({ timeout: 30_000 });
+    await page.locator(`tr[data-job-id="${jobId}"][data-state="completed"]`).waitFor({ timeout: 30_000 });
     await page.getByRole('status').getByRole('link', { name: 'View details' }).click();
     await page.getByRole('heading', { name: 'Result' }).waitFor();
     await page.locator('.output dl.facts').waitFor({ timeout: 30_000 });

@@ -46,9 +46,9 @@ describe('web UI against an API that requires keys', () => {
     await listAlert.waitFor({ state: 'detached' });
 
     await page.getByLabel('Job type').selectOption('quote');
-    await page.getByRole('button', { name: 'Submit' }).click();
-    const jobId = await page.locator('li[data-job-id]').first().getAttribute('data-job-id');
-    await page.waitForSelector(`li[data-job-id="${jobId}"][data-state="completed"]`, { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    const jobId = await page.locator('tr[data-job-id]').first().getAttribute('data-job-id');
+    await page.waitForSelector(`tr[data-job-id="${jobId}"][data-state="completed"]`, { timeout: 20_000 });
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

@@ -13,7 +13,7 @@ const PAGE_SIZE = 20;
 const running = inMemoryAppWithBrowser({ SIMULATED_PROVIDER_DELAY_MS: '50' });
 const openPage = (path: string): Promise<{ page: Page; problems: string[] }> => openTab(running.context, `${running.app.baseUrl}${path}`);
 const submit = (job: unknown): Promise<string> => submitOverApi(running.app.baseUrl, job);
-const rowNames = (page: Page) => page.locator('li[data-job-id] .job-link').allTextContents();
+const rowNames = (page: Page) => page.locator('tr[data-job-id] .job-link').allTextContents();
 
 describe('operator console in Chromium', () => {
   it('keeps a paged, filtered list in the address across a reload, with rows that say what each job is about', async () => {
@@ -25,10 +25,10 @@ describe('operator console in Chromium', () => {
     await Promise.all([...ids, other].map((id) => waitForTerminal(running.app.baseUrl, id, DONE_MS)));
 
     const { page, problems } = await openPage('/?job_type=exchange_rate');
-    await page.locator(`li[data-job-id="${ids[ids.length - 1]}"]`).waitFor({ timeout: DONE_MS });
+    await page.locator(`tr[data-job-id="${ids[ids.length - 1]}"]`).waitFor({ timeout: DONE_MS });
     const newest = amounts.slice(-PAGE_SIZE).reverse().map((amount) => `Exchange rate · ${amount} USD → EUR`);
     expect(await rowNames(page)).toEqual(newest);
-    const first = page.locator(`li[data-job-id="${ids[ids.length - 1]}"]`);
+    const first = page.locator(`tr[data-job-id="${ids[ids.length - 1]}"]`);
     expect(await first.locator('.job-duration').textContent()).toMatch(/^took \d+(\.\d+)? m?s$/);
     await screenshot(page, 'console-01-list-labels.png');
 
@@ -71,7 +71,7 @@ describe('operator console in Chromium', () => {
     await page.getByLabel('Filter by type').selectOption('github_user');
     await page.waitForURL((url) => url.search === '?job_type=github_user');
     await expect.poll(() => rowNames(page), { timeout: DONE_MS }).toEqual(['GitHub user · @octocat', 'GitHub user · @torvalds']);
-    const stored = page.locator(`li[data-job-id="${oldJob}"]`);
+    const stored = page.locator(`tr[data-job-id="${oldJob}"]`);
     expect(await stored.locator('.job-source').textContent()).toBe('older than 24 h: from the stored result');
     expect(await stored.locator('.job-duration').textContent()).toBe('took 1.50 s');
     expect(await stored.getByRole('progressbar').count()).toBe(0);
@@ -124,14 +124,14 @@ describe('operator console in Chromium', () => {
       await page.setViewportSize(viewport);
       const at = `${viewport.width} px`;
       await page.goto(`${running.app.baseUrl}/`);
-      await page.locator(`li[data-job-id="${completed}"]`).waitFor({ timeout: DONE_MS });
+      await page.locator(`tr[data-job-id="${completed}"]`).waitFor({ timeout: DONE_MS });
       await page.locator('.last-hour').waitFor({ timeout: DONE_MS });
       found[`home, ${at}`] = await axeViolations(page);
 
       // The form with a client-side error on each field it checks.
       await page.getByLabel('Job type').selectOption('weather');
       await page.getByLabel('Country code').fill('usa');
-      await page.getByRole('button', { name: 'Submit' }).click();
+      await page.getByRole('button', { name: 'Submit', exact: true }).click();
       await page.locator('.field-error').first().waitFor();
       found[`submit form with errors, ${at}`] = await axeViolations(page);
 

@@ -85,13 +85,13 @@ describe('job actions in Chromium', () => {
     await page.getByLabel('Filter by state').selectOption('failed');
     await page.getByLabel('Filter by type').selectOption('weather');
     await page.waitForURL((url) => url.search === '?state=failed&job_type=weather');
-    await page.locator(`li[data-job-id="${failed}"]`).waitFor({ timeout: DONE_MS });
+    await page.locator(`tr[data-job-id="${failed}"]`).waitFor({ timeout: DONE_MS });
 
     await page.reload();
     expect(await page.getByLabel('Filter by state').inputValue()).toBe('failed');
     expect(await page.getByLabel('Filter by type').inputValue()).toBe('weather');
-    await page.locator(`li[data-job-id="${failed}"]`).waitFor({ timeout: DONE_MS });
-    expect(await page.locator('li[data-job-id]:not([data-state="failed"])').count()).toBe(0);
+    await page.locator(`tr[data-job-id="${failed}"]`).waitFor({ timeout: DONE_MS });
+    expect(await page.locator('tr[data-job-id]:not([data-state="failed"])').count()).toBe(0);
     await screenshot(page, 'actions-05-filtered-after-reload.png');
 
     const search = page.getByLabel('Find a job by id');
@@ -109,33 +109,36 @@ describe('job actions in Chromium', () => {
     await page.close();
   }, 60_000);
 
-  it('shows the counts and the dead letters on the overview, and replays one back onto its topic', async () => {
+  it('shows the counts and the waiting dead letters on the overview, and replays one back onto its topic from their page', async () => {
     const message = quoteMessage();
     const jobId = message.job_id;
     await running.app.adapters.queue.publish(replayableDeadLetter(message, 'jobs.quote.v1', 'payload.tag: not a known tag'));
     const { page, problems } = await openPage('/');
     expect(await page.locator('h1').count()).toBe(1);
-    const letter = page.locator('li.dead-letter', { hasText: 'payload.tag: not a known tag' });
-    await letter.waitFor({ timeout: DONE_MS });
-    // Its headers name the source topic only: no placeholders for the partition and offset.
-    expect(await letter.locator('.dead-letter-meta').textContent()).toMatch(/^jobs\.quote\.v1 · \S/);
-    expect(await letter.locator('.dead-letter-meta').textContent()).not.toContain('?');
-    expect(Number(await page.locator('.count-badge').textContent())).toBeGreaterThanOrEqual(1);
-    expect(Number(await page.locator('.count-failed dd').textContent())).toBeGreaterThanOrEqual(1);
+    await page.getByRole('link', { name: /^\d+ waiting$/ }).waitFor({ timeout: DONE_MS });
+    expect(Number(await page.locator('.overview .count-badge').textContent())).toBeGreaterThanOrEqual(1);
+    expect(Number(await page.locator('.count-failed .count-value').textContent())).toBeGreaterThanOrEqual(1);
     expect(await page.locator('.last-hour figcaption').textContent()).toMatch(/^Last hour: \d+ completed, \d+ failed$/);
     await screenshot(page, 'actions-06-overview-dead-letters.png');
     expect(await axeViolations(page)).toEqual([]);
 
-    await letter.getByRole('button', { name: 'Replay' }).click();
+    await page.getByRole('link', { name: /^\d+ waiting$/ }).click();
+    await page.waitForURL((url) => url.pathname === '/dead-letters');
+    const letter = page.locator('tr[data-dead-letter-id]', { hasText: 'payload.tag: not a known tag' });
+    await letter.waitFor({ timeout: DONE_MS });
+    // Its headers name the source topic only: no placeholders for the partition and offset.
+    expect(await letter.locator('td').nth(2).textContent()).toBe('jobs.quote.v1');
+    await letter.getByRole('button', { name: 'Replay', exact: true }).click();
     await letter.getByText('Back on jobs.quote.v1').waitFor({ timeout: DONE_MS });
     await letter.getByRole('link', { name: 'view the job' }).click();
     await page.waitForURL((url) => url.pathname === `/jobs/${jobId}`);
     await page.locator('.state-completed').waitFor({ timeout: DONE_MS });
     await page.goBack();
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.locator('li.dead-letter').first().waitFor({ timeout: DONE_MS });
+    await page.getByRole('checkbox', { name: 'Show handled' }).check();
+    await page.locator('tr[data-dead-letter-id]').first().waitFor({ timeout: DONE_MS });
     expect(await noHorizontalScroll(page)).toBe(true);
-    await screenshot(page, 'actions-07-phone-overview.png');
+    await screenshot(page, 'actions-07-phone-dead-letters.png');
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

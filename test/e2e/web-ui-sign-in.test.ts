@@ -166,9 +166,9 @@ describe('web UI built with Entra ID sign-in', () => {
 
     // Every API call carries the token and no key.
     await page.getByLabel('Job type').selectOption('quote');
-    await page.getByRole('button', { name: 'Submit' }).click();
-    const jobId = await page.locator('li[data-job-id]').first().getAttribute('data-job-id');
-    await page.waitForSelector(`li[data-job-id="${jobId}"][data-state="completed"]`, { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    const jobId = await page.locator('tr[data-job-id]').first().getAttribute('data-job-id');
+    await page.waitForSelector(`tr[data-job-id="${jobId}"][data-state="completed"]`, { timeout: 20_000 });
     expect(apiRequests.length).toBeGreaterThan(1);
     for (const request of apiRequests) {
       const headers = await request.allHeaders();

@@ -31,8 +31,8 @@ beforeAll(async () => {
     const seen: Record<string, number[]> = {};
     (window as unknown as { dtqProgress: typeof seen }).dtqProgress = seen;
     const record = () => {
-      for (const bar of document.querySelectorAll('li[data-job-id] [role=progressbar]')) {
-        const id = (bar.closest('li[data-job-id]') as HTMLElement).dataset.jobId!;
+      for (const bar of document.querySelectorAll('tr[data-job-id] [role=progressbar]')) {
+        const id = (bar.closest('tr[data-job-id]') as HTMLElement).dataset.jobId!;
         const value = Number(bar.getAttribute('aria-valuenow'));
         const values = (seen[id] ??= []);
         if (values[values.length - 1] !== value) values.push(value);
@@ -79,7 +79,7 @@ async function submitWeather(page: Page, values: { city: string; countryCode: st
   await page.getByLabel('Country code').fill(values.countryCode);
   await page.getByLabel('Units').selectOption(values.units ?? 'metric');
   if (how === 'enter') await page.getByLabel('City').press('Enter');
-  else await page.getByRole('button', { name: 'Submit' }).click();
+  else await page.getByRole('button', { name: 'Submit', exact: true }).click();
 }
 
 /** The id of the job the form just submitted, read from its "View details" link. */
@@ -118,12 +118,12 @@ describe('web UI in Chromium', () => {
     const { page, problems } = await openPage('/');
     await submitWeather(page, { city: 'Austin', countryCode: 'US' }, 'enter');
     const jobId = await submittedJobId(page);
-    const item = page.locator(`li[data-job-id="${jobId}"]`);
+    const item = page.locator(`tr[data-job-id="${jobId}"]`);
     await item.waitFor();
     await item.locator('[role=progressbar][aria-valuenow="50"]').waitFor({ timeout: JOB_DONE_MS });
     await screenshot(page, '01-running.png');
 
-    await page.waitForSelector(`li[data-job-id="${jobId}"][data-state="completed"]`, { timeout: JOB_DONE_MS });
+    await page.waitForSelector(`tr[data-job-id="${jobId}"][data-state="completed"]`, { timeout: JOB_DONE_MS });
     const seen = await page.evaluate((id) => (window as unknown as { dtqProgress: Record<string, number[]> }).dtqProgress[id] ?? [], jobId);
     expect(seen[0]).toBe(0);
     expect(seen).toContain(50);
@@ -151,13 +151,13 @@ describe('web UI in Chromium', () => {
     await page.locator('.headline-figure').waitFor();
     await page.getByRole('link', { name: '← All jobs' }).click();
     await page.reload();
-    await page.locator(`li[data-job-id="${jobId}"][data-state="completed"]`).waitFor();
+    await page.locator(`tr[data-job-id="${jobId}"][data-state="completed"]`).waitFor();
 
     await page.getByLabel('Filter by state').selectOption('failed');
-    await page.locator(`li[data-job-id="${jobId}"]`).waitFor({ state: 'detached' });
+    await page.locator(`tr[data-job-id="${jobId}"]`).waitFor({ state: 'detached' });
     await page.getByLabel('Filter by state').selectOption('completed');
     await page.getByLabel('Filter by type').selectOption('weather');
-    await page.locator(`li[data-job-id="${jobId}"]`).waitFor();
+    await page.locator(`tr[data-job-id="${jobId}"]`).waitFor();
 
     expect(unexpected(problems)).toEqual([]);
     await page.close();
@@ -186,7 +186,7 @@ describe('web UI in Chromium', () => {
       },
     );
     await page.getByLabel('Country code').fill('US');
-    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'INVALID_PAYLOAD' }).waitFor();
     expect(await fieldError(page, 'Country code')).toEqual(clientSide);
     expect(posts).toHaveLength(1);
@@ -217,7 +217,7 @@ describe('web UI in Chromium', () => {
 
     await page.unrouteAll();
     await alert.getByRole('button', { name: 'Retry' }).click();
-    await page.locator('li[data-job-id]').first().waitFor();
+    await page.locator('tr[data-job-id]').first().waitFor();
     await alert.waitFor({ state: 'detached' });
 
     expect(unexpected(problems, [/Failed to load resource: net::ERR_FAILED/])).toEqual([]);
@@ -237,11 +237,11 @@ describe('web UI in Chromium', () => {
     );
     await page.getByLabel('Job type').selectOption('quote');
     await page.getByLabel('Tag').fill('wisdom');
-    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
     const jobId = await submittedJobId(page);
-    await page.waitForSelector(`li[data-job-id="${jobId}"][data-state="completed"]`, { timeout: JOB_DONE_MS });
+    await page.waitForSelector(`tr[data-job-id="${jobId}"][data-state="completed"]`, { timeout: JOB_DONE_MS });
     await page.getByRole('status').getByRole('link', { name: 'View details' }).click();
-    await page.getByText('Well begun is half done.').waitFor();
+    await page.getByText('Well begun is half done.', { exact: true }).waitFor();
 
     expect(problems).toEqual([]);
     await page.close();
@@ -250,11 +250,11 @@ describe('web UI in Chromium', () => {
   it('fits a phone screen without horizontal scrolling', async () => {
     const { page, problems } = await openPage('/');
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.locator('li[data-job-id]').first().waitFor();
+    await page.locator('tr[data-job-id]').first().waitFor();
     expect(await hasNoHorizontalScroll(page)).toBe(true);
     await screenshot(page, '07-phone-list.png');
 
-    await page.locator('li[data-job-id] a').first().click();
+    await page.locator('tr[data-job-id] a').first().click();
     await page.locator('.state-completed, .state-failed').first().waitFor({ timeout: JOB_DONE_MS });
     await page.getByRole('heading', { name: 'Result' }).waitFor();
     expect(await hasNoHorizontalScroll(page)).toBe(true);

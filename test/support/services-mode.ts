@@ -11,6 +11,8 @@ export interface ServicesModeOptions {
    * of its own; otherwise the run's topics carry its name.
    */
   contractTopics?: boolean;
+  /** Servers the run leaves out (their ports stay in process memory), for a test that reads none of them. */
+  without?: Array<'mongodb' | 'rabbitmq'>;
 }
 
 export interface ServicesMode {
@@ -36,10 +38,8 @@ export function servicesMode(name: string, options: ServicesModeOptions = {}): S
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: `${id}:`,
-    RABBITMQ_URL: TEST_RABBITMQ_URL,
-    PROGRESS_REQUEST_QUEUE: `${id}.progress.check.request.v1`,
-    MONGODB_URI: TEST_MONGODB_URI,
-    MONGODB_DATABASE: id,
+    ...(options.without?.includes('rabbitmq') ? {} : { RABBITMQ_URL: TEST_RABBITMQ_URL, PROGRESS_REQUEST_QUEUE: `${id}.progress.check.request.v1` }),
+    ...(options.without?.includes('mongodb') ? {} : { MONGODB_URI: TEST_MONGODB_URI, MONGODB_DATABASE: id }),
   };
   return {
     id,
@@ -47,9 +47,9 @@ export function servicesMode(name: string, options: ServicesModeOptions = {}): S
     cleanup: async ({ kafka = true } = {}) => {
       const results = await Promise.allSettled([
         deleteRedisKeys(env.REDIS_KEY_PREFIX!),
-        deleteRabbitQueues([env.PROGRESS_REQUEST_QUEUE!]),
+        env.PROGRESS_REQUEST_QUEUE ? deleteRabbitQueues([env.PROGRESS_REQUEST_QUEUE]) : Promise.resolve(),
         kafka ? deleteKafkaTopicsAndGroups(brokers, new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`)) : Promise.resolve(),
-        dropDatabase(id),
+        env.MONGODB_URI ? dropDatabase(id) : Promise.resolve(),
       ]);
       const failed = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
       if (failed.length > 0) throw new AggregateError(failed, `cleaning up after ${id} failed`);

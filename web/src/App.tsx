@@ -1,13 +1,22 @@
 import { useEffect } from 'react';
+import { DeadLettersPage } from './components/DeadLettersPage.js';
+import { FleetPage } from './components/FleetPage.js';
 import { JobDetail } from './components/JobDetail.js';
 import { JobsList } from './components/JobsList.js';
 import { Link } from './components/Link.js';
 import { Overview } from './components/Overview.js';
 import { Schedules } from './components/Schedules.js';
 import { SubmitForm } from './components/SubmitForm.js';
-import { parseRoute, usePathname } from './router.js';
+import { parseRoute, usePathname, type Route } from './router.js';
 
-/** Three views: submit + recent jobs at `/`, one job at `/jobs/{job_id}`, the schedules at `/schedules`. */
+const VIEWS: Array<[Route['view'], string, string]> = [
+  ['home', '/', 'Jobs'],
+  ['fleet', '/fleet', 'Fleet'],
+  ['dead-letters', '/dead-letters', 'Dead letters'],
+  ['schedules', '/schedules', 'Schedules'],
+];
+
+/** The views: submit + jobs at `/`, one job at `/jobs/{job_id}`, the fleet, the dead letters and the schedules. */
 export function App() {
   const route = parseRoute(usePathname());
   return (
@@ -18,19 +27,33 @@ export function App() {
         </Link>
         <span className="tagline">distributed jobs</span>
         <nav aria-label="Views" className="app-nav">
-          <Link to="/" {...(route.view === 'home' ? { 'aria-current': 'page' } : {})}>
-            Jobs
-          </Link>
-          <Link to="/schedules" {...(route.view === 'schedules' ? { 'aria-current': 'page' } : {})}>
-            Schedules
-          </Link>
+          {VIEWS.map(([view, path, name]) => (
+            <Link key={view} to={path} {...(route.view === view ? { 'aria-current': 'page' } : {})}>
+              {name}
+            </Link>
+          ))}
         </nav>
       </header>
       <main className="app-main">
-        {route.view === 'job' ? <JobDetail key={route.jobId} jobId={route.jobId} /> : route.view === 'schedules' ? <Schedules /> : <Home />}
+        <View route={route} />
       </main>
     </>
   );
+}
+
+function View({ route }: { route: Route }) {
+  switch (route.view) {
+    case 'job':
+      return <JobDetail key={route.jobId} jobId={route.jobId} />;
+    case 'schedules':
+      return <Schedules />;
+    case 'fleet':
+      return <FleetPage />;
+    case 'dead-letters':
+      return <DeadLettersPage />;
+    default:
+      return <Home />;
+  }
 }
 
 function Home() {

@@ -1,13 +1,15 @@
 import { useSyncExternalStore } from 'react';
-import { UI_JOB_ROUTE, UI_SCHEDULES_ROUTE } from '../../contracts/ui-routes.js';
+import { UI_DEAD_LETTERS_ROUTE, UI_FLEET_ROUTE, UI_JOB_ROUTE, UI_SCHEDULES_ROUTE } from '../../contracts/ui-routes.js';
 
 /** The views, as the address bar spells them: `/`, `/jobs/{job_id}` and `/schedules`. */
-export type Route = { view: 'home' } | { view: 'job'; jobId: string } | { view: 'schedules' };
+export type Route = { view: 'home' } | { view: 'job'; jobId: string } | { view: 'schedules' } | { view: 'fleet' } | { view: 'dead-letters' };
 
 const NAVIGATE_EVENT = 'dtq:navigate';
 
 export function parseRoute(pathname: string): Route {
   if (UI_SCHEDULES_ROUTE.test(pathname)) return { view: 'schedules' };
+  if (UI_FLEET_ROUTE.test(pathname)) return { view: 'fleet' };
+  if (UI_DEAD_LETTERS_ROUTE.test(pathname)) return { view: 'dead-letters' };
   const match = UI_JOB_ROUTE.exec(pathname);
   return match?.[1] ? { view: 'job', jobId: decodeURIComponent(match[1]) } : { view: 'home' };
 }

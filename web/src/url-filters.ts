@@ -16,11 +16,18 @@ export interface ListView {
   cursor?: string;
 }
 
+/** The list's filters beyond state and type, as GET /v1/jobs names them and the address carries them. */
+const SEARCH_FILTERS = ['submitted_after', 'submitted_before', 'q', 'label'] as const;
+
 export function readListView(search: string): ListView {
   const query = new URLSearchParams(search);
   const state = JobStateSchema.safeParse(query.get('state'));
   const type = JobTypeSchema.safeParse(query.get('job_type'));
-  const filters = { ...(state.success ? { state: state.data } : {}), ...(type.success ? { job_type: type.data } : {}) };
+  const filters: JobListFilters = { ...(state.success ? { state: state.data } : {}), ...(type.success ? { job_type: type.data } : {}) };
+  for (const name of SEARCH_FILTERS) {
+    const value = query.get(name)?.trim();
+    if (value && (!name.startsWith('submitted_') || !Number.isNaN(Date.parse(value)))) filters[name] = value;
+  }
   const cursor = query.get('cursor') ?? undefined;
   const page = Number(query.get('page'));
   if (!cursor || decodeCursor(cursor) === undefined) return { filters, page: 1 };
@@ -31,12 +38,18 @@ export function listViewSearch(view: ListView): string {
   const query = new URLSearchParams();
   if (view.filters.state) query.set('state', view.filters.state);
   if (view.filters.job_type) query.set('job_type', view.filters.job_type);
+  for (const name of SEARCH_FILTERS) {
+    const value = view.filters[name];
+    if (value) query.set(name, value);
+  }
   if (view.cursor) {
     query.set('page', String(view.page));
     query.set('cursor', view.cursor);
   }
   return query.size > 0 ? `?${query}` : '';
 }
+
+const LIST_VIEW_EVENT = 'dtq:list-view';
 
 /**
  * The list view, kept in the address. A filter change replaces the history entry (and goes back
@@ -47,7 +60,11 @@ export function useListView(): [ListView, (next: ListView, how: 'replace' | 'pus
   useEffect(() => {
     const onPop = () => setView(readListView(window.location.search));
     window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
+    window.addEventListener(LIST_VIEW_EVENT, onPop);
+    return () => {
+      window.removeEventListener('popstate', onPop);
+      window.removeEventListener(LIST_VIEW_EVENT, onPop);
+    };
   }, []);
   const change = useCallback((next: ListView, how: 'replace' | 'push') => {
     const search = listViewSearch(next);
@@ -57,6 +74,8 @@ export function useListView(): [ListView, (next: ListView, how: 'replace' | 'pus
       else window.history.replaceState(null, '', url);
     }
     setView(next);
+    // Other parts of the page that show the list's filters (the clickable counts) follow.
+    window.dispatchEvent(new Event(LIST_VIEW_EVENT));
   }, []);
   return [view, change];
 }

@@ -20,7 +20,10 @@ import {
   type JobStatusResponse,
   type ListJobsResponse,
   type SubmitJobRequest,
+  PurgeDeadLetterResponseSchema,
+  type PurgeDeadLetterResponse,
 } from '../../../contracts/http-api.js';
+import { FleetResponseSchema, type FleetResponse } from '../../../contracts/fleet.js';
 import type { JobState } from '../../../contracts/common.js';
 import { ListSchedulesResponseSchema, ScheduleSchema, type CreateScheduleRequest, type Schedule } from '../../../contracts/schedules.js';
 import type { JobType } from '../../../contracts/job-types.js';
@@ -32,10 +35,19 @@ export interface JobListFilters {
   state?: JobState;
   job_type?: JobType;
   schedule_id?: string;
+  /** UTC times (…Z): submitted at or after, and before. */
+  submitted_after?: string;
+  submitted_before?: string;
+  /** Words that must all be in the label or the id. */
+  q?: string;
+  /** The exact label. */
+  label?: string;
 }
 
+const LIST_FILTER_NAMES = ['state', 'job_type', 'schedule_id', 'submitted_after', 'submitted_before', 'q', 'label'] as const;
+
 /** Sends one request and checks the answer against its contract, so bad data fails loudly here. */
-async function request<S extends z.ZodType>(path: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
+export async function request<S extends z.ZodType>(path: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
   // Before the request: a sign-in that needs the person navigates away and rejects here.
   const credentials = await credentialHeaders();
   let response: Response;
@@ -86,9 +98,10 @@ export function submitJob(body: SubmitJobRequest, idempotencyKey: string): Promi
 
 export function listJobs(filters: JobListFilters, options: { limit: number; cursor?: string }): Promise<ListJobsResponse> {
   const query = new URLSearchParams({ limit: String(options.limit) });
-  if (filters.state) query.set('state', filters.state);
-  if (filters.job_type) query.set('job_type', filters.job_type);
-  if (filters.schedule_id) query.set('schedule_id', filters.schedule_id);
+  for (const name of LIST_FILTER_NAMES) {
+    const value = filters[name];
+    if (value) query.set(name, value);
+  }
   if (options.cursor) query.set('cursor', options.cursor);
   return request(`/v1/jobs?${query}`, ListJobsResponseSchema);
 }
@@ -125,13 +138,29 @@ export function getStats(): Promise<StatsResponse> {
   return request('/v1/stats', StatsResponseSchema);
 }
 
-export function listDeadLetters(limit: number): Promise<ListDeadLettersResponse> {
-  return request(`/v1/dead-letters?limit=${limit}`, ListDeadLettersResponseSchema);
+export function listDeadLetters(limit: number, cursor?: string): Promise<ListDeadLettersResponse> {
+  return request(`/v1/dead-letters?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, ListDeadLettersResponseSchema);
 }
 
-/** Puts a dead letter back on its topic (422 DEAD_LETTER_INVALID says why it cannot be). */
-export function replayDeadLetter(id: string): Promise<ReplayDeadLetterResponse> {
-  return request(`/v1/dead-letters/${encodeURIComponent(id)}/replay`, ReplayDeadLetterResponseSchema, { method: 'POST' });
+/**
+ * Puts a dead letter back on its topic (422 DEAD_LETTER_INVALID says why it cannot be), or the
+ * corrected job message in its place.
+ */
+export function replayDeadLetter(id: string, corrected?: Record<string, unknown>): Promise<ReplayDeadLetterResponse> {
+  return request(`/v1/dead-letters/${encodeURIComponent(id)}/replay`, ReplayDeadLetterResponseSchema, {
+    method: 'POST',
+    ...(corrected ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: corrected }) } : {}),
+  });
+}
+
+/** Marks a dead letter handled (purged); repeats answer the first mark. */
+export function purgeDeadLetter(id: string): Promise<PurgeDeadLetterResponse> {
+  return request(`/v1/dead-letters/${encodeURIComponent(id)}/purge`, PurgeDeadLetterResponseSchema, { method: 'POST' });
+}
+
+/** The running workers and their group's lag per topic and partition. */
+export function getFleet(): Promise<FleetResponse> {
+  return request('/v1/fleet', FleetResponseSchema);
 }
 
 /** A schedule of a job type this bundle may not know. */

@@ -71,3 +71,29 @@ export function useJobSummary(jobId: string) {
     staleTime: Infinity,
   });
 }
+
+/** Jobs the matching count walks at most; past it the count says "more than". */
+export const MATCHING_COUNT_LIMIT = 10_000;
+
+/**
+ * How many jobs of the status window match the filters, read by walking GET /v1/jobs (100 a
+ * page) when asked for: the count a bulk action's confirmation states.
+ */
+export function useMatchingCount(filters: JobListFilters, enabled: boolean) {
+  return useQuery({
+    queryKey: ['jobs', filters, 'count'] as const,
+    enabled,
+    queryFn: async () => {
+      let count = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await listJobs(filters, { limit: 100, ...(cursor ? { cursor } : {}) });
+        count += page.items.filter((job) => job.source !== 'results').length;
+        cursor = page.next_cursor ?? undefined;
+        if (page.items.some((job) => job.source === 'results')) break;
+      } while (cursor && count < MATCHING_COUNT_LIMIT);
+      return { count, more: Boolean(cursor) && count >= MATCHING_COUNT_LIMIT };
+    },
+    staleTime: 0,
+  });
+}

@@ -1,30 +1,23 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getStats, listDeadLetters, replayDeadLetter } from './api-client.js';
-import { jobKeys } from './job-queries.js';
+import { useQuery } from '@tanstack/react-query';
+import { getStats, listDeadLetters } from './api-client.js';
 
 /** How often the overview's counts are read again. */
 const OVERVIEW_POLL_MS = 5_000;
-/** Dead letters the overview shows; the count covers all of them. */
-export const DEAD_LETTERS_SHOWN = 10;
 
-const overviewKeys = { stats: ['stats'] as const, deadLetters: ['dead-letters'] as const };
+export const overviewKeys = { stats: ['stats'] as const, deadLetterCount: ['dead-letters', 'count'] as const };
 
 export function useStats() {
   return useQuery({ queryKey: overviewKeys.stats, queryFn: getStats, refetchInterval: OVERVIEW_POLL_MS });
 }
 
-export function useDeadLetters() {
-  return useQuery({ queryKey: overviewKeys.deadLetters, queryFn: () => listDeadLetters(DEAD_LETTERS_SHOWN), refetchInterval: OVERVIEW_POLL_MS });
-}
-
-/** Replays one dead letter; its job then shows in the list and the counts. */
-export function useReplayDeadLetter() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => replayDeadLetter(id),
-    onSettled: () => {
-      void client.invalidateQueries({ queryKey: jobKeys.lists });
-      void client.invalidateQueries({ queryKey: overviewKeys.stats });
+/** How many dead letters there are and how many of them were dealt with (the newest one read only). */
+export function useDeadLetterCount() {
+  return useQuery({
+    queryKey: overviewKeys.deadLetterCount,
+    queryFn: async () => {
+      const page = await listDeadLetters(1);
+      return { total: page.total, waiting: page.total - (page.handled ?? 0) };
     },
+    refetchInterval: OVERVIEW_POLL_MS,
   });
 }

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { isApiError } from '../api/api-errors.js';
 import { jobPath } from '../router.js';
 import { isTerminal, jobKeys, useJobResult, useJobStatus, useJobSummary } from '../api/job-queries.js';
@@ -14,6 +14,7 @@ import { JobOutput } from './JobOutput.js';
 import { Link } from './Link.js';
 import { Milestones } from './Milestones.js';
 import { ProgressBar } from './ProgressBar.js';
+import { RawJson } from './RawJson.js';
 import { StateBadge } from './StateBadge.js';
 import { WebhookDelivery } from './WebhookDelivery.js';
 
@@ -30,18 +31,35 @@ const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-
 
 /** A malformed id in the address bar: one clear message, nothing asked of the API. */
 function NotAJobId({ jobId }: { jobId: string }) {
+  return (
+    <NoJob title="Not a job id">
+      <code>{jobId}</code> is not a job id: job ids are UUIDs such as <code>0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d</code>.
+    </NoJob>
+  );
+}
+
+/** A well-formed id the API knows nothing of: neither a status nor a stored result. */
+function JobNotFound({ jobId }: { jobId: string }) {
+  return (
+    <NoJob title="Job not found">
+      No job <code>{jobId}</code>: no status and no stored result. It was never submitted here, or its status expired (statuses are kept 24 hours)
+      and it never stored a result.
+    </NoJob>
+  );
+}
+
+/** The page for an address that names no job: a heading, why, and the way back; no empty cards. */
+function NoJob({ title, children }: { title: string; children: ReactNode }) {
   useEffect(() => {
-    document.title = 'Not a job id · dtq';
-  }, []);
+    document.title = `${title} · dtq`;
+  }, [title]);
   return (
     <article className="job-detail" aria-labelledby="job-heading">
       <p>
         <Link to="/">← All jobs</Link>
       </p>
-      <h1 id="job-heading">Not a job id</h1>
-      <p role="alert">
-        <code>{jobId}</code> is not a job id: job ids are UUIDs such as <code>0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d</code>.
-      </p>
+      <h1 id="job-heading">{title}</h1>
+      <p role="alert">{children}</p>
     </article>
   );
 }
@@ -69,7 +87,9 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
     document.title = `${title} ${jobId.slice(0, 8)} · dtq`;
   }, [title, jobId]);
 
-  const notFound = statusGone && !doc;
+  // No status and no result (once the result has been asked for): nothing to show but that.
+  const notFound = statusGone && !doc && !result.isLoading && !result.isPending;
+  if (notFound) return <JobNotFound jobId={jobId} />;
 
   return (
     <article className="job-detail" aria-labelledby="job-heading">
@@ -84,8 +104,7 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
       <section className="card" aria-labelledby="status-heading">
         <h3 id="status-heading">Status</h3>
         {status.isPending && <p className="muted">Asking the worker…</p>}
-        {notFound && <p role="alert">No job {jobId}: it does not exist, or its status expired (statuses are kept 24 hours).</p>}
-        {status.isError && !notFound && (
+        {status.isError && !statusGone && (
           <ErrorNotice error={status.error} context="The live status could not be read" onRetry={() => void status.refetch()} />
         )}
         {status.data && (
@@ -157,6 +176,15 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
             ...linkRows(status.data ?? doc),
           ]}
         />
+      </section>
+
+      <section className="card card-wide" aria-labelledby="raw-heading">
+        <h3 id="raw-heading">Raw JSON</h3>
+        <div className="raw-json-grid">
+          <RawJson title="Input" value={input} />
+          <RawJson title="Result" value={doc?.output} />
+          <RawJson title="Error" value={error} />
+        </div>
       </section>
     </article>
   );

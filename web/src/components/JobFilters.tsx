@@ -13,7 +13,7 @@ import { JOB_TYPE_LABELS } from '../forms/job-type-labels.js';
 export function JobFilters({ value, onChange }: { value: JobListFilters; onChange: (next: JobListFilters) => void }) {
   function set<K extends keyof JobListFilters>(key: K, parsed: { success: boolean; data?: JobListFilters[K] }) {
     const next = { ...value };
-    if (parsed.success) next[key] = parsed.data;
+    if (parsed.success && parsed.data) next[key] = parsed.data;
     else delete next[key];
     onChange(next);
   }

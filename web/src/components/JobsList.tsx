@@ -3,8 +3,11 @@ import { useJobsPage } from '../api/job-queries.js';
 import { useListView } from '../url-filters.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { JobFilters } from './JobFilters.js';
-import { JobListItem } from './JobListItem.js';
+import { BulkActions } from './BulkActions.js';
 import { JobSearch } from './JobSearch.js';
+import { JobSearchFilters } from './JobSearchFilters.js';
+import { JobsTable } from './JobsTable.js';
+import { useSelection } from './use-selection.js';
 
 /**
  * Recent jobs from GET /v1/jobs, one page at a time, live while any of them is still queued or
@@ -14,7 +17,12 @@ export function JobsList() {
   const [view, setView] = useListView();
   const list = useJobsPage(view.filters, view.cursor);
   const items = list.data?.items ?? [];
-  const filtered = Boolean(view.filters.state || view.filters.job_type);
+  const filtered = Object.values(view.filters).some(Boolean);
+  const { selected, toggle: select, clear } = useSelection();
+  const setFilters = (filters: typeof view.filters) => {
+    clear();
+    setView({ filters, page: 1 }, 'replace');
+  };
   const nextCursor = list.isPlaceholderData ? null : list.data?.next_cursor;
   const heading = useRef<HTMLHeadingElement>(null);
   const shownPage = useRef(view.cursor);
@@ -29,7 +37,9 @@ export function JobsList() {
     <section className="jobs" aria-labelledby="jobs-heading">
       <h2 id="jobs-heading" ref={heading} tabIndex={-1}>Recent jobs{view.page > 1 ? ` · page ${view.page}` : ''}</h2>
       <JobSearch />
-      <JobFilters value={view.filters} onChange={(filters) => setView({ filters, page: 1 }, 'replace')} />
+      <JobFilters value={view.filters} onChange={setFilters} />
+      <JobSearchFilters key={JSON.stringify(view.filters)} value={view.filters} onChange={setFilters} />
+      <BulkActions filters={view.filters} selected={[...selected]} onDone={clear} />
       {list.isError && (
         <ErrorNotice
           error={list.error}
@@ -42,11 +52,13 @@ export function JobsList() {
       ) : items.length === 0 ? (
         list.isSuccess && <p className="muted">{emptyText(filtered, view.page)}</p>
       ) : (
-        <ul className="job-list" aria-label="Jobs" aria-busy={list.isPlaceholderData}>
-          {items.map((job) => (
-            <JobListItem key={job.job_id} job={job} />
-          ))}
-        </ul>
+        <JobsTable
+          items={items}
+          selected={selected}
+          onSelect={select}
+          onLabel={(label) => setFilters({ ...view.filters, label })}
+          busy={list.isPlaceholderData}
+        />
       )}
       {(view.page > 1 || nextCursor) && (
         <nav className="pager" aria-label="Pages of jobs">
