@@ -36,6 +36,7 @@ const UNIT_TESTS = [
   'test/deploy/dockerfiles.test.ts',
   'test/deploy/k8s-manifests.test.ts',
   'test/deploy/monitoring-manifests.test.ts',
+  'test/deploy/static-checks.test.ts',
   'test/domain/job-label.test.ts',
   'test/domain/job-stats.test.ts',
   'test/jobs/**/*.test.ts',

@@ -29,7 +29,8 @@ param eventHubsCapacity int = 1
 param eventHubsRetentionDays int = 1
 
 // Cluster
-param aksKubernetesVersion string = ''
+@description('AKS minor version; the tests validate k8s/ against the API schemas of this version (scripts/tools/install.sh)')
+param aksKubernetesVersion string = '1.34'
 param aksNodeVmSize string = 'Standard_D2ds_v5'
 param aksNodeMinCount int = 2
 param aksNodeMaxCount int = 4

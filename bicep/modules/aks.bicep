@@ -99,6 +99,8 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
         enableAutoScaling: true
         minCount: nodeMinCount
         maxCount: nodeMaxCount
+        // Azure CNI Overlay's default, stated so a change is a decision (checkov CKV_AZURE_168).
+        maxPods: 250
         vnetSubnetID: subnet.id
       }
     ]
