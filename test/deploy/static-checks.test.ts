@@ -110,7 +110,7 @@ interface CheckovReport {
 
 describe('checkov: bicep/ and the built overlays', () => {
   const accepted = parse(readFileSync(join(REPO_ROOT, 'test/deploy/checkov-accepted.yaml'), 'utf8')) as AcceptedFindings;
-  let reports: CheckovReport[] = [];
+  const reports: CheckovReport[] = [];
 
   beforeAll(() => {
     checkingTool('checkov');
