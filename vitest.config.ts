@@ -31,6 +31,7 @@ const UNIT_TESTS = [
   'test/contracts/**/*.test.ts',
   'test/deploy/azure-platform.test.ts',
   'test/deploy/bicep-structure.test.ts',
+  'test/deploy/deploy-fresh-login.test.ts',
   'test/deploy/deploy-script.test.ts',
   'test/deploy/deployment-drift.test.ts',
   'test/deploy/dockerfiles.test.ts',

@@ -69,13 +69,13 @@ describe('scripts/deploy.sh', () => {
       'WORKER_IMAGE=<acrLoginServer>/dtq-worker@<dtq-worker digest>',
       'kubectl apply --server-side --force-conflicts -k k8s/overlays/dev',
       'rollout status deployment/dtq-worker',
-      'az grafana dashboard import --name <grafanaName>',
       'npm run build:server',
       'npm ci --omit=dev',
       'zip -q -r ../functionapp.zip .',
       'az functionapp deployment source config-zip --resource-group rg-dtq-dev --name <functionAppName>',
       'env VITE_API_BASE_URL=<apiUrl> VITE_AUTH_CLIENT_ID=<signInClientId> VITE_AUTH_AUTHORITY=<signInAuthority> VITE_AUTH_SCOPE=<signInScope> npm run build:web',
       'swa deploy web/dist --env production',
+      'az grafana dashboard import --name <grafanaName>',
     ];
     let position = -1;
     for (const step of steps) {
