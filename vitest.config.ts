@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
  */
 const UNIT_TESTS = [
   'jobs/**/*.test.{ts,tsx}',
+  'test/adapters/entra-oauth-bearer.test.ts',
   'test/adapters/resilient-handlers.test.ts',
   'test/adapters/turn-batcher.test.ts',
   'test/adapters/writes-per-turn.test.ts',

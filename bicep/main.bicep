@@ -224,7 +224,8 @@ var serviceSecrets = [
   redis.outputs.secretName
   rabbitmq.outputs.urlSecretName
   cosmos.outputs.secretName
-  eventHubs.outputs.connectionStringSecretName
+  // Listen-only, for KEDA's Kafka scaler (synced into the cluster with the worker's identity).
+  eventHubs.outputs.kedaConnectionStringSecretName
 ]
 
 module keyVaultAccess 'modules/key-vault-access.bicep' = {
@@ -259,11 +260,10 @@ module staticWebApp 'modules/static-web-app.bicep' = {
 var apiAppSettings = {
   KAFKA_BROKERS: eventHubs.outputs.kafkaEndpoint
   KAFKA_TOPIC_PARTITIONS: string(eventHubPartitions)
-  // Event Hubs' Kafka endpoint: SASL PLAIN over TLS, user name literally $ConnectionString.
+  // Event Hubs' Kafka endpoint over TLS with Entra ID tokens of the app's managed identity
+  // (OAUTHBEARER; roles in modules/event-hubs.bicep): no Event Hubs key on the Function App.
   KAFKA_SSL: 'true'
-  KAFKA_SASL_MECHANISM: 'plain'
-  KAFKA_SASL_USERNAME: '$ConnectionString'
-  KAFKA_SASL_PASSWORD: keyVaultReference(keyVault.outputs.uri, eventHubs.outputs.connectionStringSecretName)
+  KAFKA_SASL_MECHANISM: 'oauthbearer'
   REDIS_URL: keyVaultReference(keyVault.outputs.uri, redis.outputs.secretName)
   // Azure Managed Redis runs the OSS clustering policy (modules/redis.bicep): a cluster-aware client.
   REDIS_CLUSTER: 'true'

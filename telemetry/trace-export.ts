@@ -4,7 +4,8 @@ import type { Logger } from '../core/ports/index.js';
  * Registers an OpenTelemetry SDK for dtq's spans (tracing.ts) when the environment names where
  * they go, the way the OpenTelemetry and Azure Monitor SDKs read it:
  * - APPLICATIONINSIGHTS_CONNECTION_STRING: the Azure Monitor OpenTelemetry distro
- *   (@azure/monitor-opentelemetry) sends them to Application Insights (Bicep sets it on Azure);
+ *   (@azure/monitor-opentelemetry) sends them to Application Insights (Bicep sets it on Azure),
+ *   with Entra ID tokens when APPLICATIONINSIGHTS_AUTHENTICATION_STRING says Authorization=AAD;
  * - OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT): an OTLP/HTTP exporter
  *   sends them to that collector; with both, spans go to both.
  * With neither, nothing is loaded (the SDK modules are imported only when needed) and the spans
@@ -42,9 +43,13 @@ export async function startTraceExport(options: TraceExportOptions): Promise<Tra
 
   if (connectionString) {
     const { useAzureMonitor, shutdownAzureMonitor } = await import('@azure/monitor-opentelemetry');
+    // Application Insights with local auth off takes Entra tokens: Bicep says so with
+    // APPLICATIONINSIGHTS_AUTHENTICATION_STRING (Authorization=AAD) and AZURE_CLIENT_ID.
+    const entra = /Authorization=AAD/i.test(env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING ?? '');
+    const credential = entra ? new (await import('@azure/identity')).DefaultAzureCredential() : undefined;
     // A ratio sampler decides by trace id, so the API and the worker keep or drop a job's spans
     // together; the distro's default per-process rate limit (5 traces a second) would not.
-    useAzureMonitor({ azureMonitorExporterOptions: { connectionString }, resource, spanProcessors: otlpProcessors, samplingRatio: 1, tracesPerSecond: 0 });
+    useAzureMonitor({ azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) }, resource, spanProcessors: otlpProcessors, samplingRatio: 1, tracesPerSecond: 0 });
     destinations.push('azure-monitor');
     stop = () => shutdownAzureMonitor();
   } else {

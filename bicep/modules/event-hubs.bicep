@@ -30,7 +30,9 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   sku: { name: sku, tier: sku, capacity: capacity }
   properties: {
     minimumTlsVersion: '1.2'
-    // Kafka clients authenticate with SASL PLAIN and a connection string (a SAS key).
+    // The API and the worker authenticate with Entra ID (OAUTHBEARER, the roles below). Local
+    // (SAS) auth stays on for one client only: KEDA's Kafka scaler, which takes SASL PLAIN or
+    // OAUTHBEARER with a client secret but not workload identity (README, Deploy to Azure).
     disableLocalAuth: false
   }
 }
@@ -54,27 +56,27 @@ resource consumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@
   }
 ]
 
-// Send + Listen: what the API (publish), the worker (consume, dead-letter) and KEDA (lag) need.
-resource appRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {
+// Listen only: KEDA reads the consumer group's offsets and the topics' ends, nothing more.
+resource kedaRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {
   parent: namespace
-  name: 'dtq-app'
-  properties: { rights: ['Send', 'Listen'] }
+  name: 'dtq-keda'
+  properties: { rights: ['Listen'] }
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
-resource connectionString 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource kedaConnectionString 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
-  name: 'eventhubs-connection-string'
+  name: 'eventhubs-keda-connection-string'
   properties: {
-    value: appRule.listKeys().primaryConnectionString
-    contentType: 'Event Hubs connection string: the Kafka SASL PLAIN password (username $ConnectionString)'
+    value: kedaRule.listKeys().primaryConnectionString
+    contentType: 'Event Hubs Listen-only connection string for KEDA: the Kafka SASL PLAIN password (username $ConnectionString)'
   }
 }
 
-// Data roles for Entra ID (OAUTHBEARER) clients; the SAS rule above serves SASL PLAIN.
+// Data roles of the Entra ID (OAUTHBEARER) clients: the API publishes, the worker consumes.
 resource apiSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(namespace.id, apiPrincipalId, dataSender)
   scope: namespace
@@ -109,7 +111,7 @@ resource workerSendsDeadLetters 'Microsoft.Authorization/roleAssignments@2022-04
 var host = replace(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':443/', '')
 
 output namespaceName string = namespace.name
-@description('KAFKA_BROKERS for API and worker')
+@description('KAFKA_BROKERS for API and worker (OAUTHBEARER over TLS)')
 output kafkaEndpoint string = '${host}:9093'
 output topics array = concat(jobTopics, [deadLetterTopic])
-output connectionStringSecretName string = connectionString.name
+output kedaConnectionStringSecretName string = kedaConnectionString.name

@@ -92,6 +92,9 @@ var platformSettings = {
   AzureWebJobsStorage__clientId: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // @azure/identity's DefaultAzureCredential takes the user-assigned identity named here (Event
+  // Hubs OAUTHBEARER tokens, Entra-authenticated trace export).
+  AZURE_CLIENT_ID: identityClientId
   NODE_ENV: 'production'
 }
 
