@@ -369,7 +369,7 @@ fi
 
 step "Done"
 note "web UI:         ${STATIC_WEB_APP_URL}"
-note "API:            ${API_URL}   (try ${API_URL}/readyz)"
+note "API:            ${API_URL}   (try ${API_URL}/healthz; /readyz and /metrics take a function key)"
 if [ -n "$SIGN_IN_CLIENT_ID" ]; then
   note "sign-in:        app registration ${SIGN_IN_CLIENT_ID} needs the SPA redirect URI ${STATIC_WEB_APP_URL}/redirect.html"
 fi

@@ -291,8 +291,12 @@ describe('12. Sign-in in front of the API (App Service Authentication, Entra ID)
       // string(!empty(authClientId)) in Bicep is 'true' or 'false'.
       const config = loadConfig({ APP_SERVICE_AUTH: String(authClientId !== ''), LOG_LEVEL: 'silent' });
       const auth = new RequestAuth({ keys: [], trustAppServicePrincipal: config.APP_SERVICE_AUTH });
-      const jobsPost = functionRegistrations(ROUTES, { auth, limits, deps: {} as never }).find((r) => r.name === 'jobs-post');
+      const registrations = functionRegistrations(ROUTES, { auth, limits, deps: {} as never });
+      const jobsPost = registrations.find((r) => r.name === 'jobs-post');
       expect(jobsPost?.options.authLevel, `authClientId '${authClientId}'`).toBe(expected);
+      // /readyz and /metrics need a function key with or without sign-in; /healthz stays open.
+      const levels = Object.fromEntries(registrations.filter((r) => /^(healthz|readyz|metrics)-get$/.test(r.name)).map((r) => [r.name, r.options.authLevel]));
+      expect(levels).toEqual({ 'healthz-get': 'anonymous', 'readyz-get': 'function', 'metrics-get': 'function' });
     }
   });
 
