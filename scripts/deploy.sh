@@ -193,6 +193,11 @@ fi
 if $APPS && ! $DRY_RUN && ! kubectl version --client --output=json 2>/dev/null | grep -Eq '"kustomizeVersion": "v([5-9]|[1-9][0-9])\.'; then
   die "kubectl 1.27 or newer is needed (its kustomize v5 builds k8s/overlays): az aks install-cli"
 fi
+# Production always signs people in: without an app registration the web UI would ask for a pasted
+# key and the job routes would take function keys only.
+if [ "$ENVIRONMENT" = prod ] && $PROVISION && [ -z "${DTQ_AUTH_CLIENT_ID:-}" ]; then
+  die "--env prod needs DTQ_AUTH_CLIENT_ID, the Entra ID app registration people sign in with (docs/deploy.md, Before the first deployment)"
+fi
 if $DRY_RUN; then note "DRY RUN: nothing below is run"; fi
 note "environment ${ENVIRONMENT}, resource group ${RESOURCE_GROUP}, image tag ${IMAGE_TAG}"
 
@@ -292,6 +297,9 @@ SIGN_IN_CLIENT_ID="$(output signInClientId)"
 SIGN_IN_AUTHORITY="$(output signInAuthority)"
 SIGN_IN_SCOPE="$(output signInScope)"
 if [ -n "$SIGN_IN_CLIENT_ID" ] && [ -n "${DTQ_WEB_CLIENT_ID:-}" ]; then SIGN_IN_CLIENT_ID="$DTQ_WEB_CLIENT_ID"; fi
+if [ "$ENVIRONMENT" = prod ] && [ -z "$SIGN_IN_CLIENT_ID" ]; then
+  die "the prod deployment has no sign-in (output signInClientId is empty): provision again with DTQ_AUTH_CLIENT_ID set"
+fi
 
 # The API runs on Functions; the fallback host's image (dtq-api) is for running it elsewhere.
 if [ -n "$WORKER_IMAGE" ]; then

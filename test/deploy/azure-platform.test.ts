@@ -349,12 +349,15 @@ describe('12. Sign-in in front of the API (App Service Authentication, Entra ID)
     expect(swa.routes.find((r) => r.route === '/redirect.html')?.headers?.['cache-control']).toBe('no-store');
   });
 
-  it('the web UI is for signed-in people only', () => {
+  it('the web UI is for the people invited to the dtq-user role only, not any signed-in Microsoft account', () => {
     const config = JSON.parse(read('web/public/staticwebapp.config.json')) as {
       routes: Array<{ route: string; allowedRoles?: string[] }>;
       responseOverrides?: Record<string, { redirect?: string }>;
     };
-    expect(config.routes.at(-1)).toMatchObject({ route: '/*', allowedRoles: ['authenticated'] });
+    // The preconfigured Entra provider admits any Microsoft account as 'authenticated'; a custom
+    // role is held only by those invited to it (Static Web Apps role management).
+    expect(config.routes.at(-1)).toMatchObject({ route: '/*', allowedRoles: ['dtq-user'] });
+    for (const route of config.routes.filter((r) => r.allowedRoles)) expect(route.allowedRoles, route.route).toEqual(['dtq-user']);
     expect(config.responseOverrides?.['401']?.redirect).toBe('/.auth/login/aad');
   });
 });

@@ -79,6 +79,18 @@ describe('scripts/deploy.sh in a GitHub Actions OIDC run', () => {
   });
 });
 
+describe('scripts/deploy.sh --env prod', () => {
+  it('refuses to provision prod without sign-in (DTQ_AUTH_CLIENT_ID), naming the variable', () => {
+    const result = spawnSync('/bin/bash', [SCRIPT, '--dry-run', '--env', 'prod'], {
+      encoding: 'utf8',
+      cwd: REPO_ROOT,
+      env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--env prod needs DTQ_AUTH_CLIENT_ID');
+  });
+});
+
 describe('the deploy job of the workflow', () => {
   const workflow = parse(readFileSync(join(REPO_ROOT, '.github/workflows/ci-cd.yml'), 'utf8')) as {
     jobs: Record<string, { permissions?: Record<string, string>; steps: { run?: string; env?: Record<string, string> }[] }>;

@@ -30,7 +30,12 @@ beforeAll(async () => {
 afterAll(() => rm(stubs, { recursive: true, force: true }));
 
 const deploy = (args: string[], path: string) =>
-  spawnSync('/bin/bash', [SCRIPT, ...args], { encoding: 'utf8', cwd: REPO_ROOT, env: { PATH: path, HOME: process.env.HOME ?? '/tmp' } });
+  spawnSync('/bin/bash', [SCRIPT, ...args], {
+    encoding: 'utf8',
+    cwd: REPO_ROOT,
+    // prod refuses to deploy without sign-in (tested below).
+    env: { PATH: path, HOME: process.env.HOME ?? '/tmp', DTQ_AUTH_CLIENT_ID: '5c9d2e1f-3a4b-4c6d-8e7f-9a0b1c2d3e4f' },
+  });
 
 describe('scripts/deploy.sh', () => {
   it('is valid bash', () => {
