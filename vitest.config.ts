@@ -38,6 +38,7 @@ const UNIT_TESTS = [
   'test/deploy/dockerfiles.test.ts',
   'test/deploy/k8s-manifests.test.ts',
   'test/deploy/monitoring-manifests.test.ts',
+  'test/deploy/prod-shape.test.ts',
   'test/deploy/static-checks.test.ts',
   'test/domain/job-label.test.ts',
   'test/domain/job-stats.test.ts',

@@ -17,8 +17,6 @@ param jobTypes array = loadJsonContent('generated/job-types.json')
 param topicTemplate string = 'jobs.%s.v1'
 @description('contracts DEAD_LETTER_TOPIC')
 param deadLetterTopic string = 'jobs.dlq.v1'
-@description('KAFKA_CONSUMER_GROUP default')
-param consumerGroup string = 'dtq-worker'
 @description('Partitions per hub; also the most worker replicas that get work (KEDA maxReplicaCount)')
 @minValue(1)
 @maxValue(32)
@@ -63,6 +61,9 @@ param rabbitmqPrivateIp string = '10.40.3.250'
 @minValue(40)
 @maxValue(1000)
 param functionMaximumInstances int = 40
+@description('Always-ready instances of the HTTP functions (Flex Consumption): the status path meets no cold start; billed while idle')
+@minValue(0)
+param functionAlwaysReadyInstances int = 0
 @allowed([512, 2048, 4096])
 param functionInstanceMemoryMB int = 2048
 @allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -172,7 +173,6 @@ module eventHubs 'modules/event-hubs.bicep' = {
     jobTypes: jobTypes
     topicTemplate: topicTemplate
     deadLetterTopic: deadLetterTopic
-    consumerGroup: consumerGroup
     partitionCount: eventHubPartitions
     retentionDays: eventHubsRetentionDays
     keyVaultName: keyVault.outputs.name
@@ -297,6 +297,7 @@ module functionApp 'modules/function-app.bicep' = {
     dtqSettings: union(apiAppSettings, apiKeySettings)
     allowedOrigins: [staticWebApp.outputs.url]
     maximumInstanceCount: functionMaximumInstances
+    alwaysReadyInstances: functionAlwaysReadyInstances
     instanceMemoryMB: functionInstanceMemoryMB
     authClientId: authClientId
     serviceKeys: serviceKeys

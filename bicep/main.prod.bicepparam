@@ -16,6 +16,8 @@ param cosmosServerless = false
 param cosmosMaxThroughput = 4000
 param keyVaultPurgeProtection = true
 param functionMaximumInstances = 100
+// Submits and status reads meet warm instances.
+param functionAlwaysReadyInstances = 1
 param logLevel = 'info'
 param staticWebAppSku = 'Standard'
 

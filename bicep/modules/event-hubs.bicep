@@ -1,5 +1,5 @@
 // Event Hubs with its Kafka endpoint (<namespace>.servicebus.windows.net:9093, Standard tier or
-// higher): one hub per job type, the dead-letter hub, and the worker's consumer group.
+// higher): one hub per job type and the dead-letter hub.
 param baseName string
 param suffix string
 param location string
@@ -11,7 +11,6 @@ param jobTypes array
 @description('KAFKA_TOPIC_TEMPLATE: %s is replaced by the job type')
 param topicTemplate string
 param deadLetterTopic string
-param consumerGroup string
 param partitionCount int
 param retentionDays int
 param keyVaultName string
@@ -48,13 +47,8 @@ resource hubs 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = [
   }
 ]
 
-// Only the job hubs are consumed; the dead-letter hub is written to and inspected by hand.
-resource consumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = [
-  for (topic, i) in jobTopics: {
-    parent: hubs[i]
-    name: consumerGroup
-  }
-]
+// No Event Hubs consumer groups: Kafka clients' consumer groups (KAFKA_CONSUMER_GROUP) live in the
+// Kafka protocol layer and are created on first use; Event Hubs consumer groups serve AMQP readers.
 
 // Listen only: KEDA reads the consumer group's offsets and the topics' ends, nothing more.
 resource kedaRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {

@@ -13,6 +13,8 @@ param subnetId string
 param dtqSettings object
 param allowedOrigins array
 param maximumInstanceCount int
+@description('Instances of the http function group kept warm (0: none)')
+param alwaysReadyInstances int
 param instanceMemoryMB int
 @description('Client id of the Entra ID app registration for dtq\'s API; empty: no App Service Authentication (function keys only)')
 param authClientId string = ''
@@ -124,6 +126,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       }
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
+        // All of dtq's functions are HTTP triggers: the 'http' group keeps them warm together.
+        alwaysReady: alwaysReadyInstances > 0 ? [{ name: 'http', instanceCount: alwaysReadyInstances }] : []
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: { name: 'node', version: nodeVersion }
