@@ -338,7 +338,7 @@ if ! $DRY_RUN; then printf '%s\n' "$azure_values" >"$azure_env"; fi
 run_with_retries kubectl wait --for condition=established --timeout=10m \
   crd/scaledobjects.keda.sh crd/triggerauthentications.keda.sh \
   crd/secretproviderclasses.secrets-store.csi.x-k8s.io crd/podmonitors.azmonitoring.coreos.com
-# Server-side apply: the dashboard ConfigMap can exceed the client-side last-applied annotation limit.
+# Server-side apply: no last-applied annotation, whose size limit large ConfigMaps can exceed.
 run kubectl apply --server-side --force-conflicts -k "k8s/overlays/${ENVIRONMENT}"
 run kubectl --namespace "$NAMESPACE" rollout status statefulset/dtq-rabbitmq --timeout=10m
 run kubectl --namespace "$NAMESPACE" rollout status deployment/dtq-worker --timeout=10m

@@ -1,7 +1,7 @@
 // Turns the monitoring sources that ops/ owns (Prometheus alert rules, the Grafana dashboard)
 // into what the deployment applies, so nobody copies them by hand:
 //   - a PrometheusRule for clusters with the Prometheus Operator (k8s/components/prometheus-operator),
-//   - the dashboard as a ConfigMap (k8s/base/monitoring),
+//   - the dashboard as a ConfigMap for in-cluster Grafana (k8s/components/prometheus-operator),
 //   - Azure Monitor managed Prometheus rule groups (bicep/generated, loaded by prometheus-rules.bicep).
 import { z } from 'zod';
 import { Document, parse } from 'yaml';
@@ -14,7 +14,7 @@ export const MONITORING_SOURCES = {
 
 export const MONITORING_OUTPUTS = {
   prometheusRule: 'k8s/components/prometheus-operator/prometheus-rule.yaml',
-  dashboardConfigMap: 'k8s/base/monitoring/grafana-dashboard.yaml',
+  dashboardConfigMap: 'k8s/components/prometheus-operator/grafana-dashboard.yaml',
   azureRuleGroups: 'bicep/generated/prometheus-rule-groups.json',
 } as const;
 
@@ -152,8 +152,8 @@ function renderDashboardConfigMap(text: string, dashboard: { title: string }): s
       data: { 'dtq-dashboard.json': text },
     },
     generatedHeader(MONITORING_SOURCES.dashboard, [
-      ' Picked up by in-cluster Grafana sidecars (label grafana_dashboard). Azure Managed Grafana gets the',
-      ' same JSON from scripts/deploy.sh (az grafana dashboard import).',
+      ' Picked up by in-cluster Grafana sidecars (label grafana_dashboard), with the prometheus-operator',
+      ' component. Azure Managed Grafana never reads it: it gets the same JSON from scripts/deploy.sh.',
     ]),
   );
 }
