@@ -158,9 +158,25 @@ function renderDashboardConfigMap(text: string, dashboard: { title: string }): s
   );
 }
 
+/**
+ * Metrics nothing scrapes on Azure: the API runs on Functions, whose instances managed Prometheus
+ * never sees. Rules on them stay in the PrometheusRule (the fallback host can be scraped); on
+ * Azure, bicep/modules/api-alerts.bicep watches the API through Application Insights instead.
+ */
+export const UNSCRAPED_ON_AZURE = /\bdtq_api_/;
+
 function renderAzureRuleGroups(rules: PrometheusRuleFile): string {
   const notes: string[] = [];
-  const groups = rules.groups.map((group) => {
+  const scraped = rules.groups
+    .map((group) => {
+      const kept = group.rules.filter((rule) => !UNSCRAPED_ON_AZURE.test(rule.expr));
+      for (const rule of group.rules.filter((r) => !kept.includes(r))) {
+        notes.push(`${rule.alert ?? rule.record} (group ${group.name}) left out: it reads dtq_api_* metrics, which nothing scrapes on Azure`);
+      }
+      return { ...group, rules: kept };
+    })
+    .filter((group) => group.rules.length > 0);
+  const groups = scraped.map((group) => {
     let intervalSeconds = group.interval ? toSeconds(group.interval, `group ${group.name} interval`) : AZURE_MIN_INTERVAL_S;
     if (intervalSeconds < AZURE_MIN_INTERVAL_S) {
       notes.push(`group ${group.name}: interval ${group.interval} raised to 1m, the shortest Azure evaluates`);
