@@ -30,6 +30,8 @@ param eventHubsRetentionDays int = 1
 @description('AKS minor version; the tests validate k8s/ against the API schemas of this version (scripts/tools/install.sh)')
 param aksKubernetesVersion string = '1.34'
 param aksNodeVmSize string = 'Standard_D2ds_v5'
+@description('Availability zones of the apps node pool (empty: none, for regions without zones)')
+param aksAvailabilityZones array = []
 param aksNodeMinCount int = 2
 param aksNodeMaxCount int = 4
 @allowed(['Free', 'Standard'])
@@ -140,6 +142,7 @@ module aks 'modules/aks.bicep' = {
     nodeVmSize: aksNodeVmSize
     nodeMinCount: aksNodeMinCount
     nodeMaxCount: aksNodeMaxCount
+    availabilityZones: aksAvailabilityZones
     tier: aksTier
     controlPlaneIdentityId: identities.outputs.aksControlPlaneId
     controlPlanePrincipalId: identities.outputs.aksControlPlanePrincipalId

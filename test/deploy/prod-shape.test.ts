@@ -13,4 +13,21 @@ describe('production shape', () => {
       /alwaysReady: alwaysReadyInstances > 0 \? \[\{ name: 'http', instanceCount: alwaysReadyInstances \}\] : \[\]/,
     );
   });
+
+  it('runs dtq on a user node pool of its own, zoned in prod, beside a system pool for the add-ons only', () => {
+    const aks = readBicep('bicep/modules/aks.bicep').text;
+    expect(aks).toMatch(/name: 'system'\s+mode: 'System'/);
+    expect(aks).toMatch(/nodeTaints: \['CriticalAddonsOnly=true:NoSchedule'\]/);
+    expect(aks).toMatch(/name: 'apps'\s+mode: 'User'[\s\S]*?availabilityZones: availabilityZones/);
+    const prod = assignedParams(readBicep('bicep/main.prod.bicepparam'));
+    expect(prod.get('aksAvailabilityZones')).toBe("['1', '2', '3']");
+    expect(moduleParams(readBicep('bicep/main.bicep'), 'aks').get('availabilityZones')).toBe('aksAvailabilityZones');
+  });
+
+  it('upgrades the cluster and the node images in a planned maintenance window only', () => {
+    const aks = readBicep('bicep/modules/aks.bicep').text;
+    for (const name of ['aksManagedAutoUpgradeSchedule', 'aksManagedNodeOSUpgradeSchedule']) {
+      expect(aks).toMatch(new RegExp(`maintenanceConfigurations@[\\d-]+' = \\{\\s+parent: cluster\\s+name: '${name}'`));
+    }
+  });
 });
