@@ -111,6 +111,7 @@ module monitoring 'modules/monitoring.bicep' = {
     tags: allTags
     deployerPrincipalId: deployerPrincipalId
     deployerPrincipalType: deployerPrincipalType
+    namespace: kubernetesNamespace
   }
 }
 

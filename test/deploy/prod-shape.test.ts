@@ -30,4 +30,10 @@ describe('production shape', () => {
       expect(aks).toMatch(new RegExp(`maintenanceConfigurations@[\\d-]+' = \\{\\s+parent: cluster\\s+name: '${name}'`));
     }
   });
+
+  it('collects container logs and inventory of the dtq namespace only (Container Insights)', () => {
+    const monitoring = readBicep('bicep/modules/monitoring.bicep').text;
+    expect(monitoring).toMatch(/namespaceFilteringMode: 'Include'\s+namespaces: \[namespace\]/);
+    expect(moduleParams(readBicep('bicep/main.bicep'), 'monitoring').get('namespace')).toBe('kubernetesNamespace');
+  });
 });
