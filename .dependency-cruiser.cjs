@@ -16,7 +16,7 @@
 const notOurs = (from, allowed) => ({
   from: { path: from },
   to: {
-    path: '^(contracts|jobs|core|adapters|config|telemetry|api|worker|composition|functions|worker-container|all-in-one|web|scripts)/',
+    path: '^(contracts|client|jobs|core|adapters|config|telemetry|api|worker|composition|functions|worker-container|all-in-one|web|scripts)/',
     pathNot: allowed,
   },
 });
@@ -67,7 +67,9 @@ module.exports = {
     },
     { name: 'config-imports-only-contracts', severity: 'error', ...notOurs('^config/', '^(contracts|config)/') },
     { name: 'telemetry-imports-only-ports', severity: 'error', ...notOurs('^telemetry/', '^(core/ports|telemetry)/') },
-    { name: 'web-shares-only-contracts-and-job-contract-parts', severity: 'error', ...notOurs('^web/', ['^(contracts|web)/', '^jobs/(catalog[.]ts|[^/]+/(contract[.]ts|view[.]tsx))$']) },
+    // The typed client is what users import: it speaks HTTP and knows only the contracts.
+    { name: 'client-imports-only-contracts', severity: 'error', ...notOurs('^client/', '^(contracts|client)/') },
+    { name: 'web-shares-only-contracts-and-job-contract-parts', severity: 'error', ...notOurs('^web/', ['^(contracts|client|web)/', '^jobs/(catalog[.]ts|[^/]+/(contract[.]ts|view[.]tsx))$']) },
     { name: 'api-imports-only-ports-domain-and-telemetry', severity: 'error', ...notOurs('^api/', '^(contracts|core|telemetry|api)/') },
     { name: 'worker-imports-only-ports-domain-and-telemetry', severity: 'error', ...notOurs('^worker/', '^(contracts|core|telemetry|worker)/') },
     {

@@ -17,20 +17,23 @@ param jobTypes array = loadJsonContent('generated/job-types.json')
 param topicTemplate string = 'jobs.%s.v1'
 @description('contracts DEAD_LETTER_TOPIC')
 param deadLetterTopic string = 'jobs.dlq.v1'
-@description('KAFKA_CONSUMER_GROUP default')
-param consumerGroup string = 'dtq-worker'
 @description('Partitions per hub; also the most worker replicas that get work (KEDA maxReplicaCount)')
 @minValue(1)
 @maxValue(32)
 param eventHubPartitions int = 3
+// Premium: every job type has three hubs (one per priority) and Standard holds 10 per namespace,
+// so Standard fits three job types at most (test/deploy/event-hubs-tier.test.ts).
 @allowed(['Standard', 'Premium'])
-param eventHubsSku string = 'Standard'
+param eventHubsSku string = 'Premium'
 param eventHubsCapacity int = 1
 param eventHubsRetentionDays int = 1
 
 // Cluster
-param aksKubernetesVersion string = ''
+@description('AKS minor version; the tests validate k8s/ against the API schemas of this version (scripts/tools/install.sh)')
+param aksKubernetesVersion string = '1.34'
 param aksNodeVmSize string = 'Standard_D2ds_v5'
+@description('Availability zones of the apps node pool (empty: none, for regions without zones)')
+param aksAvailabilityZones array = []
 param aksNodeMinCount int = 2
 param aksNodeMaxCount int = 4
 @allowed(['Free', 'Standard'])
@@ -62,6 +65,9 @@ param rabbitmqPrivateIp string = '10.40.3.250'
 @minValue(40)
 @maxValue(1000)
 param functionMaximumInstances int = 40
+@description('Always-ready instances of the HTTP functions (Flex Consumption): the status path meets no cold start; billed while idle')
+@minValue(0)
+param functionAlwaysReadyInstances int = 0
 @allowed([512, 2048, 4096])
 param functionInstanceMemoryMB int = 2048
 @allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -107,6 +113,7 @@ module monitoring 'modules/monitoring.bicep' = {
     tags: allTags
     deployerPrincipalId: deployerPrincipalId
     deployerPrincipalType: deployerPrincipalType
+    namespace: kubernetesNamespace
   }
 }
 
@@ -138,6 +145,7 @@ module aks 'modules/aks.bicep' = {
     nodeVmSize: aksNodeVmSize
     nodeMinCount: aksNodeMinCount
     nodeMaxCount: aksNodeMaxCount
+    availabilityZones: aksAvailabilityZones
     tier: aksTier
     controlPlaneIdentityId: identities.outputs.aksControlPlaneId
     controlPlanePrincipalId: identities.outputs.aksControlPlanePrincipalId
@@ -171,7 +179,6 @@ module eventHubs 'modules/event-hubs.bicep' = {
     jobTypes: jobTypes
     topicTemplate: topicTemplate
     deadLetterTopic: deadLetterTopic
-    consumerGroup: consumerGroup
     partitionCount: eventHubPartitions
     retentionDays: eventHubsRetentionDays
     keyVaultName: keyVault.outputs.name
@@ -223,7 +230,8 @@ var serviceSecrets = [
   redis.outputs.secretName
   rabbitmq.outputs.urlSecretName
   cosmos.outputs.secretName
-  eventHubs.outputs.connectionStringSecretName
+  // Listen-only, for KEDA's Kafka scaler (synced into the cluster with the worker's identity).
+  eventHubs.outputs.kedaConnectionStringSecretName
 ]
 
 module keyVaultAccess 'modules/key-vault-access.bicep' = {
@@ -258,11 +266,10 @@ module staticWebApp 'modules/static-web-app.bicep' = {
 var apiAppSettings = {
   KAFKA_BROKERS: eventHubs.outputs.kafkaEndpoint
   KAFKA_TOPIC_PARTITIONS: string(eventHubPartitions)
-  // Event Hubs' Kafka endpoint: SASL PLAIN over TLS, user name literally $ConnectionString.
+  // Event Hubs' Kafka endpoint over TLS with Entra ID tokens of the app's managed identity
+  // (OAUTHBEARER; roles in modules/event-hubs.bicep): no Event Hubs key on the Function App.
   KAFKA_SSL: 'true'
-  KAFKA_SASL_MECHANISM: 'plain'
-  KAFKA_SASL_USERNAME: '$ConnectionString'
-  KAFKA_SASL_PASSWORD: keyVaultReference(keyVault.outputs.uri, eventHubs.outputs.connectionStringSecretName)
+  KAFKA_SASL_MECHANISM: 'oauthbearer'
   REDIS_URL: keyVaultReference(keyVault.outputs.uri, redis.outputs.secretName)
   // Azure Managed Redis runs the OSS clustering policy (modules/redis.bicep): a cluster-aware client.
   REDIS_CLUSTER: 'true'
@@ -296,6 +303,7 @@ module functionApp 'modules/function-app.bicep' = {
     dtqSettings: union(apiAppSettings, apiKeySettings)
     allowedOrigins: [staticWebApp.outputs.url]
     maximumInstanceCount: functionMaximumInstances
+    alwaysReadyInstances: functionAlwaysReadyInstances
     instanceMemoryMB: functionInstanceMemoryMB
     authClientId: authClientId
     serviceKeys: serviceKeys

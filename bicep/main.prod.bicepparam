@@ -9,6 +9,8 @@ param aksNodeVmSize = 'Standard_D4ds_v5'
 param aksNodeMinCount = 3
 param aksNodeMaxCount = 6
 param aksTier = 'Standard'
+// The apps node pool across three zones (the region must have them).
+param aksAvailabilityZones = ['1', '2', '3']
 param registrySku = 'Standard'
 param redisSku = 'Balanced_B1'
 param redisHighAvailability = true
@@ -16,6 +18,8 @@ param cosmosServerless = false
 param cosmosMaxThroughput = 4000
 param keyVaultPurgeProtection = true
 param functionMaximumInstances = 100
+// Submits and status reads meet warm instances.
+param functionAlwaysReadyInstances = 1
 param logLevel = 'info'
 param staticWebAppSku = 'Standard'
 

@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { HealthCheck, JobQueue, Logger } from '../core/ports/index.js';
-import { KafkaJobQueue } from '../adapters/kafka/index.js';
+import { DefaultAzureCredential } from '@azure/identity';
+import { KafkaJobQueue, entraOAuthBearerProvider, eventHubsKafkaScope } from '../adapters/kafka/index.js';
 import { MemoryJobQueue } from '../adapters/memory/index.js';
 
 export interface JobQueueChoice {
@@ -38,8 +39,15 @@ export function createJobQueue(config: Config, logger: Logger): JobQueueChoice {
 /** Brokers, client id, TLS and SASL: how every Kafka client of this process connects. */
 export function kafkaConnection(config: Config, brokers: string) {
   const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  const list = brokers.split(',');
+  if (mechanism === 'oauthbearer') {
+    // DefaultAzureCredential finds the Function App's managed identity (AZURE_CLIENT_ID) or the
+    // pod's workload identity (the variables the AKS webhook injects).
+    const oauthBearerProvider = entraOAuthBearerProvider({ credential: new DefaultAzureCredential(), scope: eventHubsKafkaScope(list) });
+    return { brokers: list, clientId: config.KAFKA_CLIENT_ID, ssl: config.KAFKA_SSL, sasl: { mechanism, oauthBearerProvider } as const };
+  }
   return {
-    brokers: brokers.split(','),
+    brokers: list,
     clientId: config.KAFKA_CLIENT_ID,
     ssl: config.KAFKA_SSL,
     // The config schema refuses a mechanism without both credentials.

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import type { Logger } from '../core/ports/index.js';
-import { createLogger } from '../telemetry/index.js';
+import { createLogger, startTraceExport } from '../telemetry/index.js';
 
 export interface RunningProcess {
   /** Stops everything in order; must not reject. */
@@ -50,7 +50,9 @@ export async function runProcess(
 
   // Signals are handled from the first moment: a SIGTERM during start-up stops the process
   // gracefully as soon as it has started, instead of killing it half-started.
-  const startup = start({ config, logger });
+  // Spans go out only once an SDK is registered (when the environment names a destination).
+  const traceExport = startTraceExport({ service, logger });
+  const startup = traceExport.then(() => start({ config, logger }));
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -63,6 +65,8 @@ export async function runProcess(
     void startup
       .then((running) => running.close())
       .catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'))
+      // Last, so the spans of the shutdown itself are sent too.
+      .then(() => shutdownPhase(logger, 'flush traces', () => traceExport.then((traces) => traces.shutdown())))
       .finally(() => {
         logger.info({ duration_ms: Date.now() - started }, 'shutdown complete');
         setImmediate(() => process.exit(0));

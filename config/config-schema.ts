@@ -86,7 +86,8 @@ const ConfigVariables = z.object({
   KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6_000).max(300_000).default(30_000),
   KAFKA_COMMIT_INTERVAL_MS: positiveInt.min(50).max(60_000).default(1_000),
   KAFKA_SSL: flag.default(false),
-  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  // oauthbearer: Entra ID tokens for Azure Event Hubs from the process's Azure identity, no credentials here.
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer']).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 
@@ -187,7 +188,11 @@ export const ConfigSchema = ConfigVariables.superRefine((config, ctx) => {
   }
   // SASL is all or nothing: a mechanism without credentials, or credentials nobody uses, is a mistake.
   const credentials = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
-  if (config.KAFKA_SASL_MECHANISM) {
+  if (config.KAFKA_SASL_MECHANISM === 'oauthbearer') {
+    for (const variable of credentials) {
+      if (config[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: 'must not be set when KAFKA_SASL_MECHANISM is oauthbearer (the token comes from the Azure identity)' });
+    }
+  } else if (config.KAFKA_SASL_MECHANISM) {
     for (const variable of credentials) {
       if (!config[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when KAFKA_SASL_MECHANISM is set' });
     }

@@ -8,7 +8,7 @@ import { buildApi } from '../composition/build-api.js';
 import { buildWorker } from '../composition/build-worker.js';
 import { createAdapters } from '../composition/create-adapters.js';
 import { shutdownPhase } from '../composition/run-process.js';
-import { createLogger } from '../telemetry/index.js';
+import { createLogger, startTraceExport } from '../telemetry/index.js';
 import { functionRegistrations } from './functions-registration.js';
 import { ROUTES } from '../api/route-table.js';
 
@@ -17,6 +17,8 @@ const { app } = azureFunctions;
 app.setup({ enableHttpStream: true });
 const config = loadConfig();
 const logger = createLogger({ service: 'dtq-functions', level: config.LOG_LEVEL });
+// Before the routes exist, so their first spans are recorded (Bicep sets APPLICATIONINSIGHTS_CONNECTION_STRING).
+const traceExport = await startTraceExport({ service: 'dtq-functions', logger });
 const adapters = createAdapters(config, logger);
 logger.info({ adapters: describeAdapters(config) }, 'dtq Functions app loading');
 // Routes must register while this module loads, so start-up preparation runs beside them rather
@@ -46,4 +48,5 @@ app.hook.appTerminate(async () => {
     await api.close();
     await adapters.close();
   });
+  await shutdownPhase(logger, 'flush traces', () => traceExport.shutdown());
 });

@@ -15,6 +15,15 @@ export interface FunctionRegistration {
  * since the host would demand a function key even of a signed-in caller, and dtq's own check
  * (RequestAuth) requires the principal App Service injects or an API key instead.
  */
+/**
+ * Operator routes that need a function key on the Function App, whatever the sign-in: /readyz
+ * checks Redis, Kafka, Cosmos DB and RabbitMQ on every call and /metrics shows job volumes and
+ * error rates, and nothing on Azure probes or scrapes either. The host refuses a call without the
+ * key before dtq runs, so an anonymous hit costs no dependency check. /healthz stays anonymous
+ * (it checks nothing but the process). The fallback host serves them openly for its orchestrator.
+ */
+export const KEY_ONLY_ON_FUNCTIONS: ReadonlySet<string> = new Set(['readyz-get', 'metrics-get']);
+
 export function functionRegistrations(routes: readonly RouteDefinition[], api: Pick<BuiltApi, 'deps' | 'auth' | 'limits'>): FunctionRegistration[] {
   const signIn = api.auth.trustsPrincipal;
   return routes.map((route) => ({
@@ -22,7 +31,7 @@ export function functionRegistrations(routes: readonly RouteDefinition[], api: P
     options: {
       methods: route.methods,
       route: route.route,
-      authLevel: signIn ? 'anonymous' : route.authLevel,
+      authLevel: KEY_ONLY_ON_FUNCTIONS.has(route.name) ? 'function' : signIn ? 'anonymous' : route.authLevel,
       // The same limits as the fallback host's (the client address from x-forwarded-for here).
       handler: instrumentRoute(route, api.deps, { limits: api.limits, ...(signIn ? { auth: api.auth } : {}) }),
     },

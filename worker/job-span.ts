@@ -25,7 +25,8 @@ export function inJobSpan<T>(record: DeliveredRecord, work: () => Promise<T>): P
         'messaging.destination.name': record.topic,
         'messaging.destination.partition.id': String(record.partition),
         'messaging.kafka.offset': Number(record.offset),
-        ...(record.key !== null ? { 'messaging.kafka.message.key': record.key } : {}),
+        // The record key is the job id (contracts), as job_id on the submitting request's span.
+        ...(record.key !== null ? { 'messaging.kafka.message.key': record.key, job_id: record.key } : {}),
       },
     },
     work,

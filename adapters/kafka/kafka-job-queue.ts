@@ -6,13 +6,17 @@ import { settlesWithin } from '../../core/time/index.js';
 import { DEFAULT_METADATA_MAX_AGE_MS, KafkaConsumer, type KafkaConsumerTuning } from './kafka-consumer.js';
 import { asUnavailable, isRetriable } from './kafka-errors.js';
 import { kafkaLogCreator } from './kafka-log-creator.js';
+import type { OAuthBearerProvider } from './entra-oauth-bearer.js';
 
 export interface KafkaJobQueueOptions {
   brokers: string[];
   clientId: string;
   /** TLS to the brokers (Azure Event Hubs needs it). */
   ssl?: boolean;
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  sasl?:
+    | { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+    /** Entra ID tokens (Azure Event Hubs without shared keys): entra-oauth-bearer.ts. */
+    | { mechanism: 'oauthbearer'; oauthBearerProvider: OAuthBearerProvider };
   /** Partitions of the topics this queue creates; existing topics keep theirs. */
   partitions: number;
   /** Replicas of the topics this queue creates; unset lets the broker choose its default. */

@@ -1,7 +1,8 @@
 // The worker's cluster: Entra ID + Azure RBAC, workload identity (pods read Key Vault through the
 // Secrets Store CSI driver add-on), the KEDA add-on (scales the worker on consumer lag), the
 // managed Prometheus metrics add-on wired to the Azure Monitor workspace, and the monitoring
-// add-on (Container Insights) sending container logs to Log Analytics.
+// add-on (Container Insights) sending container logs to Log Analytics. A system pool runs the
+// add-ons only; dtq runs on the apps pool (zoned in prod); upgrades wait for a Sunday-night window.
 param baseName string
 param location string
 param tags object
@@ -9,6 +10,8 @@ param kubernetesVersion string
 param nodeVmSize string
 param nodeMinCount int
 param nodeMaxCount int
+@description('Zones of the apps node pool; empty: none')
+param availabilityZones array
 @allowed(['Free', 'Standard'])
 param tier string
 param controlPlaneIdentityId string
@@ -88,9 +91,30 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
     }
     autoUpgradeProfile: { upgradeChannel: 'patch', nodeOSUpgradeChannel: 'NodeImage' }
     agentPoolProfiles: [
+      // The add-ons only (CriticalAddonsOnly): a busy worker cannot starve CoreDNS, KEDA or the
+      // metrics agents, and node upgrades of the apps pool do not touch them.
       {
         name: 'system'
         mode: 'System'
+        osType: 'Linux'
+        osSKU: 'AzureLinux'
+        type: 'VirtualMachineScaleSets'
+        vmSize: 'Standard_D2ds_v5'
+        // Two for the production tier (one node's upgrade leaves the add-ons a node), one for dev.
+        count: tier == 'Standard' ? 2 : 1
+        enableAutoScaling: true
+        minCount: tier == 'Standard' ? 2 : 1
+        maxCount: 3
+        // Azure CNI Overlay's default, stated so a change is a decision (checkov CKV_AZURE_168).
+        maxPods: 250
+        vnetSubnetID: subnet.id
+        availabilityZones: availabilityZones
+        nodeTaints: ['CriticalAddonsOnly=true:NoSchedule']
+      }
+      // dtq's workloads (the worker, RabbitMQ), spread across the zones when there are some.
+      {
+        name: 'apps'
+        mode: 'User'
         osType: 'Linux'
         osSKU: 'AzureLinux'
         type: 'VirtualMachineScaleSets'
@@ -99,7 +123,9 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
         enableAutoScaling: true
         minCount: nodeMinCount
         maxCount: nodeMaxCount
+        maxPods: 250
         vnetSubnetID: subnet.id
+        availabilityZones: availabilityZones
       }
     ]
     networkProfile: {
@@ -112,6 +138,34 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
     }
   }
   dependsOn: [controlPlaneOnSubnet]
+}
+
+// Planned maintenance: cluster and node image upgrades (autoUpgradeProfile) start only in the
+// Sunday night window, not in business hours.
+resource upgradeWindow 'Microsoft.ContainerService/managedClusters/maintenanceConfigurations@2024-09-01' = {
+  parent: cluster
+  name: 'aksManagedAutoUpgradeSchedule'
+  properties: {
+    maintenanceWindow: {
+      schedule: { weekly: { intervalWeeks: 1, dayOfWeek: 'Sunday' } }
+      durationHours: 4
+      startTime: '01:00'
+      utcOffset: '+00:00'
+    }
+  }
+}
+
+resource nodeOsUpgradeWindow 'Microsoft.ContainerService/managedClusters/maintenanceConfigurations@2024-09-01' = {
+  parent: cluster
+  name: 'aksManagedNodeOSUpgradeSchedule'
+  properties: {
+    maintenanceWindow: {
+      schedule: { weekly: { intervalWeeks: 1, dayOfWeek: 'Sunday' } }
+      durationHours: 4
+      startTime: '01:00'
+      utcOffset: '+00:00'
+    }
+  }
 }
 
 // Managed Prometheus: the add-on reads its configuration from the endpoint and sends per the rule.

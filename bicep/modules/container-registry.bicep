@@ -14,8 +14,8 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
   tags: tags
   sku: { name: sku }
   properties: {
+    // Anonymous pull stays off: the default.
     adminUserEnabled: false
-    anonymousPullEnabled: false
   }
 }
 

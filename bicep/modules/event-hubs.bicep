@@ -11,7 +11,6 @@ param jobTypes array
 @description('KAFKA_TOPIC_TEMPLATE: %s is replaced by the job type')
 param topicTemplate string
 param deadLetterTopic string
-param consumerGroup string
 param partitionCount int
 param retentionDays int
 param keyVaultName string
@@ -22,12 +21,13 @@ var dataSender = '2b629674-e913-4c01-ae53-ef4638d8f975'
 var dataReceiver = 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
 // One hub per job type and priority (contracts/job-priority.ts): normal keeps the template's
 // name, high and low put `.high` / `.low` after the job type. Standard allows 10 hubs per
-// namespace: past three job types, use Premium (eventHubsSku).
-var jobTopics = flatten(map(jobTypes, jobType => [
+// namespace, three job types' worth: main.bicep defaults to Premium (eventHubsSku).
+// For-expressions rather than map() with a lambda: checkov's Bicep parser reads this file then.
+var jobTopics = flatten([for jobType in jobTypes: [
   replace(topicTemplate, '%s', jobType)
   replace(topicTemplate, '%s', '${jobType}.high')
   replace(topicTemplate, '%s', '${jobType}.low')
-]))
+]])
 
 resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   name: 'evhns-${baseName}-${suffix}'
@@ -36,7 +36,9 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   sku: { name: sku, tier: sku, capacity: capacity }
   properties: {
     minimumTlsVersion: '1.2'
-    // Kafka clients authenticate with SASL PLAIN and a connection string (a SAS key).
+    // The API and the worker authenticate with Entra ID (OAUTHBEARER, the roles below). Local
+    // (SAS) auth stays on for one client only: KEDA's Kafka scaler, which takes SASL PLAIN or
+    // OAUTHBEARER with a client secret but not workload identity (README, Deploy to Azure).
     disableLocalAuth: false
   }
 }
@@ -52,35 +54,30 @@ resource hubs 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = [
   }
 ]
 
-// Only the job hubs are consumed; the dead-letter hub is written to and inspected by hand.
-resource consumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = [
-  for (topic, i) in jobTopics: {
-    parent: hubs[i]
-    name: consumerGroup
-  }
-]
+// No Event Hubs consumer groups: Kafka clients' consumer groups (KAFKA_CONSUMER_GROUP) live in the
+// Kafka protocol layer and are created on first use; Event Hubs consumer groups serve AMQP readers.
 
-// Send + Listen: what the API (publish), the worker (consume, dead-letter) and KEDA (lag) need.
-resource appRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {
+// Listen only: KEDA reads the consumer group's offsets and the topics' ends, nothing more.
+resource kedaRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {
   parent: namespace
-  name: 'dtq-app'
-  properties: { rights: ['Send', 'Listen'] }
+  name: 'dtq-keda'
+  properties: { rights: ['Listen'] }
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
-resource connectionString 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource kedaConnectionString 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
-  name: 'eventhubs-connection-string'
+  name: 'eventhubs-keda-connection-string'
   properties: {
-    value: appRule.listKeys().primaryConnectionString
-    contentType: 'Event Hubs connection string: the Kafka SASL PLAIN password (username $ConnectionString)'
+    value: kedaRule.listKeys().primaryConnectionString
+    contentType: 'Event Hubs Listen-only connection string for KEDA: the Kafka SASL PLAIN password (username $ConnectionString)'
   }
 }
 
-// Data roles for Entra ID (OAUTHBEARER) clients; the SAS rule above serves SASL PLAIN.
+// Data roles of the Entra ID (OAUTHBEARER) clients: the API publishes, the worker consumes.
 resource apiSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(namespace.id, apiPrincipalId, dataSender)
   scope: namespace
@@ -115,7 +112,7 @@ resource workerSendsDeadLetters 'Microsoft.Authorization/roleAssignments@2022-04
 var host = replace(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':443/', '')
 
 output namespaceName string = namespace.name
-@description('KAFKA_BROKERS for API and worker')
+@description('KAFKA_BROKERS for API and worker (OAUTHBEARER over TLS)')
 output kafkaEndpoint string = '${host}:9093'
 output topics array = concat(jobTopics, [deadLetterTopic])
-output connectionStringSecretName string = connectionString.name
+output kedaConnectionStringSecretName string = kedaConnectionString.name

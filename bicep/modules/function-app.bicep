@@ -13,6 +13,8 @@ param subnetId string
 param dtqSettings object
 param allowedOrigins array
 param maximumInstanceCount int
+@description('Instances of the http function group kept warm (0: none)')
+param alwaysReadyInstances int
 param instanceMemoryMB int
 @description('Client id of the Entra ID app registration for dtq\'s API; empty: no App Service Authentication (function keys only)')
 param authClientId string = ''
@@ -92,6 +94,9 @@ var platformSettings = {
   AzureWebJobsStorage__clientId: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // @azure/identity's DefaultAzureCredential takes the user-assigned identity named here (Event
+  // Hubs OAUTHBEARER tokens, Entra-authenticated trace export).
+  AZURE_CLIENT_ID: identityClientId
   NODE_ENV: 'production'
 }
 
@@ -121,6 +126,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       }
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
+        // All of dtq's functions are HTTP triggers: the 'http' group keeps them warm together.
+        alwaysReady: alwaysReadyInstances > 0 ? [{ name: 'http', instanceCount: alwaysReadyInstances }] : []
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: { name: 'node', version: nodeVersion }

@@ -9,6 +9,8 @@ param tags object
 @description('Object id of whoever runs the deployment; gets Grafana Admin. Empty: no assignment.')
 param deployerPrincipalId string
 param deployerPrincipalType string
+@description('k8s/base/namespace.yaml: the one namespace Container Insights collects from')
+param namespace string
 
 var monitoringDataReader = 'b0d8363b-8ddd-447d-831f-62ca05bff136'
 var grafanaAdmin = '22926164-76b3-42b3-bc55-97df8dab3e41'
@@ -105,7 +107,10 @@ resource containerInsightsRule 'Microsoft.Insights/dataCollectionRules@2022-06-0
           extensionSettings: {
             dataCollectionSettings: {
               interval: '1m'
-              namespaceFilteringMode: 'Off'
+              // dtq's namespace only: the add-ons' own logs (kube-system and others) are not ours
+              // to pay for; their health shows in the cluster's own insights.
+              namespaceFilteringMode: 'Include'
+              namespaces: [namespace]
               enableContainerLogV2: true
             }
           }

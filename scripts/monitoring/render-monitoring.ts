@@ -1,7 +1,7 @@
 // Turns the monitoring sources that ops/ owns (Prometheus alert rules, the Grafana dashboard)
 // into what the deployment applies, so nobody copies them by hand:
 //   - a PrometheusRule for clusters with the Prometheus Operator (k8s/components/prometheus-operator),
-//   - the dashboard as a ConfigMap (k8s/base/monitoring),
+//   - the dashboard as a ConfigMap for in-cluster Grafana (k8s/components/prometheus-operator),
 //   - Azure Monitor managed Prometheus rule groups (bicep/generated, loaded by prometheus-rules.bicep).
 import { z } from 'zod';
 import { Document, parse } from 'yaml';
@@ -14,7 +14,7 @@ export const MONITORING_SOURCES = {
 
 export const MONITORING_OUTPUTS = {
   prometheusRule: 'k8s/components/prometheus-operator/prometheus-rule.yaml',
-  dashboardConfigMap: 'k8s/base/monitoring/grafana-dashboard.yaml',
+  dashboardConfigMap: 'k8s/components/prometheus-operator/grafana-dashboard.yaml',
   azureRuleGroups: 'bicep/generated/prometheus-rule-groups.json',
 } as const;
 
@@ -152,15 +152,31 @@ function renderDashboardConfigMap(text: string, dashboard: { title: string }): s
       data: { 'dtq-dashboard.json': text },
     },
     generatedHeader(MONITORING_SOURCES.dashboard, [
-      ' Picked up by in-cluster Grafana sidecars (label grafana_dashboard). Azure Managed Grafana gets the',
-      ' same JSON from scripts/deploy.sh (az grafana dashboard import).',
+      ' Picked up by in-cluster Grafana sidecars (label grafana_dashboard), with the prometheus-operator',
+      ' component. Azure Managed Grafana never reads it: it gets the same JSON from scripts/deploy.sh.',
     ]),
   );
 }
 
+/**
+ * Metrics nothing scrapes on Azure: the API runs on Functions, whose instances managed Prometheus
+ * never sees. Rules on them stay in the PrometheusRule (the fallback host can be scraped); on
+ * Azure, bicep/modules/api-alerts.bicep watches the API through Application Insights instead.
+ */
+export const UNSCRAPED_ON_AZURE = /\bdtq_api_/;
+
 function renderAzureRuleGroups(rules: PrometheusRuleFile): string {
   const notes: string[] = [];
-  const groups = rules.groups.map((group) => {
+  const scraped = rules.groups
+    .map((group) => {
+      const kept = group.rules.filter((rule) => !UNSCRAPED_ON_AZURE.test(rule.expr));
+      for (const rule of group.rules.filter((r) => !kept.includes(r))) {
+        notes.push(`${rule.alert ?? rule.record} (group ${group.name}) left out: it reads dtq_api_* metrics, which nothing scrapes on Azure`);
+      }
+      return { ...group, rules: kept };
+    })
+    .filter((group) => group.rules.length > 0);
+  const groups = scraped.map((group) => {
     let intervalSeconds = group.interval ? toSeconds(group.interval, `group ${group.name} interval`) : AZURE_MIN_INTERVAL_S;
     if (intervalSeconds < AZURE_MIN_INTERVAL_S) {
       notes.push(`group ${group.name}: interval ${group.interval} raised to 1m, the shortest Azure evaluates`);

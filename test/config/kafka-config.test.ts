@@ -60,6 +60,15 @@ describe('Kafka security configuration', () => {
     expect(problems({ KAFKA_SSL: 'maybe' }).map((p) => p.variable)).toEqual(['KAFKA_SSL']);
   });
 
+  it('takes oauthbearer (Entra tokens from the Azure identity) without credentials, and refuses credentials with it', () => {
+    expect(loadConfig({ KAFKA_BROKERS: 'ns.servicebus.windows.net:9093', KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_SSL: 'true' })).toMatchObject({
+      KAFKA_SASL_MECHANISM: 'oauthbearer',
+    });
+    expect(problems({ KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_SASL_USERNAME: '$ConnectionString' })).toEqual([
+      { variable: 'KAFKA_SASL_USERNAME', message: 'must not be set when KAFKA_SASL_MECHANISM is oauthbearer (the token comes from the Azure identity)' },
+    ]);
+  });
+
   it('never puts the password in the error message', () => {
     const error = configError({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: 'hunter2-secret' });
     expect(error.message).toContain('KAFKA_SASL_USERNAME');

@@ -323,8 +323,12 @@ describe('12. Sign-in in front of the API (App Service Authentication, Entra ID)
       // string(!empty(authClientId)) in Bicep is 'true' or 'false'.
       const config = loadConfig({ APP_SERVICE_AUTH: String(authClientId !== ''), LOG_LEVEL: 'silent' });
       const auth = new RequestAuth({ keys: [], trustAppServicePrincipal: config.APP_SERVICE_AUTH });
-      const jobsPost = functionRegistrations(ROUTES, { auth, limits, deps: {} as never }).find((r) => r.name === 'jobs-post');
+      const registrations = functionRegistrations(ROUTES, { auth, limits, deps: {} as never });
+      const jobsPost = registrations.find((r) => r.name === 'jobs-post');
       expect(jobsPost?.options.authLevel, `authClientId '${authClientId}'`).toBe(expected);
+      // /readyz and /metrics need a function key with or without sign-in; /healthz stays open.
+      const levels = Object.fromEntries(registrations.filter((r) => /^(healthz|readyz|metrics)-get$/.test(r.name)).map((r) => [r.name, r.options.authLevel]));
+      expect(levels).toEqual({ 'healthz-get': 'anonymous', 'readyz-get': 'function', 'metrics-get': 'function' });
     }
   });
 
@@ -377,12 +381,15 @@ describe('12. Sign-in in front of the API (App Service Authentication, Entra ID)
     expect(swa.routes.find((r) => r.route === '/redirect.html')?.headers?.['cache-control']).toBe('no-store');
   });
 
-  it('the web UI is for signed-in people only', () => {
+  it('the web UI is for the people invited to the dtq-user role only, not any signed-in Microsoft account', () => {
     const config = JSON.parse(read('web/public/staticwebapp.config.json')) as {
       routes: Array<{ route: string; allowedRoles?: string[] }>;
       responseOverrides?: Record<string, { redirect?: string }>;
     };
-    expect(config.routes.at(-1)).toMatchObject({ route: '/*', allowedRoles: ['authenticated'] });
+    // The preconfigured Entra provider admits any Microsoft account as 'authenticated'; a custom
+    // role is held only by those invited to it (Static Web Apps role management).
+    expect(config.routes.at(-1)).toMatchObject({ route: '/*', allowedRoles: ['dtq-user'] });
+    for (const route of config.routes.filter((r) => r.allowedRoles)) expect(route.allowedRoles, route.route).toEqual(['dtq-user']);
     expect(config.responseOverrides?.['401']?.redirect).toBe('/.auth/login/aad');
   });
 });

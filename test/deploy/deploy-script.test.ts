@@ -30,7 +30,12 @@ beforeAll(async () => {
 afterAll(() => rm(stubs, { recursive: true, force: true }));
 
 const deploy = (args: string[], path: string) =>
-  spawnSync('/bin/bash', [SCRIPT, ...args], { encoding: 'utf8', cwd: REPO_ROOT, env: { PATH: path, HOME: process.env.HOME ?? '/tmp' } });
+  spawnSync('/bin/bash', [SCRIPT, ...args], {
+    encoding: 'utf8',
+    cwd: REPO_ROOT,
+    // prod refuses to deploy without sign-in (tested below).
+    env: { PATH: path, HOME: process.env.HOME ?? '/tmp', DTQ_AUTH_CLIENT_ID: '5c9d2e1f-3a4b-4c6d-8e7f-9a0b1c2d3e4f' },
+  });
 
 describe('scripts/deploy.sh', () => {
   it('is valid bash', () => {
@@ -69,13 +74,13 @@ describe('scripts/deploy.sh', () => {
       'WORKER_IMAGE=<acrLoginServer>/dtq-worker@<dtq-worker digest>',
       'kubectl apply --server-side --force-conflicts -k k8s/overlays/dev',
       'rollout status deployment/dtq-worker',
-      'az grafana dashboard import --name <grafanaName>',
       'npm run build:server',
       'npm ci --omit=dev',
       'zip -q -r ../functionapp.zip .',
       'az functionapp deployment source config-zip --resource-group rg-dtq-dev --name <functionAppName>',
       'env VITE_API_BASE_URL=<apiUrl> VITE_AUTH_CLIENT_ID=<signInClientId> VITE_AUTH_AUTHORITY=<signInAuthority> VITE_AUTH_SCOPE=<signInScope> npm run build:web',
       'swa deploy web/dist --env production',
+      'az grafana dashboard import --name <grafanaName>',
     ];
     let position = -1;
     for (const step of steps) {

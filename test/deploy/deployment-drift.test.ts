@@ -29,8 +29,8 @@ const defaultOf = (name: string) => fieldOf(name)!.parse(undefined) as unknown;
 
 /** Each service's switch: unset, the process silently runs in memory, which a deployment must never do. */
 const SERVICE_VARIABLES = ['KAFKA_BROKERS', 'REDIS_URL', 'RABBITMQ_URL', 'MONGODB_URI'];
-/** Event Hubs' Kafka endpoint needs SASL PLAIN over TLS; required once the schema reads these. */
-const EVENT_HUBS_VARIABLES = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SSL'];
+/** Event Hubs' Kafka endpoint: TLS and OAUTHBEARER (Entra ID tokens); required once the schema reads these. */
+const EVENT_HUBS_VARIABLES = ['KAFKA_SASL_MECHANISM', 'KAFKA_SSL'];
 /**
  * dtq's own API keys. Under Azure Functions the host checks its function keys on the job routes
  * and dtq does not read these, so setting them on the Function App would only look like protection.
@@ -38,12 +38,11 @@ const EVENT_HUBS_VARIABLES = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KA
 const API_KEY_VARIABLES = ['API_KEYS', 'API_KEYS_FILE'];
 /** Values that are secrets: they must come from Key Vault, never from a literal or a ConfigMap. */
 const SECRET_VARIABLES = ['REDIS_URL', 'RABBITMQ_URL', 'MONGODB_URI', 'KAFKA_SASL_PASSWORD', 'API_KEYS', 'GITHUB_TOKEN'];
-/** Fixed values in a services deployment; Event Hubs' Kafka endpoint takes SASL PLAIN over TLS. */
+/** Fixed values in a services deployment: the API and the worker reach Event Hubs with Entra ID tokens, over TLS. */
 const FIXED_VALUES: Record<string, string> = {
   PROVIDER_MODE: 'http',
   KAFKA_SSL: 'true',
-  KAFKA_SASL_MECHANISM: 'plain',
-  KAFKA_SASL_USERNAME: '$ConnectionString',
+  KAFKA_SASL_MECHANISM: 'oauthbearer',
 };
 /** Worker variables the manifests rely on elsewhere (probe port, grace period, KEDA's consumer group). */
 const WORKER_MANIFEST_VARIABLES = ['WORKER_METRICS_PORT', 'SHUTDOWN_TIMEOUT_MS', 'KAFKA_CONSUMER_GROUP'];
@@ -56,6 +55,7 @@ const FUNCTIONS_PLATFORM_SETTINGS: Record<string, string> = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'where the Functions host sends requests, logs and traces',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'the host authenticates telemetry with the managed identity (local auth is off)',
   NODE_ENV: 'production behaviour of npm dependencies; dtq itself does not read it',
+  AZURE_CLIENT_ID: "the user-assigned identity @azure/identity uses (Event Hubs tokens, trace export)",
 };
 /** Flex Consumption rejects these: the runtime is set in functionAppConfig.runtime. */
 const FLEX_REJECTED_SETTINGS = ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_NODE_DEFAULT_VERSION'];
@@ -151,7 +151,8 @@ describe('deployment drift: names shared by code, Bicep and manifests', () => {
     }
     expect(paramDefault('topicTemplate')).toBe(defaultOf('KAFKA_TOPIC_TEMPLATE'));
     expect(paramDefault('deadLetterTopic')).toBe(DEAD_LETTER_TOPIC);
-    expect(paramDefault('consumerGroup')).toBe(defaultOf('KAFKA_CONSUMER_GROUP'));
+    // Kafka consumer groups are not Event Hubs consumer groups: Bicep creates none (they were unused).
+    expect(readBicep('bicep/modules/event-hubs.bicep').text).not.toMatch(/consumergroups@/);
     expect(paramDefault('mongoDatabaseName')).toBe(defaultOf('MONGODB_DATABASE'));
     expect(readBicep('bicep/modules/event-hubs.bicep').text).toMatch(/output kafkaEndpoint string = '\$\{host\}:9093'/);
   });

@@ -160,10 +160,8 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     expect(containers(worker)[0]!.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
   });
 
-  it('ships the Grafana dashboard as a ConfigMap', () => {
-    const dashboard = find(objects(), 'ConfigMap', 'dtq-grafana-dashboard');
-    expect(dashboard.metadata.labels?.grafana_dashboard).toBe('1');
-    expect(JSON.parse(dashboard.data['dtq-dashboard.json'] as string)).toHaveProperty('panels');
+  it('applies no Grafana dashboard ConfigMap (Azure Managed Grafana never reads one; deploy.sh imports the dashboard)', () => {
+    expect(objects().some((o) => o.metadata.name === 'dtq-grafana-dashboard')).toBe(false);
   });
 });
 
@@ -176,6 +174,10 @@ describe('k8s/components/prometheus-operator', () => {
     const rule = find(objects, 'PrometheusRule', 'dtq-alert-rules');
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
     expect((rule.spec.groups as unknown[]).length).toBeGreaterThan(0);
+    // In-cluster Grafana's sidecar takes the dashboard from a labelled ConfigMap.
+    const dashboard = find(objects, 'ConfigMap', 'dtq-grafana-dashboard');
+    expect(dashboard.metadata.labels?.grafana_dashboard).toBe('1');
+    expect(JSON.parse(dashboard.data['dtq-dashboard.json'] as string)).toHaveProperty('panels');
     expect(overlays.objects('dev').some((o) => o.kind === 'PrometheusRule'), 'AKS overlays: managed Prometheus has no PrometheusRule CRD').toBe(false);
   });
 });

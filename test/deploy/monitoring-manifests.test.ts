@@ -1,6 +1,7 @@
 // The monitoring manifests are generated from ops/ (alert rules, dashboard) and must not go stale;
 // the renderer turns Prometheus rules into Azure rule groups without losing or inventing meaning.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,15 @@ const renderCli = (args: string[]) =>
   });
 
 describe('monitoring manifests: rendering', () => {
+  it('leaves rules on dtq_api_* metrics out of the Azure rule groups (nothing scrapes the API on Functions), saying so', () => {
+    const azure = JSON.parse(readFileSync(join(REPO_ROOT, MONITORING_OUTPUTS.azureRuleGroups), 'utf8')) as {
+      notes: string[];
+      groups: Array<{ rules: Array<{ expression: string }> }>;
+    };
+    expect(azure.groups.flatMap((g) => g.rules).filter((r) => /\bdtq_api_/.test(r.expression))).toEqual([]);
+    expect(azure.notes.some((note) => note.includes('nothing scrapes on Azure'))).toBe(true);
+  });
+
   it('renders the rules as a PrometheusRule, Azure rule groups, and the dashboard as a ConfigMap', async () => {
     const sources = await readMonitoringSources(FIXTURE_ROOT);
     const outputs = renderMonitoring(sources);

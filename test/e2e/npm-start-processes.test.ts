@@ -1,12 +1,11 @@
 // `npm start` as a process among others: SIGTERM to the npm process stops dtq and frees its ports,
 // and a second dtq on the same machine either starts or says which port setting to change.
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { request } from '../support/http-client.js';
-import { REPO_ROOT, freePort, startNode, startProcess, type RunningChild } from '../support/processes.js';
+import { REPO_ROOT, acceptsConnections, freePort, startNode, startProcess, type RunningChild } from '../support/processes.js';
 import { waitFor } from '../support/wait-for.js';
 
 const ENTRY = join(REPO_ROOT, 'dist/all-in-one/main.js');
@@ -17,17 +16,6 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((child) => child.stop('SIGKILL')));
 });
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1');
-  });
-}
 
 describe('npm start and SIGTERM', () => {
   // npm runs package.json's own `start` script, in a directory whose `build` script does nothing
@@ -44,10 +32,10 @@ describe('npm start and SIGTERM', () => {
     const npm = startProcess('npm', ['start', '--prefix', scratch], { PORT: String(port), WORKER_METRICS_PORT: String(workerPort) });
     running.push(npm);
     await npm.waitForLine(/dtq ready/, 30_000);
-    expect(await accepts(port)).toBe(true);
+    expect(await acceptsConnections(port)).toBe(true);
 
     npm.child.kill('SIGTERM');
-    await waitFor(async () => ((await accepts(port)) || (await accepts(workerPort)) ? undefined : true), {
+    await waitFor(async () => ((await acceptsConnections(port)) || (await acceptsConnections(workerPort)) ? undefined : true), {
       timeoutMs: 15_000,
       what: `ports ${port} and ${workerPort} to be freed after SIGTERM to npm start`,
     });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export { freePort } from '../../testkit/free-port.js';
@@ -77,4 +78,17 @@ export function startProcess(command: string, args: string[], env: Record<string
       return exited;
     },
   };
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port now. */
+export function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
 }

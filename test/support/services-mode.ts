@@ -20,8 +20,11 @@ export interface ServicesMode {
   readonly id: string;
   /** Every service variable, with topics, group, keys, queue and database of this run's own. */
   readonly env: Record<string, string>;
-  /** Removes what the run left on the servers; `kafka: false` when its broker is already gone. */
-  cleanup(options?: { kafka?: boolean }): Promise<void>;
+  /**
+   * Removes what the run left on the servers; `kafka: false` when its broker is already gone,
+   * `mongodb: false` when the run's processes were not given the MongoDB variables.
+   */
+  cleanup(options?: { kafka?: boolean; mongodb?: boolean }): Promise<void>;
 }
 
 /**
@@ -44,12 +47,12 @@ export function servicesMode(name: string, options: ServicesModeOptions = {}): S
   return {
     id,
     env,
-    cleanup: async ({ kafka = true } = {}) => {
+    cleanup: async ({ kafka = true, mongodb = true } = {}) => {
       const results = await Promise.allSettled([
         deleteRedisKeys(env.REDIS_KEY_PREFIX!),
         env.PROGRESS_REQUEST_QUEUE ? deleteRabbitQueues([env.PROGRESS_REQUEST_QUEUE]) : Promise.resolve(),
         kafka ? deleteKafkaTopicsAndGroups(brokers, new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`)) : Promise.resolve(),
-        env.MONGODB_URI ? dropDatabase(id) : Promise.resolve(),
+        mongodb && env.MONGODB_URI ? dropDatabase(id) : Promise.resolve(),
       ]);
       const failed = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
       if (failed.length > 0) throw new AggregateError(failed, `cleaning up after ${id} failed`);

@@ -28,7 +28,8 @@ import type { JobState } from '../../../contracts/common.js';
 import { ListSchedulesResponseSchema, ScheduleSchema, type CreateScheduleRequest, type Schedule } from '../../../contracts/schedules.js';
 import type { JobType } from '../../../contracts/job-types.js';
 import { API_BASE_URL } from '../api-base.js';
-import { NetworkError, isApiError, toApiError } from './api-errors.js';
+import { DtqClient } from '../../../client/index.js';
+import { isApiError } from './api-errors.js';
 import { credentialHeaders } from './credentials.js';
 
 export interface JobListFilters {
@@ -46,23 +47,12 @@ export interface JobListFilters {
 
 const LIST_FILTER_NAMES = ['state', 'job_type', 'schedule_id', 'submitted_after', 'submitted_before', 'q', 'label'] as const;
 
+/** The typed client every call goes through; the sign-in's credentials are asked for per request. */
+export const dtqClient = new DtqClient({ baseUrl: API_BASE_URL, headers: credentialHeaders });
+
 /** Sends one request and checks the answer against its contract, so bad data fails loudly here. */
-export async function request<S extends z.ZodType>(path: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
-  // Before the request: a sign-in that needs the person navigates away and rejects here.
-  const credentials = await credentialHeaders();
-  let response: Response;
-  try {
-    response = await fetch(`${API_BASE_URL}${path}`, {
-      ...init,
-      headers: { accept: 'application/json', ...credentials, ...init?.headers },
-    });
-  } catch (error) {
-    throw new NetworkError(error instanceof Error ? error.message : String(error));
-  }
-  if (!response.ok) throw await toApiError(response);
-  const parsed = schema.safeParse(await response.json().catch(() => undefined));
-  if (!parsed.success) throw new NetworkError(`the answer to ${path} does not match the dtq contract`);
-  return parsed.data;
+export function request<S extends z.ZodType>(path: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
+  return dtqClient.request(path, schema, init);
 }
 
 /**

@@ -65,12 +65,27 @@ export async function accessToken(config: SignInConfig): Promise<string> {
     await app.loginRedirect({ scopes: [config.scope] });
     throw new SignInRedirectError();
   }
-  const { InteractionRequiredAuthError } = await import('@azure/msal-browser');
+  return silentTokenOrSignIn(app, { scopes: [config.scope], account });
+}
+
+/**
+ * The token from MSAL's cache or a silent renewal; when that cannot succeed without the person,
+ * a redirect to sign in (and SignInRedirectError). Besides Entra asking for interaction, that is a
+ * renewal that timed out: after a day the refresh token is spent and the renewal runs in a hidden
+ * iframe that Entra cannot complete without the person, so MSAL gives up waiting (timed_out).
+ * Rethrowing that would fail every call of an open tab until it is reloaded.
+ */
+export async function silentTokenOrSignIn(
+  app: Pick<PublicClientApplication, 'acquireTokenSilent' | 'acquireTokenRedirect'>,
+  request: { scopes: string[]; account: AccountInfo },
+): Promise<string> {
+  const { BrowserAuthError, BrowserAuthErrorCodes, InteractionRequiredAuthError } = await import('@azure/msal-browser');
   try {
-    return (await app.acquireTokenSilent({ scopes: [config.scope], account })).accessToken;
+    return (await app.acquireTokenSilent(request)).accessToken;
   } catch (error) {
-    if (!(error instanceof InteractionRequiredAuthError)) throw error;
-    await app.acquireTokenRedirect({ scopes: [config.scope], account });
+    const renewalTimedOut = error instanceof BrowserAuthError && error.errorCode === BrowserAuthErrorCodes.timedOut;
+    if (!(error instanceof InteractionRequiredAuthError) && !renewalTimedOut) throw error;
+    await app.acquireTokenRedirect(request);
     throw new SignInRedirectError();
   }
 }
