@@ -15,6 +15,7 @@ import { writeMarkdown } from './report/markdown.js';
 import type { BenchResults, ThroughputSeries } from './report/results.js';
 import { checkTargets } from './report/targets.js';
 import { startBullmqStack } from './scenarios/bullmq.js';
+import { runDelayedDue } from './scenarios/delayed-due.js';
 import { runEndToEnd, type EndToEndResult } from './scenarios/end-to-end.js';
 import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
@@ -24,7 +25,7 @@ import { UNREACHED_LIMITS_ENV, runTenantWait } from './scenarios/key-limits.js';
 import { runPriorityWait } from './scenarios/priority-wait.js';
 import { runBatchSubmit } from './scenarios/batch-submit.js';
 
-const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority', 'streams', 'batch', 'keylimits'] as const;
+const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority', 'streams', 'batch', 'keylimits', 'delayed'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -48,6 +49,8 @@ const { values: args } = parseArgs({
     'priority-backlog': { type: 'string' },
     'priority-samples': { type: 'string' },
     'batch-jobs': { type: 'string' },
+    'due-jobs': { type: 'string' },
+    'due-lead-ms': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     'flood-jobs': { type: 'string' },
     profile: { type: 'string', default: '' },
@@ -83,6 +86,8 @@ const backlog = int(args.backlog, quick ? 1_000 : 10_000);
 const priorityBacklog = int(args['priority-backlog'], quick ? 500 : 5_000);
 const prioritySamples = int(args['priority-samples'], quick ? 3 : 5);
 const batchJobs = int(args['batch-jobs'], quick ? 2_000 : 10_000);
+const dueJobs = int(args['due-jobs'], quick ? 1_000 : 10_000);
+const dueLeadMs = int(args['due-lead-ms'], quick ? 10_000 : 45_000);
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 function version(pkg: string): string {
@@ -361,6 +366,17 @@ if (only.has('priority')) {
       await cleanUpRun(isolation);
     }
   });
+}
+
+if (only.has('delayed')) {
+  log(`delayed: ${dueJobs} jobs due at one moment (${dueLeadMs / 1000} s ahead), then ${dueJobs} without delay`);
+  await attempt('delayed', () =>
+    withDtqStack(cpuSettings, 'delayed', 1, async (stack) => {
+      const result = await runDelayedDue({ submitUrl: stack.apiUrl, progress: dtqProgress(stack), jobs: dueJobs, inFlight, leadMs: dueLeadMs, watch: stack.processes });
+      results.delayed = { label: stack.label, ...result };
+      log(`  all started ${result.delayed.secondsUntilAllStarted} s after the due time; without delay ${result.noDelay.secondsUntilAllStarted} s after the first submit`);
+    }),
+  );
 }
 
 results.machine.loadAfter = loadavg()[0]!;

@@ -8,6 +8,7 @@ import type { PortAdapters } from './create-adapters.js';
 import { createJobHandlers } from './job-handlers.js';
 import { countConnectionEvents } from './progress-rpc-events.js';
 import { ScheduleTicker } from '../worker/schedule-ticker.js';
+import { DelayedHandover } from '../worker/delayed-handover.js';
 import { HeartbeatLoop } from '../worker/heartbeat-loop.js';
 import { dtqVersion } from './dtq-version.js';
 import { Worker } from '../worker/worker.js';
@@ -44,6 +45,21 @@ export function buildWorker(options: {
     onRoundFailed: () => metrics.scheduleRoundsFailed.inc(),
     logger: tickerLogger,
   });
+  // Every worker runs one: claims make each due job one hand-over's, however many workers run.
+  const handover = new DelayedHandover({
+    delayed: adapters.delayed,
+    queue: adapters.queue,
+    pollMs: config.DELAYED_POLL_MS,
+    logger: options.logger.child({ component: 'delayed-handover' }),
+    events: {
+      onHandedOver: (latenessMs) => {
+        metrics.delayedJobsHandedOver.inc(latenessMs.length);
+        for (const ms of latenessMs) metrics.delayedHandoverLateness.observe(ms / 1000);
+      },
+      onError: (step) => metrics.delayedHandoverErrors.inc({ step }),
+    },
+  });
+  metrics.bindSources({ delayedJobsWaiting: () => adapters.delayed.count() });
   const keyLimits = createKeyLimitGate({ config, queue: adapters.queue, statuses: adapters.statuses, metrics, logger: options.logger.child({ component: 'key-limits' }) });
   const webhooks = createWorkerWebhooks({ config, adapters, metrics, logger: options.logger });
   // The heartbeat reads the load of the worker it belongs to, at each beat (after the worker exists).
@@ -59,7 +75,7 @@ export function buildWorker(options: {
     logger: options.logger.child({ component: 'heartbeat' }),
   });
   const worker: Worker = new Worker({
-    loops: [ticker, heartbeat, ...(webhooks.deliverer ? [webhooks.deliverer] : [])],
+    loops: [ticker, heartbeat, handover, ...(webhooks.deliverer ? [webhooks.deliverer] : [])],
     keyLimits,
     onJobEnded: webhooks.onJobEnded,
     queue: adapters.queue,

@@ -3,6 +3,7 @@ import type {
   DeadLetterMarks,
   BulkOperationStore,
   DeadLetters,
+  DelayedJobStore,
   HealthCheck,
   IdempotencyStore,
   JobEvents,
@@ -40,6 +41,8 @@ export interface PortAdapters {
   results: ResultStore;
   /** Schedules: what each tick submits and where the ticks have got to. */
   schedules: ScheduleStore;
+  /** Jobs submitted with a delay, until they are due: durable (MongoDB) when there is a durable store. */
+  delayed: DelayedJobStore;
   /** The webhook outbox: deliveries of ended jobs with a callback_url, and how far each has got. */
   webhooks: WebhookOutbox;
   /** Bulk cancel, retry and replay operations with their targets, kept before any job is acted on. */
@@ -84,6 +87,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     heartbeats: stores.heartbeats,
     results,
     schedules: resultStore.schedules,
+    delayed: resultStore.delayed,
     webhooks: resultStore.webhooks,
     bulkOperations: resultStore.bulkOperations,
     queue,

@@ -1,9 +1,10 @@
 import type { Config } from '../config/index.js';
-import type { BulkOperationStore, DeadLetterMarks, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore, WebhookOutbox } from '../core/ports/index.js';
-import { MemoryBulkOperationStore, MemoryDeadLetterMarks, MemoryResultStore, MemoryScheduleStore, MemoryWebhookOutbox } from '../adapters/memory/index.js';
+import type { BulkOperationStore, DeadLetterMarks, DelayedJobStore, HealthCheck, IdempotencyStore, Logger, ResultStore, ScheduleStore, WebhookOutbox } from '../core/ports/index.js';
+import { MemoryBulkOperationStore, MemoryDeadLetterMarks, MemoryDelayedJobStore, MemoryResultStore, MemoryScheduleStore, MemoryWebhookOutbox } from '../adapters/memory/index.js';
 import {
   MongoBulkOperationStore,
   MongoDeadLetterMarks,
+  MongoDelayedJobStore,
   MongoIdempotencyStore,
   MongoResultStore,
   MongoScheduleStore,
@@ -20,6 +21,8 @@ export interface ResultStoreChoice {
   idempotency?: IdempotencyStore;
   /** Schedules, beside the results (MongoDB) so they outlive every process and a Redis that loses its data; in memory otherwise. */
   schedules: ScheduleStore;
+  /** Delayed jobs until they are due, in the same database (in memory with the in-memory result store). */
+  delayed: DelayedJobStore;
   /** Webhook deliveries, beside the results (MongoDB) so a recorded delivery outlives its worker; in memory otherwise. */
   webhooks: WebhookOutbox;
   /** Which dead letters were dealt with (purged, replayed): beside the results (MongoDB), in memory otherwise. */
@@ -32,19 +35,21 @@ export interface ResultStoreChoice {
   close(): Promise<void>;
 }
 
-/** MongoDB (one client for results, idempotency keys and schedules) when MONGODB_URI is set, process memory otherwise. */
+/** MongoDB (one client for results, idempotency keys, schedules and delayed jobs) when MONGODB_URI is set, process memory otherwise. */
 export function createResultStore(config: Config, logger: Logger): ResultStoreChoice {
   if (!config.MONGODB_URI) {
     const results = new MemoryResultStore();
+    const delayed = new MemoryDelayedJobStore();
     return {
       results,
       schedules: new MemoryScheduleStore(),
       webhooks: new MemoryWebhookOutbox(),
       bulkOperations: new MemoryBulkOperationStore(),
       deadLetterMarks: new MemoryDeadLetterMarks(),
+      delayed,
       readiness: [],
       init: async () => {},
-      close: () => results.close(),
+      close: async () => void (await Promise.all([results.close(), delayed.close()])),
     };
   }
   const client = createMongoClient(config.MONGODB_URI);
@@ -55,6 +60,7 @@ export function createResultStore(config: Config, logger: Logger): ResultStoreCh
   const webhooks = new MongoWebhookOutbox({ client, database, logger });
   const deadLetterMarks = new MongoDeadLetterMarks({ client, database, logger });
   const bulkOperations = new MongoBulkOperationStore({ client, database, logger });
+  const delayed = new MongoDelayedJobStore({ client, database, logger });
   return {
     results,
     idempotency,
@@ -62,9 +68,10 @@ export function createResultStore(config: Config, logger: Logger): ResultStoreCh
     webhooks,
     deadLetterMarks,
     bulkOperations,
+    delayed,
     readiness: [results.healthCheck],
     init: async () =>
-      void (await Promise.all([results.init(), idempotency.init(), schedules.init(), webhooks.init(), bulkOperations.init(), deadLetterMarks.init()])),
+      void (await Promise.all([results.init(), idempotency.init(), schedules.init(), webhooks.init(), bulkOperations.init(), deadLetterMarks.init(), delayed.init()])),
     close: async () => {
       await client.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the MongoDB client failed'));
     },

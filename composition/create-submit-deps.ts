@@ -12,6 +12,7 @@ export function createSubmitDeps(options: { config: Config; adapters: PortAdapte
   return {
     statuses: adapters.statuses,
     queue: adapters.queue,
+    delayed: adapters.delayed,
     idempotency: adapters.idempotency,
     topicTemplate: config.KAFKA_TOPIC_TEMPLATE,
     now: () => new Date(),

@@ -123,6 +123,8 @@ const ConfigVariables = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
   /** How often each worker looks for due schedule ticks: a tick's job is submitted at most this late. */
   SCHEDULE_POLL_MS: positiveInt.min(50).max(60_000).default(250),
+  /** How often each worker looks for due delayed jobs when none were due: a job starts at most this late. */
+  DELAYED_POLL_MS: positiveInt.min(20).max(60_000).default(250),
 
   PROVIDER_MODE: z.enum(['simulated', 'http']).default('simulated'),
   SIMULATED_PROVIDER_DELAY_MS: nonNegativeInt.max(600_000).default(300),

@@ -36,6 +36,11 @@ function queryWholeNumber(min: number, max: number) {
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
+/** The longest a job may be put off: 30 days. */
+export const MAX_DELAY_MS = 30 * 24 * 60 * 60 * 1000;
+const DELAY_MS_WORDS = `must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS} (30 days)`;
+const RUN_AT_WORDS = 'must be a time in RFC 3339 with an offset, such as 2030-01-31T09:00:00Z or 2030-01-31T10:00:00+01:00';
+
 /**
  * POST /v1/jobs body. The payload is checked against its job type's schema by the domain, so
  * that an unknown type and a bad field get distinct errors.
@@ -44,6 +49,10 @@ export const SubmitJobRequestSchema = z.strictObject({
   job_type: z.string(),
   payload: z.record(z.string(), z.unknown()),
   timeout_ms: JobTimeoutMsSchema.optional(),
+  /** Start the job this many milliseconds after the submit (at most 30 days); not with `run_at`. */
+  delay_ms: z.number().int(DELAY_MS_WORDS).min(0, DELAY_MS_WORDS).max(MAX_DELAY_MS, DELAY_MS_WORDS).optional(),
+  /** Start the job at this time (RFC 3339 with an offset, at most 30 days ahead; a past time runs at once); not with `delay_ms`. */
+  run_at: z.iso.datetime({ offset: true, error: RUN_AT_WORDS }).optional(),
   /** high overtakes normal jobs waiting; low waits behind them but still gets turns. Unset: the job type's default. */
   priority: JobPrioritySchema.optional(),
   /** Where dtq POSTs the job's outcome when it ends (signed; see docs/webhooks.md). */
@@ -57,6 +66,8 @@ export const SubmitJobResponseSchema = z.object({
   job_type: JobTypeSchema,
   state: JobStateSchema,
   submitted_at: UtcTimestampSchema,
+  /** When a delayed job starts at the earliest (UTC); absent for a job that starts at once. */
+  run_at: UtcTimestampSchema.optional(),
   status_url: z.string(),
   result_url: z.string(),
 });
@@ -112,6 +123,8 @@ export const JobStatusResponseSchema = z.object({
   schedule_id: UuidV4Schema.optional(),
   /** The job's timeout (absent for a job whose status was written before dtq had timeouts). */
   timeout_ms: JobTimeoutMsSchema.optional(),
+  /** A delayed job: when it starts at the earliest (UTC). It stays `queued` until then. */
+  run_at: UtcTimestampSchema.optional(),
   /** The job's priority (absent for a job whose status was written before dtq had priorities). */
   priority: JobPrioritySchema.optional(),
   /** The job's webhook delivery, once the job has ended with a `callback_url`. */
@@ -174,6 +187,8 @@ export const JobSummarySchema = z.object({
   cancel_requested_at: UtcTimestampSchema.optional(),
   /** The schedule whose tick made the job. */
   schedule_id: UuidV4Schema.optional(),
+  /** A delayed job: when it starts at the earliest (UTC). */
+  run_at: UtcTimestampSchema.optional(),
   /** The job's priority (absent for jobs submitted before priorities, and for jobs listed from results). */
   priority: JobPrioritySchema.optional(),
   ...retryLinks,

@@ -57,6 +57,8 @@ export const JobStatusSchema = z.object({
   label: JobLabelSchema.optional(),
   milestones: MilestoneTimesSchema.optional(),
   cancel_requested_at: UtcTimestampSchema.optional(),
+  /** A delayed job: when it starts at the earliest; written with its queued status. */
+  run_at: UtcTimestampSchema.optional(),
   retry_of: UuidV4Schema.optional(),
   retries: z.array(UuidV4Schema).optional(),
   /** The schedule whose tick made the job. */

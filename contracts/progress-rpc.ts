@@ -36,6 +36,8 @@ export const ProgressReplySchema = z.object({
   milestones: MilestoneTimesSchema.optional(),
   cancel_requested_at: UtcTimestampSchema.optional(),
   timeout_ms: JobTimeoutMsSchema.optional(),
+  /** A delayed job's start. */
+  run_at: UtcTimestampSchema.optional(),
   priority: JobPrioritySchema.optional(),
   retry_of: UuidV4Schema.optional(),
   retries: z.array(UuidV4Schema).optional(),

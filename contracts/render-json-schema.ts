@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SCHEMA_CATALOG } from './schema-catalog.js';
 import { UtcTimestampSchema, UuidV4Schema } from './common.js';
-import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, JOB_SEARCH_SCAN_LIMIT, MAX_REQUEST_BODY_BYTES } from './http-api.js';
+import { DEAD_LETTER_ID_PATTERN, IdempotencyKeySchema, JOB_SEARCH_SCAN_LIMIT, MAX_DELAY_MS, MAX_REQUEST_BODY_BYTES } from './http-api.js';
 import { JOB_LABEL_MAX_LENGTH } from './job-status.js';
 import { JOB_TYPES } from './job-types.js';
 import { CRON_MAX_LENGTH } from './schedules.js';
@@ -113,7 +113,7 @@ export function renderOpenApi(): string {
           description:
             'The body names a job type of the catalog (GET /v1/job-types) and a payload that passes its schema. ' +
             'Payload strings must not hold C0 control characters other than tab, LF and CR, nor unpaired surrogates (the payload schemas say it as a pattern).',
-          requestBody: { required: true, content: { 'application/json': { schema: submitRequestPerJobType() } } },
+          requestBody: { required: true, content: { 'application/json': { schema: withStartFields(submitRequestPerJobType()) } } },
           responses: {
             '202': { description: 'Accepted; Location points at the status', content: json('http-submit-job-response') },
             '400': errorResponse('Malformed JSON, unknown job type, invalid payload field or Idempotency-Key, or a callback_url dtq may not call'),
@@ -372,6 +372,29 @@ export function renderOpenApi(): string {
     },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** The optional start of a submitted job, as SubmitJobRequestSchema parses it. */
+const startProperties = {
+  delay_ms: {
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_DELAY_MS,
+    description: 'Start the job this many milliseconds after the submit (at most 30 days); it stays queued, with run_at in its status, until then',
+  },
+  run_at: {
+    type: 'string',
+    format: 'date-time',
+    description: 'Start the job at this time (RFC 3339 with an offset); a time already past starts it at once, one more than 30 days ahead is refused',
+  },
+};
+
+/** POST /v1/jobs: the submit variants with a job's optional start, a delay or a time but not both. */
+function withStartFields(request: ReturnType<typeof submitRequestPerJobType>) {
+  return {
+    ...request,
+    oneOf: request.oneOf.map((variant) => ({ ...variant, properties: { ...variant.properties, ...startProperties }, not: { required: ['delay_ms', 'run_at'] } })),
+  };
 }
 
 /** The optional `timeout_ms` of a submit, as every variant below declares it. */

@@ -8,6 +8,8 @@ export interface WorkerMetricSources {
   ready(): boolean;
   /** Lag of every partition of the worker's topics for its group, when the queue adapter can tell. */
   consumerLag?(): Promise<PartitionLag[]>;
+  /** Delayed jobs held, due or not (all workers share one holding place, so each reports the same). */
+  delayedJobsWaiting?(): Promise<number>;
   /** Records waiting on the job topics, per priority (from the consumer lag). */
   waitingByPriority?(): Promise<ReadonlyMap<string, number>>;
 }
@@ -19,9 +21,9 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
   let sources: WorkerMetricSources | undefined;
   return {
     registry,
-    /** Connects the scrape-time gauges (readiness, consumer lag) to a running worker. */
-    bindSources(bound: WorkerMetricSources): void {
-      sources = bound;
+    /** Connects the scrape-time gauges (readiness, consumer lag, delayed jobs) to what reads them; later calls add to earlier ones. */
+    bindSources(bound: Partial<WorkerMetricSources>): void {
+      sources = { ready: () => false, ...sources, ...bound };
     },
     jobsProcessed: new Counter({
       name: 'dtq_worker_jobs_processed_total',
@@ -133,6 +135,32 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
         const lags = (await sources?.consumerLag?.().catch(() => [])) ?? [];
         for (const { topic, partition, lag } of lags) this.set({ topic, partition: String(partition) }, lag);
       },
+    }),
+    delayedJobsWaiting: new Gauge({
+      name: 'dtq_worker_delayed_jobs_waiting',
+      help: 'Delayed jobs held until their run_at, due or not, in the holding place all workers share (read when scraped)',
+      registers: [registry],
+      async collect() {
+        const waiting = await sources?.delayedJobsWaiting?.().catch(() => undefined);
+        if (waiting !== undefined) this.set(waiting);
+      },
+    }),
+    delayedJobsHandedOver: new Counter({
+      name: 'dtq_worker_delayed_jobs_handed_over_total',
+      help: 'Delayed jobs this worker handed over to the queue once due',
+      registers: [registry],
+    }),
+    delayedHandoverLateness: new Histogram({
+      name: 'dtq_worker_delayed_handover_lateness_seconds',
+      help: 'Time from a delayed job\'s run_at until the queue acknowledged it',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    delayedHandoverErrors: new Counter({
+      name: 'dtq_worker_delayed_handover_errors_total',
+      help: 'Failed steps of the delayed-job hand-over (claim, publish, mark); the jobs are claimed again once their claim lapses',
+      labelNames: ['step'] as const,
+      registers: [registry],
     }),
     jobsWaitingByPriority: new Gauge({
       name: 'dtq_worker_jobs_waiting_by_priority',

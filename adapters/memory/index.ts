@@ -6,6 +6,7 @@ export { MemoryProgressBus } from './memory-progress-rpc.js';
 export { MemoryDeadLetters } from './memory-dead-letters.js';
 export { MemoryJobLeases } from './memory-job-leases.js';
 export { MemoryScheduleStore } from './memory-schedule-store.js';
+export { MemoryDelayedJobStore } from './memory-delayed-jobs.js';
 export { MemoryJobEvents } from './memory-job-events.js';
 export { MemoryKeySlots, MemoryDelayedJobs, memoryRateLimits } from './memory-key-slots.js';
 export { MemoryWebhookOutbox } from './memory-webhook-outbox.js';

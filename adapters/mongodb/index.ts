@@ -1,11 +1,13 @@
 export { MongoResultStore, type MongoResultStoreOptions } from './mongo-result-store.js';
 export { createMongoClient, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SERVER_SELECTION_TIMEOUT_MS, DEFAULT_SOCKET_TIMEOUT_MS } from './mongo-client.js';
 export { MongoPingHealthCheck } from './mongo-health-check.js';
-export { RESULT_INDEXES, ensureResultIndexes } from './result-indexes.js';
+export { RESULT_INDEXES, ensureIndexes, ensureResultIndexes } from './result-indexes.js';
 export { createThrottlingRetry, isThrottlingError, retryAfterMs, DEFAULT_THROTTLING_RETRY, type ThrottlingRetryOptions } from './throttling-retry.js';
 export { isDuplicateKeyError, isUnavailableError, toStoreError } from './mongo-errors.js';
 export { MongoIdempotencyStore, IDEMPOTENCY_COLLECTION, type MongoIdempotencyStoreOptions } from './mongo-idempotency-store.js';
 export { MongoScheduleStore, SCHEDULE_COLLECTION, SCHEDULE_INDEXES, type MongoScheduleStoreOptions } from './mongo-schedule-store.js';
+export { MongoDelayedJobStore, type MongoDelayedJobStoreOptions } from './mongo-delayed-jobs.js';
+export { DELAYED_JOBS_COLLECTION, DELAYED_JOB_CLAIMS_COLLECTION, DELAYED_JOB_INDEXES } from './delayed-job-indexes.js';
 export { MongoWebhookOutbox, WEBHOOK_COLLECTION, WEBHOOK_INDEXES, type MongoWebhookOutboxOptions } from './mongo-webhook-outbox.js';
 export { MongoDeadLetterMarks, DEAD_LETTER_MARKS_COLLECTION, type MongoDeadLetterMarksOptions } from './mongo-dead-letter-marks.js';
 export { MongoBulkOperationStore, BULK_OPERATION_COLLECTION, BULK_ITEM_COLLECTION, BULK_ITEM_INDEXES, type MongoBulkOperationStoreOptions } from './mongo-bulk-operation-store.js';

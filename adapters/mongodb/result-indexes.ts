@@ -44,8 +44,14 @@ export interface IndexReport {
  * in its handler) when one command names two or more indexes that already exist. The unique
  * index comes first, so it exists before anything else.
  */
-export async function ensureResultIndexes<T extends Document>(
+export function ensureResultIndexes<T extends Document>(collection: Collection<T>, isRefusal: (error: unknown) => boolean): Promise<IndexReport> {
+  return ensureIndexes(collection, RESULT_INDEXES, isRefusal);
+}
+
+/** The same for any collection's declared indexes (ensureResultIndexes says how and why). */
+export async function ensureIndexes<T extends Document>(
   collection: Collection<T>,
+  indexes: readonly IndexDescription[],
   isRefusal: (error: unknown) => boolean,
 ): Promise<IndexReport> {
   const existing = await collection.indexes().catch((error: unknown) => {
@@ -53,7 +59,7 @@ export async function ensureResultIndexes<T extends Document>(
     throw error;
   });
   const report: IndexReport = { present: [], created: [], refused: [] };
-  for (const index of RESULT_INDEXES) {
+  for (const index of indexes) {
     const name = describeIndex(index);
     if (existing.some((found) => sameIndex(found, index))) {
       report.present.push(name);

@@ -16,6 +16,7 @@ export function acceptedJobResponse(job: SubmittedJob, extra: Record<string, unk
       job_type: job.job_type,
       state: 'queued',
       submitted_at: job.submitted_at,
+      ...(job.run_at ? { run_at: job.run_at } : {}),
       status_url: statusUrl,
       result_url: `/v1/jobs/${job.job_id}/result`,
       ...extra,

@@ -9,7 +9,7 @@ export const jobCancelPost: RouteDefinition = {
   route: 'v1/jobs/{job_id}/cancel',
   authLevel: 'function',
   create: (deps) => async (request, { traceId }) => {
-    const cancelled = await cancelJob({ statuses: deps.statuses, results: deps.results, now: deps.now, logger: deps.logger }, request.params.job_id, traceId);
+    const cancelled = await cancelJob({ statuses: deps.statuses, results: deps.results, delayed: deps.submit.delayed, now: deps.now, logger: deps.logger }, request.params.job_id, traceId);
     deps.metrics.jobCancels.inc({ job_type: cancelled.job_type ?? 'unknown', previous_state: cancelled.previous_state });
     const statusUrl = `/v1/jobs/${cancelled.job_id}/status`;
     return jsonResponse(

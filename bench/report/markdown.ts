@@ -33,6 +33,7 @@ export function renderResults(results: BenchResults): string {
   lines.push(...memorySection(results));
   lines.push('', ...streamsSection(results));
   lines.push('', ...prioritySection(results));
+  lines.push('', ...delayedSection(results));
   for (const [key, reason] of Object.entries(results.notMeasured)) lines.push('', `Not measured (${key}): ${reason}.`);
   return lines.join('\n');
 }
@@ -168,6 +169,17 @@ function submitNote(comparison: { dtq?: ThroughputSeries; bullmq?: ThroughputSer
   const run = (comparison.dtq ?? comparison.bullmq ?? comparison.dtqTwoWorkers)?.details[0];
   return `each submitted over HTTP with ${run?.inFlight ?? '–'} requests in flight (dtq to its API, BullMQ to a node:http server calling \`Queue.add\`), ` +
     `timed from the first submit until the done count (polled every ${run?.pollIntervalMs ?? '–'} ms) reached the total.`;
+}
+
+function delayedSection(results: BenchResults): string[] {
+  const lines = ['### Jobs due at one moment', ''];
+  const delayed = results.delayed;
+  if (!delayed) return [...lines, 'Not measured.'];
+  lines.push(`${delayed.jobs} weather jobs, simulated provider at 0 ms, one worker (${delayed.label}); the delayed ones submitted with one run_at ${delayed.leadSeconds} s ahead.`, '');
+  lines.push('| jobs | seconds until all had started | from | submit phase s |', '|---|---|---|---|');
+  lines.push(`| delayed, all due at once | ${n(delayed.delayed.secondsUntilAllStarted, 2)} | the due time | ${n(delayed.delayed.submitSeconds, 1)} |`);
+  lines.push(`| no delay | ${n(delayed.noDelay.secondsUntilAllStarted, 2)} | the first submit | ${n(delayed.noDelay.submitSeconds, 1)} |`);
+  return lines;
 }
 
 const SKELETON = `# Benchmarks

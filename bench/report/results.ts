@@ -1,3 +1,4 @@
+import type { DelayedDueResult } from '../scenarios/delayed-due.js';
 import type { EndToEndResult } from '../scenarios/end-to-end.js';
 import type { StatusLatencyResult } from '../scenarios/status-latency.js';
 import type { SubmitThroughputResult } from '../scenarios/submit-throughput.js';
@@ -56,6 +57,8 @@ export interface BenchResults {
   keyLimits?: { tenantWait?: TenantWaitResult; overhead?: LimitOverheadResult };
   /** A high job's wait behind a normal backlog and with none. */
   priorityWait?: PriorityWaitResult;
+  /** Many jobs due at one moment, beside as many submitted without delay. */
+  delayed?: DelayedDueResult & { label: string };
   /** Scenario → why it did not run. */
   notMeasured: Record<string, string>;
   durationSeconds: number;

@@ -1,6 +1,7 @@
 // Azure Cosmos DB for MongoDB (RU): database dtq, collection job_results sharded on job_id with the
 // unique job_id index the result store relies on (one document per job however often it is replayed),
-// and idempotency_keys, the durable Idempotency-Keys.
+// idempotency_keys, the durable Idempotency-Keys, and delayed_jobs, jobs waiting for their run_at,
+// with delayed_job_claims, the hand-over's claim markers.
 param baseName string
 param suffix string
 param location string
@@ -102,6 +103,43 @@ resource schedules 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/colle
         { key: { keys: ['_id'] } }
         { key: { keys: ['next_run_at'] } }
         { key: { keys: ['created_at'] } }
+      ]
+    }
+  }
+}
+
+// delayed_jobs: jobs put off until their run_at (adapters/mongodb/mongo-delayed-jobs.ts), the only
+// copy of each until it is handed over to Kafka, so it is kept here and not in Redis. Sharded on _id
+// (the job id), which hold, hand-over and cancel filter on. The indexes are exactly
+// adapters/mongodb/delayed-job-indexes.ts DELAYED_JOB_INDEXES (a test compares them): due_at serves
+// the hand-over's query for due jobs. No TTL: a held job leaves only when it is handed over or cancelled.
+resource delayedJobs 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections@2024-11-15' = {
+  parent: database
+  name: 'delayed_jobs'
+  properties: {
+    resource: {
+      id: 'delayed_jobs'
+      shardKey: { _id: 'Hash' }
+      indexes: [
+        { key: { keys: ['_id'] } }
+        { key: { keys: ['due_at'] } }
+      ]
+    }
+  }
+}
+
+// delayed_job_claims: the hand-over's claim markers (_id = the job id, with the end of the claim's
+// lease), whose unique _id lets one of several workers claim a due job; the workers delete them when
+// the lease ends (no TTL, as FerretDB has none). Few at a time: only claims in progress. Sharded on _id.
+resource delayedJobClaims 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections@2024-11-15' = {
+  parent: database
+  name: 'delayed_job_claims'
+  properties: {
+    resource: {
+      id: 'delayed_job_claims'
+      shardKey: { _id: 'Hash' }
+      indexes: [
+        { key: { keys: ['_id'] } }
       ]
     }
   }

@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import { CANCEL_TOO_LATE_AT_PERCENT, IdempotencyKeySchema, TERMINAL_STATES, type JobState, type JobType } from '../../contracts/index.js';
 import { InvalidIdempotencyKeyError, JobNotCancellableError, JobNotFoundError, JobNotRetryableError } from '../errors/index.js';
-import type { Logger, ResultStore, StatusStore } from '../ports/index.js';
+import type { DelayedJobStore, HeldJob, Logger, ResultStore, StatusStore } from '../ports/index.js';
 import { CANCELLED_ERROR_CODE } from './execute-job.js';
 import { guardDependency } from './guard-dependency.js';
 import { parseJobId } from './job-queries.js';
-import { RESULT_REFUSED } from './save-result.js';
+import { RESULT_REFUSED, saveResult } from './save-result.js';
+import { decodeJobRecord } from './job-records.js';
 import type { JobTrace } from './job-records.js';
 import { submitJob, type SubmitJobDeps, type SubmittedJob } from './submit-job.js';
 
 export interface CancelJobDeps {
   statuses: StatusStore;
   results: ResultStore;
+  /** A delayed job cancelled while it waits is removed from here, so it is never handed over. */
+  delayed?: DelayedJobStore;
   now: () => Date;
   logger: Logger;
 }
@@ -32,6 +35,11 @@ const CANCELLED_WHILE_QUEUED = 'cancelled before it started';
  * a running one when its worker reaches the next milestone, which then stores its result
  * without calling the provider (again). Repeating the request is harmless; a finished job, or a
  * running one past its last milestone check: 409.
+ *
+ * A delayed job still waiting for its run_at is removed from the holding place, so it is never
+ * handed over to the queue: its status already says cancelled, and no worker slot or Kafka
+ * record is spent on it; cancel stores its CANCELLED result itself. That removal is best effort: a job the hand-over claimed meanwhile (or
+ * one a failed removal left) reaches a worker, which finds the cancel and ends it unrun.
  */
 export async function cancelJob(deps: CancelJobDeps, rawJobId: string | undefined, requestTraceId: string): Promise<CancelledJob> {
   const jobId = parseJobId(rawJobId);
@@ -53,6 +61,7 @@ export async function cancelJob(deps: CancelJobDeps, rawJobId: string | undefine
   }
   if (TERMINAL_STATES.includes(previous)) throw new JobNotCancellableError(jobId, previous);
   const status = await guardDependency('status store', () => deps.statuses.get(jobId));
+  if (previous === 'queued' && status?.run_at && deps.delayed) await removeDelayed(deps, deps.delayed, jobId, status.trace_id ?? requestTraceId);
   const cancelled: CancelledJob = {
     job_id: jobId,
     job_type: status?.job_type,
@@ -65,6 +74,55 @@ export async function cancelJob(deps: CancelJobDeps, rawJobId: string | undefine
     previous === 'queued' ? 'job cancelled before it started' : 'cancel requested; the worker ends the job at its next milestone',
   );
   return cancelled;
+}
+
+/**
+ * Takes a cancelled job out of the holding place and stores the CANCELLED result its worker
+ * would have stored, so the job reads as any job cancelled while queued (and can be retried).
+ */
+async function removeDelayed(deps: CancelJobDeps, delayed: DelayedJobStore, jobId: string, traceId: string): Promise<void> {
+  const log = deps.logger.child({ job_id: jobId, trace_id: traceId });
+  try {
+    const removed = await guardDependency('delayed jobs store', () => delayed.remove(jobId));
+    if (!removed) {
+      log.info({}, 'the cancelled delayed job was already handed over; its worker ends it unrun');
+      return;
+    }
+    try {
+      await saveCancelledResult(deps, removed, log);
+    } catch (error) {
+      // Held again, due now: its worker finds the cancel and stores the result instead.
+      await guardDependency('delayed jobs store', () => delayed.hold({ ...removed, run_at: deps.now().toISOString() }));
+      throw error;
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'could not remove the cancelled delayed job or store its result; if still held it is handed over when due and its worker ends it unrun');
+  }
+}
+
+async function saveCancelledResult(deps: CancelJobDeps, held: HeldJob, log: Logger): Promise<void> {
+  const decoded = decodeJobRecord(held.record);
+  if (!decoded.ok) throw new Error(`the held record is not a job message: ${decoded.reason}`);
+  const { message } = decoded;
+  const now = deps.now().toISOString();
+  await guardDependency('result store', () =>
+    saveResult(
+      deps.results,
+      {
+        schema_version: message.schema_version,
+        job_id: message.job_id,
+        job_type: message.job_type,
+        input: message.payload as Record<string, unknown>,
+        output: null,
+        final_state: 'failed',
+        started_at: now,
+        completed_at: now,
+        error: { code: CANCELLED_ERROR_CODE, message: CANCELLED_WHILE_QUEUED },
+        trace_id: message.trace_id,
+      },
+      log,
+    ),
+  );
 }
 
 export interface RetryJobDeps {

@@ -1,6 +1,6 @@
 import { MAX_LISTED_RETRIES, type JobStatus } from '../../contracts/index.js';
 
-export type JobLinks = Pick<JobStatus, 'cancel_requested_at' | 'retry_of' | 'retries' | 'schedule_id'> & {
+export type JobLinks = Pick<JobStatus, 'cancel_requested_at' | 'retry_of' | 'retries' | 'schedule_id' | 'run_at'> & {
   /** How many older retries `retries` leaves out. */
   retries_omitted?: number;
 };
@@ -15,6 +15,7 @@ export function jobLinks(status: JobLinks): JobLinks {
   const omitted = (status.retries_omitted ?? 0) + Math.max(0, retries.length - MAX_LISTED_RETRIES);
   return {
     ...(status.cancel_requested_at ? { cancel_requested_at: status.cancel_requested_at } : {}),
+    ...(status.run_at ? { run_at: status.run_at } : {}),
     ...(status.retry_of ? { retry_of: status.retry_of } : {}),
     ...(status.schedule_id ? { schedule_id: status.schedule_id } : {}),
     ...(retries.length > 0 ? { retries: retries.slice(-MAX_LISTED_RETRIES) } : {}),

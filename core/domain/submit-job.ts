@@ -10,12 +10,13 @@ import {
   type JobTimeoutSettings,
 } from '../../contracts/index.js';
 import { EnqueueUnconfirmedError, IdempotencyConflictError, InvalidBodyError, InvalidIdempotencyKeyError } from '../errors/index.js';
-import type { CallbackTargets, IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
+import type { CallbackTargets, DelayedJobStore, HeldJob, IdempotencyStore, JobQueue, Logger, StatusStore, StatusWrite, StoredIdempotencyRecord } from '../ports/index.js';
 import { fingerprint } from './fingerprint.js';
 import { DEPENDENCY_DEADLINE_MS, guardDependency } from './guard-dependency.js';
 import { jobLabel } from './job-label.js';
 import { encodeJobRecord, type JobTrace } from './job-records.js';
 import { parseSubmission, type Submission } from './parse-submission.js';
+import { startTime } from './job-start.js';
 
 /** How often a replay looks whether the first request's enqueue has been confirmed. */
 const REPLAY_POLL_MS = 50;
@@ -37,6 +38,8 @@ const ANSWER_RESERVE_MS = 500;
 export interface SubmitJobDeps {
   statuses: StatusStore;
   queue: JobQueue;
+  /** Where a job submitted with a delay waits for its run_at instead of going to the queue (every host composes one). */
+  delayed?: DelayedJobStore;
   idempotency: IdempotencyStore;
   topicTemplate: string;
   now: () => Date;
@@ -93,6 +96,8 @@ export interface SubmittedJob {
   trace_id: string;
   job_type: JobMessage['job_type'];
   submitted_at: string;
+  /** When a delayed job starts at the earliest; absent for a job that starts at once. */
+  run_at?: string;
   /** True when an Idempotency-Key matched an earlier submission: the answer is that job. */
   replayed: boolean;
   /** True when that earlier submission's enqueue was unconfirmed and this request published it again. */
@@ -121,6 +126,7 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
     trace_id: input.traceId ?? deps.newId(),
     ...(input.scheduleId ? { schedule_id: input.scheduleId } : {}),
   });
+  const runAt = startTime(input.body, message.submitted_at);
   const log = deps.logger.child({
     job_id: message.job_id,
     trace_id: message.trace_id,
@@ -149,9 +155,9 @@ export async function submitJob(deps: SubmitJobDeps, input: SubmitJobInput): Pro
     }
   }
 
-  await enqueue(deps, message, input.trace, key, log, budget);
-  log.info({ job_type: message.job_type }, 'job accepted');
-  return { ...answer(message), replayed: false, republished: false };
+  await enqueue(deps, { message, runAt }, input.trace, key, log, budget);
+  log.info({ job_type: message.job_type, ...(runAt ? { run_at: runAt } : {}) }, runAt ? 'delayed job accepted' : 'job accepted');
+  return { ...answer(message, runAt), replayed: false, republished: false };
 }
 
 /**
@@ -167,19 +173,21 @@ async function replay(
   budget: SubmitBudget,
 ): Promise<SubmittedJob> {
   const message = jobMessage(submission, { ...existing, ...(input.scheduleId ? { schedule_id: input.scheduleId } : {}) });
+  // Counted from the first submit, so a replay names the same start.
+  const runAt = startTime(input.body, existing.submitted_at);
   const log = deps.logger.child({ job_id: message.job_id, trace_id: message.trace_id, request_trace_id: input.traceId });
   const started = Date.now();
   if (existing.enqueued || (await confirmedWithin(deps, key, message.job_id, budget))) {
     log.info({}, 'idempotent replay of an earlier submission');
-    return { ...answer(message), replayed: true, republished: false };
+    return { ...answer(message, runAt), replayed: true, republished: false };
   }
   log.warn({ job_type: message.job_type }, 'the enqueue of an earlier submission is unconfirmed; publishing the same job again');
   // What the wait used comes off the publish's own deadline: the whole retry answers in time.
   const publishTimeoutMs = Math.max(MIN_REPUBLISH_MS, (deps.publishTimeoutMs ?? DEPENDENCY_DEADLINE_MS) - (Date.now() - started));
-  await enqueue({ ...deps, publishTimeoutMs }, message, replayTrace(message.trace_id, input), key, log, budget);
+  await enqueue({ ...deps, publishTimeoutMs }, { message, runAt }, replayTrace(message.trace_id, input), key, log, budget);
   deps.events?.onRepublished?.(message.job_type);
   log.info({ job_type: message.job_type }, 'job accepted again');
-  return { ...answer(message), replayed: true, republished: true };
+  return { ...answer(message, runAt), replayed: true, republished: true };
 }
 
 /** Polls the key until its job is marked enqueued (true) or the replay wait runs out (false). */
@@ -196,29 +204,40 @@ export async function confirmedWithin(deps: SubmitJobDeps, key: string, jobId: s
   return false;
 }
 
+/** A job to enqueue, and when it starts if it is delayed. */
+interface Accepted {
+  message: JobMessage;
+  runAt: string | undefined;
+}
+
 /**
  * Status queued, publish, mark the key. Throws a 503 when the status cannot be written (nothing
- * was published) or when the queue does not confirm the message (it may have been).
+ * was published) or when the queue does not confirm the message (it may have been). A delayed
+ * job goes to the holding place instead of the queue, on the same terms: holding a job again is
+ * harmless, as publishing it again is.
  */
 async function enqueue(
   deps: SubmitJobDeps,
-  message: JobMessage,
+  { message, runAt }: Accepted,
   trace: JobTrace | undefined,
   key: string | undefined,
   log: Logger,
   budget: SubmitBudget,
 ): Promise<void> {
   try {
-    await guardDependency('status store', () => deps.statuses.write(queuedStatus(message, 'queued', deps.now(), true)), budget());
+    await guardDependency('status store', () => deps.statuses.write(queuedStatus(message, runAt ? `queued; starts at ${runAt}` : 'queued', deps.now(), true, runAt)), budget());
   } catch (error) {
     // Nothing was published. With a key, a retry publishes this job; without one, nothing will.
     if (key === undefined) await markNeverEnqueued(deps, message, error, log, budget);
     throw error;
   }
 
-  const publishing = Promise.resolve().then(() => deps.queue.publish(encodeJobRecord(message, deps.topicTemplate, trace)));
+  const record = encodeJobRecord(message, deps.topicTemplate, trace);
+  const publishing = Promise.resolve().then(() =>
+    runAt ? holdDelayed(deps, { job_id: message.job_id, run_at: runAt, record }) : deps.queue.publish(record),
+  );
   try {
-    await guardDependency('job queue', () => publishing, budget(DEPENDENCY_RESERVE_MS, deps.publishTimeoutMs ?? DEPENDENCY_DEADLINE_MS));
+    await guardDependency(runAt ? 'delayed jobs store' : 'job queue', () => publishing, budget(DEPENDENCY_RESERVE_MS, deps.publishTimeoutMs ?? DEPENDENCY_DEADLINE_MS));
   } catch (error) {
     // The message may be on its way: a late acknowledgement still confirms it.
     publishing.then(
@@ -228,10 +247,15 @@ async function enqueue(
       },
       () => undefined,
     );
-    await markUnconfirmed(deps, message, key, error, log, budget);
+    await markUnconfirmed(deps, { message, runAt }, key, error, log, budget);
     throw new EnqueueUnconfirmedError(message.job_id, error instanceof Error ? error.message : String(error), { cause: error });
   }
   if (key !== undefined) await markEnqueued(deps, key, message, log, budget);
+}
+
+function holdDelayed(deps: SubmitJobDeps, job: HeldJob): Promise<void> {
+  if (!deps.delayed) throw new Error('no holding place for delayed jobs is configured');
+  return deps.delayed.hold(job);
 }
 
 /** A failed mark is logged, not thrown: the job is enqueued, and a replay would only publish it again. */
@@ -247,7 +271,7 @@ async function markEnqueued(deps: SubmitJobDeps, key: string, message: JobMessag
 }
 
 /** Leaves the job queued and says so; its outcome is not known, so nothing is marked failed. */
-async function markUnconfirmed(deps: SubmitJobDeps, message: JobMessage, key: string | undefined, error: unknown, log: Logger, budget: SubmitBudget): Promise<void> {
+async function markUnconfirmed(deps: SubmitJobDeps, { message, runAt }: Accepted, key: string | undefined, error: unknown, log: Logger, budget: SubmitBudget): Promise<void> {
   log.error({ err: error, job_type: message.job_type }, 'the job queue did not confirm the job; its enqueue is unconfirmed');
   deps.events?.onEnqueueUnconfirmed?.(message.job_type);
   const text = key === undefined ? 'queued; enqueue unconfirmed' : 'queued; enqueue unconfirmed: retry the submit with the same Idempotency-Key';
@@ -256,7 +280,7 @@ async function markUnconfirmed(deps: SubmitJobDeps, message: JobMessage, key: st
     log,
     'could not note the unconfirmed enqueue in the status',
     'status store',
-    () => deps.statuses.write(queuedStatus(message, text, deps.now(), false)),
+    () => deps.statuses.write(queuedStatus(message, text, deps.now(), false, runAt)),
     budget(ANSWER_RESERVE_MS),
   );
 }
@@ -278,8 +302,11 @@ async function markNeverEnqueued(deps: SubmitJobDeps, message: JobMessage, error
   );
 }
 
-/** The status of a job waiting on the queue; `listed` writes carry submitted_at, which also lists the job, and its label. */
-export function queuedStatus(message: JobMessage, text: string, updatedAt: Date, listed: boolean): StatusWrite {
+/**
+ * The status of a job waiting on the queue, or for its `runAt`; `listed` writes carry
+ * submitted_at, which also lists the job, and its label.
+ */
+export function queuedStatus(message: JobMessage, text: string, updatedAt: Date, listed: boolean, runAt?: string): StatusWrite {
   return {
     job_id: message.job_id,
     state: 'queued',
@@ -288,6 +315,7 @@ export function queuedStatus(message: JobMessage, text: string, updatedAt: Date,
     updated_at: updatedAt.toISOString(),
     trace_id: message.trace_id,
     job_type: message.job_type,
+    ...(runAt ? { run_at: runAt } : {}),
     ...(listed
       ? {
           submitted_at: message.submitted_at,
@@ -316,8 +344,8 @@ export function jobMessage(submission: Submission, ids: { job_id: string; trace_
   } as JobMessage;
 }
 
-function answer(message: JobMessage): Omit<SubmittedJob, 'replayed' | 'republished'> {
-  return { job_id: message.job_id, trace_id: message.trace_id, job_type: message.job_type, submitted_at: message.submitted_at };
+function answer(message: JobMessage, runAt: string | undefined): Omit<SubmittedJob, 'replayed' | 'republished'> {
+  return { job_id: message.job_id, trace_id: message.trace_id, job_type: message.job_type, submitted_at: message.submitted_at, ...(runAt ? { run_at: runAt } : {}) };
 }
 
 /**

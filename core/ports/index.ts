@@ -9,6 +9,7 @@ export * from './job-handler.js';
 export * from './dead-letters.js';
 export * from './job-leases.js';
 export * from './schedule-store.js';
+export * from './delayed-jobs.js';
 export * from './job-events.js';
 export * from './key-limits.js';
 export * from './webhook-outbox.js';

@@ -12,6 +12,8 @@ export interface StatusWrite {
   submitted_at?: string;
   /** What the job is about (see JobLabelSchema); written with the queued status. */
   label?: string;
+  /** A delayed job's start; written with its queued status. */
+  run_at?: string;
   /** Milestone times to set; the ones already recorded for other milestones are kept. */
   milestones?: MilestoneTimes;
   /** The schedule whose tick made the job; written with the queued status. */

@@ -1,4 +1,5 @@
 import {
+  MemoryDelayedJobStore,
   MemoryIdempotencyStore,
   MemoryJobEvents,
   MemoryJobLeases,
@@ -10,6 +11,7 @@ import {
   MemoryWebhookOutbox,
 } from '../../adapters/memory/index.js';
 import { testLogger } from '../support/test-logger.js';
+import { describeDelayedJobsConformance } from './delayed-jobs.suite.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
 import { describeJobLeasesConformance } from './job-leases.suite.js';
 import { describeJobEventsConformance } from './job-events.suite.js';
@@ -74,6 +76,11 @@ describeProgressRpcConformance('in-memory', async () => {
       for (const close of closers) await close();
     },
   };
+});
+
+describeDelayedJobsConformance('in-memory', async () => {
+  const delayed = new MemoryDelayedJobStore();
+  return { delayed, cleanup: () => delayed.close() };
 });
 
 describeWebhookOutboxConformance('in-memory', async () => {

@@ -1,9 +1,10 @@
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox } from '../../adapters/mongodb/index.js';
+import { MongoDelayedJobStore, MongoIdempotencyStore, MongoResultStore, MongoScheduleStore, MongoWebhookOutbox } from '../../adapters/mongodb/index.js';
 import { connectTestMongo, testDatabases } from '../support/mongo-server.js';
 import { TEST_MONGODB_URI } from '../support/services.js';
 import { testLogger } from '../support/test-logger.js';
+import { describeDelayedJobsConformance } from './delayed-jobs.suite.js';
 import { describeIdempotencyStoreConformance } from './idempotency-store.suite.js';
 import { describeResultStoreConformance } from './result-store.suite.js';
 import { describeScheduleStoreConformance } from './schedule-store.suite.js';
@@ -41,6 +42,11 @@ describe(`MongoResultStore on the MongoDB wire server at ${new URL(TEST_MONGODB_
   describeIdempotencyStoreConformance('mongodb', inOwnDatabase((database) => new MongoIdempotencyStore({ client, database, logger: testLogger() })));
 
   describeScheduleStoreConformance('mongodb', inOwnDatabase((database) => new MongoScheduleStore({ client, database, logger: testLogger() })));
+  const delayedStore = inOwnDatabase((database) => new MongoDelayedJobStore({ client, database, logger: testLogger() }));
+  describeDelayedJobsConformance('mongodb', async () => {
+    const { store, cleanup } = await delayedStore();
+    return { delayed: store, cleanup };
+  });
 
   // Each fixture's outbox, as its lease and its claims, is seen in a fresh database.
   describeWebhookOutboxConformance('mongodb', async () => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { IDEMPOTENCY_COLLECTION, SCHEDULE_COLLECTION, SCHEDULE_INDEXES, WEBHOOK_COLLECTION, WEBHOOK_INDEXES } from '../../adapters/mongodb/index.js';
+import { DELAYED_JOBS_COLLECTION, DELAYED_JOB_CLAIMS_COLLECTION, DELAYED_JOB_INDEXES, IDEMPOTENCY_COLLECTION, SCHEDULE_COLLECTION, SCHEDULE_INDEXES, WEBHOOK_COLLECTION, WEBHOOK_INDEXES } from '../../adapters/mongodb/index.js';
 import { RESULT_INDEXES } from '../../adapters/mongodb/result-indexes.js';
 import { STATUS_TTL_SECONDS } from '../../contracts/index.js';
 import { ROUTES } from '../../api/route-table.js';
@@ -25,9 +25,17 @@ function jobResultsCollection(): string {
   return collection.get('properties') ?? '';
 }
 
-/** The indexes Bicep declares on job_results: field names in order, and whether each is unique. */
-function bicepIndexes(): Array<{ keys: string[]; unique: boolean }> {
-  const text = jobResultsCollection();
+/** The `properties` of the collection named `name` in cosmos-mongo.bicep, as text. */
+function collectionProperties(name: string): string {
+  return (
+    declaredResources(readBicep('bicep/modules/cosmos-mongo.bicep'), 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections')
+      .find((declared) => declared.get('name') === `'${name}'`)
+      ?.get('properties') ?? ''
+  );
+}
+
+/** The indexes Bicep declares on a collection (job_results unless named): field names in order, and whether each is unique. */
+function bicepIndexes(text = jobResultsCollection()): Array<{ keys: string[]; unique: boolean }> {
   return [...text.matchAll(/\{\s*key:\s*\{\s*keys:\s*\[([^\]]*)\]\s*\}(?:\s*,\s*options:\s*\{([^}]*)\})?\s*\}/g)].map((m) => ({
     keys: [...m[1]!.matchAll(/'([^']+)'/g)].map((k) => k[1]!),
     unique: /unique:\s*true/.test(m[2] ?? ''),
@@ -69,13 +77,8 @@ describe('2. Cosmos DB: one owner of the index set (Bicep), the same indexes the
 });
 
 describe('2b. Cosmos DB: idempotency keys kept durably, beside the results', () => {
-  const collection = () =>
-    declaredResources(readBicep('bicep/modules/cosmos-mongo.bicep'), 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections').find(
-      (declared) => declared.get('name') === `'${IDEMPOTENCY_COLLECTION}'`,
-    );
-
   it('declares the collection the idempotency store writes, sharded on _id, with a TTL on _ts of the 24 h key window', () => {
-    const properties = collection()?.get('properties') ?? '';
+    const properties = collectionProperties(IDEMPOTENCY_COLLECTION);
     expect(properties).toMatch(/shardKey:\s*\{\s*_id:\s*'Hash'\s*\}/);
     expect(properties).toMatch(new RegExp(`keys:\\s*\\['_ts'\\]\\s*\\},\\s*options:\\s*\\{\\s*expireAfterSeconds:\\s*${STATUS_TTL_SECONDS}\\s*\\}`));
   });
@@ -97,7 +100,23 @@ describe('2c. Cosmos DB: schedules kept durably, beside the results, with the in
   });
 });
 
-describe('2d. Cosmos DB: the webhook outbox kept durably, beside the results, with the indexes the outbox makes', () => {
+describe('2d. Cosmos DB: delayed jobs kept durably, beside the results', () => {
+  it('declares the collection the delayed jobs store writes, sharded on _id, with exactly DELAYED_JOB_INDEXES plus _id and no TTL', () => {
+    const properties = collectionProperties(DELAYED_JOBS_COLLECTION);
+    expect(properties).toMatch(/shardKey:\s*\{\s*_id:\s*'Hash'\s*\}/);
+    expect(properties).not.toMatch(/expireAfterSeconds/);
+    const expected = [{ keys: ['_id'], unique: false }, ...DELAYED_JOB_INDEXES.map((index) => ({ keys: Object.keys(index.key as object), unique: index.unique === true }))];
+    expect(bicepIndexes(properties)).toEqual(expected);
+  });
+
+  it('declares the collection of the hand-over\'s claim markers, sharded on _id, found by _id only', () => {
+    const properties = collectionProperties(DELAYED_JOB_CLAIMS_COLLECTION);
+    expect(properties).toMatch(/shardKey:\s*\{\s*_id:\s*'Hash'\s*\}/);
+    expect(bicepIndexes(properties)).toEqual([{ keys: ['_id'], unique: false }]);
+  });
+});
+
+describe('2e. Cosmos DB: the webhook outbox kept durably, beside the results, with the indexes the outbox makes', () => {
   it('declares the collection the webhook outbox writes, sharded on _id, with exactly WEBHOOK_INDEXES plus _id and no TTL', () => {
     const properties =
       declaredResources(readBicep('bicep/modules/cosmos-mongo.bicep'), 'Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/collections')

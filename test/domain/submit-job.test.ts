@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryIdempotencyStore, MemoryJobQueue, MemoryStatusStore } from '../../adapters/memory/index.js';
+import { MemoryDelayedJobStore, MemoryIdempotencyStore, MemoryJobQueue, MemoryStatusStore } from '../../adapters/memory/index.js';
 import { KafkaJobQueue } from '../../adapters/kafka/index.js';
 import { RedisStatusStore } from '../../adapters/redis/index.js';
 import { decodeJobRecord, submitJob, topicFor, type SubmitJobDeps, type SubmitJobInput } from '../../core/domain/index.js';
@@ -30,6 +30,7 @@ function memoryDeps(overrides: Partial<SubmitJobDeps> = {}) {
   const deps: SubmitJobDeps = {
     statuses: new MemoryStatusStore(),
     queue: new MemoryJobQueue(),
+    delayed: new MemoryDelayedJobStore(),
     idempotency: new MemoryIdempotencyStore(),
     topicTemplate: TEMPLATE,
     now: () => new Date(),

@@ -44,7 +44,10 @@ export interface JobStack {
   readonly groupId: string;
   readonly topics: string[];
   readonly workers: StackWorker[];
-  startWorker(name: string): Promise<StackWorker>;
+  /** The run's MongoDB database, for reading what the stores hold. */
+  readonly database: string;
+  /** Starts a worker; `env` is added to its environment (e.g. KAFKA_BROKERS through a proxy). */
+  startWorker(name: string, env?: Record<string, string>): Promise<StackWorker>;
   /** Waits until the group is stable with exactly `members` members. */
   waitForGroup(members: number, timeoutMs?: number): Promise<void>;
   /** Submits `count` weather jobs at once; every one must be accepted. Returns their ids. */
@@ -95,10 +98,11 @@ export async function startJobStack(options: JobStackOptions): Promise<JobStack>
     groupId,
     topics: jobTopics(template),
     workers,
+    database,
 
-    async startWorker(name) {
+    async startWorker(name, env = {}) {
       const port = await freePort();
-      const child = startNode(WORKER_ENTRY, { ...services, WORKER_METRICS_PORT: String(port) });
+      const child = startNode(WORKER_ENTRY, { ...services, ...env, WORKER_METRICS_PORT: String(port) });
       const worker = { name, process: child, base: `http://127.0.0.1:${port}` };
       workers.push(worker);
       await child.waitForLine(/worker started/, 60_000);

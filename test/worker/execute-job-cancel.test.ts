@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
+import { MemoryDelayedJobStore, MemoryResultStore, MemoryStatusStore } from '../../adapters/memory/index.js';
 import { createJobHandlers } from '../../composition/job-handlers.js';
 import { loadConfig } from '../../config/index.js';
 import { CANCEL_TOO_LATE_AT_PERCENT, DEFAULT_TOPIC_TEMPLATE, type JobMessage } from '../../contracts/index.js';
@@ -128,7 +128,7 @@ describe('executing a cancelled job', () => {
     await queue(statuses, message);
     let refused: unknown;
     statuses.afterProgress.set(80, () =>
-      cancelJob({ statuses, results, now: () => new Date(), logger: testLogger() }, message.job_id, randomUUID()).catch((error: unknown) => (refused = error)),
+      cancelJob({ statuses, results, delayed: new MemoryDelayedJobStore(), now: () => new Date(), logger: testLogger() }, message.job_id, randomUUID()).catch((error: unknown) => (refused = error)),
     );
 
     const handled = await executeJobRecord(deps, record(message), signal);

@@ -80,6 +80,7 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
     doc?.error ??
     (status.data?.error_code ? { code: status.data.error_code, message: status.data.error_message ?? '' } : null);
   const submittedAt = summary.data?.submitted_at ?? submitted?.response.submitted_at;
+  const runAt = status.data?.run_at ?? summary.data?.run_at ?? submitted?.response.run_at;
   const traceId = doc?.trace_id ?? summary.data?.trace_id ?? submitted?.response.trace_id;
 
   useEffect(() => {
@@ -163,6 +164,8 @@ function KnownJobDetail({ jobId }: { jobId: string }) {
         <Facts
           rows={[
             ['Submitted', formatTime(submittedAt)],
+            // A delayed job: when it starts at the earliest (it stays queued until then).
+            ...(runAt ? ([['Starts at', formatTime(runAt)]] as FactRow[]) : []),
             ['Started', formatTime(doc?.started_at ?? status.data?.milestones?.['20'])],
             ['Completed', formatTime(doc?.completed_at)],
             ['Duration', formatDuration(doc?.started_at, doc?.completed_at)],

@@ -62,6 +62,19 @@ describe('jobs list', () => {
     await waitFor(() => expect(requested).toContain('/v1/jobs?limit=20&state=failed&job_type=quote'));
   });
 
+  it('says when a delayed job waiting in the queue starts', async () => {
+    fakeApi({
+      '/v1/jobs': {
+        status: 200,
+        body: { items: [job('5f0c1f3e-58d5-4c4e-9a59-6c1ad1b6d003', { state: 'queued', progress_percent: 0, message: 'queued', run_at: '2026-01-01T11:00:00.000Z' })], next_cursor: null },
+      },
+    });
+    renderList();
+    const [item] = (await screen.findAllByRole('row')).slice(1);
+    const startsAt = within(item!).getByText(/^starts/);
+    expect(startsAt.querySelector('time')?.getAttribute('datetime')).toBe('2026-01-01T11:00:00.000Z');
+  });
+
   it('shows a Retry button when the API cannot be reached, and loads on retry', async () => {
     let reachable = false;
     vi.spyOn(globalThis, 'fetch').mockImplementation(async () => {

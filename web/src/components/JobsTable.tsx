@@ -108,6 +108,11 @@ function JobRow({ job, selected, onSelect, onLabel }: { job: JobSummary; selecte
       </td>
       <td>
         <time dateTime={job.submitted_at}>{formatTime(job.submitted_at)}</time>
+        {job.run_at && job.state === 'queued' && (
+          <span className="job-starts-at">
+            starts <time dateTime={job.run_at}>{formatTime(job.run_at)}</time>
+          </span>
+        )}
       </td>
       <td className="job-duration">{isTerminal(job.state) ? `took ${formatDuration(job.submitted_at, job.updated_at)}` : '—'}</td>
       <td>
