@@ -42,6 +42,7 @@ const UNIT_TESTS = [
   'test/deploy/dockerfiles.test.ts',
   'test/deploy/k8s-manifests.test.ts',
   'test/deploy/monitoring-manifests.test.ts',
+  'test/deploy/worker-heap.test.ts',
   'test/domain/job-label.test.ts',
   'test/domain/webhook-retries.test.ts',
   'test/domain/job-stats.test.ts',

@@ -19,6 +19,7 @@ import { runEndToEnd, type EndToEndResult } from './scenarios/end-to-end.js';
 import { runStatusLatency } from './scenarios/status-latency.js';
 import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
+import { imageNodeOptions } from '../testkit/image-node-options.js';
 import { runPriorityWait } from './scenarios/priority-wait.js';
 
 const SCENARIOS = ['io', 'scaleout', 'cpu', 'submit', 'status', 'memory', 'priority'] as const;
@@ -251,10 +252,10 @@ if (only.has('submit')) {
   });
 }
 
-/** The worker as it starts by default, and with V8's old space capped: how much is garbage. */
+/** The worker as its image starts it (the target's row), and with node's own heap defaults. */
 const MEMORY_VARIANTS = [
-  { key: 'workerMemory', nodeOptions: '' },
-  { key: 'workerMemoryCappedHeap', nodeOptions: '--max-old-space-size=96' },
+  { key: 'workerMemory', nodeOptions: imageNodeOptions() },
+  { key: 'workerMemoryNodeDefaults', nodeOptions: '' },
 ] as const;
 
 if (only.has('memory')) {

@@ -42,9 +42,10 @@ export interface BenchResults {
   cpu?: ThroughputComparison;
   submit?: SubmitThroughputResult;
   status?: StatusLatencyResult & { label: string };
+  /** The worker as shipped: the NODE_OPTIONS of its image. */
   workerMemory?: WorkerMemoryResult & { nodeOptions: string };
-  /** The same drain with NODE_OPTIONS capping V8's old space. */
-  workerMemoryCappedHeap?: WorkerMemoryResult & { nodeOptions: string };
+  /** The same drain with node's own heap defaults (sized from the machine): how much the image's settings save. */
+  workerMemoryNodeDefaults?: WorkerMemoryResult & { nodeOptions: string };
   /** A high job's wait behind a normal backlog and with none. */
   priorityWait?: PriorityWaitResult;
   /** Scenario → why it did not run. */
