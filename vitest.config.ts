@@ -50,6 +50,7 @@ const UNIT_TESTS = [
   'test/deploy/monitoring-manifests.test.ts',
   'test/deploy/prod-shape.test.ts',
   'test/deploy/static-checks.test.ts',
+  'test/deploy/worker-heap.test.ts',
   'test/domain/job-label.test.ts',
   'test/domain/webhook-retries.test.ts',
   'test/domain/job-stats.test.ts',

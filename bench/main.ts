@@ -22,6 +22,7 @@ import { runSubmitThroughput } from './scenarios/submit-throughput.js';
 import { runWorkerMemory } from './scenarios/worker-memory.js';
 import { runEventStreams } from './scenarios/event-streams.js';
 import { UNREACHED_LIMITS_ENV, runTenantWait } from './scenarios/key-limits.js';
+import { imageNodeOptions } from '../testkit/image-node-options.js';
 import { runPriorityWait } from './scenarios/priority-wait.js';
 import { runBatchSubmit } from './scenarios/batch-submit.js';
 
@@ -276,10 +277,10 @@ if (only.has('batch')) {
   });
 }
 
-/** The worker as it starts by default, and with V8's old space capped: how much is garbage. */
+/** The worker as its image starts it (the target's row), and with node's own heap defaults. */
 const MEMORY_VARIANTS = [
-  { key: 'workerMemory', nodeOptions: '' },
-  { key: 'workerMemoryCappedHeap', nodeOptions: '--max-old-space-size=96' },
+  { key: 'workerMemory', nodeOptions: imageNodeOptions() },
+  { key: 'workerMemoryNodeDefaults', nodeOptions: '' },
 ] as const;
 
 if (only.has('memory')) {

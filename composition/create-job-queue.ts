@@ -30,6 +30,8 @@ export function createJobQueue(config: Config, logger: Logger): JobQueueChoice {
       heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
       maxWaitTimeMs: Math.min(1_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
       commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+      maxBytes: config.KAFKA_FETCH_MAX_BYTES,
+      maxBytesPerPartition: config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
     },
     logger,
   });

@@ -85,6 +85,13 @@ const ConfigVariables = z.object({
    */
   KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6_000).max(300_000).default(30_000),
   KAFKA_COMMIT_INTERVAL_MS: positiveInt.min(50).max(60_000).default(1_000),
+  /**
+   * What one fetch of the worker takes from Kafka, in all and from each partition: with the
+   * records waiting for a slot, what a backlog puts in the worker's memory. A record larger than
+   * the per-partition limit is still fetched whole.
+   */
+  KAFKA_FETCH_MAX_BYTES: positiveInt.min(16_384).max(104_857_600).default(1_048_576),
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: positiveInt.min(1_024).max(104_857_600).default(131_072),
   KAFKA_SSL: flag.default(false),
   // oauthbearer: Entra ID tokens for Azure Event Hubs from the process's Azure identity, no credentials here.
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer']).optional(),

@@ -17,6 +17,8 @@ export interface KafkaConsumerTuning {
   maxWaitTimeMs: number;
   /** Bytes one fetch takes from each partition (default 128 KiB); see DEFAULT_MAX_BYTES_PER_PARTITION. */
   maxBytesPerPartition?: number;
+  /** Bytes one fetch takes in all, whatever the partitions owned (default 1 MiB); see DEFAULT_MAX_BYTES. */
+  maxBytes?: number;
   /**
    * How long start() waits for the first join while kafkajs restarts the member after retriable
    * errors (default 60 s); see DEFAULT_JOIN_TIMEOUT_MS.
@@ -37,6 +39,13 @@ export interface KafkaConsumerTuning {
  * size of the records. Jobs are a few hundred bytes, so 128 KiB is still hundreds per fetch.
  */
 export const DEFAULT_MAX_BYTES_PER_PARTITION = 128 * 1024;
+
+/**
+ * kafkajs takes up to 10 MiB in one fetch across the partitions a member owns. With a topic per
+ * job type and priority that is dozens of partitions, so the per-partition limit alone does not
+ * bound what a backlog puts in memory: this does.
+ */
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
 /** Offsets of finished records are committed at most this often (and at a rebalance and at close). */
 export const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
@@ -104,7 +113,7 @@ const RESTART_BACKOFF = { initialMs: 500, maxMs: 10_000 };
  * (several of one partition run side by side; the lines of `lanes`, the job priorities, take
  * weighted turns) and returns, so kafkajs fetches again. A partition with `concurrency` records
  * in line is paused until they start: what a backlog puts in memory is one fetch
- * (maxBytesPerPartition per partition) plus that line, plus the records in flight. Meanwhile the
+ * (maxBytesPerPartition per partition, maxBytes in all) plus that line, plus the records in flight. Meanwhile the
  * member heartbeats on a timer, and a heartbeat that says the group is rebalancing makes kafkajs
  * rejoin at its next batch.
  *
@@ -175,6 +184,7 @@ export class KafkaConsumer implements JobConsumer {
       rebalanceTimeout: deps.tuning.rebalanceTimeoutMs,
       maxWaitTimeInMs: deps.tuning.maxWaitTimeMs,
       maxBytesPerPartition: deps.tuning.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
+      maxBytes: deps.tuning.maxBytes ?? DEFAULT_MAX_BYTES,
       metadataMaxAge: deps.tuning.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS,
       allowAutoTopicCreation: false,
     });

@@ -48,9 +48,10 @@ export interface BenchResults {
   /** jobs/s submitted in batches of 100 vs one by one, same API, same run. */
   batch?: BatchSubmitResult;
   status?: StatusLatencyResult & { label: string };
+  /** The worker as shipped: the NODE_OPTIONS of its image. */
   workerMemory?: WorkerMemoryResult & { nodeOptions: string };
-  /** The same drain with NODE_OPTIONS capping V8's old space. */
-  workerMemoryCappedHeap?: WorkerMemoryResult & { nodeOptions: string };
+  /** The same drain with node's own heap defaults (sized from the machine): how much the image's settings save. */
+  workerMemoryNodeDefaults?: WorkerMemoryResult & { nodeOptions: string };
   /** Open SSE streams on one API process: its RSS and the delay from a status write to its event. */
   streams?: EventStreamsResult;
   /** Per-key limits: the other tenant's wait beside a flood, and the cost of limits never reached. */

@@ -1,6 +1,7 @@
 import { startServicesWorker, workerProgress, type BenchSettings } from '../lib/dtq-stack.js';
 import { httpClient, runBounded } from '../lib/http.js';
 import { SUBMIT_BODY } from '../lib/job-body.js';
+import { cpuSeconds } from '../lib/cpu.js';
 import { readRss, waitUntil } from '../lib/processes.js';
 import { round } from '../lib/stats.js';
 
@@ -13,6 +14,8 @@ export interface WorkerMemoryResult {
   rssAfterDrainMb: number;
   drainSeconds: number;
   drainJobsPerSecond: number;
+  /** CPU the worker process used from its start until the backlog had drained, per job: what the heap settings cost. */
+  workerCpuMsPerJob?: number;
   sampleIntervalMs: number;
 }
 
@@ -49,6 +52,7 @@ export async function runWorkerMemory(
     );
     const drainSeconds = (performance.now() - started) / 1000;
     const memory = readRss(worker.proc.pid);
+    const workerCpu = cpuSeconds(worker.proc.pid);
     if (!memory) throw new Error('could not read the worker process memory from /proc');
     const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
     return {
@@ -58,6 +62,7 @@ export async function runWorkerMemory(
       rssAfterDrainMb: mb(memory.rss),
       drainSeconds: round(drainSeconds, 2),
       drainJobsPerSecond: round(options.backlog / drainSeconds, 1),
+      ...(workerCpu === undefined ? {} : { workerCpuMsPerJob: round((workerCpu * 1000) / options.backlog, 3) }),
       sampleIntervalMs: SAMPLE_INTERVAL_MS,
     };
   } finally {

@@ -85,6 +85,20 @@ describe('worker tuning configuration', () => {
   });
 });
 
+describe('worker fetch sizes', () => {
+  it('bound what one fetch takes, in all and per partition, with defaults for a small container, and name a value out of range', () => {
+    expect(loadConfig({})).toMatchObject({ KAFKA_FETCH_MAX_BYTES: 1_048_576, KAFKA_FETCH_MAX_BYTES_PER_PARTITION: 131_072 });
+    expect(loadConfig({ KAFKA_FETCH_MAX_BYTES: '524288', KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '65536' })).toMatchObject({
+      KAFKA_FETCH_MAX_BYTES: 524_288,
+      KAFKA_FETCH_MAX_BYTES_PER_PARTITION: 65_536,
+    });
+    expect(problems({ KAFKA_FETCH_MAX_BYTES: '100', KAFKA_FETCH_MAX_BYTES_PER_PARTITION: 'lots' }).map((p) => p.variable).sort()).toEqual([
+      'KAFKA_FETCH_MAX_BYTES',
+      'KAFKA_FETCH_MAX_BYTES_PER_PARTITION',
+    ]);
+  });
+});
+
 describe('the dead-letter topic', () => {
   it('is the contract\'s jobs.dlq.v1 under the default template, and a run\'s own under its template', () => {
     expect(deadLetterTopicFor(loadConfig({}).KAFKA_TOPIC_TEMPLATE)).toBe(DEAD_LETTER_TOPIC);
