@@ -170,10 +170,11 @@ export class KeyLimitGate implements Lifecycle {
         })
         .finally(() => {
           this.round = undefined;
-          if (this.timer) this.timer = setTimeout(tick, every);
+          if (this.timer) this.timer = setTimeout(tick, every).unref();
         });
     };
-    this.timer = setTimeout(tick, every);
+    // The sweep alone keeps no process alive: the host, the consumer or the health port do.
+    this.timer = setTimeout(tick, every).unref();
   }
 
   ready(): boolean {

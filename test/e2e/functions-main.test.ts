@@ -46,6 +46,14 @@ describe('package.json main: the Azure Functions entry point', () => {
         'POST /v1/schedules/{schedule_id}/resume',
         'GET /v1/jobs/{job_id}/events',
         'GET /v1/events',
+        'POST /v1/jobs/batch',
+        'POST /v1/bulk/cancel',
+        'POST /v1/bulk/retry',
+        'POST /v1/bulk/replay',
+        'GET /v1/bulk/{operation_id}',
+        'POST /v1/bulk/{operation_id}/resume',
+        'GET /v1/fleet',
+        'POST /v1/dead-letters/{id}/purge',
       ].sort(),
     );
   });
