@@ -29,10 +29,9 @@ export function createWorkerWebhooks(options: { config: Config; adapters: PortAd
     recordJobEnded({ outbox: adapters.webhooks, now: () => new Date(), logger }, message, result);
   metrics.webhooks.bindPending(() => adapters.webhooks.countPending());
   const targets = createCallbackTargets(config);
-  if (!config.WEBHOOK_SECRET || !targets) {
-    logger.warn({}, 'WEBHOOK_SECRET is not set: webhook deliveries are kept but not sent');
-    return { onJobEnded, deliverer: undefined };
-  }
+  // The start-up line says webhooks are off (describeAdapters); a line of its own here would
+  // come before it and push it from its place as the first.
+  if (!config.WEBHOOK_SECRET || !targets) return { onJobEnded, deliverer: undefined };
   const deliverer = new WebhookDeliverer({
     deliver: {
       outbox: adapters.webhooks,

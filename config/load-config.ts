@@ -37,6 +37,7 @@ export function describeAdapters(config: Config): Record<string, string> {
     idempotency_keys: config.MONGODB_URI ? 'mongodb' : config.REDIS_URL ? 'redis' : 'in-memory',
     progress_rpc: config.RABBITMQ_URL ? `rabbitmq (${redactUrl(config.RABBITMQ_URL)})` : 'in-memory',
     providers: config.PROVIDER_MODE === 'http' ? 'http' : `simulated (${config.SIMULATED_PROVIDER_DELAY_MS} ms)`,
+    webhooks: config.WEBHOOK_SECRET ? 'signed with WEBHOOK_SECRET' : 'off (no WEBHOOK_SECRET: a callback_url is refused)',
   };
 }
 
