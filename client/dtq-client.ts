@@ -76,7 +76,8 @@ export class DtqClient {
   constructor(options: DtqClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#options = options;
-    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    // Looked up at each call, not bound once: a page or test may wrap fetch after the client exists.
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
   async #headers(): Promise<Record<string, string>> {
@@ -101,8 +102,8 @@ export class DtqClient {
         headers: { accept: 'application/json', ...(await this.#headers()), ...(init.headers as Record<string, string> | undefined) },
       });
     } catch (error) {
-      const reason = signal.aborted ? `no answer within ${this.#options.requestTimeoutMs ?? 30_000} ms` : String(error);
-      throw new DtqNetworkError(`${init.method ?? 'GET'} ${path} failed: ${reason}`, { cause: error });
+      const reason = signal.aborted ? `no answer within ${this.#options.requestTimeoutMs ?? 30_000} ms` : error instanceof Error ? error.message : String(error);
+      throw new DtqNetworkError(reason, { cause: error, request: `${init.method ?? 'GET'} ${path}` });
     }
     if (!response.ok) throw await toDtqError(response);
     const parsed = schema.safeParse(await response.json().catch(() => undefined));

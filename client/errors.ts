@@ -38,9 +38,12 @@ export class DtqUnavailableError extends DtqError {}
 
 /** No usable answer: the request never arrived, timed out, or something other than dtq replied. */
 export class DtqNetworkError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The request that got no usable answer (`GET /v1/jobs/…/status`), when there was one. */
+  readonly request: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; request?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DtqNetworkError';
+    this.request = options?.request;
   }
 }
 

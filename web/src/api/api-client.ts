@@ -65,6 +65,8 @@ const ServedJobTypesSchema = z.object({
       job_type: z.string(),
       // An API from before priorities lists none: its jobs are all normal.
       defaults: JobTypeDescriptionSchema.shape.defaults.extend({ priority: JobTypeDescriptionSchema.shape.defaults.shape.priority.optional() }),
+      // An API from before per-key limits lists none: its types have no limits.
+      limits: JobTypeDescriptionSchema.shape.limits.optional(),
     }),
   ),
 });
