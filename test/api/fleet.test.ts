@@ -38,7 +38,14 @@ describe('fleet on the real servers', () => {
   it('shows two running workers, then none, and a lag that grows while they are stopped', async () => {
     second = buildWorker({ config: app.config, adapters: app.adapters, logger: testLogger(), healthPort: null });
     await second.start();
-    const both = await waitFor(async () => ((await fleet()).workers.length === 2 ? fleet() : undefined), { timeoutMs: 15_000, what: 'two workers' });
+    // The lag is null while it cannot be read (the workers are still creating their topics).
+    const both = await waitFor(
+      async () => {
+        const answer = await fleet();
+        return answer.workers.length === 2 && answer.lag ? answer : undefined;
+      },
+      { timeoutMs: 15_000, what: 'two workers and their lag' },
+    );
     expect(both.consumer_group).toBe(run.env.KAFKA_CONSUMER_GROUP);
     for (const worker of both.workers) {
       expect(worker).toMatchObject({ version: '0.1.0', concurrency: 3, in_flight: 0 });

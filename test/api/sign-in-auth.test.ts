@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
 import { buildApi, type BuiltApi } from '../../composition/build-api.js';
 import { createAdapters, type PortAdapters } from '../../composition/create-adapters.js';
-import { functionRegistrations } from '../../functions/functions-registration.js';
+import { KEY_ONLY_ON_FUNCTIONS, functionRegistrations } from '../../functions/functions-registration.js';
 import { ROUTES } from '../../api/route-table.js';
 import { startEmbeddedApp, type EmbeddedApp } from '../support/embedded-app.js';
 import { expectErrorBody, postJson, request, weatherJob } from '../support/http-client.js';
@@ -136,7 +136,9 @@ describe('Azure Functions registration', () => {
 
   it('with APP_SERVICE_AUTH=true: job routes anonymous for the host, and dtq requires the signed-in principal', async () => {
     const routes = registrations({ APP_SERVICE_AUTH: 'true' });
-    for (const route of ROUTES) expect(routes.get(route.name)?.authLevel, route.name).toBe('anonymous');
+    // /readyz and /metrics keep a function key whatever the sign-in: they are for operators.
+    for (const route of ROUTES) expect(routes.get(route.name)?.authLevel, route.name).toBe(KEY_ONLY_ON_FUNCTIONS.has(route.name) ? 'function' : 'anonymous');
+    expect([...KEY_ONLY_ON_FUNCTIONS].sort()).toEqual(['metrics-get', 'readyz-get']);
     const list = routes.get('jobs-list-get')!;
     expect((await invoke(list, 'jobs-list-get', PRINCIPAL)).status).toBe(200);
     const refused = await invoke(list, 'jobs-list-get', { authorization: `Bearer ${ENTRA_TOKEN}` });
@@ -146,7 +148,7 @@ describe('Azure Functions registration', () => {
 
   it('without it: job routes keep authLevel function, so the Functions host checks its function keys', async () => {
     const routes = registrations({ API_KEYS: KEY });
-    for (const route of ROUTES) expect(routes.get(route.name)?.authLevel, route.name).toBe(route.authLevel);
+    for (const route of ROUTES) expect(routes.get(route.name)?.authLevel, route.name).toBe(KEY_ONLY_ON_FUNCTIONS.has(route.name) ? 'function' : route.authLevel);
     expect(ROUTES.filter((r) => r.authLevel === 'function').map((r) => r.name)).toContain('jobs-post');
     expect((await invoke(routes.get('jobs-list-get')!, 'jobs-list-get')).status).toBe(200);
   });

@@ -117,6 +117,8 @@ describe('submit on the in-memory stores', () => {
       trace_id: input.traceId,
       // The timeout the job runs with, resolved at submit: here the deployment default.
       timeout_ms: 300_000,
+      // And its priority: the type's default.
+      priority: 'normal',
       payload: weatherJob('Outage').payload,
     });
     expect(original!.enqueued).toBe(true);

@@ -29,6 +29,10 @@ UNSTATABLE_RULES = {
 UNSTATABLE_FIELDS = {
     ("INVALID_BODY", "cron"),
     ("INVALID_BODY", "timezone"),
+    # A callback_url's host must resolve, to public addresses (or be listed in
+    # CALLBACK_ALLOWED_HOSTS), and the deployment must sign webhooks (WEBHOOK_SECRET): DNS and a
+    # deployment's settings, which no schema states.
+    ("INVALID_BODY", "callback_url"),
 }
 
 
