@@ -53,6 +53,8 @@ export interface EventsOptions {
   /** Resume after this event id. */
   lastEventId?: string;
   signal?: AbortSignal;
+  /** Called each time the stream is open (the first connection and every reconnect): e.g. to read what may have changed before it. */
+  onOpen?: () => void;
 }
 
 function isFinal(event: JobEvent): boolean {
@@ -181,6 +183,7 @@ export class DtqClient {
       fetch: this.#fetch,
       ...(options.lastEventId ? { lastEventId: options.lastEventId } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onOpen ? { onOpen: options.onOpen } : {}),
       ...(isLast ? { isLast: (message) => message.data !== '' && isLast(parse(message.data)) } : {}),
     });
     for await (const message of stream) {

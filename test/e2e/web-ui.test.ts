@@ -228,9 +228,10 @@ describe('web UI in Chromium', () => {
     const swaConfig = JSON.parse(await readFile(join(requireBrowserAndBuild(), 'staticwebapp.config.json'), 'utf8')) as {
       globalHeaders: Record<string, string>;
     };
-    // Every response carries the SWA's global headers, as the Static Web App would send them.
+    // Every response carries the SWA's global headers, as the Static Web App would send them;
+    // the event stream passes untouched (route.fetch waits for a whole body, and it never ends).
     const { page, problems } = await openPage('/', (tab) =>
-      tab.route('**/*', async (route) => {
+      tab.route((url) => url.pathname !== '/v1/events', async (route) => {
         const response = await route.fetch();
         await route.fulfill({ response, headers: { ...response.headers(), ...swaConfig.globalHeaders } });
       }),
