@@ -166,7 +166,14 @@ export class DtqClient {
   }
 
   async *#events(path: string, options: EventsOptions, isLast?: (event: JobEvent) => boolean): AsyncGenerator<JobEvent> {
+    // isLast and the loop below read each event: it is parsed and checked once.
+    let last: { data: string; event: JobEvent } | undefined;
     const parse = (data: string): JobEvent => {
+      if (last?.data === data) return last.event;
+      last = { data, event: check(data) };
+      return last.event;
+    };
+    const check = (data: string): JobEvent => {
       let json: unknown;
       try {
         json = JSON.parse(data);
