@@ -1,9 +1,22 @@
-import { describe, expect, it } from 'vitest';
-import { inMemoryAppWithBrowser, openTab, screenshot, submitOverApi } from './web-ui-app.js';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factValue, inMemoryAppWithBrowser, openTab, screenshot, submitOverApi } from './web-ui-app.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 // The UI follows GET /v1/events: jobs sent by other clients (curl, services) show and move in an
 // open UI without a reload, and no view polls the API for job changes.
-const running = inMemoryAppWithBrowser({ SIMULATED_PROVIDER_DELAY_MS: '1500' });
+const running = inMemoryAppWithBrowser({
+  SIMULATED_PROVIDER_DELAY_MS: '1500',
+  WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+  CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
+  WEBHOOK_RETRY_SCHEDULE_MS: '1500,1500,1500',
+  WEBHOOK_POLL_MS: '100',
+});
+let receiver: WebhookReceiver;
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+});
+afterAll(() => receiver?.close());
 const openPage = (path: string) => openTab(running.context, `${running.app.baseUrl}${path}`);
 const WEATHER = { job_type: 'weather', payload: { city: 'Austin', country_code: 'US', units: 'metric' } };
 const QUOTE = { job_type: 'quote', payload: { tag: 'wisdom' } };
@@ -60,6 +73,19 @@ describe('the UI live from GET /v1/events in Chromium', () => {
     // section); polling would read about once a second over the job's 1.5 s and more.
     expect(statusReads.length).toBeLessThanOrEqual(2);
     await screenshot(page, 'live-02-job-page-milestones.png');
+    await page.close();
+  });
+
+  it("updates the job page's webhook section through a retry to delivered, with no reload", async () => {
+    receiver.plan('/live', (nth) => ({ status: nth === 0 ? 503 : 200 }));
+    const jobId = await submitOverApi(running.app.baseUrl, { ...QUOTE, callback_url: receiver.url('/live') });
+    const { page, problems } = await openPage(`/jobs/${jobId}`);
+    await page.getByRole('heading', { name: 'Webhook' }).waitFor({ timeout: JOB_DONE_MS });
+    await expect.poll(() => factValue(page, 'Delivery'), { timeout: JOB_DONE_MS }).toBe('delivered');
+    expect(await factValue(page, 'Attempts')).toBe('2');
+    expect(receiver.at('/live')).toHaveLength(2);
+    await screenshot(page, 'live-03-webhook-delivered.png');
+    expect(problems).toEqual([]);
     await page.close();
   });
 

@@ -5,6 +5,7 @@ import { MILESTONES } from '../../../contracts/job-status.js';
 import { isFinalState } from '../../../contracts/job-events.js';
 import type { JobEvent } from '../../../client/index.js';
 import { dtqClient } from './api-client.js';
+import { useApiKey } from './api-key.js';
 import { fleetKeys } from './fleet-queries.js';
 import { jobKeys } from './job-queries.js';
 import { overviewKeys } from './overview-queries.js';
@@ -90,6 +91,8 @@ function applyEvent(client: QueryClient, event: JobEvent): boolean {
 export function useLiveEvents(): LiveState {
   const client = useQueryClient();
   const [state, setState] = useState<LiveState>('connecting');
+  // A key entered (or changed) opens the stream again at once, with the new credentials.
+  const apiKey = useApiKey();
 
   useEffect(() => {
     const controller = new AbortController();
@@ -159,7 +162,7 @@ export function useLiveEvents(): LiveState {
       deadLetters.cancel();
       fleet.cancel();
     };
-  }, [client]);
+  }, [client, apiKey]);
 
   return state;
 }
