@@ -78,7 +78,8 @@ export class DtqClient {
   constructor(options: DtqClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#options = options;
-    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    // Looked up at each call, not bound once: a fetch replaced later (instrumentation, tests) is used.
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
   async #headers(): Promise<Record<string, string>> {
