@@ -125,7 +125,9 @@ describe('web UI in Chromium', () => {
 
     await page.waitForSelector(`tr[data-job-id="${jobId}"][data-state="completed"]`, { timeout: JOB_DONE_MS });
     const seen = await page.evaluate((id) => (window as unknown as { dtqProgress: Record<string, number[]> }).dtqProgress[id] ?? [], jobId);
-    expect(seen[0]).toBe(0);
+    // Shown at once, before it calls its provider: queued (0), or already started (20) when its
+    // first events reach the page in the same frame as the submit's answer (React renders once).
+    expect(seen[0]).toBeLessThan(50);
     expect(seen).toContain(50);
     expect(seen[seen.length - 1]).toBe(100);
     expect(seen.every((value) => (PROGRESS_MILESTONES as readonly number[]).includes(value))).toBe(true);

@@ -44,6 +44,7 @@ function throttled(run: () => void): { call(): void; cancel(): void } {
 
 const isListPage = (key: readonly unknown[]) => key[0] === jobKeys.lists[0] && key.length === 3 && key[2] !== 'count';
 const isFirstListPage = (key: readonly unknown[]) => isListPage(key) && key[2] === null;
+const isStatus = (key: readonly unknown[]) => key[0] === 'job' && key[2] === 'status';
 const isDeadLetterQuery = (key: readonly unknown[]) => key[0] === 'dead-letters';
 
 /** The job's new state in a list entry or a status answer, leaving what the event does not carry. */
@@ -51,8 +52,14 @@ function patched<T extends { state: JobEvent['state']; progress_percent: number;
   current: T,
   event: JobEvent,
 ): T {
-  // An older event (a catch-up after a reconnect) never overwrites a newer state.
+  // An older event (a catch-up after a reconnect) never overwrites a newer state, and one
+  // already applied changes nothing. Two changes can share a millisecond (80 % and completed):
+  // then a final state is kept and any other is replaced.
   if (current.updated_at > event.updated_at) return current;
+  if (current.updated_at === event.updated_at) {
+    const same = current.state === event.state && current.progress_percent === event.progress_percent && current.message === event.message;
+    if (same || isFinalState(current.state)) return current;
+  }
   return {
     ...current,
     state: event.state,
@@ -69,17 +76,38 @@ function withMilestone(status: JobStatusResponse, event: JobEvent): JobStatusRes
   return { ...status, milestones: { ...status.milestones, [milestone]: event.updated_at } };
 }
 
+/** A list page with the newer of its entries and `events`; the same object when none is newer. */
+function patchedPage(data: ListJobsResponse, events: ReadonlyMap<string, JobEvent>): ListJobsResponse {
+  let changed = false;
+  const items = data.items.map((job) => {
+    const event = events.get(job.job_id);
+    const next = event ? patched(job, event) : job;
+    if (next !== job) changed = true;
+    return next;
+  });
+  return changed ? { ...data, items } : data;
+}
+
 /** Applies one event to the caches; answers whether the job was in a loaded first page. */
 function applyEvent(client: QueryClient, event: JobEvent): boolean {
   let listed = false;
+  const events = new Map([[event.job_id, event]]);
   for (const [key, data] of client.getQueriesData<ListJobsResponse>({ predicate: (query) => isListPage(query.queryKey) })) {
     if (!data?.items.some((job) => job.job_id === event.job_id)) continue;
     if (isFirstListPage(key)) listed = true;
-    client.setQueryData<ListJobsResponse>(key, { ...data, items: data.items.map((job) => (job.job_id === event.job_id ? patched(job, event) : job)) });
+    const next = patchedPage(data, events);
+    if (next !== data) client.setQueryData<ListJobsResponse>(key, next);
   }
-  client.setQueryData<JobStatusResponse>(jobKeys.status(event.job_id), (status) => (status ? withMilestone(patched(status, event), event) : status));
+  const status = client.getQueryData<JobStatusResponse>(jobKeys.status(event.job_id));
+  if (status) {
+    const next = withMilestone(patched(status, event), event);
+    if (next !== status) client.setQueryData<JobStatusResponse>(jobKeys.status(event.job_id), next);
+  }
   return listed;
 }
+
+/** Events remembered to re-apply to answers read while they arrived; the newest jobs' only. */
+const REMEMBERED_EVENTS = 1_000;
 
 /**
  * The app's one subscription to GET /v1/events (through the typed client), patching the
@@ -104,6 +132,24 @@ export function useLiveEvents(): LiveState {
     let lastEventId: string | undefined;
     let fallbackTimer: ReturnType<typeof setInterval> | undefined;
     let reopenTimer: ReturnType<typeof setTimeout> | undefined;
+
+    // A list read that started before an event and ended after it would put the older state
+    // back: every list answer gets the newer of its entries and the events seen.
+    const latest = new Map<string, JobEvent>();
+    const unsubscribe = client.getQueryCache().subscribe((change) => {
+      if (change.type !== 'updated' || change.action.type !== 'success') return;
+      const key = change.query.queryKey;
+      if (isListPage(key)) {
+        const data = change.query.state.data as ListJobsResponse | undefined;
+        const next = data && patchedPage(data, latest);
+        if (next && next !== data) client.setQueryData<ListJobsResponse>(key, next);
+      } else if (isStatus(key)) {
+        const status = change.query.state.data as JobStatusResponse | undefined;
+        const event = status && latest.get(status.job_id);
+        const next = event && withMilestone(patched(status, event), event);
+        if (next && next !== status) client.setQueryData<JobStatusResponse>(key, next);
+      }
+    });
 
     const refreshAll = () => {
       void client.invalidateQueries({ predicate: (query) => isListPage(query.queryKey) || isDeadLetterQuery(query.queryKey) });
@@ -133,6 +179,9 @@ export function useLiveEvents(): LiveState {
         );
         for await (const event of stream) {
           if (event.event_id) lastEventId = event.event_id;
+          latest.delete(event.job_id);
+          latest.set(event.job_id, event);
+          if (latest.size > REMEMBERED_EVENTS) latest.delete(latest.keys().next().value!);
           const listed = applyEvent(client, event);
           if (!listed) lists.call();
           counts.call();
@@ -155,6 +204,7 @@ export function useLiveEvents(): LiveState {
 
     return () => {
       controller.abort();
+      unsubscribe();
       stopFallback();
       clearTimeout(reopenTimer);
       lists.cancel();
