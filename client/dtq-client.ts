@@ -53,6 +53,8 @@ export interface EventsOptions {
   /** Resume after this event id. */
   lastEventId?: string;
   signal?: AbortSignal;
+  /** Called each time the stream is open (the first connection and every reconnect): e.g. to read what may have changed before it. */
+  onOpen?: () => void;
 }
 
 function isFinal(event: JobEvent): boolean {
@@ -165,7 +167,14 @@ export class DtqClient {
   }
 
   async *#events(path: string, options: EventsOptions, isLast?: (event: JobEvent) => boolean): AsyncGenerator<JobEvent> {
+    // isLast and the loop below read each event: it is parsed and checked once.
+    let last: { data: string; event: JobEvent } | undefined;
     const parse = (data: string): JobEvent => {
+      if (last?.data === data) return last.event;
+      last = { data, event: check(data) };
+      return last.event;
+    };
+    const check = (data: string): JobEvent => {
       let json: unknown;
       try {
         json = JSON.parse(data);
@@ -182,6 +191,7 @@ export class DtqClient {
       fetch: this.#fetch,
       ...(options.lastEventId ? { lastEventId: options.lastEventId } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onOpen ? { onOpen: options.onOpen } : {}),
       ...(isLast ? { isLast: (message) => message.data !== '' && isLast(parse(message.data)) } : {}),
     });
     for await (const message of stream) {

@@ -14,6 +14,8 @@ export interface EventStreamOptions {
   reconnectDelayMs?: number;
   /** Whether an event is the stream's last; a stream the server closes before it is reopened. */
   isLast?: (event: EventSourceMessage) => boolean;
+  /** Called each time a connection is open (the first and every reconnect), before its events. */
+  onOpen?: () => void;
 }
 
 function abortable(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -72,6 +74,7 @@ export async function* readEventStream(options: EventStreamOptions): AsyncGenera
       await abortable(waitMs, options.signal);
       continue;
     }
+    options.onOpen?.();
     try {
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {

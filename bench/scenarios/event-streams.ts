@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest, type ClientRequest } from 'node:http';
 import { Redis } from 'ioredis';
 import { RedisJobEvents, RedisStatusStore, closeRedis, createRedisConnection } from '../../adapters/redis/index.js';
+import { DtqClient } from '../../client/index.js';
 import { recordingJobEvents } from '../../core/domain/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import { API_HOST_SCRIPT, REDIS_URL, baseEnv, type BenchSettings } from '../lib/dtq-stack.js';
@@ -37,28 +37,17 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: ()
 const MB = 1024 * 1024;
 const PERCENTS = [20, 50, 80] as const;
 
-/** Opens one job's stream; calls `onEvent(job_id, progress)` for each event. */
-function openStream(url: string, onEvent: (jobId: string, progress: number) => void): Promise<ClientRequest> {
+/**
+ * Opens one job's stream through dtq's typed client, as a user of dtq would follow a job, and
+ * answers once it is open; `onEvent(job_id, progress)` is called for each event until `signal`
+ * aborts.
+ */
+function openStream(client: DtqClient, jobId: string, signal: AbortSignal, onEvent: (jobId: string, progress: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers: { accept: 'text/event-stream' }, agent: false }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
-      let partial = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        partial += chunk;
-        const lines = partial.split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) {
-          if (!line.startsWith('data: ')) continue;
-          const data = JSON.parse(line.slice(6)) as { job_id: string; progress_percent: number };
-          onEvent(data.job_id, data.progress_percent);
-        }
-      });
-      res.on('error', () => {});
-      resolve(req);
-    });
-    req.on('error', reject);
-    req.end();
+    const follow = async () => {
+      for await (const event of client.jobEvents(jobId, { signal, onOpen: () => resolve() })) onEvent(event.job_id, event.progress_percent);
+    };
+    follow().catch((error: unknown) => (signal.aborted ? undefined : reject(error instanceof Error ? error : new Error(String(error)))));
   });
 }
 
@@ -94,7 +83,8 @@ export async function runEventStreams(settings: BenchSettings, options: { runId:
   const events = new RedisJobEvents({ redis, subscriber: () => createRedisConnection({ url: REDIS_URL, logger: silent }), keyPrefix: prefix, logger: silent });
   const statuses = recordingJobEvents(new RedisStatusStore({ redis, keyPrefix: prefix, logger: silent }), { events, logger: silent });
   const subscriber = new Redis(REDIS_URL);
-  const requests: ClientRequest[] = [];
+  const client = new DtqClient({ baseUrl: `http://127.0.0.1:${port}` });
+  const open = new AbortController();
   try {
     await waitUntil('streams-api /readyz', async () => ((await fetch(`${base}/readyz`)).ok ? true : undefined), { timeoutMs: 60_000, watch: [api] });
     const jobIds = Array.from({ length: options.streams }, () => randomUUID());
@@ -103,8 +93,9 @@ export async function runEventStreams(settings: BenchSettings, options: { runId:
       await statuses.write({ job_id: jobId, state: 'queued', progress_percent: 0, message: 'queued', updated_at: now(), job_type: 'weather', submitted_at: now() });
     }
     // Warm-up: one stream opened and closed, so the baseline has loaded what streams load.
-    const warm = await openStream(`${base}/v1/jobs/${jobIds[0]}/events`, () => {});
-    warm.destroy();
+    const warm = new AbortController();
+    await openStream(client, jobIds[0]!, warm.signal, () => {});
+    warm.abort();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const rssNoStreams = readRss(api.pid)!.rss;
 
@@ -123,7 +114,7 @@ export async function runEventStreams(settings: BenchSettings, options: { runId:
     });
     const onSse = seen(sseDelays);
     for (let i = 0; i < jobIds.length; i += 50) {
-      requests.push(...(await Promise.all(jobIds.slice(i, i + 50).map((jobId) => openStream(`${base}/v1/jobs/${jobId}/events`, onSse)))));
+      await Promise.all(jobIds.slice(i, i + 50).map((jobId) => openStream(client, jobId, open.signal, onSse)));
     }
     await waitUntil('every stream open', async () => {
       const text = await (await fetch(`${base}/metrics`)).text();
@@ -161,7 +152,7 @@ export async function runEventStreams(settings: BenchSettings, options: { runId:
       missing: writes.length - sseDelays.length,
     };
   } finally {
-    for (const req of requests) req.destroy();
+    open.abort();
     subscriber.disconnect();
     await events.close();
     await closeRedis(redis);

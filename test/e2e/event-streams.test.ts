@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobType } from '../../contracts/index.js';
 import { RedisJobEvents, RedisStatusStore, closeRedis, createRedisConnection, type RedisClient } from '../../adapters/redis/index.js';
 import { recordingJobEvents } from '../../core/domain/index.js';
 import type { StatusStore } from '../../core/ports/index.js';
 import { expectErrorBody, request } from '../support/http-client.js';
-import { REPO_ROOT, freePort, startNode, type RunningChild } from '../support/processes.js';
-import { TEST_REDIS_URL, deleteRedisKeys } from '../support/services.js';
+import { freePort, startNode, type RunningChild } from '../support/processes.js';
+import { deleteRedisKeys } from '../support/services.js';
 import { openEventStream, type SseStream } from '../support/sse-client.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
+import { FALLBACK_API_ENTRY as ENTRY, recordingRedisStatuses, startFallbackApi, workerMilestones } from '../support/event-stream-api.js';
 import { waitFor } from '../support/wait-for.js';
 
-const ENTRY = join(REPO_ROOT, 'dist/functions/fallback-host/main.js');
 const KEY = 'event-streams-key-5b1c9e2d7a4f';
 const MAX_STREAMS = 4;
 const now = () => new Date().toISOString();
@@ -38,21 +36,7 @@ describe('event streams on the API process, changes written by another process',
   const base = () => `http://127.0.0.1:${port}`;
   const auth = { 'x-api-key': KEY };
 
-  async function startApi(): Promise<RunningChild> {
-    const child = startNode(ENTRY, {
-      PORT: String(port),
-      WORKER_METRICS_PORT: '0',
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
-      API_KEYS: KEY,
-      SERVE_WEB: 'false',
-      EVENT_STREAMS_MAX: String(MAX_STREAMS),
-      EVENT_STREAM_HEARTBEAT_MS: '200',
-      LOG_LEVEL: 'info',
-    });
-    await child.waitForLine(/dtq API ready/);
-    return child;
-  }
+  const startApi = () => startFallbackApi({ port, prefix, apiKey: KEY, env: { EVENT_STREAMS_MAX: String(MAX_STREAMS) } });
 
   async function stream(path: string, headers: Record<string, string> = auth): Promise<SseStream> {
     const opened = await openEventStream(`${base()}${path}`, headers);
@@ -60,22 +44,11 @@ describe('event streams on the API process, changes written by another process',
     return opened;
   }
 
-  /** The worker's writes, milestone by milestone. */
-  const milestone = {
-    queued: (jobId: string, extra: { job_type?: JobType; schedule_id?: string } = {}) =>
-      statuses.write({ job_id: jobId, state: 'queued', progress_percent: 0, message: 'queued', updated_at: now(), job_type: extra.job_type ?? 'weather', submitted_at: now(), ...(extra.schedule_id ? { schedule_id: extra.schedule_id } : {}) }),
-    running: (jobId: string, percent: 20 | 50 | 80, message: string) =>
-      statuses.write({ job_id: jobId, state: 'running', progress_percent: percent, message, updated_at: now(), milestones: { [percent]: now() } }),
-    completed: (jobId: string) => statuses.write({ job_id: jobId, state: 'completed', progress_percent: 100, message: 'completed', updated_at: now(), milestones: { '100': now() } }),
-    failed: (jobId: string) =>
-      statuses.write({ job_id: jobId, state: 'failed', progress_percent: 80, message: 'failed', updated_at: now(), error_code: 'CITY_NOT_FOUND', error_message: 'no such city' }),
-  };
+  const milestone = workerMilestones(() => statuses);
 
   beforeAll(async () => {
     if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run npm run build:server first (npm test does)`);
-    redis = createRedisConnection({ url: TEST_REDIS_URL, logger });
-    events = new RedisJobEvents({ redis, subscriber: () => createRedisConnection({ url: TEST_REDIS_URL, logger }), keyPrefix: prefix, logger });
-    statuses = recordingJobEvents(new RedisStatusStore({ redis, keyPrefix: prefix, logger }), { events, logger });
+    ({ redis, events, statuses } = recordingRedisStatuses(prefix, logger));
     port = await freePort();
     api = await startApi();
   });

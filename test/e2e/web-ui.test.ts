@@ -125,7 +125,9 @@ describe('web UI in Chromium', () => {
 
     await page.waitForSelector(`tr[data-job-id="${jobId}"][data-state="completed"]`, { timeout: JOB_DONE_MS });
     const seen = await page.evaluate((id) => (window as unknown as { dtqProgress: Record<string, number[]> }).dtqProgress[id] ?? [], jobId);
-    expect(seen[0]).toBe(0);
+    // Shown at once, before it calls its provider: queued (0), or already started (20) when its
+    // first events reach the page in the same frame as the submit's answer (React renders once).
+    expect(seen[0]).toBeLessThan(50);
     expect(seen).toContain(50);
     expect(seen[seen.length - 1]).toBe(100);
     expect(seen.every((value) => (PROGRESS_MILESTONES as readonly number[]).includes(value))).toBe(true);
@@ -228,9 +230,10 @@ describe('web UI in Chromium', () => {
     const swaConfig = JSON.parse(await readFile(join(requireBrowserAndBuild(), 'staticwebapp.config.json'), 'utf8')) as {
       globalHeaders: Record<string, string>;
     };
-    // Every response carries the SWA's global headers, as the Static Web App would send them.
+    // Every response carries the SWA's global headers, as the Static Web App would send them;
+    // the event stream passes untouched (route.fetch waits for a whole body, and it never ends).
     const { page, problems } = await openPage('/', (tab) =>
-      tab.route('**/*', async (route) => {
+      tab.route((url) => url.pathname !== '/v1/events', async (route) => {
         const response = await route.fetch();
         await route.fulfill({ response, headers: { ...response.headers(), ...swaConfig.globalHeaders } });
       }),

@@ -8,6 +8,7 @@ import { Overview } from './components/Overview.js';
 import { Schedules } from './components/Schedules.js';
 import { SubmitForm } from './components/SubmitForm.js';
 import { parseRoute, usePathname, type Route } from './router.js';
+import { FALLBACK_REFRESH_MS, useLiveEvents } from './api/live-events.js';
 
 const VIEWS: Array<[Route['view'], string, string]> = [
   ['home', '/', 'Jobs'],
@@ -19,6 +20,7 @@ const VIEWS: Array<[Route['view'], string, string]> = [
 /** The views: submit + jobs at `/`, one job at `/jobs/{job_id}`, the fleet, the dead letters and the schedules. */
 export function App() {
   const route = parseRoute(usePathname());
+  const live = useLiveEvents();
   return (
     <>
       <header className="app-header">
@@ -33,6 +35,9 @@ export function App() {
             </Link>
           ))}
         </nav>
+        <p className="live-state muted" role="status">
+          {live === 'fallback' ? `Live updates unavailable: refreshing every ${FALLBACK_REFRESH_MS / 1000} s` : ''}
+        </p>
       </header>
       <main className="app-main">
         <View route={route} />

@@ -5,17 +5,15 @@ import { overviewKeys } from './overview-queries.js';
 
 /** Dead letters one page of the dead-letter view shows. */
 export const DEAD_LETTER_PAGE_SIZE = 50;
-const POLL_MS = 5_000;
 
 const deadLetterKeys = { all: ['dead-letters'] as const, page: (cursor?: string) => ['dead-letters', 'page', cursor ?? null] as const };
 
-/** One page of the dead-letter topic, newest first, each with its handled mark. */
+/** One page of the dead-letter topic, newest first, each with its handled mark; read again when a job fails (live-events.ts). */
 export function useDeadLetterPage(cursor: string | undefined) {
   return useQuery({
     queryKey: deadLetterKeys.page(cursor),
     queryFn: () => listDeadLetters(DEAD_LETTER_PAGE_SIZE, cursor),
     placeholderData: keepPreviousData,
-    refetchInterval: POLL_MS,
   });
 }
 

@@ -2,11 +2,14 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { TERMINAL_STATES, type JobState } from '../../../contracts/common.js';
 import type { ListJobsResponse } from '../../../contracts/http-api.js';
 import { getJobResult, getJobStatus, listJobs, type JobListFilters } from './api-client.js';
-import { LIVE_POLL_MS } from './query-client.js';
+import type { JobStatusResponse } from '../../../contracts/http-api.js';
 
 const PAGE_SIZE = 20;
 /** How far back the detail view looks for a job's summary when no loaded list has it. */
 const SUMMARY_LOOKUP_LIMIT = 100;
+/** Reads of a finished job's result while it is not stored yet, RESULT_READ_MS apart. */
+const RESULT_READS = 3;
+const RESULT_READ_MS = 1_000;
 
 export const jobKeys = {
   lists: ['jobs'] as const,
@@ -20,23 +23,43 @@ export const jobKeys = {
 
 export const isTerminal = (state: JobState): boolean => TERMINAL_STATES.includes(state);
 
-/** One page of recent jobs, newest first, from a cursor (none: the newest), polled while any of them is still moving. */
+/**
+ * One page of recent jobs, newest first, from a cursor (none: the newest). Kept live by the
+ * app's event subscription (live-events.ts), not by polling.
+ */
 export function useJobsPage(filters: JobListFilters, cursor: string | undefined) {
   return useQuery({
     queryKey: jobKeys.list(filters, cursor),
     queryFn: () => listJobs(filters, { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
     // The page before stays on screen while the next one loads.
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (!query.state.error && query.state.data?.items.some((job) => !isTerminal(job.state)) ? LIVE_POLL_MS : false),
   });
 }
 
-/** A job's live status (over the progress RPC), polled until it is terminal. */
+/** How long after a webhook attempt is due the job page reads its outcome. */
+const WEBHOOK_FOLLOW_UP_MS = 1_000;
+
+/**
+ * When the job page reads the status again for its webhook section: deliveries are no job
+ * events, so the page reads once just after the next attempt is due (once shortly after the
+ * job ended, for the first attempt), never while there is no delivery under way.
+ */
+function webhookFollowUpMs(status: JobStatusResponse | undefined): number | false {
+  const webhook = status?.webhook;
+  if (!webhook || webhook.state !== 'pending') return false;
+  const due = webhook.next_attempt_at ? Date.parse(webhook.next_attempt_at) - Date.now() : 0;
+  return Math.max(due, 0) + WEBHOOK_FOLLOW_UP_MS;
+}
+
+/**
+ * A job's status (over the progress RPC), read once; its changes come from the app's event
+ * subscription (live-events.ts), which patches it in place.
+ */
 export function useJobStatus(jobId: string) {
   return useQuery({
     queryKey: jobKeys.status(jobId),
     queryFn: () => getJobStatus(jobId),
-    refetchInterval: (query) => (query.state.error || (query.state.data && isTerminal(query.state.data.state)) ? false : LIVE_POLL_MS),
+    refetchInterval: (query) => webhookFollowUpMs(query.state.data),
   });
 }
 
@@ -50,7 +73,9 @@ export function useJobResult(jobId: string, enabled: boolean) {
     queryFn: () => getJobResult(jobId),
     enabled,
     staleTime: Infinity,
-    refetchInterval: (query) => (query.state.data === null ? LIVE_POLL_MS : false),
+    // The final event may come a moment before the result is readable: a few reads, then the
+    // next event (or the fallback refresh) asks again.
+    refetchInterval: (query) => (query.state.data === null && query.state.dataUpdateCount < RESULT_READS ? RESULT_READ_MS : false),
   });
 }
 

@@ -1,13 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { getStats, listDeadLetters } from './api-client.js';
 
-/** How often the overview's counts are read again. */
-const OVERVIEW_POLL_MS = 5_000;
-
 export const overviewKeys = { stats: ['stats'] as const, deadLetterCount: ['dead-letters', 'count'] as const };
 
+/** The counts; read again when job events arrive (live-events.ts), not on a timer. */
 export function useStats() {
-  return useQuery({ queryKey: overviewKeys.stats, queryFn: getStats, refetchInterval: OVERVIEW_POLL_MS });
+  return useQuery({ queryKey: overviewKeys.stats, queryFn: getStats });
 }
 
 /** How many dead letters there are and how many of them were dealt with (the newest one read only). */
@@ -18,6 +16,5 @@ export function useDeadLetterCount() {
       const page = await listDeadLetters(1);
       return { total: page.total, waiting: page.total - (page.handled ?? 0) };
     },
-    refetchInterval: OVERVIEW_POLL_MS,
   });
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderWithQueryClient } from '../test-support/render-with-query.js';
 import { failOnConsoleOutput } from '../test-support/console-guard.js';
 import { fakeApi } from '../test-support/fake-api.js';
+import { useLiveEvents } from '../api/live-events.js';
 import { JobDetail } from './JobDetail.js';
 
 failOnConsoleOutput();
@@ -16,9 +17,27 @@ const JOB_ID = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 const TRACE_ID = '1b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 const base = `/v1/jobs/${JOB_ID}`;
 
-function renderDetail() {
-  renderWithQueryClient(<JobDetail jobId={JOB_ID} />);
+/** The app's event subscription, as App mounts it. */
+function LiveEvents() {
+  useLiveEvents();
+  return null;
 }
+
+function renderDetail() {
+  renderWithQueryClient(
+    <>
+      <LiveEvents />
+      <JobDetail jobId={JOB_ID} />
+    </>,
+  );
+}
+
+/** GET /v1/events answering these job events, then ending (the client reopens it). */
+const eventStream = (...events: object[]) => ({
+  status: 200,
+  contentType: 'text/event-stream',
+  body: events.map((event, index) => `id: ${JOB_ID}/1-${index}\nevent: status\ndata: ${JSON.stringify(event)}\n\n`).join(''),
+});
 
 describe('job detail', () => {
   it('does not ask for the result while the job runs', async () => {
@@ -56,13 +75,16 @@ describe('job detail', () => {
       status: 200,
       body: { job_id: JOB_ID, state: 'running', progress_percent, message: 'running', updated_at: '2026-01-01T10:00:00Z' },
     });
-    let answer = running(50);
-    fakeApi({ [`${base}/status`]: () => answer, '/v1/jobs': { status: 200, body: { items: [], next_cursor: null } } });
+    const answer = running(50);
+    let events = eventStream();
+    const { requested } = fakeApi({ [`${base}/status`]: () => answer, '/v1/jobs': { status: 200, body: { items: [], next_cursor: null } }, '/v1/events': () => events });
     renderDetail();
     expect(await screen.findByRole('button', { name: 'Cancel job' })).toBeTruthy();
-    answer = running(80);
+    // The change comes as an event; the status is not read again.
+    events = eventStream({ ...running(80).body, updated_at: '2026-01-01T10:00:01Z' });
     await waitFor(() => expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('80'), { timeout: 5_000 });
     expect(screen.queryByRole('button', { name: 'Cancel job' })).toBeNull();
+    expect(requested.filter((url) => url.endsWith('/status'))).toHaveLength(1);
   });
 
   it('shows a failed job with its error code, message, input and trace id', async () => {

@@ -83,7 +83,8 @@ describe('jobs list', () => {
     });
     const user = renderList();
     const alert = await screen.findByRole('alert', {}, { timeout: 5_000 });
-    expect(alert.textContent).toContain('The jobs could not be loaded: Could not reach the dtq API: Failed to fetch');
+    expect(alert.textContent).toContain('The jobs could not be loaded: Could not reach the dtq API');
+    expect(alert.textContent).toContain('Failed to fetch');
     reachable = true;
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
     expect(await screen.findByRole('link', { name: 'Weather job 5f0c1f3e' })).toBeTruthy();

@@ -1,7 +1,8 @@
 import { vi } from 'vitest';
 import { describeJobTypes } from '../../../contracts/job-type-descriptions.js';
 
-type Answer = { status: number; body: unknown };
+/** A JSON answer, or with `contentType` the body as it is (e.g. a text/event-stream). */
+type Answer = { status: number; body: unknown; contentType?: string };
 
 /** GET /v1/job-types as the API answers it for the catalog this bundle is built with. */
 export const JOB_TYPES_ANSWER: Answer = {
@@ -23,6 +24,7 @@ export function fakeApi(answers: Record<string, Answer | (() => Answer)>) {
     const found = routes[url.pathname];
     const answer = typeof found === 'function' ? found() : found;
     if (!answer) return new Response(JSON.stringify({ error: { code: 'ROUTE_NOT_FOUND', message: 'no route', trace_id: 't' } }), { status: 404 });
+    if (answer.contentType) return new Response(String(answer.body), { status: answer.status, headers: { 'content-type': answer.contentType } });
     return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
   });
   return { requested };
