@@ -98,8 +98,15 @@ servers() {
   die "still not answering after services:up: ${silent//$'\n'/; }. services:up starts the servers on their default addresses; unset the variables that point elsewhere, or start those servers"
 }
 
+# kubeconform, checkov and an OpenTelemetry Collector for the deployment and trace tests: pinned,
+# installed once (about 7 minutes on a fresh machine, building the Collector), then well under a second.
+checking_tools() {
+  bash scripts/tools/install.sh || die "scripts/tools/install.sh could not install the checking tools"
+}
+
 debian_packages
 kafka_python
 schemathesis_cli
 kubectl_kustomize
+checking_tools
 servers
