@@ -7,7 +7,6 @@ import type { ApiDeps } from '../api/api-deps.js';
 import { RequestAuth } from '../api/http/request-auth.js';
 import { RequestLimits } from '../api/http/request-limits.js';
 import { createApiDeps } from './create-api-deps.js';
-import { createKeyLimitStores } from './create-key-limits.js';
 
 export interface BuiltApi {
   deps: ApiDeps;
@@ -28,8 +27,6 @@ export function buildApi(options: { config: Config; adapters: PortAdapters; logg
     ...countConnectionEvents(metrics.progressRpcConnection),
     onReplyDropped: (reason) => metrics.progressRepliesDropped.inc({ reason }),
   });
-  // Read-only here: the workers' gate parks and hands back; the fleet view counts what waits.
-  const keyLimits = createKeyLimitStores(options.config, options.logger.child({ component: 'key-limits' }));
   const deps = createApiDeps({
     config: options.config,
     adapters: options.adapters,
@@ -37,7 +34,6 @@ export function buildApi(options: { config: Config; adapters: PortAdapters; logg
     metrics,
     logger: options.logger.child({ component: 'api' }),
     accepting: () => accepting,
-    keyLimits,
   });
   return {
     deps,
@@ -56,7 +52,6 @@ export function buildApi(options: { config: Config; adapters: PortAdapters; logg
       // Operations in flight stop after the jobs in hand and say they were interrupted.
       await deps.bulk.close();
       await progress.close();
-      await keyLimits.onClose?.();
     },
   };
 }

@@ -6,7 +6,6 @@ import type { Logger, ProgressClient } from '../core/ports/index.js';
 import type { ApiMetrics } from '../telemetry/index.js';
 import type { PortAdapters } from './create-adapters.js';
 import { createSubmitDeps } from './create-submit-deps.js';
-import type { KeyLimitStores } from './create-key-limits.js';
 import type { ApiDeps } from '../api/api-deps.js';
 import { EventStreams } from '../api/events/event-streams.js';
 
@@ -18,8 +17,6 @@ export function createApiDeps(options: {
   metrics: ApiMetrics;
   logger: Logger;
   accepting: () => boolean;
-  /** Where the workers' key-limit gate parks jobs, read for the fleet view. */
-  keyLimits: Pick<KeyLimitStores, 'slots' | 'delayed'>;
 }): ApiDeps {
   const { config, adapters, logger } = options;
   const submit = createSubmitDeps({
@@ -52,7 +49,7 @@ export function createApiDeps(options: {
       groupId: config.KAFKA_CONSUMER_GROUP,
       topics: jobTopics(config.KAFKA_TOPIC_TEMPLATE),
       delayed: adapters.delayed,
-      keyLimits: { limits: loadJobLimits(), slots: options.keyLimits.slots, parked: options.keyLimits.delayed, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
+      keyLimits: { limits: loadJobLimits(), slots: adapters.keyLimits.slots, parked: adapters.keyLimits.delayed, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
       now: () => new Date(),
       logger,
     },
