@@ -54,6 +54,7 @@ const UNIT_TESTS = [
   'test/domain/job-label.test.ts',
   'test/domain/webhook-retries.test.ts',
   'test/domain/job-stats.test.ts',
+  'test/domain/fleet-waiting.test.ts',
   'test/jobs/**/*.test.ts',
   'test/faults/static-download-abort.test.ts',
   'test/mongodb/throttling-retry.test.ts',

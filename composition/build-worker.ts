@@ -60,7 +60,7 @@ export function buildWorker(options: {
     },
   });
   metrics.bindSources({ delayedJobsWaiting: () => adapters.delayed.count() });
-  const keyLimits = createKeyLimitGate({ config, queue: adapters.queue, statuses: adapters.statuses, metrics, logger: options.logger.child({ component: 'key-limits' }) });
+  const keyLimits = createKeyLimitGate({ config, stores: adapters.keyLimits, queue: adapters.queue, statuses: adapters.statuses, metrics, logger: options.logger.child({ component: 'key-limits' }) });
   const webhooks = createWorkerWebhooks({ config, adapters, metrics, logger: options.logger });
   // The heartbeat reads the load of the worker it belongs to, at each beat (after the worker exists).
   const heartbeat = new HeartbeatLoop({

@@ -26,6 +26,7 @@ import { createJobQueue } from './create-job-queue.js';
 import { createProgressRpc } from './create-progress-rpc.js';
 import { createResultStore } from './create-result-store.js';
 import { createStatusStores } from './create-status-stores.js';
+import { createKeyLimitStores, type KeyLimitStores } from './create-key-limit-stores.js';
 import { recordingJobEvents } from '../core/domain/index.js';
 
 /** The adapter behind each port for one process, chosen from the configuration. */
@@ -56,6 +57,8 @@ export interface PortAdapters {
   createProgressClient(events?: ProgressClientEvents): ProgressClient;
   createProgressResponder(handler: ProgressRequestHandler, events?: ProgressResponderEvents): ProgressResponder;
   readiness: HealthCheck[];
+  /** Where the key-limit gate parks jobs: the worker's gate writes them, the fleet view reads them. */
+  keyLimits: KeyLimitStores;
   /** True when jobs travel in process memory, so API and worker must share this process. */
   inProcessQueue: boolean;
   /**
@@ -75,6 +78,7 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
   const jobQueue = createJobQueue(config, logger);
   const queue = jobQueue.queue;
   const deadLetters = createDeadLetters(config, queue, logger);
+  const keyLimits = createKeyLimitStores(config, logger.child({ component: 'key-limits' }));
   return {
     statuses: recordingJobEvents(stores.statuses, {
       events: stores.events,
@@ -97,13 +101,14 @@ export function createAdapters(config: Config, logger: Logger): PortAdapters {
     createProgressResponder: (handler, events) => rpc.createResponder(handler, events),
     readiness: [...jobQueue.readiness, ...stores.readiness, ...rpc.readiness, ...resultStore.readiness],
     inProcessQueue: jobQueue.inProcess,
+    keyLimits,
     async init() {
       await resultStore.init();
     },
     async close() {
       await queue.close();
       await rpc.close();
-      await Promise.allSettled([stores.close(), resultStore.close(), deadLetters.close()]);
+      await Promise.allSettled([stores.close(), resultStore.close(), deadLetters.close(), keyLimits.onClose?.()]);
     },
   };
 }

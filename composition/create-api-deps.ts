@@ -48,6 +48,8 @@ export function createApiDeps(options: {
       queue: adapters.queue,
       groupId: config.KAFKA_CONSUMER_GROUP,
       topics: jobTopics(config.KAFKA_TOPIC_TEMPLATE),
+      delayed: adapters.delayed,
+      keyLimits: { limits: loadJobLimits(), slots: adapters.keyLimits.slots, parked: adapters.keyLimits.delayed, topicTemplate: config.KAFKA_TOPIC_TEMPLATE },
       now: () => new Date(),
       logger,
     },

@@ -1,37 +1,26 @@
 import type { Config } from '../config/index.js';
 import { loadJobLimits } from '../config/job-limits.js';
 import type { JobQueue, Logger, StatusStore } from '../core/ports/index.js';
-import { MemoryDelayedJobs, MemoryKeySlots, memoryRateLimits } from '../adapters/memory/index.js';
-import { RedisDelayedJobs, RedisKeySlots, closeRedis, createRedisConnection, redisRateLimits } from '../adapters/redis/index.js';
+import type { KeyLimitStores } from './create-key-limit-stores.js';
 import type { WorkerMetrics } from '../telemetry/index.js';
 import { createKeyLimitMetrics } from '../telemetry/index.js';
 import { KeyLimitGate } from '../worker/key-limit-gate.js';
 
 /**
- * The worker's per-key limits: slots, lines and delays in Redis (a client of their own) when
- * REDIS_URL is set, so every worker shares them, and in process memory otherwise; each type's
- * limits from its definition and JOB_LIMITS_* (a bad variable stops the start naming it).
+ * The worker's per-key limits over the process's key-limit stores (see create-key-limit-stores.ts);
+ * each type's limits from its definition and JOB_LIMITS_* (a bad variable stops the start naming it).
  */
-export function createKeyLimitGate(options: { config: Config; queue: JobQueue; statuses: StatusStore; metrics: WorkerMetrics; logger: Logger }): KeyLimitGate {
+export function createKeyLimitGate(options: { config: Config; stores: KeyLimitStores; queue: JobQueue; statuses: StatusStore; metrics: WorkerMetrics; logger: Logger }): KeyLimitGate {
   const { config, logger } = options;
   const limits = loadJobLimits();
-  let stores: Pick<ConstructorParameters<typeof KeyLimitGate>[0], 'slots' | 'delayed' | 'rates' | 'onClose'>;
-  if (config.REDIS_URL) {
-    const redis = createRedisConnection({ url: config.REDIS_URL, cluster: config.REDIS_CLUSTER, logger });
-    const keyPrefix = config.REDIS_KEY_PREFIX;
-    stores = {
-      slots: new RedisKeySlots({ redis, keyPrefix, logger }),
-      delayed: new RedisDelayedJobs({ redis, keyPrefix, logger }),
-      rates: redisRateLimits({ redis, keyPrefix, logger }),
-      onClose: () => closeRedis(redis),
-    };
-  } else {
-    stores = { slots: new MemoryKeySlots(), delayed: new MemoryDelayedJobs(), rates: memoryRateLimits() };
-  }
+  // The stores are the process's (PortAdapters): they close with the adapters, not with the gate.
+  const { slots, delayed, rates } = options.stores;
   let gate: KeyLimitGate | undefined = undefined;
   const metrics = createKeyLimitMetrics(options.metrics.registry, () => gate!.waiting());
   gate = new KeyLimitGate({
-    ...stores,
+    slots,
+    delayed,
+    rates,
     limits,
     queue: options.queue,
     statuses: options.statuses,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UtcTimestampSchema } from './common.js';
+import { JobLimitsInfoSchema } from './job-limits.js';
 
 /** GET /v1/fleet takes no query parameters. */
 export const FleetQuerySchema = z.strictObject({});
@@ -23,6 +24,29 @@ export const TopicPartitionLagSchema = z.object({
   lag: z.number().int().nonnegative(),
 });
 
+/** Jobs submitted with a delay, held until their run_at. */
+export const FleetDelayedSchema = z.object({
+  /** Held jobs not yet handed over to the queue, due or not. */
+  waiting: z.number().int().nonnegative(),
+  /** The earliest run_at among them; absent when none is held. */
+  next_run_at: UtcTimestampSchema.optional(),
+});
+export type FleetDelayed = z.infer<typeof FleetDelayedSchema>;
+
+/** Jobs of one key parked by the key-limit gate: behind the key's running jobs, or until its rate allows. */
+export const FleetKeyWaitingSchema = z.object({
+  key: z.string(),
+  reason: z.enum(['key', 'rate']),
+  jobs: z.number().int().positive(),
+});
+
+/** One job type's limits in force and the keys whose jobs wait on them now (the busiest first, bounded). */
+export const FleetLimitSchema = JobLimitsInfoSchema.extend({
+  job_type: z.string(),
+  waiting: z.array(FleetKeyWaitingSchema),
+});
+export type FleetLimit = z.infer<typeof FleetLimitSchema>;
+
 export const FleetResponseSchema = z.object({
   /** The workers whose heartbeat has not expired, longest running first. */
   workers: z.array(FleetWorkerSchema),
@@ -33,6 +57,10 @@ export const FleetResponseSchema = z.object({
   /** Every partition of every job topic; null when the queue could not be read (lag_error says why). */
   lag: z.array(TopicPartitionLagSchema).nullable(),
   lag_error: z.string().optional(),
+  /** Delayed jobs waiting for their run_at; null when their store could not be read. */
+  delayed: FleetDelayedSchema.nullable(),
+  /** Each job type with limits; null when the parked jobs could not be read. */
+  limits: z.array(FleetLimitSchema).nullable(),
   generated_at: UtcTimestampSchema,
 });
 export type FleetResponse = z.infer<typeof FleetResponseSchema>;

@@ -46,6 +46,12 @@ export class MemoryDelayedJobStore implements DelayedJobStore {
     return this.held.size;
   }
 
+  async earliestRunAt(): Promise<string | undefined> {
+    let earliest: string | undefined;
+    for (const { job } of this.held.values()) if (earliest === undefined || Date.parse(job.run_at) < Date.parse(earliest)) earliest = job.run_at;
+    return earliest;
+  }
+
   async close(): Promise<void> {
     this.held.clear();
   }

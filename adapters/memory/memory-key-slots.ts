@@ -85,6 +85,10 @@ export class MemoryKeySlots implements KeySlots {
     return [...this.scopes.values()].reduce((sum, s) => sum + s.line.length, 0);
   }
 
+  async lineLengths(limit: number): Promise<Array<{ scope: string; jobs: number }>> {
+    return [...this.scopes].filter(([, s]) => s.line.length > 0).slice(0, limit).map(([scope, s]) => ({ scope, jobs: s.line.length }));
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -112,6 +116,10 @@ export class MemoryDelayedJobs implements DelayedJobs {
 
   async waitingCount(): Promise<number> {
     return this.parked.size;
+  }
+
+  async parkedRecords(limit: number): Promise<ParkedRecord[]> {
+    return [...this.parked].sort((a, b) => a[1].dueAt - b[1].dueAt).slice(0, limit).map(([jobId, { record }]) => ({ jobId, record }));
   }
 
   async close(): Promise<void> {}

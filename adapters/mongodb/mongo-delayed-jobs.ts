@@ -151,6 +151,11 @@ export class MongoDelayedJobStore implements DelayedJobStore {
     return this.run('count', () => this.collection.countDocuments({}));
   }
 
+  async earliestRunAt(): Promise<string | undefined> {
+    const doc = await this.run('earliest', () => this.collection.findOne({}, { sort: { due_at: 1 }, projection: { run_at: 1 } }));
+    return doc?.run_at.toISOString();
+  }
+
   /** Closes the client when the store created it; never rejects. */
   close(): Promise<void> {
     return closeOwnedClient({ client: this.client, owned: this.ownsClient }, this.logger);

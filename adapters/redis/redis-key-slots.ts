@@ -113,10 +113,15 @@ export class RedisKeySlots implements KeySlots {
   }
 
   async waitingCount(): Promise<number> {
-    const scopes = await this.waitingScopes(1_000);
-    if (scopes.length === 0) return 0;
+    const lines = await this.lineLengths(1_000);
+    return lines.reduce((sum, line) => sum + line.jobs, 0);
+  }
+
+  async lineLengths(limit: number): Promise<Array<{ scope: string; jobs: number }>> {
+    const scopes = await this.waitingScopes(limit);
+    if (scopes.length === 0) return [];
     const lengths = await redisCall(this.redis, () => Promise.all(scopes.map((scope) => this.redis.llen(this.keys(scope)[1]!))));
-    return lengths.reduce((sum, n) => sum + n, 0);
+    return scopes.map((scope, i) => ({ scope, jobs: lengths[i]! })).filter((line) => line.jobs > 0);
   }
 
   async close(): Promise<void> {
@@ -163,6 +168,14 @@ export class RedisDelayedJobs implements DelayedJobs {
 
   async waitingCount(): Promise<number> {
     return redisCall(this.redis, () => this.redis.zcard(this.keys[0]));
+  }
+
+  async parkedRecords(limit: number): Promise<ParkedRecord[]> {
+    const ids = await redisCall(this.redis, () => this.redis.zrange(this.keys[0], '0', String(limit - 1)));
+    if (ids.length === 0) return [];
+    const texts = await redisCall(this.redis, () => this.redis.hmget(this.keys[1], ...ids));
+    // A record confirmed between the two reads is gone: it waits no more.
+    return ids.flatMap((jobId, i) => (texts[i] ? [{ jobId, record: decodeParked(texts[i]) }] : []));
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { FleetQuerySchema, type FleetResponse } from '../../contracts/index.js';
 import { InvalidQueryError } from '../errors/index.js';
-import type { JobQueue, Logger, WorkerHeartbeats } from '../ports/index.js';
+import type { DelayedJobStore, JobQueue, Logger, WorkerHeartbeats } from '../ports/index.js';
+import { readDelayedWaiting, readLimitWaiting, type FleetKeyLimitDeps } from './fleet-waiting.js';
 import { PARSE_OPTIONS, toFieldIssues } from './field-issues.js';
 import { guardDependency } from './guard-dependency.js';
 
@@ -15,6 +16,10 @@ export interface FleetDeps {
   queue: JobQueue;
   groupId: string;
   topics: string[];
+  /** Jobs submitted with a delay, for their count and earliest run_at. */
+  delayed: Pick<DelayedJobStore, 'count' | 'earliestRunAt'>;
+  /** The limits in force and where the key-limit gate parks the jobs that wait on them. */
+  keyLimits: FleetKeyLimitDeps;
   now: () => Date;
   logger: Logger;
 }
@@ -27,7 +32,12 @@ export interface FleetDeps {
 export async function readFleet(deps: FleetDeps, queryPairs: Iterable<[string, string]>): Promise<FleetResponse> {
   const query = FleetQuerySchema.safeParse(Object.fromEntries(queryPairs), PARSE_OPTIONS);
   if (!query.success) throw new InvalidQueryError(toFieldIssues(query.error));
-  const [workers, lag] = await Promise.all([guardDependency('worker heartbeats', () => deps.heartbeats.list()), readGroupLag(deps)]);
+  const [workers, lag, delayed, limits] = await Promise.all([
+    guardDependency('worker heartbeats', () => deps.heartbeats.list()),
+    readGroupLag(deps),
+    readDelayedWaiting(deps.delayed, deps.logger),
+    readLimitWaiting(deps.keyLimits, deps.logger),
+  ]);
   workers.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.instance.localeCompare(b.instance));
   return {
     workers,
@@ -35,6 +45,8 @@ export async function readFleet(deps: FleetDeps, queryPairs: Iterable<[string, s
     heartbeat_ttl_ms: HEARTBEAT_TTL_MS,
     consumer_group: deps.groupId,
     ...lag,
+    delayed,
+    limits,
     generated_at: deps.now().toISOString(),
   };
 }

@@ -21,6 +21,7 @@ export * from './schedule-tick.js';
 export * from './job-event-records.js';
 export * from './webhook-deliveries.js';
 export * from './fleet.js';
+export * from './fleet-waiting.js';
 export * from './submit-batch.js';
 export * from './bulk-matching.js';
 export * from './bulk-operations.js';

@@ -41,5 +41,7 @@ export interface DelayedJobStore {
   remove(jobId: string): Promise<HeldJob | undefined>;
   /** How many jobs are held, due or not. */
   count(): Promise<number>;
+  /** The earliest run_at of the held jobs (UTC, RFC 3339), due or not; undefined when none is held. */
+  earliestRunAt(): Promise<string | undefined>;
   close(): Promise<void>;
 }

@@ -47,6 +47,8 @@ export interface KeySlots {
   waitingScopes(limit: number): Promise<string[]>;
   /** Jobs in every line (for the waiting metric). */
   waitingCount(): Promise<number>;
+  /** The scopes with jobs in their line and how many wait in each, of at most `limit` scopes (the fleet view). */
+  lineLengths(limit: number): Promise<Array<{ scope: string; jobs: number }>>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,8 @@ export interface DelayedJobs {
   due(limit: number, reserveMs: number): Promise<ParkedRecord[]>;
   confirmDue(jobId: string): Promise<void>;
   waitingCount(): Promise<number>;
+  /** Up to `limit` parked records, earliest due first (the fleet view counts them per key). */
+  parkedRecords(limit: number): Promise<ParkedRecord[]>;
   close(): Promise<void>;
 }
 

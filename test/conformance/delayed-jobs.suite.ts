@@ -49,6 +49,19 @@ export function describeDelayedJobsConformance(adapter: string, create: () => Pr
       expect((await d.claimDue(claimAt(new Date()))).map((j) => j.run_at)).toEqual([job.run_at]);
     });
 
+    it('counts the held jobs and names the earliest run_at, due or not', async () => {
+      const d = await store();
+      expect(await d.count()).toBe(0);
+      expect(await d.earliestRunAt()).toBeUndefined();
+      const base = Date.now();
+      const jobs = [30, -5, 10].map((s) => heldJob(new Date(base + s * 1_000)));
+      for (const job of jobs) await d.hold(job);
+      expect(await d.count()).toBe(3);
+      expect(await d.earliestRunAt()).toBe(jobs[1]!.run_at);
+      await d.remove(jobs[1]!.job_id);
+      expect(await d.earliestRunAt()).toBe(jobs[2]!.run_at);
+    });
+
     it('claims due jobs earliest first, up to the limit', async () => {
       const d = await store();
       const base = Date.now() - 10_000;

@@ -9,7 +9,8 @@ import { TableScroll } from './TableScroll.js';
 
 /**
  * The fleet: each running worker (from its heartbeat), how far the workers' group trails each
- * topic and partition, the work waiting for its time (schedules; delayed jobs), and the limits.
+ * topic and partition, the work waiting for its time (schedules; delayed jobs), and the limits
+ * with the keys whose jobs wait on them.
  */
 export function FleetPage() {
   useEffect(() => {
@@ -28,8 +29,8 @@ export function FleetPage() {
         </>
       )}
       <WaitingSchedules />
-      <DelayedJobs />
-      <Limits />
+      <DelayedJobs fleet={fleet.data} />
+      <Limits fleet={fleet.data} />
     </div>
   );
 }
@@ -143,22 +144,75 @@ function WaitingSchedules() {
   );
 }
 
-/** Jobs submitted to run later: the API does not list them yet; this card is their place. */
-function DelayedJobs() {
+/** Jobs submitted to run later, held until their run_at: how many, and when the first starts. */
+function DelayedJobs({ fleet }: { fleet: FleetResponse | undefined }) {
+  const delayed = fleet?.delayed;
   return (
-    <section className="card" aria-labelledby="delayed-heading" data-placeholder="delayed-jobs">
-      <h2 id="delayed-heading">Delayed jobs waiting</h2>
-      <p className="muted">Not reported by this API yet: jobs submitted to run later will be listed here.</p>
+    <section className="card" aria-labelledby="delayed-heading">
+      <h2 id="delayed-heading">
+        Delayed jobs waiting {delayed && <span className="count-badge delayed-count">{delayed.waiting}</span>}
+      </h2>
+      {delayed === null && <p className="muted">The delayed jobs could not be read.</p>}
+      {delayed &&
+        (delayed.waiting === 0 ? (
+          <p className="muted">No job is held for a later start.</p>
+        ) : (
+          <p className="delayed-next">
+            {delayed.waiting} job{delayed.waiting === 1 ? '' : 's'} held; the next starts at {formatTime(delayed.next_run_at)}.
+          </p>
+        ))}
     </section>
   );
 }
 
-/** Limits (rate and concurrency per key) and the jobs waiting on them: not reported yet; this card is their place. */
-function Limits() {
+/** Each job type's limits in force, and per key how many jobs wait on them (the busiest keys). */
+function Limits({ fleet }: { fleet: FleetResponse | undefined }) {
+  const limits = fleet?.limits;
   return (
-    <section className="card" aria-labelledby="limits-heading" data-placeholder="limits">
+    <section className="card" aria-labelledby="limits-heading">
       <h2 id="limits-heading">Limits and who waits on them</h2>
-      <p className="muted">Not reported by this API yet: each limit, its use and the jobs waiting on it will be listed here.</p>
+      {limits === null && <p className="muted">The jobs waiting on limits could not be read.</p>}
+      {limits && limits.length === 0 && <p className="muted">No job type has limits.</p>}
+      {limits && limits.length > 0 && (
+        <ul className="plain-list limit-list">
+          {limits.map((limit) => (
+            <li key={limit.job_type} data-limit-type={limit.job_type}>
+              <code>{limit.job_type}</code>
+              {limit.concurrency && (
+                <>
+                  {' '}
+                  · {limit.concurrency.max} at once per <code>{limit.concurrency.key}</code>
+                </>
+              )}
+              {limit.rate && (
+                <>
+                  {' '}
+                  · {limit.rate.points} per {formatWindow(limit.rate.per_ms)} per <code>{limit.rate.key}</code>
+                </>
+              )}
+              {limit.waiting.length === 0 ? (
+                <span className="muted"> · nobody waits</span>
+              ) : (
+                <ul className="plain-list limit-waiting" aria-label={`Keys of ${limit.job_type} with jobs waiting`}>
+                  {limit.waiting.map((entry) => (
+                    <li key={`${entry.reason}:${entry.key}`} data-waiting-key={entry.key}>
+                      <code>{entry.key || '(empty key)'}</code>: {entry.jobs} job{entry.jobs === 1 ? '' : 's'} waiting {entry.reason === 'key' ? 'for a slot' : 'for the rate'}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
+}
+
+/** A rate's window in words: "1 min", "1 h", "500 ms". */
+function formatWindow(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1_000 === 0) return `${ms / 1_000} s`;
+  return `${ms} ms`;
 }
