@@ -25,14 +25,18 @@ export class FlexibleRateLimits implements RateLimits {
       limiter = this.options.create({ points, duration, keyPrefix: `${this.options.keyPrefix}kl:rate:${name}` });
       this.limiters.set(name, limiter);
     }
-    try {
-      const consume = limiter.consume.bind(limiter, scope, 1);
-      await (this.options.call ? this.options.call(consume) : consume());
-      return { allowed: true };
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return { allowed: false, retryAtMs: Date.now() + rejection.msBeforeNext };
-      throw rejection;
-    }
+    // The library rejects with a RateLimiterRes when the points are spent: that is an answer, read
+    // here, inside the store call, so that the store's error mapping (Redis: every rejection is
+    // "redis unavailable") never sees it.
+    const consume = (): Promise<RateAnswer> =>
+      limiter.consume(scope, 1).then(
+        (): RateAnswer => ({ allowed: true }),
+        (rejection: unknown): RateAnswer => {
+          if (rejection instanceof RateLimiterRes) return { allowed: false, retryAtMs: Date.now() + rejection.msBeforeNext };
+          throw rejection;
+        },
+      );
+    return this.options.call ? this.options.call(consume) : consume();
   }
 
   async close(): Promise<void> {}

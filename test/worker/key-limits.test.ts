@@ -95,9 +95,12 @@ describe('per-key limits', () => {
     const doneBefore = await floodDone();
     const other = await submitWeather(a.baseUrl, 'Austin', 'US');
     await waitFor(async () => ((await finalState(a, other)) === 'completed' ? true : undefined), { what: 'the other key\'s job', timeoutMs: 60_000 });
-    // While the other key's job went through, the flood (one at a time) finished one job or two,
-    // not the backlog in front of it on the topic.
-    expect((await floodDone()) - doneBefore).toBeLessThanOrEqual(2);
+    // While the other key's job went through, the flood (one at a time) finished a few jobs, not
+    // the backlog in front of it on the topic (27 of the 40 before key limits). A few, not one or
+    // two: the other job's pass includes parking each flood record ahead of it on its partition
+    // (Redis round trips per record), during which the running flood job may end, and on a loaded
+    // machine three did, one run in three. Its wait in time is the bench's row (other tenant p99).
+    expect((await floodDone()) - doneBefore).toBeLessThanOrEqual(4);
     // The flood waits visibly, and is not lost: every job ends completed.
     expect((await a.adapters.statuses.get(flood.at(-1)!))?.message).toMatch(/^waiting for key FR: \d running, limit 1$/);
     expect(await a.worker.metrics.registry.metrics()).toMatch(/dtq_worker_jobs_waiting\{reason="key"\} [1-9]/);
@@ -120,6 +123,26 @@ describe('per-key limits', () => {
     await waitFor(async () => ((await Promise.all(ids.map((id) => finalState(first, id)))).every((s) => s === 'completed') ? true : undefined), { what: 'all 16 jobs', timeoutMs: 90_000 });
     // Each job makes its calls one after the other: two jobs at once are two requests at once.
     expect(provider.seen.maxInFlight).toBe(2);
+  });
+
+  it('jobs over their type\'s rate are parked in Redis, and the worker goes on with other jobs', { timeout: 90_000 }, async () => {
+    // One github_user job an hour: the first runs, the next two wait for the window, a quote job runs.
+    setEnv({ JOB_LIMITS_GITHUB_USER_RATE_POINTS: '1' });
+    const a = await app({ ...run('kl-rate'), SIMULATED_PROVIDER_DELAY_MS: '50', WORKER_CONCURRENCY: '2' });
+    const lookups: string[] = [];
+    for (const username of ['first', 'second', 'third']) {
+      const submitted = await postJson(`${a.baseUrl}/v1/jobs`, { job_type: 'github_user', payload: { username } });
+      expect(submitted.status).toBe(202);
+      lookups.push(submitted.body.job_id as string);
+    }
+    const quote = await postJson(`${a.baseUrl}/v1/jobs`, { job_type: 'quote', payload: { tag: 'wisdom' } });
+    await waitFor(async () => ((await finalState(a, quote.body.job_id as string)) === 'completed' ? true : undefined), { what: 'the quote job', timeoutMs: 60_000 });
+    const waiting = await waitFor(async () => {
+      const messages = await Promise.all(lookups.map(async (id) => (await a.adapters.statuses.get(id))?.message ?? ''));
+      return messages.filter((text) => /^rate limited until /.test(text)).length === 2 ? messages : undefined;
+    }, { what: 'two lookups held by the rate', timeoutMs: 30_000 });
+    expect(waiting.filter((text) => text === 'completed')).toHaveLength(1);
+    expect(await a.worker.metrics.registry.metrics()).toMatch(/dtq_worker_jobs_waiting\{reason="rate"\} 2/);
   });
 
   it('a 429 with Retry-After: 2 makes the job wait about 2 s and keeps its attempts', { timeout: 90_000 }, async () => {
