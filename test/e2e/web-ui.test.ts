@@ -125,9 +125,10 @@ describe('web UI in Chromium', () => {
 
     await page.waitForSelector(`tr[data-job-id="${jobId}"][data-state="completed"]`, { timeout: JOB_DONE_MS });
     const seen = await page.evaluate((id) => (window as unknown as { dtqProgress: Record<string, number[]> }).dtqProgress[id] ?? [], jobId);
-    // Shown at once, before it calls its provider: queued (0), or already started (20) when its
-    // first events reach the page in the same frame as the submit's answer (React renders once).
-    expect(seen[0]).toBeLessThan(50);
+    // Shown at once, at the latest while it calls its provider: queued (0), or started (20) or
+    // calling (50) when its first events reach the page before the submit's answer does (the
+    // page shows the newest state it knows; on a busy machine the events win that race).
+    expect(seen[0]).toBeLessThanOrEqual(50);
     expect(seen).toContain(50);
     expect(seen[seen.length - 1]).toBe(100);
     expect(seen.every((value) => (PROGRESS_MILESTONES as readonly number[]).includes(value))).toBe(true);
