@@ -93,7 +93,10 @@ export function createLogger(options: { service: string; level: string; destinat
         },
       },
     },
-    (options.destination as pino.DestinationStream | undefined) ?? pino.destination({ sync: false }),
+    // Synchronous: under Node 22 an asynchronous destination lost lines written just before
+    // process.exit (test/telemetry/log-flush.test.ts: lines 2 to 153 of 2,000 missing), and a
+    // log line lost on the way down is the one an operator needs.
+    (options.destination as pino.DestinationStream | undefined) ?? pino.destination({ sync: true }),
   );
   // pino applies no formatter to a child's bindings, so they are cleaned on the way in; children
   // inherit this method from the root, so grandchildren are cleaned too.
