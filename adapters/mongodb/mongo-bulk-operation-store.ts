@@ -9,8 +9,9 @@ import type {
   StoredBulkItem,
   StoredBulkOperation,
 } from '../../core/ports/index.js';
-import { isDuplicateKeyError, isUnavailableError } from './mongo-errors.js';
+import { isDuplicateKeyError } from './mongo-errors.js';
 import { closeOwnedClient, resolveMongoClient, type ClientTimeouts } from './mongo-client.js';
+import { ensureDeclaredIndexes } from './declared-indexes.js';
 import { StoreCalls } from './store-calls.js';
 import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOptions } from './throttling-retry.js';
 
@@ -69,15 +70,8 @@ export class MongoBulkOperationStore implements BulkOperationStore {
     return this.calls.init();
   }
 
-  private async ensureIndexes(): Promise<void> {
-    for (const index of BULK_ITEM_INDEXES) {
-      try {
-        await this.targets.createIndex(index.key);
-      } catch (error) {
-        if (isUnavailableError(error)) throw error;
-        this.logger.warn({ index: index.key, reason: (error as Error).message }, 'the server refused a bulk operation index');
-      }
-    }
+  private ensureIndexes(): Promise<void> {
+    return ensureDeclaredIndexes({ collection: this.targets, indexes: BULK_ITEM_INDEXES, logger: this.logger, withoutIndex: 'reading an operation\'s items scans the collection' });
   }
 
   async create(operation: StoredBulkOperation): Promise<boolean> {

@@ -4,8 +4,8 @@ import { RESULT_DATABASE } from '../../contracts/index.js';
 import type { ClaimDueOptions, ClaimedJob, DelayedJobStore, HeldJob, Logger } from '../../core/ports/index.js';
 import { DELAYED_JOBS_COLLECTION, DELAYED_JOB_CLAIMS_COLLECTION, DELAYED_JOB_INDEXES } from './delayed-job-indexes.js';
 import { closeOwnedClient, resolveMongoClient, type ClientTimeouts } from './mongo-client.js';
-import { DUPLICATE_KEY, isDuplicateKeyError, isUnavailableError } from './mongo-errors.js';
-import { ensureIndexes } from './result-indexes.js';
+import { DUPLICATE_KEY, isDuplicateKeyError } from './mongo-errors.js';
+import { ensureDeclaredIndexes } from './declared-indexes.js';
 import { StoreCalls } from './store-calls.js';
 import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOptions } from './throttling-retry.js';
 
@@ -76,10 +76,8 @@ export class MongoDelayedJobStore implements DelayedJobStore {
     return this.calls.init();
   }
 
-  private async ensureIndexes(): Promise<void> {
-    const report = await ensureIndexes(this.collection, DELAYED_JOB_INDEXES, (error) => !isUnavailableError(error));
-    this.logger.info({ present: report.present, created: report.created }, 'delayed jobs indexes verified');
-    for (const { index, reason } of report.refused) this.logger.warn({ index, reason }, 'an index is missing and could not be created: finding due jobs scans the collection');
+  private ensureIndexes(): Promise<void> {
+    return ensureDeclaredIndexes({ collection: this.collection, indexes: DELAYED_JOB_INDEXES, logger: this.logger, withoutIndex: 'finding due jobs scans the collection' });
   }
 
   async hold(job: HeldJob): Promise<void> {

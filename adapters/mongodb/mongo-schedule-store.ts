@@ -1,8 +1,8 @@
 import type { Collection, IndexDescription, MongoClient } from 'mongodb';
 import { RESULT_DATABASE } from '../../contracts/index.js';
 import type { Logger, ScheduleStore, StoredSchedule } from '../../core/ports/index.js';
-import { isUnavailableError } from './mongo-errors.js';
 import { closeOwnedClient, resolveMongoClient, type ClientTimeouts } from './mongo-client.js';
+import { ensureDeclaredIndexes } from './declared-indexes.js';
 import { StoreCalls } from './store-calls.js';
 import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOptions } from './throttling-retry.js';
 
@@ -58,15 +58,8 @@ export class MongoScheduleStore implements ScheduleStore {
     return this.calls.init();
   }
 
-  private async ensureIndexes(): Promise<void> {
-    for (const index of SCHEDULE_INDEXES) {
-      try {
-        await this.collection.createIndex(index.key);
-      } catch (error) {
-        if (isUnavailableError(error)) throw error;
-        this.logger.warn({ index: index.key, reason: (error as Error).message }, 'the server refused a schedules index');
-      }
-    }
+  private ensureIndexes(): Promise<void> {
+    return ensureDeclaredIndexes({ collection: this.collection, indexes: SCHEDULE_INDEXES, logger: this.logger, withoutIndex: 'finding due schedules scans the collection' });
   }
 
   async create(schedule: StoredSchedule): Promise<void> {

@@ -1,8 +1,9 @@
 import type { Collection, IndexDescription, MongoClient } from 'mongodb';
 import { RESULT_DATABASE } from '../../contracts/index.js';
 import type { Logger, StoredWebhookDelivery, WebhookAttemptRecord, WebhookOutbox } from '../../core/ports/index.js';
-import { isDuplicateKeyError, isUnavailableError } from './mongo-errors.js';
+import { isDuplicateKeyError } from './mongo-errors.js';
 import { closeOwnedClient, resolveMongoClient, type ClientTimeouts } from './mongo-client.js';
+import { ensureDeclaredIndexes } from './declared-indexes.js';
 import { StoreCalls } from './store-calls.js';
 import { DEFAULT_THROTTLING_RETRY, createThrottlingRetry, type ThrottlingRetryOptions } from './throttling-retry.js';
 
@@ -62,15 +63,8 @@ export class MongoWebhookOutbox implements WebhookOutbox {
     return this.calls.init();
   }
 
-  private async ensureIndexes(): Promise<void> {
-    for (const index of WEBHOOK_INDEXES) {
-      try {
-        await this.collection.createIndex(index.key);
-      } catch (error) {
-        if (isUnavailableError(error)) throw error;
-        this.logger.warn({ index: index.key, reason: (error as Error).message }, 'the server refused a webhook deliveries index');
-      }
-    }
+  private ensureIndexes(): Promise<void> {
+    return ensureDeclaredIndexes({ collection: this.collection, indexes: WEBHOOK_INDEXES, logger: this.logger, withoutIndex: 'finding due webhook deliveries scans the collection' });
   }
 
   async add(delivery: StoredWebhookDelivery): Promise<boolean> {
