@@ -20,9 +20,10 @@ function ratioCheck(name: string, target: string, minimum: number, ours: number 
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const { io, cpu, submit, status } = results;
   const checks: TargetCheck[] = [
-    ratioCheck('I/O-bound vs BullMQ', '≥ 0.9 × BullMQ jobs/s', 0.9, io?.dtq?.median, io?.bullmq?.median, 'jobs/s'),
+    ratioCheck('I/O-bound vs BullMQ', '≥ 0.95 × BullMQ jobs/s', 0.95, io?.dtq?.median, io?.bullmq?.median, 'jobs/s'),
     ratioCheck('I/O-bound vs ideal', '≥ 0.85 × concurrency / delay', 0.85, io?.dtq?.median, io?.idealJobsPerSecond, 'jobs/s'),
-    ratioCheck('Scale-out, two workers', '≥ 1.7 × one worker', 1.7, io?.dtqTwoWorkers?.median, io?.dtq?.median, 'jobs/s'),
+    ratioCheck('Scale-out, two workers', '≥ 1.8 × one worker', 1.8, io?.dtqTwoWorkers?.median, io?.dtq?.median, 'jobs/s'),
+    ratioCheck('CPU-bound jobs/s vs BullMQ', '≥ 0.6 × BullMQ jobs/s', 0.6, cpu?.dtq?.median, cpu?.bullmq?.median, 'jobs/s'),
   ];
   const ours = cpu?.dtq ? cpuPerJob(representativeRun(cpu.dtq)).own : undefined;
   const theirs = cpu?.bullmq ? cpuPerJob(representativeRun(cpu.bullmq)).own : undefined;
@@ -40,6 +41,14 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     target: 'p99 ≤ 10 ms',
     result: status ? `p99 ${fmt(status.rpc.p99Ms, 2)} ms (direct HGETALL p99 ${fmt(status.redis.p99Ms, 2)} ms)` : 'not measured',
     met: status ? status.rpc.p99Ms <= 10 : undefined,
+  });
+  const answerCpu = status?.rpcCpuMicrosPerRequest;
+  const answerMicros = answerCpu ? (answerCpu.api ?? 0) + (answerCpu.worker ?? 0) : undefined;
+  checks.push({
+    name: 'Status, API + worker CPU per answer',
+    target: '≤ 0.5 ms',
+    result: answerCpu && answerMicros !== undefined ? `${fmt(answerMicros / 1000, 2)} ms (API ${fmt(answerCpu.api ?? 0, 0)} + worker ${fmt(answerCpu.worker ?? 0, 0)} µs)` : 'not measured',
+    met: answerMicros === undefined ? undefined : answerMicros <= 500,
   });
   const memory = results.workerMemory;
   checks.push({
