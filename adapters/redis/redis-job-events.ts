@@ -142,6 +142,9 @@ export class RedisJobEvents implements JobEvents {
       connectedOnce = true;
     });
     subscriber.on('message', (_channel: string, message: string) => {
+      // The subscription outlives its last reader, so the next one follows at once: unread, a
+      // message is not decoded.
+      if (this.listeners.size === 0) return;
       const record = this.parseEntry(message);
       if (record) for (const listener of this.listeners) listener(record);
     });

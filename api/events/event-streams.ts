@@ -75,6 +75,7 @@ export class EventStreams {
       if (released) return;
       released = true;
       this.open.delete(placeholder);
+      this.idle();
     };
     try {
       await (this.following ??= this.follow());
@@ -122,9 +123,15 @@ export class EventStreams {
     clearInterval(this.timer);
   }
 
-  private async follow(): Promise<void> {
-    try {
-      this.unfollow = await this.options.events.follow(
+  /**
+   * Follows the live feed for the open streams. One that finds no stream left when its
+   * subscription comes back (all ended meanwhile) lets go of it at once.
+   */
+  private follow(): Promise<void> {
+    // Compared once the subscription is back, when reserve() has stored it as this.following.
+    let following: Promise<void> | undefined = undefined;
+    following = (async () => {
+      const unfollow = await this.options.events.follow(
         (record) => {
           for (const stream of this.open) if (stream.outbox?.open !== false) this.guard(stream, () => stream.follower.onEvent(record));
         },
@@ -133,10 +140,28 @@ export class EventStreams {
           for (const stream of this.open) if (stream.outbox?.open !== false) this.guard(stream, () => stream.follower.onResync());
         },
       );
-    } catch (error) {
-      this.following = undefined;
-      throw error;
-    }
+      if (this.following === following) this.unfollow = unfollow;
+      else unfollow();
+    })();
+    following.catch(() => {
+      if (this.following === following) this.following = undefined;
+    });
+    return following;
+  }
+
+  /**
+   * No stream left: the heartbeat stops and the feed is let go, so an instance with no open
+   * stream no longer decodes every job's every event. The next stream follows it again before
+   * it reads any state.
+   */
+  private idle(): void {
+    if (this.open.size > 0) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    const unfollow = this.unfollow;
+    this.unfollow = undefined;
+    this.following = undefined;
+    unfollow?.();
   }
 
   private startHeartbeat(): void {
@@ -166,10 +191,7 @@ export class EventStreams {
     this.options.metrics.eventStreamsOpen.dec({ stream: stream.kind });
     this.options.metrics.eventStreamsClosed.inc({ stream: stream.kind, reason });
     this.options.logger.debug({ stream: stream.kind, reason }, 'event stream ended');
-    if (this.open.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
+    this.idle();
   }
 }
 
