@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { JobSummary } from '../../../contracts/http-api.js';
 import { isTerminal } from '../api/job-queries.js';
 import { jobPath } from '../router.js';
@@ -120,7 +120,7 @@ function JobRow({ job, selected, onSelect, onLabel }: { job: JobSummary; selecte
         {job.error_code && (
           <>
             {' '}
-            <code className="error-code">{job.error_code}</code>
+            <code className="error-code">{breakableCode(job.error_code)}</code>
           </>
         )}
         {job.priority && job.priority !== 'normal' && (
@@ -132,4 +132,12 @@ function JobRow({ job, selected, onSelect, onLabel }: { job: JobSummary; selecte
       </td>
     </tr>
   );
+}
+
+/**
+ * An error code that a narrow cell may wrap only after its underscores (`PROVIDER_` then
+ * `TIMEOUT`), never inside a word.
+ */
+function breakableCode(code: string): ReactNode[] {
+  return code.split('_').flatMap((part, index) => (index === 0 ? [part] : ['_', <wbr key={index} />, part]));
 }
