@@ -144,6 +144,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
 // Sunday night window, not in business hours.
 resource upgradeWindow 'Microsoft.ContainerService/managedClusters/maintenanceConfigurations@2024-09-01' = {
   parent: cluster
+  // https://learn.microsoft.com/azure/aks/planned-maintenance
   name: 'aksManagedAutoUpgradeSchedule'
   properties: {
     maintenanceWindow: {
@@ -157,6 +158,7 @@ resource upgradeWindow 'Microsoft.ContainerService/managedClusters/maintenanceCo
 
 resource nodeOsUpgradeWindow 'Microsoft.ContainerService/managedClusters/maintenanceConfigurations@2024-09-01' = {
   parent: cluster
+  // https://learn.microsoft.com/azure/aks/planned-maintenance
   name: 'aksManagedNodeOSUpgradeSchedule'
   properties: {
     maintenanceWindow: {

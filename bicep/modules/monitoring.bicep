@@ -110,6 +110,7 @@ resource containerInsightsRule 'Microsoft.Insights/dataCollectionRules@2022-06-0
               // dtq's namespace only: the add-ons' own logs (kube-system and others) are not ours
               // to pay for; their health shows in the cluster's own insights.
               namespaceFilteringMode: 'Include'
+              // https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable
               namespaces: [namespace]
               enableContainerLogV2: true
             }
