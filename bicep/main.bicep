@@ -114,6 +114,7 @@ module monitoring 'modules/monitoring.bicep' = {
     deployerPrincipalId: deployerPrincipalId
     deployerPrincipalType: deployerPrincipalType
     namespace: kubernetesNamespace
+    workerPrincipalId: identities.outputs.workerPrincipalId
   }
 }
 
@@ -369,3 +370,5 @@ output signInScope string = empty(authClientId) ? '' : 'api://${authClientId}/us
 output workerIdentityClientId string = identities.outputs.workerClientId
 @description('Workload identity of the RabbitMQ pod (k8s service account dtq-rabbitmq)')
 output rabbitmqIdentityClientId string = identities.outputs.rabbitmqClientId
+@description('APPLICATIONINSIGHTS_CONNECTION_STRING of the worker (Entra-authenticated ingestion)')
+output appInsightsConnectionString string = monitoring.outputs.appInsightsConnectionString

@@ -328,6 +328,7 @@ AZURE_TENANT_ID=$(output tenantId)
 WORKER_IDENTITY_CLIENT_ID=$(output workerIdentityClientId)
 RABBITMQ_IDENTITY_CLIENT_ID=$(output rabbitmqIdentityClientId)
 RABBITMQ_PRIVATE_IP=$(output rabbitmqPrivateIp)
+APPLICATIONINSIGHTS_CONNECTION_STRING=$(output appInsightsConnectionString)
 EOF
 )"
 printf '+ write %s:\n' "$azure_env" >&3

@@ -11,9 +11,12 @@ param deployerPrincipalId string
 param deployerPrincipalType string
 @description('k8s/base/namespace.yaml: the one namespace Container Insights collects from')
 param namespace string
+@description('The worker\'s identity: sends its traces to Application Insights (local auth is off)')
+param workerPrincipalId string
 
 var monitoringDataReader = 'b0d8363b-8ddd-447d-831f-62ca05bff136'
 var grafanaAdmin = '22926164-76b3-42b3-bc55-97df8dab3e41'
+var metricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-${baseName}-${suffix}'
@@ -157,6 +160,18 @@ resource grafanaReadsPrometheus 'Microsoft.Authorization/roleAssignments@2022-04
   }
 }
 
+// Application Insights has local auth off: the worker sends its spans with its workload identity,
+// as the Function App does with its own (function-app.bicep).
+resource workerTelemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, workerPrincipalId, metricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', metricsPublisher)
+    principalId: workerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // The deployer can open Grafana and import the dtq dashboard.
 resource deployerGrafanaAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
   name: guid(grafana.id, deployerPrincipalId, grafanaAdmin)
@@ -170,6 +185,8 @@ resource deployerGrafanaAdmin 'Microsoft.Authorization/roleAssignments@2022-04-0
 
 output appInsightsName string = appInsights.name
 output appInsightsId string = appInsights.id
+@description('Where the worker sends its spans; not a secret: ingestion takes Entra tokens only (DisableLocalAuth)')
+output appInsightsConnectionString string = appInsights.properties.ConnectionString
 output logAnalyticsWorkspaceId string = logs.id
 output containerInsightsRuleId string = containerInsightsRule.id
 output prometheusWorkspaceId string = prometheusWorkspace.id

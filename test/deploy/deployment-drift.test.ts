@@ -46,6 +46,11 @@ const FIXED_VALUES: Record<string, string> = {
 };
 /** Worker variables the manifests rely on elsewhere (probe port, grace period, KEDA's consumer group). */
 const WORKER_MANIFEST_VARIABLES = ['WORKER_METRICS_PORT', 'SHUTDOWN_TIMEOUT_MS', 'KAFKA_CONSUMER_GROUP'];
+/** Worker variables that are not dtq's config: the Azure Monitor OpenTelemetry distro reads them (telemetry/trace-export.ts). */
+const WORKER_PLATFORM_VARIABLES: Record<string, string> = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: "where the worker's spans go: the Application Insights resource the API uses",
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'spans are sent with Entra ID tokens of the workload identity (local auth is off)',
+};
 
 /** Function App settings that are not dtq's: the Functions host reads them. */
 const FUNCTIONS_PLATFORM_SETTINGS: Record<string, string> = {
@@ -126,9 +131,10 @@ describe('deployment drift: environment variables against config/config-schema.t
       expectValuesValid(`worker (${overlay})`, environment);
     });
 
-    it(`the worker manifests (${overlay}) set nothing the schema does not read`, () => {
+    it(`the worker manifests (${overlay}) set nothing the schema does not read, beyond the trace exporter's settings`, () => {
       const environment = workerEnvironment(overlays.objects(overlay));
-      expect([...environment.keys()].filter((name) => !schema.has(name))).toEqual([]);
+      expect([...environment.keys()].filter((name) => !schema.has(name) && !(name in WORKER_PLATFORM_VARIABLES))).toEqual([]);
+      expect(Object.keys(WORKER_PLATFORM_VARIABLES).filter((name) => schema.has(name)), 'dtq variables belong in the ConfigMap').toEqual([]);
     });
   }
 });
