@@ -11,6 +11,8 @@ param deployerPrincipalId string
 param deployerPrincipalType string
 @description('k8s/base/namespace.yaml: the one namespace Container Insights collects from')
 param namespace string
+@description('KEDA\'s identity: queries the worker\'s consumer lag in the Azure Monitor workspace')
+param kedaPrincipalId string
 @description('The worker\'s identity: sends its traces to Application Insights (local auth is off)')
 param workerPrincipalId string
 
@@ -156,6 +158,18 @@ resource grafanaReadsPrometheus 'Microsoft.Authorization/roleAssignments@2022-04
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringDataReader)
     principalId: grafana.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// KEDA scales the worker on dtq_worker_consumer_lag, queried from this workspace with its own
+// identity (k8s/base/worker/keda-trigger-authentication.yaml): no Event Hubs key for the scaler.
+resource kedaReadsPrometheus 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(prometheusWorkspace.id, kedaPrincipalId, monitoringDataReader)
+  scope: prometheusWorkspace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringDataReader)
+    principalId: kedaPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
