@@ -52,6 +52,8 @@ const UNIT_TESTS = [
   'test/deploy/prod-shape.test.ts',
   'test/deploy/static-checks.test.ts',
   'test/deploy/worker-heap.test.ts',
+  'test/deploy/no-shared-keys.test.ts',
+  'test/deploy/worker-telemetry.test.ts',
   'test/domain/job-label.test.ts',
   'test/domain/webhook-retries.test.ts',
   'test/domain/job-stats.test.ts',

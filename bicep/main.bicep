@@ -114,6 +114,8 @@ module monitoring 'modules/monitoring.bicep' = {
     deployerPrincipalId: deployerPrincipalId
     deployerPrincipalType: deployerPrincipalType
     namespace: kubernetesNamespace
+    kedaPrincipalId: identities.outputs.kedaPrincipalId
+    workerPrincipalId: identities.outputs.workerPrincipalId
   }
 }
 
@@ -162,6 +164,7 @@ module aks 'modules/aks.bicep' = {
       { identityName: identities.outputs.workerName, serviceAccount: 'dtq-worker' }
       { identityName: identities.outputs.rabbitmqName, serviceAccount: 'dtq-rabbitmq' }
     ]
+    kedaIdentityName: identities.outputs.kedaName
     deployerPrincipalId: deployerPrincipalId
     deployerPrincipalType: deployerPrincipalType
   }
@@ -181,7 +184,6 @@ module eventHubs 'modules/event-hubs.bicep' = {
     deadLetterTopic: deadLetterTopic
     partitionCount: eventHubPartitions
     retentionDays: eventHubsRetentionDays
-    keyVaultName: keyVault.outputs.name
     apiPrincipalId: identities.outputs.apiPrincipalId
     workerPrincipalId: identities.outputs.workerPrincipalId
   }
@@ -230,8 +232,6 @@ var serviceSecrets = [
   redis.outputs.secretName
   rabbitmq.outputs.urlSecretName
   cosmos.outputs.secretName
-  // Listen-only, for KEDA's Kafka scaler (synced into the cluster with the worker's identity).
-  eventHubs.outputs.kedaConnectionStringSecretName
 ]
 
 module keyVaultAccess 'modules/key-vault-access.bicep' = {
@@ -347,11 +347,12 @@ output staticWebAppName string = staticWebApp.outputs.name
 output acrLoginServer string = registry.outputs.loginServer
 output acrName string = registry.outputs.name
 output aksName string = aks.outputs.name
-@description('KAFKA_BROKERS: <namespace>.servicebus.windows.net:9093, SASL PLAIN ($ConnectionString), TLS')
+@description('KAFKA_BROKERS: <namespace>.servicebus.windows.net:9093, OAUTHBEARER (Entra ID tokens), TLS')
 output eventHubsKafkaEndpoint string = eventHubs.outputs.kafkaEndpoint
 output eventHubsNamespace string = eventHubs.outputs.namespaceName
 output grafanaUrl string = monitoring.outputs.grafanaUrl
 output grafanaName string = monitoring.outputs.grafanaName
+@description('Managed Prometheus query endpoint; KEDA scales the worker on the consumer lag it serves')
 output prometheusQueryEndpoint string = monitoring.outputs.prometheusQueryEndpoint
 output keyVaultUri string = keyVault.outputs.uri
 output keyVaultName string = keyVault.outputs.name
@@ -369,3 +370,7 @@ output signInScope string = empty(authClientId) ? '' : 'api://${authClientId}/us
 output workerIdentityClientId string = identities.outputs.workerClientId
 @description('Workload identity of the RabbitMQ pod (k8s service account dtq-rabbitmq)')
 output rabbitmqIdentityClientId string = identities.outputs.rabbitmqClientId
+@description('Workload identity of KEDA (kube-system/keda-operator): reads the worker\'s consumer lag from managed Prometheus')
+output kedaIdentityClientId string = identities.outputs.kedaClientId
+@description('APPLICATIONINSIGHTS_CONNECTION_STRING of the worker (Entra-authenticated ingestion)')
+output appInsightsConnectionString string = monitoring.outputs.appInsightsConnectionString

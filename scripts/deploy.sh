@@ -328,6 +328,9 @@ AZURE_TENANT_ID=$(output tenantId)
 WORKER_IDENTITY_CLIENT_ID=$(output workerIdentityClientId)
 RABBITMQ_IDENTITY_CLIENT_ID=$(output rabbitmqIdentityClientId)
 RABBITMQ_PRIVATE_IP=$(output rabbitmqPrivateIp)
+KEDA_IDENTITY_CLIENT_ID=$(output kedaIdentityClientId)
+PROMETHEUS_QUERY_ENDPOINT=$(output prometheusQueryEndpoint)
+APPLICATIONINSIGHTS_CONNECTION_STRING=$(output appInsightsConnectionString)
 EOF
 )"
 printf '+ write %s:\n' "$azure_env" >&3
@@ -340,6 +343,15 @@ run_with_retries kubectl wait --for condition=established --timeout=10m \
   crd/secretproviderclasses.secrets-store.csi.x-k8s.io crd/podmonitors.azmonitoring.coreos.com
 # Server-side apply: no last-applied annotation, whose size limit large ConfigMaps can exceed.
 run kubectl apply --server-side --force-conflicts -k "k8s/overlays/${ENVIRONMENT}"
+# KEDA reads the worker's lag from managed Prometheus as its own identity (workload identity of
+# the add-on's kube-system/keda-operator, federated by Bicep). Its pods get the token only when
+# they start after the federation exists: restart them once, while they lack it.
+keda_env="$(capture '' kubectl --namespace kube-system get pods --selector app.kubernetes.io/name=keda-operator \
+  --output 'jsonpath={.items[*].spec.containers[*].env[*].name}')"
+if [[ " $keda_env " != *" AZURE_FEDERATED_TOKEN_FILE "* ]]; then
+  run kubectl --namespace kube-system rollout restart deployment/keda-operator
+  run kubectl --namespace kube-system rollout status deployment/keda-operator --timeout=5m
+fi
 run kubectl --namespace "$NAMESPACE" rollout status statefulset/dtq-rabbitmq --timeout=10m
 run kubectl --namespace "$NAMESPACE" rollout status deployment/dtq-worker --timeout=10m
 

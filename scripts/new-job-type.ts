@@ -1,6 +1,6 @@
 // npm run job:new -- <job_type>: a new job type that works at once, as one folder under jobs/
 // and one line in jobs/catalog.ts; then rewrites the files derived from the catalog (JSON Schema
-// and OpenAPI, KEDA triggers, Bicep's topic list). See docs/add-a-job-type.md.
+// and OpenAPI, Bicep's topic list). See docs/add-a-job-type.md.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,6 @@
 // The worker's cluster: Entra ID + Azure RBAC, workload identity (pods read Key Vault through the
-// Secrets Store CSI driver add-on), the KEDA add-on (scales the worker on consumer lag), the
+// Secrets Store CSI driver add-on), the KEDA add-on (scales the worker on consumer lag, read from
+// managed Prometheus with its own workload identity), the
 // managed Prometheus metrics add-on wired to the Azure Monitor workspace, and the monitoring
 // add-on (Container Insights) sending container logs to Log Analytics. A system pool runs the
 // add-ons only; dtq runs on the apps pool (zoned in prod); upgrades wait for a Sunday-night window.
@@ -29,6 +30,8 @@ param containerInsightsRuleId string
 param namespace string
 @description('[{ identityName: string, serviceAccount: string }]: workload identity federation')
 param workloadIdentities array
+@description('User-assigned identity of KEDA (the add-on\'s keda-operator in kube-system): queries managed Prometheus')
+param kedaIdentityName string
 param deployerPrincipalId string
 param deployerPrincipalType string
 
@@ -144,6 +147,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
 // Sunday night window, not in business hours.
 resource upgradeWindow 'Microsoft.ContainerService/managedClusters/maintenanceConfigurations@2024-09-01' = {
   parent: cluster
+  // https://learn.microsoft.com/azure/aks/planned-maintenance
   name: 'aksManagedAutoUpgradeSchedule'
   properties: {
     maintenanceWindow: {
@@ -157,6 +161,7 @@ resource upgradeWindow 'Microsoft.ContainerService/managedClusters/maintenanceCo
 
 resource nodeOsUpgradeWindow 'Microsoft.ContainerService/managedClusters/maintenanceConfigurations@2024-09-01' = {
   parent: cluster
+  // https://learn.microsoft.com/azure/aks/planned-maintenance
   name: 'aksManagedNodeOSUpgradeSchedule'
   properties: {
     maintenanceWindow: {
@@ -229,6 +234,24 @@ resource federations 'Microsoft.ManagedIdentity/userAssignedIdentities/federated
     }
   }
 ]
+
+resource kedaIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: kedaIdentityName
+}
+
+// KEDA's TriggerAuthentication (podIdentity azure-workload) takes tokens for this identity in the
+// operator's own pod: the AKS add-on runs it as kube-system/keda-operator
+// (https://learn.microsoft.com/azure/aks/keda-workload-identity). The add-on's pods pick up the
+// federation when they restart; scripts/deploy.sh restarts them while they lack it.
+resource kedaFederation 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = {
+  parent: kedaIdentity
+  name: 'aks-kube-system-keda-operator'
+  properties: {
+    issuer: cluster.properties.oidcIssuerProfile.issuerURL
+    subject: 'system:serviceaccount:kube-system:keda-operator'
+    audiences: ['api://AzureADTokenExchange']
+  }
+}
 
 resource deployerClusterAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
   name: guid(cluster.id, deployerPrincipalId, clusterAdmin)

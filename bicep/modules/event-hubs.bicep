@@ -13,7 +13,6 @@ param topicTemplate string
 param deadLetterTopic string
 param partitionCount int
 param retentionDays int
-param keyVaultName string
 param apiPrincipalId string
 param workerPrincipalId string
 
@@ -34,10 +33,9 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   sku: { name: sku, tier: sku, capacity: capacity }
   properties: {
     minimumTlsVersion: '1.2'
-    // The API and the worker authenticate with Entra ID (OAUTHBEARER, the roles below). Local
-    // (SAS) auth stays on for one client only: KEDA's Kafka scaler, which takes SASL PLAIN or
-    // OAUTHBEARER with a client secret but not workload identity (README, Deploy to Azure).
-    disableLocalAuth: false
+    // Every client authenticates with Entra ID: the API and the worker over OAUTHBEARER (the roles
+    // below), KEDA through managed Prometheus (monitoring.bicep). No SAS key exists to leak.
+    disableLocalAuth: true
   }
 }
 
@@ -54,26 +52,6 @@ resource hubs 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = [
 
 // No Event Hubs consumer groups: Kafka clients' consumer groups (KAFKA_CONSUMER_GROUP) live in the
 // Kafka protocol layer and are created on first use; Event Hubs consumer groups serve AMQP readers.
-
-// Listen only: KEDA reads the consumer group's offsets and the topics' ends, nothing more.
-resource kedaRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {
-  parent: namespace
-  name: 'dtq-keda'
-  properties: { rights: ['Listen'] }
-}
-
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
-  name: keyVaultName
-}
-
-resource kedaConnectionString 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'eventhubs-keda-connection-string'
-  properties: {
-    value: kedaRule.listKeys().primaryConnectionString
-    contentType: 'Event Hubs Listen-only connection string for KEDA: the Kafka SASL PLAIN password (username $ConnectionString)'
-  }
-}
 
 // Data roles of the Entra ID (OAUTHBEARER) clients: the API publishes, the worker consumes.
 resource apiSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -113,4 +91,3 @@ output namespaceName string = namespace.name
 @description('KAFKA_BROKERS for API and worker (OAUTHBEARER over TLS)')
 output kafkaEndpoint string = '${host}:9093'
 output topics array = concat(jobTopics, [deadLetterTopic])
-output kedaConnectionStringSecretName string = kedaConnectionString.name

@@ -1,5 +1,6 @@
 // One user-assigned identity per workload, so each gets only the roles it needs:
-// the API (Function App), the worker pods, the RabbitMQ pod, and the AKS control plane.
+// the API (Function App), the worker pods, the RabbitMQ pod, KEDA (the AKS add-on's operator,
+// which reads the worker's consumer lag from managed Prometheus), and the AKS control plane.
 param baseName string
 param location string
 param tags object
@@ -22,6 +23,12 @@ resource rabbitmq 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   tags: tags
 }
 
+resource keda 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-${baseName}-keda'
+  location: location
+  tags: tags
+}
+
 resource aksControlPlane 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-${baseName}-aks'
   location: location
@@ -37,5 +44,8 @@ output workerPrincipalId string = worker.properties.principalId
 output rabbitmqName string = rabbitmq.name
 output rabbitmqClientId string = rabbitmq.properties.clientId
 output rabbitmqPrincipalId string = rabbitmq.properties.principalId
+output kedaName string = keda.name
+output kedaClientId string = keda.properties.clientId
+output kedaPrincipalId string = keda.properties.principalId
 output aksControlPlaneId string = aksControlPlane.id
 output aksControlPlanePrincipalId string = aksControlPlane.properties.principalId

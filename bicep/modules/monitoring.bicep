@@ -11,9 +11,14 @@ param deployerPrincipalId string
 param deployerPrincipalType string
 @description('k8s/base/namespace.yaml: the one namespace Container Insights collects from')
 param namespace string
+@description('KEDA\'s identity: queries the worker\'s consumer lag in the Azure Monitor workspace')
+param kedaPrincipalId string
+@description('The worker\'s identity: sends its traces to Application Insights (local auth is off)')
+param workerPrincipalId string
 
 var monitoringDataReader = 'b0d8363b-8ddd-447d-831f-62ca05bff136'
 var grafanaAdmin = '22926164-76b3-42b3-bc55-97df8dab3e41'
+var metricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-${baseName}-${suffix}'
@@ -110,6 +115,7 @@ resource containerInsightsRule 'Microsoft.Insights/dataCollectionRules@2022-06-0
               // dtq's namespace only: the add-ons' own logs (kube-system and others) are not ours
               // to pay for; their health shows in the cluster's own insights.
               namespaceFilteringMode: 'Include'
+              // https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable
               namespaces: [namespace]
               enableContainerLogV2: true
             }
@@ -156,6 +162,30 @@ resource grafanaReadsPrometheus 'Microsoft.Authorization/roleAssignments@2022-04
   }
 }
 
+// KEDA scales the worker on dtq_worker_consumer_lag, queried from this workspace with its own
+// identity (k8s/base/worker/keda-trigger-authentication.yaml): no Event Hubs key for the scaler.
+resource kedaReadsPrometheus 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(prometheusWorkspace.id, kedaPrincipalId, monitoringDataReader)
+  scope: prometheusWorkspace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringDataReader)
+    principalId: kedaPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Application Insights has local auth off: the worker sends its spans with its workload identity,
+// as the Function App does with its own (function-app.bicep).
+resource workerTelemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, workerPrincipalId, metricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', metricsPublisher)
+    principalId: workerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // The deployer can open Grafana and import the dtq dashboard.
 resource deployerGrafanaAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
   name: guid(grafana.id, deployerPrincipalId, grafanaAdmin)
@@ -169,6 +199,8 @@ resource deployerGrafanaAdmin 'Microsoft.Authorization/roleAssignments@2022-04-0
 
 output appInsightsName string = appInsights.name
 output appInsightsId string = appInsights.id
+@description('Where the worker sends its spans; not a secret: ingestion takes Entra tokens only (DisableLocalAuth)')
+output appInsightsConnectionString string = appInsights.properties.ConnectionString
 output logAnalyticsWorkspaceId string = logs.id
 output containerInsightsRuleId string = containerInsightsRule.id
 output prometheusWorkspaceId string = prometheusWorkspace.id

@@ -11,7 +11,6 @@ import { parseAllDocuments, parse } from 'yaml';
 import { CONFIG_VARIABLES, ConfigSchema } from '../../config/index.js';
 import { DEAD_LETTER_TOPIC, JOB_TYPES } from '../../contracts/index.js';
 import { CATALOG_RENDER_COMMAND, renderCatalogFiles } from '../../scripts/catalog/render-catalog-files.js';
-import { jobTopics } from '../../core/domain/index.js';
 import { jobSettingVariables } from '../../composition/job-handlers.js';
 import { ROUTES } from '../../api/route-table.js';
 import { dashboardTargets, exportedMetricNames, promqlJobNames, promqlMetricNames } from '../support/exported-metrics.js';
@@ -44,8 +43,13 @@ const FIXED_VALUES: Record<string, string> = {
   KAFKA_SSL: 'true',
   KAFKA_SASL_MECHANISM: 'oauthbearer',
 };
-/** Worker variables the manifests rely on elsewhere (probe port, grace period, KEDA's consumer group). */
+/** Worker variables the manifests rely on elsewhere (probe port, grace period, the consumer group whose lag KEDA scales on). */
 const WORKER_MANIFEST_VARIABLES = ['WORKER_METRICS_PORT', 'SHUTDOWN_TIMEOUT_MS', 'KAFKA_CONSUMER_GROUP'];
+/** Worker variables that are not dtq's config: the Azure Monitor OpenTelemetry distro reads them (telemetry/trace-export.ts). */
+const WORKER_PLATFORM_VARIABLES: Record<string, string> = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: "where the worker's spans go: the Application Insights resource the API uses",
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'spans are sent with Entra ID tokens of the workload identity (local auth is off)',
+};
 
 /** Function App settings that are not dtq's: the Functions host reads them. */
 const FUNCTIONS_PLATFORM_SETTINGS: Record<string, string> = {
@@ -126,9 +130,10 @@ describe('deployment drift: environment variables against config/config-schema.t
       expectValuesValid(`worker (${overlay})`, environment);
     });
 
-    it(`the worker manifests (${overlay}) set nothing the schema does not read`, () => {
+    it(`the worker manifests (${overlay}) set nothing the schema does not read, beyond the trace exporter's settings`, () => {
       const environment = workerEnvironment(overlays.objects(overlay));
-      expect([...environment.keys()].filter((name) => !schema.has(name))).toEqual([]);
+      expect([...environment.keys()].filter((name) => !schema.has(name) && !(name in WORKER_PLATFORM_VARIABLES))).toEqual([]);
+      expect(Object.keys(WORKER_PLATFORM_VARIABLES).filter((name) => schema.has(name)), 'dtq variables belong in the ConfigMap').toEqual([]);
     });
   }
 });
@@ -158,23 +163,29 @@ describe('deployment drift: names shared by code, Bicep and manifests', () => {
   });
 
   for (const overlay of OVERLAYS) {
-    it(`KEDA (${overlay}) watches every job topic with the worker's consumer group, within the partitions`, () => {
+    it(`KEDA (${overlay}) scales on the consumer lag the worker exports, as managed Prometheus scrapes it, within the partitions`, async () => {
       const objects = overlays.objects(overlay);
       const config = findConfigMap(objects, 'dtq-worker-config').data as Record<string, string>;
       const scaledObject = find(objects, 'ScaledObject', 'dtq-worker');
-      const triggers = scaledObject.spec.triggers as Array<{ type: string; metadata: Record<string, string> }>;
-      const template = config.KAFKA_TOPIC_TEMPLATE ?? String(defaultOf('KAFKA_TOPIC_TEMPLATE'));
-      expect(triggers.map((t) => t.metadata.topic).sort()).toEqual(jobTopics(template).sort());
-      for (const trigger of triggers) {
-        expect(trigger.type).toBe('kafka');
-        expect(trigger.metadata.consumerGroup).toBe(config.KAFKA_CONSUMER_GROUP);
-        expect(trigger.metadata.bootstrapServers).toBe(config.KAFKA_BROKERS);
-        expect(trigger.metadata).toMatchObject({ sasl: 'plaintext', tls: 'enable' });
-      }
+      const triggers = scaledObject.spec.triggers as Array<{ type: string; metadata: Record<string, string>; authenticationRef?: { name: string } }>;
+      expect(triggers.map((t) => t.type)).toEqual(['prometheus']);
+      const [trigger] = triggers;
+      expect(trigger!.metadata.serverAddress, 'the Azure Monitor workspace query endpoint (azure.env)').toBe(overlays.workspace().azureValues.PROMETHEUS_QUERY_ENDPOINT);
+      const exported = await exportedMetricNames();
+      expect(promqlMetricNames(trigger!.metadata.query!)).toEqual(['dtq_worker_consumer_lag']);
+      expect(exported.has('dtq_worker_consumer_lag')).toBe(true);
+      const scrapeJobs = objects
+        .filter((o) => o.kind === 'PodMonitor')
+        .flatMap((m) => (m.spec.podMetricsEndpoints as Array<{ relabelings?: Array<{ targetLabel?: string; replacement?: string }> }>).flatMap((e) => (e.relabelings ?? []).filter((r) => r.targetLabel === 'job').map((r) => r.replacement!)));
+      for (const job of promqlJobNames(trigger!.metadata.query!)) expect(scrapeJobs, `the query selects job="${job}"`).toContain(job);
+      expect(find(objects, 'TriggerAuthentication', trigger!.authenticationRef!.name)).toBeDefined();
       const partitions = Number(assignedParams(readBicep(`bicep/main.${overlay}.bicepparam`)).get('eventHubPartitions'));
       expect(Number(config.KAFKA_TOPIC_PARTITIONS), `KAFKA_TOPIC_PARTITIONS = eventHubPartitions of main.${overlay}.bicepparam`).toBe(partitions);
       expect(scaledObject.spec.maxReplicaCount, 'more replicas than partitions would sit idle').toBeLessThanOrEqual(partitions);
-      expect(scaledObject.spec.minReplicaCount, 'the worker is the progress responder: never scale to zero').toBeGreaterThanOrEqual(1);
+      // The lag is exported by the workers themselves: at zero replicas nothing would report a
+      // backlog and nothing would start one. The worker is also the progress responder.
+      expect(scaledObject.spec.minReplicaCount, 'never scale to zero').toBeGreaterThanOrEqual(1);
+      expect(trigger!.metadata.ignoreNullValues, 'no reading must not read as no lag').toBe('false');
     });
 
     it(`workload identity (${overlay}): namespace and service accounts are the ones Bicep federates`, () => {

@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { syncedSecretKeys, providerClassOf } from './support/deployed-environment.js';
+import { providerClassOf } from './support/deployed-environment.js';
 import { OVERLAYS, find, findConfigMap, kubectlKustomizeVersion, useBuiltOverlays, type K8sObject } from './support/kustomize-build.js';
 
 /** Every kind the manifests may use, with the API version the cluster (and its add-ons) serves. */
@@ -130,12 +130,11 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
         expect(mounted, `${workload.metadata.name} must mount ${provider!.metadata.name} for ${secret} to exist`).toContain(provider!.metadata.name);
       }
     }
-    const worker = find(objects(), 'Deployment', 'dtq-worker');
-    const mountedByWorker = ((podSpec(worker).volumes ?? []) as K8sObject[]).flatMap((v) => (v.csi ? [v.csi.volumeAttributes.secretProviderClass] : []));
-    for (const ref of find(objects(), 'TriggerAuthentication', 'dtq-eventhubs-kafka').spec.secretTargetRef as Array<{ name: string; key: string }>) {
-      expect(syncedSecretKeys(objects(), ref.name), `TriggerAuthentication reads ${ref.name}/${ref.key}`).toContain(ref.key);
-      const provider = providerClassOf(objects(), ref.name);
-      if (provider) expect(mountedByWorker, `${ref.name} is synced only while the worker mounts it`).toContain(provider.metadata.name);
+    // KEDA reads no Secret: every TriggerAuthentication takes tokens of KEDA's workload identity.
+    for (const auth of objects().filter((o) => o.kind === 'TriggerAuthentication')) {
+      expect(auth.spec, `TriggerAuthentication ${auth.metadata.name}`).toEqual({
+        podIdentity: { provider: 'azure-workload', identityId: workspace().azureValues.KEDA_IDENTITY_CLIENT_ID },
+      });
     }
   });
 

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { assignedParams, moduleParams, readBicep } from './support/bicep-source.js';
 
+/** A comment line naming the Microsoft Learn page a name was checked against, right above it (optional here; required below). */
+const SOURCE_COMMENT = '(?://[^\\n]*\\n\\s*)?';
+
 describe('production shape', () => {
   it('keeps always-ready Function instances in prod (the status path meets no cold start), none in dev', () => {
     const prod = assignedParams(readBicep('bicep/main.prod.bicepparam'));
@@ -27,13 +30,30 @@ describe('production shape', () => {
   it('upgrades the cluster and the node images in a planned maintenance window only', () => {
     const aks = readBicep('bicep/modules/aks.bicep').text;
     for (const name of ['aksManagedAutoUpgradeSchedule', 'aksManagedNodeOSUpgradeSchedule']) {
-      expect(aks).toMatch(new RegExp(`maintenanceConfigurations@[\\d-]+' = \\{\\s+parent: cluster\\s+name: '${name}'`));
+      expect(aks).toMatch(new RegExp(`maintenanceConfigurations@[\\d-]+' = \\{\\s+parent: cluster\\s+${SOURCE_COMMENT}name: '${name}'`));
     }
   });
 
   it('collects container logs and inventory of the dtq namespace only (Container Insights)', () => {
     const monitoring = readBicep('bicep/modules/monitoring.bicep').text;
-    expect(monitoring).toMatch(/namespaceFilteringMode: 'Include'\s+namespaces: \[namespace\]/);
+    expect(monitoring).toMatch(new RegExp(`namespaceFilteringMode: 'Include'\\s+${SOURCE_COMMENT}namespaces: \\[namespace\\]`));
     expect(moduleParams(readBicep('bicep/main.bicep'), 'monitoring').get('namespace')).toBe('kubernetesNamespace');
+  });
+
+  it('names each platform-reserved name beside the Microsoft Learn page it comes from', () => {
+    const source = (file: string, line: RegExp) => {
+      const lines = readBicep(file).text.split('\n');
+      const at = lines.findIndex((l) => line.test(l));
+      expect(at, `${file}: ${line}`).toBeGreaterThan(0);
+      return lines[at - 1]!.trim();
+    };
+    const learn = /^\/\/ https:\/\/learn\.microsoft\.com\/azure\/\S+$/;
+    // The Flex Consumption always-ready group of HTTP-triggered functions.
+    expect(source('bicep/modules/function-app.bicep', /alwaysReady: .*name: 'http'/)).toMatch(learn);
+    // The two maintenance configurations AKS binds to its auto-upgrade channels by name.
+    expect(source('bicep/modules/aks.bicep', /name: 'aksManagedAutoUpgradeSchedule'/)).toMatch(learn);
+    expect(source('bicep/modules/aks.bicep', /name: 'aksManagedNodeOSUpgradeSchedule'/)).toMatch(learn);
+    // Container Insights' namespace filter (dataCollectionSettings).
+    expect(source('bicep/modules/monitoring.bicep', /^\s+namespaces: \[namespace\]/)).toMatch(learn);
   });
 });
