@@ -33,6 +33,7 @@ const UNIT_TESTS = [
   'test/api/sign-in-auth.test.ts',
   'test/api/stats.test.ts',
   'test/api/trace-context.test.ts',
+  'test/api/repeated-request-parts.test.ts',
   'test/bench/chaos-fault-proxy.test.ts',
   'test/config/kafka-config.test.ts',
   'test/config/webhook-config.test.ts',

@@ -33,6 +33,7 @@ export function functionRegistrations(routes: readonly RouteDefinition[], api: P
       route: route.route,
       authLevel: KEY_ONLY_ON_FUNCTIONS.has(route.name) ? 'function' : signIn ? 'anonymous' : route.authLevel,
       // The same limits as the fallback host's (the client address from x-forwarded-for here).
+      // Azure's HttpRequest and InvocationContext are an ApiRequest and ApiInvocation as they come: no copy.
       handler: instrumentRoute(route, api.deps, { limits: api.limits, ...(signIn ? { auth: api.auth } : {}) }),
     },
   }));

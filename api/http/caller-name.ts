@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { InvocationContext } from '@azure/functions';
 import { presentedKey, type HeaderReader } from './api-key-auth.js';
 import { PRINCIPAL_ID_HEADER, type RequestAuth } from './request-auth.js';
 import { clientAddress } from './request-limits.js';
+import type { ApiInvocation } from './api-request.js';
 
 /**
  * Who asked, as the logs of an operator's action name them: the principal App Service signed in
@@ -10,7 +10,7 @@ import { clientAddress } from './request-limits.js';
  * address. A key's id is the start of a hash made for naming keys only, so neither the key nor
  * the hash the key check keeps can be read from a log line.
  */
-export function callerName(headers: HeaderReader, invocation: InvocationContext, auth: RequestAuth | undefined): string {
+export function callerName(headers: HeaderReader, invocation: ApiInvocation, auth: RequestAuth | undefined): string {
   const principal = auth?.trustsPrincipal ? headers.get(PRINCIPAL_ID_HEADER)?.trim() : undefined;
   if (principal) return `principal:${principal}`;
   const key = auth ? presentedKey(headers, { bearer: !auth.trustsPrincipal }) : undefined;

@@ -1,7 +1,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
 import type { ApiMetrics } from '../../telemetry/index.js';
 import type { ApiDeps } from '../api-deps.js';
+import type { ApiHandler, ApiInvocation, ApiRequest } from './api-request.js';
 import { authFailureOf } from './api-key-auth.js';
 import type { RequestAuth } from './request-auth.js';
 import { callerIdentity, clientAddress, type RequestLimits } from './request-limits.js';
@@ -12,7 +13,6 @@ import type { RouteDefinition } from './route-definition.js';
 import { responseForError } from './responses.js';
 import { RateLimitedError } from '../../core/errors/index.js';
 
-export type AzureHttpHandler = (request: HttpRequest, invocation: InvocationContext) => Promise<HttpResponseInit>;
 
 export interface InstrumentOptions {
   /**
@@ -30,7 +30,7 @@ export interface InstrumentOptions {
  * out), the caller check, a request-scoped logger, error-to-response mapping, and the
  * request counter and duration histogram.
  */
-export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: InstrumentOptions = {}): AzureHttpHandler {
+export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: InstrumentOptions = {}): ApiHandler {
   const handler = route.create(deps);
   const label = `/${route.route}`;
   const auth = route.authLevel === 'function' && options.auth?.enabled ? options.auth : undefined;
@@ -72,7 +72,7 @@ export function instrumentRoute(route: RouteDefinition, deps: ApiDeps, options: 
  * credentials gets 429 unchecked; refused credentials count against their address; an admitted
  * caller spends one request of its allowance.
  */
-async function admit(request: HttpRequest, invocation: InvocationContext, auth: RequestAuth | undefined, limits: RequestLimits | undefined, route: RouteDefinition): Promise<void> {
+async function admit(request: ApiRequest, invocation: ApiInvocation, auth: RequestAuth | undefined, limits: RequestLimits | undefined, route: RouteDefinition): Promise<void> {
   const headers = credentialHeaders(request, route);
   if (!limits) return auth?.verify(headers);
   const address = clientAddress(request.headers, invocation);

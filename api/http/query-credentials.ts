@@ -1,7 +1,7 @@
-import type { HttpRequest } from '@azure/functions';
 import { EVENT_STREAM_CREDENTIAL_PARAMETERS } from '../../contracts/index.js';
 import { API_KEY_HEADER, type HeaderReader } from './api-key-auth.js';
 import type { RouteDefinition } from './route-definition.js';
+import type { ApiRequest } from './api-request.js';
 
 /**
  * The headers the caller check reads. On a route with `credentialsInQuery` (the event routes,
@@ -9,7 +9,7 @@ import type { RouteDefinition } from './route-definition.js';
  * `access_token` stands in for `x-api-key` when no header carries one. A key in a URL can end up
  * in proxy and browser logs, which is why no other route takes it (docs/events.md).
  */
-export function credentialHeaders(request: Pick<HttpRequest, 'headers' | 'query'>, route: Pick<RouteDefinition, 'credentialsInQuery'>): HeaderReader {
+export function credentialHeaders(request: Pick<ApiRequest, 'headers' | 'query'>, route: Pick<RouteDefinition, 'credentialsInQuery'>): HeaderReader {
   if (!route.credentialsInQuery) return request.headers;
   const fromQuery = EVENT_STREAM_CREDENTIAL_PARAMETERS.map((name) => request.query.get(name)?.trim()).find((value) => value);
   if (!fromQuery) return request.headers;

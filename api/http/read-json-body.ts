@@ -1,6 +1,6 @@
-import type { HttpRequest } from '@azure/functions';
 import { MAX_REQUEST_BODY_BYTES } from '../../contracts/index.js';
 import { InvalidJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../core/errors/index.js';
+import type { ApiRequest } from './api-request.js';
 
 /** `application/json` or a `+json` type, with any parameters (`; charset=utf-8`). */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
@@ -10,7 +10,7 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
  * JSON is read: `text/plain`, forms and a missing header get 415, because those are what a web
  * page on another site can send without asking (a CORS "simple request").
  */
-export async function readJsonBody(request: HttpRequest, limitBytes = MAX_REQUEST_BODY_BYTES): Promise<unknown> {
+export async function readJsonBody(request: ApiRequest, limitBytes = MAX_REQUEST_BODY_BYTES): Promise<unknown> {
   const contentType = request.headers.get('content-type');
   if (!contentType || !JSON_MEDIA_TYPE.test(contentType.trim())) throw new UnsupportedMediaTypeError(contentType);
   const declared = Number(request.headers.get('content-length') ?? '0');

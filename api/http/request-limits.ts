@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { InvocationContext } from '@azure/functions';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../../core/errors/index.js';
 import { presentedKey, type HeaderReader } from './api-key-auth.js';
 import { PRINCIPAL_ID_HEADER } from './request-auth.js';
+import type { ApiInvocation } from './api-request.js';
 
 const MINUTE_S = 60;
 
@@ -80,7 +80,7 @@ export const CLIENT_ADDRESS_METADATA = 'clientAddress';
  * The client's address: what the fallback host read from its socket, else (under Azure
  * Functions) the last `x-forwarded-for` entry, the one the platform's front end appended.
  */
-export function clientAddress(headers: HeaderReader, invocation: InvocationContext): string {
+export function clientAddress(headers: HeaderReader, invocation: ApiInvocation): string {
   const fromHost = invocation.triggerMetadata?.[CLIENT_ADDRESS_METADATA];
   if (typeof fromHost === 'string' && fromHost) return fromHost;
   const forwarded = headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();

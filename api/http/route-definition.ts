@@ -1,7 +1,8 @@
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
 import type { JobTrace } from '../../core/domain/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import type { ApiDeps } from '../api-deps.js';
+import type { ApiInvocation, ApiRequest } from './api-request.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'DELETE';
 
@@ -12,14 +13,14 @@ export interface RequestContext {
   /** W3C trace context for what the request sends on (the job record). */
   trace: JobTrace;
   logger: Logger;
-  invocation: InvocationContext;
+  invocation: ApiInvocation;
   /** When the request's duration began to be measured (epoch ms): deadlines at the server count from here. */
   startedAt: number;
   /** Who is calling, for the logs of what they asked: `principal:<id>`, `key:<key id>` or `address:<ip>`, never a key. */
   caller: string;
 }
 
-export type RouteHandler = (request: HttpRequest, context: RequestContext) => Promise<HttpResponseInit>;
+export type RouteHandler = (request: ApiRequest, context: RequestContext) => Promise<HttpResponseInit>;
 
 /**
  * One HTTP route, as both hosts register it: the Azure Functions app (`app.http`) and the

@@ -1,4 +1,4 @@
-import type { HttpRequest } from '@azure/functions';
+import type { ApiRequest } from '../http/api-request.js';
 import { ReplayDeadLetterRequestSchema } from '../../contracts/index.js';
 import { PARSE_OPTIONS, replayDeadLetter, toFieldIssues } from '../../core/domain/index.js';
 import { DtqError, InvalidBodyError } from '../../core/errors/index.js';
@@ -12,7 +12,7 @@ const OUTCOMES: Record<string, string> = { DEAD_LETTER_INVALID: 'invalid', DEAD_
  * The corrected job message a replay may carry (`{"value": {...}}`); none when the request has no
  * body, which replays the record as it is.
  */
-async function readCorrection(request: HttpRequest): Promise<Record<string, unknown> | undefined> {
+async function readCorrection(request: ApiRequest): Promise<Record<string, unknown> | undefined> {
   if (!request.headers.get('content-type') && !Number(request.headers.get('content-length') ?? '0')) return undefined;
   const body = ReplayDeadLetterRequestSchema.safeParse(await readJsonBody(request), PARSE_OPTIONS);
   if (!body.success) throw new InvalidBodyError(toFieldIssues(body.error));

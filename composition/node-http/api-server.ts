@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import azureFunctions, { type HttpResponseInit } from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
 import { MAX_REQUEST_BODY_BYTES, type ErrorCode } from '../../contracts/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import type { ApiDeps } from '../../api/api-deps.js';
 import type { RequestAuth } from '../../api/http/request-auth.js';
 import { CLIENT_ADDRESS_METADATA, type RequestLimits } from '../../api/http/request-limits.js';
-import { NO_ROUTE_LABEL, countedAnswer, instrumentRoute, type AzureHttpHandler } from '../../api/http/instrument-route.js';
+import { NO_ROUTE_LABEL, countedAnswer, instrumentRoute } from '../../api/http/instrument-route.js';
+import type { ApiHandler } from '../../api/http/api-request.js';
+import type { HeaderReader } from '../../api/http/api-key-auth.js';
 import type { RouteDefinition } from '../../api/http/route-definition.js';
 import { inRequestTrace } from '../../api/http/request-trace.js';
 import { errorResponse } from '../../api/http/responses.js';
@@ -15,10 +17,8 @@ import { answerClientError } from './client-error.js';
 import { hostHeaderProblem, requestTarget } from './request-target.js';
 import { compileRoutes, matchRoute } from './route-matcher.js';
 import { createStaticFiles } from './static-files.js';
+import { NodeApiRequest, nodeHeaders } from './node-request.js';
 import { isStreamAnswer, sendStream } from './stream-response.js';
-
-// @azure/functions is CommonJS: its classes come from the default export.
-const { HttpRequest, InvocationContext } = azureFunctions;
 
 export interface ApiServerOptions {
   routes: readonly RouteDefinition[];
@@ -44,13 +44,15 @@ const MAX_CONNECTIONS = 1_024;
 
 class BodyTooLarge extends Error {}
 
+const EMPTY_BODY = Buffer.alloc(0);
+
 /**
- * The fallback host: a plain Node HTTP server that turns each request into the Functions
- * runtime's own HttpRequest and InvocationContext and calls the same handlers Azure calls.
+ * The fallback host: a plain Node HTTP server that calls the same handlers Azure calls, with a
+ * request read straight from Node's (NodeApiRequest) where Azure passes its HttpRequest.
  */
 export function createApiServer(options: ApiServerOptions): Server {
   const compiled = compileRoutes(options.routes);
-  const handlers = new Map<RouteDefinition, AzureHttpHandler>(
+  const handlers = new Map<RouteDefinition, ApiHandler>(
     options.routes.map((route) => [route, instrumentRoute(route, options.deps, { ...(options.auth ? { auth: options.auth } : {}), ...(options.limits ? { limits: options.limits } : {}) })]),
   );
   const limit = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
@@ -98,8 +100,8 @@ export function createApiServer(options: ApiServerOptions): Server {
       const allow = [...new Set(match.allowed)].join(', ');
       return hostError(req, res, label, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, undefined, { allow });
     }
-    const headers = flattenHeaders(req);
-    let body: Buffer = Buffer.alloc(0);
+    const headers = nodeHeaders(req.headers);
+    let body: Buffer = EMPTY_BODY;
     try {
       if (refusedOnHeaders(options.auth, match.route.definition, headers)) res.setHeader('connection', 'close');
       else body = await readBody(req, limit);
@@ -108,21 +110,13 @@ export function createApiServer(options: ApiServerOptions): Server {
       res.setHeader('connection', 'close');
       return hostError(req, res, label, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, { limit_bytes: limit });
     }
-    const request = new HttpRequest({
-      method,
-      url: url.href,
-      headers,
-      // No `query`: HttpRequest reads it from the URL then, and keeps a parameter given twice.
-      params: match.params,
-      ...(body.length > 0 ? { body: { bytes: body } } : {}),
-    });
-    const invocation = new InvocationContext({
+    const request = new NodeApiRequest(req, { method, target: url, params: match.params, body });
+    const invocation = {
       invocationId: randomUUID(),
       functionName: match.route.definition.name,
-      logHandler: () => {},
       // The socket's address, for the limits per client: never a header a client could write.
       triggerMetadata: { [CLIENT_ADDRESS_METADATA]: req.socket.remoteAddress ?? 'unknown' },
-    });
+    };
     const answer = await handlers.get(match.route.definition)!(request, invocation);
     if (isStreamAnswer(answer)) return sendStream(res, answer, options.logger);
     await send(res, answer);
@@ -140,11 +134,11 @@ export function createApiServer(options: ApiServerOptions): Server {
  * request that carries no good one. Its body is then never read (a keyless client cannot make
  * the host buffer megabytes), and the handler answers the 401/403 as it always does.
  */
-function refusedOnHeaders(auth: RequestAuth | undefined, route: RouteDefinition, headers: Record<string, string>): boolean {
+function refusedOnHeaders(auth: RequestAuth | undefined, route: RouteDefinition, headers: HeaderReader): boolean {
   // An event route may carry its key in the query; it has no body to spare reading anyway.
   if (!auth?.enabled || route.authLevel !== 'function' || route.credentialsInQuery) return false;
   try {
-    auth.verify({ get: (name) => headers[name.toLowerCase()] ?? null });
+    auth.verify(headers);
     return false;
   } catch {
     return true;
@@ -163,8 +157,7 @@ function sendHostError(
   details?: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): Promise<void> {
-  const requestHeaders = { get: (name: string) => flattenHeaders(req)[name.toLowerCase()] ?? null };
-  return inRequestTrace(requestHeaders, { name: `${req.method ?? 'GET'} (no route)` }, (trace) =>
+  return inRequestTrace(nodeHeaders(req.headers), { name: `${req.method ?? 'GET'} (no route)` }, (trace) =>
     send(res, errorResponse(code, message, trace.traceId, details, { ...trace.responseHeaders, ...headers })),
   );
 }
@@ -194,14 +187,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-function flattenHeaders(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
 }
 
 async function send(res: ServerResponse, init: HttpResponseInit): Promise<void> {
