@@ -1,7 +1,8 @@
 // Where a process's busy time went, by function group, from a V8 .cpuprofile (node --cpu-prof):
 //   npx tsx bench/profile-budget.ts <file.cpuprofile> [µs CPU per unit] [--from <function>] [--detail <group words>]
 //   npx tsx bench/profile-budget.ts <file.cpuprofile> --under <function> --count <units>
-// Each sample is charged to the first frame, from the leaf up, that belongs to a group: a native
+// Each sample is charged to the first frame, from the leaf up, that belongs to a group (node's
+// socket and stream frames called by a client library count as that library's): a native
 // write called by ioredis is Redis's, zod called by our contracts is validation. Samples taken
 // while modules load (start-up), idle samples, and with --from every sample before the first one
 // with that function on its stack (the connects and index builds before the load) are left out. Given the process's CPU per unit
@@ -37,6 +38,10 @@ const GROUPS: Array<[group: string, pattern: RegExp]> = [
   ['node:http, sockets, streams', /node:(_http_|http|net|internal\/streams|stream|internal\/stream_base|internal\/http)/],
 ];
 
+const TRANSPORT = 'node:http, sockets, streams';
+/** Groups whose socket writes are theirs, not HTTP's. */
+const CLIENT_LIBRARIES = new Set(['logging (pino, log field scrubbing)', 'Redis (ioredis, adapter)', 'Kafka (kafkajs, adapter)', 'RabbitMQ (amqplib, adapter)', 'MongoDB (driver, BSON, adapter)']);
+
 const [file, perUnitArg] = process.argv.slice(2);
 const option = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const from = option('--from');
@@ -66,8 +71,12 @@ function classify(id: number): string {
     const above = parent.get(id);
     const aboveGroup = above === undefined ? undefined : classify(above);
     // Start-up wins from anywhere on the stack; otherwise the frame nearest the leaf decides.
+    const own = GROUPS.find(([, pattern]) => pattern.test(frame.url))?.[0];
     if (aboveGroup === 'start-up') group = aboveGroup;
-    else group = GROUPS.find(([, pattern]) => pattern.test(frame.url))?.[0] ?? aboveGroup ?? 'other (JSON, buffers, timers, natives)';
+    // A socket or stream frame called by a client library is that library's I/O: node's frames
+    // sit nearer the leaf than ioredis's own when ioredis writes, and were charged to HTTP.
+    else if (own === TRANSPORT && aboveGroup !== undefined && CLIENT_LIBRARIES.has(aboveGroup)) group = aboveGroup;
+    else group = own ?? aboveGroup ?? 'other (JSON, buffers, timers, natives)';
   }
   groupOf.set(id, group);
   return group;
