@@ -45,6 +45,11 @@ export const ProgressReplySchema = z.object({
   retries_omitted: z.number().int().positive().optional(),
   /** The schedule whose tick made the job. */
   schedule_id: UuidV4Schema.optional(),
+  /**
+   * True when the job was submitted with a `callback_url`: the caller then reads the job's
+   * webhook delivery. Added later, so optional: absent (a worker of before) means none to read.
+   */
+  has_webhook: z.boolean().optional(),
 });
 export type ProgressReply = z.infer<typeof ProgressReplySchema>;
 

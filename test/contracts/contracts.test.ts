@@ -48,6 +48,15 @@ describe('contracts: the Week 1 brief examples', () => {
     expect(status.progress_percent).toBe(50);
     expect(statusToHash(status)).toEqual(hash);
   });
+
+  it('keeps that a job has a webhook in one short hash field, and nothing for a job without one', async () => {
+    const hash = (await example('redis-status-hash')) as Record<string, string>;
+    const hooked = { ...hashToStatus(hash), has_webhook: true };
+    expect(statusToHash(hooked)).toEqual({ ...hash, wh: '1' });
+    expect(hashToStatus({ ...hash, wh: '1' })).toEqual(hooked);
+    expect(statusToHash({ ...hooked, has_webhook: false })).toEqual(hash);
+    expect(hashToStatus(hash).has_webhook).toBeUndefined();
+  });
 });
 
 describe('contracts: generated JSON Schema', () => {
