@@ -66,3 +66,15 @@ export type ProgressErrorReply = z.infer<typeof ProgressErrorReplySchema>;
 
 export const ProgressAnyReplySchema = z.union([ProgressReplySchema, ProgressErrorReplySchema]);
 export type ProgressAnyReply = z.infer<typeof ProgressAnyReplySchema>;
+
+/**
+ * Checks a reply against the contract as what it says it is: one with an `error` member is an
+ * error reply, any other a status reply. The replies ProgressAnyReplySchema accepts pass, but for
+ * one carrying both a status and an `error`, which the union took as a status and this checks as
+ * the error it claims to be. One schema's cost: the union tries the status reply first, so an
+ * error reply (every unknown or expired job) paid for that failure and its issues first.
+ */
+export function checkProgressReply(body: unknown): ReturnType<typeof ProgressAnyReplySchema.safeParse> {
+  const schema = typeof body === 'object' && body !== null && 'error' in body ? ProgressErrorReplySchema : ProgressReplySchema;
+  return schema.safeParse(body);
+}
