@@ -125,12 +125,14 @@ export function statusToHash(status: JobStatus): StatusHash {
   return StatusHashSchema.parse(hash);
 }
 
+/** The hash fields hashToStatus converts rather than copies: made once, not on every read. */
+const MILESTONE_FIELDS: ReadonlySet<string> = new Set(MILESTONES.flatMap((milestone) => [milestoneField(milestone), legacyMilestoneField(milestone)]));
+
 export function hashToStatus(hash: Record<string, string>): JobStatus {
   const parsed = StatusHashSchema.parse(hash) as Record<string, string | undefined>;
   const status: Record<string, unknown> = {};
-  const milestoneFields = new Set(MILESTONES.flatMap((milestone) => [milestoneField(milestone), legacyMilestoneField(milestone)]));
   for (const [field, value] of Object.entries(parsed)) {
-    if (value !== undefined && !milestoneFields.has(field) && field !== WEBHOOK_FIELD) status[field] = value;
+    if (value !== undefined && !MILESTONE_FIELDS.has(field) && field !== WEBHOOK_FIELD) status[field] = value;
   }
   const milestones: Record<string, string> = {};
   for (const milestone of MILESTONES) {
