@@ -67,6 +67,11 @@ export const JobStatusSchema = z.object({
   timeout_ms: JobTimeoutMsSchema.optional(),
   /** The job's priority, written with the queued status. */
   priority: JobPrioritySchema.optional(),
+  /**
+   * The job was submitted with a `callback_url`, so it has (once it ends) a webhook delivery in
+   * the outbox; written with the queued status. Only then does a status answer read the outbox.
+   */
+  has_webhook: z.boolean().optional(),
 });
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
@@ -80,6 +85,11 @@ const RETRIES_SEPARATOR = ',';
 const milestoneField = (milestone: Milestone): string => `m${milestone}`;
 /** How hashes written before the compact fields named a milestone's time (an RFC 3339 text); still read. */
 const legacyMilestoneField = (milestone: Milestone): string => `milestone_${milestone}_at`;
+/**
+ * The hash field that says the job has a webhook (`has_webhook`), `"1"` when it has and absent
+ * otherwise: three bytes on the jobs that have one, none on the others.
+ */
+const WEBHOOK_FIELD = 'wh';
 const EpochMillisSchema = z.string().regex(/^\d{1,15}$/, 'must be milliseconds since the epoch');
 
 /**
@@ -87,7 +97,7 @@ const EpochMillisSchema = z.string().regex(/^\d{1,15}$/, 'must be milliseconds s
  * field of its own (so a write sets its milestone without reading the others), as milliseconds
  * since the epoch.
  */
-export const StatusHashSchema = JobStatusSchema.omit({ milestones: true }).extend({
+export const StatusHashSchema = JobStatusSchema.omit({ milestones: true, has_webhook: true }).extend({
   progress_percent: z.string().regex(/^(100|[1-9]?[0-9])$/, 'must be an integer string 0..100'),
   retries: z
     .string()
@@ -96,12 +106,14 @@ export const StatusHashSchema = JobStatusSchema.omit({ milestones: true }).exten
   timeout_ms: z.string().regex(/^[1-9][0-9]{3,7}$/, 'must be an integer string of milliseconds').optional(),
   ...Object.fromEntries(MILESTONES.map((milestone) => [milestoneField(milestone), EpochMillisSchema.optional()])),
   ...Object.fromEntries(MILESTONES.map((milestone) => [legacyMilestoneField(milestone), UtcTimestampSchema.optional()])),
+  [WEBHOOK_FIELD]: z.literal('1').optional(),
 });
 export type StatusHash = z.infer<typeof StatusHashSchema>;
 
 export function statusToHash(status: JobStatus): StatusHash {
   const hash: Record<string, string> = {};
-  const { milestones, ...fields } = status;
+  const { milestones, has_webhook, ...fields } = status;
+  if (has_webhook) hash[WEBHOOK_FIELD] = '1';
   for (const [field, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     hash[field] = Array.isArray(value) ? value.join(RETRIES_SEPARATOR) : String(value);
@@ -113,12 +125,14 @@ export function statusToHash(status: JobStatus): StatusHash {
   return StatusHashSchema.parse(hash);
 }
 
+/** The hash fields hashToStatus converts rather than copies: made once, not on every read. */
+const MILESTONE_FIELDS: ReadonlySet<string> = new Set(MILESTONES.flatMap((milestone) => [milestoneField(milestone), legacyMilestoneField(milestone)]));
+
 export function hashToStatus(hash: Record<string, string>): JobStatus {
   const parsed = StatusHashSchema.parse(hash) as Record<string, string | undefined>;
   const status: Record<string, unknown> = {};
-  const milestoneFields = new Set(MILESTONES.flatMap((milestone) => [milestoneField(milestone), legacyMilestoneField(milestone)]));
   for (const [field, value] of Object.entries(parsed)) {
-    if (value !== undefined && !milestoneFields.has(field)) status[field] = value;
+    if (value !== undefined && !MILESTONE_FIELDS.has(field) && field !== WEBHOOK_FIELD) status[field] = value;
   }
   const milestones: Record<string, string> = {};
   for (const milestone of MILESTONES) {
@@ -131,6 +145,7 @@ export function hashToStatus(hash: Record<string, string>): JobStatus {
     progress_percent: Number(parsed.progress_percent),
     ...(parsed.timeout_ms ? { timeout_ms: Number(parsed.timeout_ms) } : {}),
     ...(parsed.retries ? { retries: parsed.retries.split(RETRIES_SEPARATOR) } : {}),
+    ...(parsed[WEBHOOK_FIELD] ? { has_webhook: true } : {}),
     ...(Object.keys(milestones).length > 0 ? { milestones } : {}),
   });
 }

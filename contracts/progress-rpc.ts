@@ -45,6 +45,11 @@ export const ProgressReplySchema = z.object({
   retries_omitted: z.number().int().positive().optional(),
   /** The schedule whose tick made the job. */
   schedule_id: UuidV4Schema.optional(),
+  /**
+   * True when the job was submitted with a `callback_url`: the caller then reads the job's
+   * webhook delivery. Added later, so optional: absent (a worker of before) means none to read.
+   */
+  has_webhook: z.boolean().optional(),
 });
 export type ProgressReply = z.infer<typeof ProgressReplySchema>;
 
@@ -61,3 +66,15 @@ export type ProgressErrorReply = z.infer<typeof ProgressErrorReplySchema>;
 
 export const ProgressAnyReplySchema = z.union([ProgressReplySchema, ProgressErrorReplySchema]);
 export type ProgressAnyReply = z.infer<typeof ProgressAnyReplySchema>;
+
+/**
+ * Checks a reply against the contract as what it says it is: one with an `error` member is an
+ * error reply, any other a status reply. The replies ProgressAnyReplySchema accepts pass, but for
+ * one carrying both a status and an `error`, which the union took as a status and this checks as
+ * the error it claims to be. One schema's cost: the union tries the status reply first, so an
+ * error reply (every unknown or expired job) paid for that failure and its issues first.
+ */
+export function checkProgressReply(body: unknown): ReturnType<typeof ProgressAnyReplySchema.safeParse> {
+  const schema = typeof body === 'object' && body !== null && 'error' in body ? ProgressErrorReplySchema : ProgressReplySchema;
+  return schema.safeParse(body);
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import {
   PROGRESS_REQUEST_QUEUE,
-  ProgressAnyReplySchema,
+  checkProgressReply,
   type ProgressAnyReply,
   type ProgressRequest,
 } from '../../contracts/index.js';
@@ -146,7 +146,7 @@ export class RabbitProgressClient implements ProgressClient {
 
 function parseReply(content: Buffer): ProgressAnyReply | undefined {
   try {
-    const parsed = ProgressAnyReplySchema.safeParse(JSON.parse(content.toString('utf8')));
+    const parsed = checkProgressReply(JSON.parse(content.toString('utf8')));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

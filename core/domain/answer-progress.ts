@@ -35,6 +35,7 @@ export async function answerProgress(
     ...(status.milestones ? { milestones: status.milestones } : {}),
     ...(status.timeout_ms !== undefined ? { timeout_ms: status.timeout_ms } : {}),
     ...(status.priority ? { priority: status.priority } : {}),
+    ...(status.has_webhook ? { has_webhook: true } : {}),
     ...jobLinks(status),
   };
 }

@@ -1,8 +1,9 @@
 import { UuidV4Schema, type JobResultDocument, type JobResultResponse, type JobStatusResponse } from '../../contracts/index.js';
 import { DependencyUnavailableError, InvalidJobIdError, JobNotFoundError, ResultNotReadyError } from '../errors/index.js';
-import type { ProgressClient, ResultStore, StatusStore } from '../ports/index.js';
+import type { Logger, ProgressClient, ResultStore, StatusStore, WebhookOutbox } from '../ports/index.js';
 import { guardDependency } from './guard-dependency.js';
 import { jobLinks } from './job-links.js';
+import { withWebhook } from './webhook-deliveries.js';
 
 /** A job id as dtq writes them, lower case: an upper-case spelling finds the same job. */
 export function parseJobId(raw: string | undefined): string {
@@ -15,9 +16,14 @@ export function parseJobId(raw: string | undefined): string {
  * A job's status, asked of the worker over the progress RPC. When the status store does not know
  * the job (past its 24 h window, or a Redis that lost its data), a finished job still has its
  * durable result, and the status is answered from that; only a job with neither is unknown.
+ *
+ * The job's webhook delivery is read from the outbox only for a job that has one: the reply says
+ * so (`has_webhook`, from the status written at submit). A status answered from the result has
+ * lost that flag with the status, and reads the outbox too: that path is in MongoDB already, and
+ * taken only for jobs past their status window.
  */
 export async function getJobStatus(
-  deps: { progress: ProgressClient; results: ResultStore },
+  deps: { progress: ProgressClient; results: ResultStore; webhooks?: WebhookOutbox; logger: Logger },
   rawJobId: string | undefined,
   options: { timeoutMs: number; resultUrl: (jobId: string) => string },
 ): Promise<JobStatusResponse> {
@@ -28,10 +34,10 @@ export async function getJobStatus(
     if (reply.error.code !== 'JOB_NOT_FOUND') throw new DependencyUnavailableError('status store', reply.error.message);
     const result = await guardDependency('result store', () => deps.results.get(jobId));
     if (!result) throw new JobNotFoundError(jobId);
-    return statusFromResult(result, options.resultUrl(jobId));
+    return withWebhook(deps.webhooks, statusFromResult(result, options.resultUrl(jobId)), deps.logger);
   }
   const terminal = reply.state === 'completed' || reply.state === 'failed';
-  return {
+  const status: JobStatusResponse = {
     job_id: reply.job_id,
     state: reply.state,
     progress_percent: reply.progress_percent,
@@ -45,6 +51,7 @@ export async function getJobStatus(
     ...(terminal ? { result_url: options.resultUrl(jobId) } : {}),
     ...jobLinks(reply),
   };
+  return reply.has_webhook ? withWebhook(deps.webhooks, status, deps.logger) : status;
 }
 
 /**

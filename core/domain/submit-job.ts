@@ -316,6 +316,8 @@ export function queuedStatus(message: JobMessage, text: string, updatedAt: Date,
     trace_id: message.trace_id,
     job_type: message.job_type,
     ...(runAt ? { run_at: runAt } : {}),
+    // Every queued write, not only the listed one: the flag is what tells a status answer to read the outbox.
+    ...(message.callback_url !== undefined ? { has_webhook: true } : {}),
     ...(listed
       ? {
           submitted_at: message.submitted_at,

@@ -24,6 +24,8 @@ export interface StatusWrite {
   timeout_ms?: number;
   /** The job's priority; written with the queued status. */
   priority?: JobPriority;
+  /** The job was submitted with a callback_url; written with the queued status. */
+  has_webhook?: boolean;
   /**
    * A worker's milestone: not applied when a cancel has been requested for the job, so the
    * worker learns of the cancel from the write itself instead of reading the status first.

@@ -8,6 +8,7 @@ import {
   ProgressReplySchema,
   ProgressRequestSchema,
   StatusHashSchema,
+  checkProgressReply,
   hashToStatus,
   renderJsonSchemas,
   renderOpenApi,
@@ -47,6 +48,27 @@ describe('contracts: the Week 1 brief examples', () => {
     const status = hashToStatus(hash as Record<string, string>);
     expect(status.progress_percent).toBe(50);
     expect(statusToHash(status)).toEqual(hash);
+  });
+
+  it('checks a progress reply as the status or the error it says it is', async () => {
+    const reply = (await example('rabbitmq-progress-reply')) as Record<string, unknown>;
+    const error = { job_id: reply.job_id, error: { code: 'JOB_NOT_FOUND', message: 'job was not found' }, timestamp: reply.timestamp };
+    expect(checkProgressReply(reply)).toMatchObject({ success: true, data: reply });
+    expect(checkProgressReply(error)).toMatchObject({ success: true, data: error });
+    expect(checkProgressReply({ ...reply, progress_percent: 101 }).success).toBe(false);
+    expect(checkProgressReply({ ...error, error: { code: 'NOPE', message: 'x' } }).success).toBe(false);
+    // A status with a malformed error is an error reply that breaks the contract, not a status.
+    expect(checkProgressReply({ ...reply, error: 'broken' }).success).toBe(false);
+    for (const body of [null, 'text', 42, []]) expect(checkProgressReply(body).success).toBe(false);
+  });
+
+  it('keeps that a job has a webhook in one short hash field, and nothing for a job without one', async () => {
+    const hash = (await example('redis-status-hash')) as Record<string, string>;
+    const hooked = { ...hashToStatus(hash), has_webhook: true };
+    expect(statusToHash(hooked)).toEqual({ ...hash, wh: '1' });
+    expect(hashToStatus({ ...hash, wh: '1' })).toEqual(hooked);
+    expect(statusToHash({ ...hooked, has_webhook: false })).toEqual(hash);
+    expect(hashToStatus(hash).has_webhook).toBeUndefined();
   });
 });
 

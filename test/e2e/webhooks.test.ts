@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOK_COLLECTION } from '../../adapters/mongodb/index.js';
+import { startFaultProxy, type FaultProxy } from '../../testkit/fault-proxy.js';
 import { startJobStack, type JobStack } from '../support/job-stack.js';
 import { expectErrorBody, postJson, request, waitForTerminal, weatherJob } from '../support/http-client.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { mongoUriVia, testMongoAddress } from '../support/mongo-server.js';
+import { TEST_MONGODB_URI } from '../support/services.js';
 import { waitFor } from '../support/wait-for.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -14,8 +18,12 @@ const RETRIES = Array.from({ length: 30 }, () => 300);
 describe('webhooks on the real servers', () => {
   let stack: JobStack;
   let receiver: WebhookReceiver;
+  /** Between the API and MongoDB only (workers reach it directly), to see what the API asks of the outbox. */
+  let apiMongo: FaultProxy;
+  const startWorker = (name: string) => stack.startWorker(name, { MONGODB_URI: TEST_MONGODB_URI });
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
+    apiMongo = await startFaultProxy(testMongoAddress());
     stack = await startJobStack({
       name: 'webhooks',
       providerDelayMs: 200,
@@ -27,13 +35,16 @@ describe('webhooks on the real servers', () => {
         WEBHOOK_RETRY_SCHEDULE_MS: RETRIES.join(','),
         WEBHOOK_TIMEOUT_MS: '1500',
         WEBHOOK_POLL_MS: '100',
+        MONGODB_URI: mongoUriVia(apiMongo.port),
       },
     });
-    await stack.startWorker('w1');
+    await startWorker('w1');
   }, 120_000);
   afterAll(async () => {
+    apiMongo?.restore();
     await stack?.close();
     await receiver?.close();
+    await apiMongo?.close();
   }, 60_000);
 
   const submit = async (city: string, callbackUrl: string) => {
@@ -67,6 +78,34 @@ describe('webhooks on the real servers', () => {
       expect(attempt.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
     }
     expect(() => new Webhook(`whsec_${randomBytes(32).toString('base64')}`).verify(first!.body, first!.headers)).toThrow();
+  }, 60_000);
+
+  it('reads the outbox for a status answer only when the job has a callback_url', async () => {
+    receiver.plan('/read', () => ({ status: 200 }));
+    const hooked = await submit('Read', receiver.url('/read'));
+    const plain = (await postJson(`${stack.apiBase}/v1/jobs`, weatherJob('Plain'))).body.job_id as string;
+    expect(await waitForTerminal(stack.apiBase, plain, 30_000)).toMatchObject({ state: 'completed' });
+    await waitForWebhook(hooked, 'delivered');
+    // The wire carries the collection's name in each command on it; nothing reaches MongoDB while frozen.
+    const outboxCommands = () => apiMongo.held('toServer').filter((unit) => unit.includes(WEBHOOK_COLLECTION)).length;
+    apiMongo.freeze();
+    try {
+      for (let i = 0; i < 3; i++) {
+        const answer = await request(`${stack.apiBase}/v1/jobs/${plain}/status`);
+        expect(answer.status).toBe(200);
+        expect(answer.body).toMatchObject({ job_id: plain, state: 'completed' });
+        expect(answer.body.webhook).toBeUndefined();
+      }
+      expect(outboxCommands()).toBe(0);
+      // The same look sees the read of a job that has a webhook; with the outbox away it answers without it.
+      const answer = await request(`${stack.apiBase}/v1/jobs/${hooked}/status`);
+      expect(answer.status).toBe(200);
+      expect(answer.body.webhook).toBeUndefined();
+      expect(outboxCommands()).toBeGreaterThan(0);
+    } finally {
+      apiMongo.restore();
+    }
+    expect(await webhookOf(hooked)).toMatchObject({ state: 'delivered', last_status_code: 200 });
   }, 60_000);
 
   it('refuses at submit a callback its rules forbid, with a 400 naming callback_url', async () => {
@@ -112,7 +151,7 @@ describe('webhooks on the real servers', () => {
     const jobId = await submit('Killed', receiver.url('/killed'));
     await waitFor(async () => (receiver.at('/killed').length >= 1 ? true : undefined), { timeoutMs: 30_000, intervalMs: 20, what: 'the held attempt' });
     await stack.workers[0]!.process.stop('SIGKILL');
-    await stack.startWorker('w2');
+    await startWorker('w2');
     const webhook = await waitForWebhook(jobId, 'delivered', 60_000);
     expect(webhook).toMatchObject({ last_status_code: 204 });
     const attempts = receiver.at('/killed');
