@@ -7,6 +7,7 @@ import {
   type StatusPageQuery,
   type StatusStore,
   type StatusWrite,
+  type StatusWriteOptions,
   type StatusWriteOutcome,
 } from '../../core/ports/index.js';
 import { ExpiringMap } from './expiring-map.js';
@@ -23,7 +24,7 @@ export class MemoryStatusStore implements StatusStore {
     this.statuses = new ExpiringMap(options.now);
   }
 
-  async write(write: StatusWrite): Promise<StatusWriteOutcome> {
+  async write(write: StatusWrite, options: StatusWriteOptions = {}): Promise<StatusWriteOutcome> {
     const current = this.statuses.get(write.job_id) ?? null;
     const cancelRequested = current?.cancel_requested_at !== undefined;
     if (!isForwardTransition(current, write) || (cancelRequested && write.unlessCancelRequested)) return { applied: false, cancelRequested };
@@ -32,12 +33,13 @@ export class MemoryStatusStore implements StatusStore {
     // Each milestone's time is a field of its own, as in the Redis hash.
     if (write.milestones) next.milestones = { ...current?.milestones, ...definedFields(write.milestones) };
     this.statuses.set(write.job_id, next, this.ttlSeconds);
+    if (options.onApplied) await options.onApplied({ ...copyOf(next), job_id: write.job_id });
     return { applied: true, cancelRequested };
   }
 
   async get(jobId: string): Promise<JobStatus | null> {
     const status = this.statuses.get(jobId);
-    return status ? { ...status, ...(status.milestones ? { milestones: { ...status.milestones } } : {}) } : null;
+    return status ? copyOf(status) : null;
   }
 
   async listRecent(query: StatusPageQuery): Promise<StatusPage> {
@@ -70,6 +72,11 @@ export class MemoryStatusStore implements StatusStore {
   async close(): Promise<void> {
     this.statuses.dispose();
   }
+}
+
+/** A copy a caller may change without changing the store. */
+function copyOf(status: JobStatus): JobStatus {
+  return { ...status, ...(status.milestones ? { milestones: { ...status.milestones } } : {}), ...(status.retries ? { retries: [...status.retries] } : {}) };
 }
 
 function definedFields<T extends object>(value: T): Partial<T> {

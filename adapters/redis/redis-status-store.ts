@@ -1,5 +1,5 @@
 import { STATUS_TTL_SECONDS, hashToStatus, statusToHash, type JobStatus } from '../../contracts/index.js';
-import type { CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite, StatusWriteOutcome } from '../../core/ports/index.js';
+import type { CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite, StatusWriteOptions, StatusWriteOutcome } from '../../core/ports/index.js';
 import { JobStateSchema } from '../../contracts/index.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../shared/page-cursor.js';
 import { matchesStatusQuery } from '../shared/status-filter.js';
@@ -60,35 +60,36 @@ export class RedisStatusStore implements StatusStore {
 
   /**
    * The status first, then (for the API's `queued` write, or a write that made the hash anew,
-   * when it carries the submission time) the index entry. When the index write fails the call
-   * fails: the status is already there and a retry is a repeat, which the forward-only rule allows.
+   * when it carries the submission time) the index entry, beside the caller's `onApplied` (which
+   * gets the hash the script answered, as this write left it). When the index write fails the
+   * call fails, once both have settled: the status is already there and a retry is a repeat,
+   * which the forward-only rule allows.
    */
-  async write(write: StatusWrite): Promise<StatusWriteOutcome> {
+  async write(write: StatusWrite, options: StatusWriteOptions = {}): Promise<StatusWriteOutcome> {
     const { unlessCancelRequested, ...status } = write;
     const fields = statusToHash(status);
-    const result = await redisCall(this.redis, () =>
-      runScript(
-        this.redis,
-        WRITE_STATUS,
-        this.statusKey(write.job_id),
-        this.ttlSeconds,
-        write.state,
-        write.progress_percent,
-        unlessCancelRequested ? '1' : '0',
-        ...Object.entries(fields).flat(),
-      ),
-    );
-    const flags = Number(result);
+    const args: Array<string | number> = [this.ttlSeconds, write.state, write.progress_percent, unlessCancelRequested ? '1' : '0', options.onApplied ? '1' : '0'];
+    for (const field in fields) args.push(field, fields[field as keyof typeof fields]!);
+    const result = await redisCall(this.redis, () => runScript(this.redis, WRITE_STATUS, this.statusKey(write.job_id), ...args));
+    const [flags, storedHash] = Array.isArray(result) ? [Number(result[0]), result[1] as string[]] : [Number(result), undefined];
     const applied = (flags & 1) !== 0;
     const created = (flags & 2) !== 0;
+    const outcome = { applied, cancelRequested: (flags & 4) !== 0 };
+    if (!applied) return outcome;
     const submittedMs = write.submitted_at ? Date.parse(write.submitted_at) : NaN;
     // Indexed by the queued write (also when it is a retry of one whose index write failed) and
     // whenever the hash is made anew, e.g. after it expired; the worker's four writes per job
     // would only repeat the same ZADD.
-    if (applied && (created || write.state === 'queued') && Number.isFinite(submittedMs)) {
-      await redisCall(this.redis, () => runScript(this.redis, INDEX_RECENT, this.recentKey(), this.ttlSeconds, submittedMs, write.job_id));
-    }
-    return { applied, cancelRequested: (flags & 4) !== 0 };
+    const indexed =
+      (created || write.state === 'queued') && Number.isFinite(submittedMs)
+        ? redisCall(this.redis, () => runScript(this.redis, INDEX_RECENT, this.recentKey(), this.ttlSeconds, submittedMs, write.job_id))
+        : undefined;
+    const stored = options.onApplied && storedHash ? this.parseStored(write.job_id, storedHash) : undefined;
+    const followed = stored ? options.onApplied?.(stored) : undefined;
+    const [index, follow] = await Promise.allSettled([indexed, followed]);
+    if (index.status === 'rejected') throw index.reason;
+    if (follow.status === 'rejected') throw follow.reason;
+    return outcome;
   }
 
   async get(jobId: string): Promise<JobStatus | null> {
@@ -196,6 +197,16 @@ export class RedisStatusStore implements StatusStore {
     }
   }
 
+  /** The hash a write answered; one someone else gave fields the contract does not allow is left unreported. */
+  private parseStored(jobId: string, flat: string[]): (JobStatus & { job_id: string }) | undefined {
+    try {
+      return { ...hashToStatus(pairsToRecord(flat)), job_id: jobId };
+    } catch (error) {
+      this.logger.warn({ err: error, job_id: jobId }, 'status hash does not match the contract; its change is not reported');
+      return undefined;
+    }
+  }
+
   private async forget(jobIds: string[]): Promise<void> {
     await redisCall(this.redis, () => this.redis.zrem(this.recentKey(), ...jobIds)).catch((error: unknown) =>
       this.logger.debug({ err: error }, 'could not remove expired jobs from the recent index'),
@@ -218,6 +229,13 @@ function toScorePosition(position: CursorPosition | undefined): ScorePosition | 
 function isAfter(entry: ScorePosition, cursor: ScorePosition | undefined): boolean {
   if (!cursor) return true;
   return entry.score < cursor.score || (entry.score === cursor.score && entry.id < cursor.id);
+}
+
+/** A flat `HGETALL` answer (field, value, field, value…) as a record. */
+function pairsToRecord(flat: string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i]!] = flat[i + 1]!;
+  return record;
 }
 
 /** Only jobs the API submitted (with their submission time) are listed, as in every store. */

@@ -31,6 +31,18 @@ export interface StatusWrite {
   unlessCancelRequested?: boolean;
 }
 
+/** What a caller does with a write once the store has applied it. */
+export interface StatusWriteOptions {
+  /**
+   * Called once, only when the write applied, with the job's status as stored right after it
+   * (read in the same atomic step, so later writes are not in it); `write` resolves after it
+   * does. It runs beside the store's own follow-up writes (the recent-jobs index), not after
+   * them, so a caller's next step (logging the change as an event) costs no extra round trip
+   * in sequence. A rejection of it rejects the write.
+   */
+  onApplied?: (stored: JobStatus & { job_id: string }) => Promise<void>;
+}
+
 /** What a write did, and whether the job has a cancel request (whether or not it applied). */
 export interface StatusWriteOutcome {
   applied: boolean;
@@ -80,7 +92,7 @@ export interface CancelOutcome {
  */
 export interface StatusStore {
   /** Writes the status if it moves forward (and, for a milestone, no cancel is pending). */
-  write(status: StatusWrite): Promise<StatusWriteOutcome>;
+  write(status: StatusWrite, options?: StatusWriteOptions): Promise<StatusWriteOutcome>;
   get(jobId: string): Promise<JobStatus | null>;
   /** Jobs written in the last TTL window, newest submission first. */
   listRecent(query: StatusPageQuery): Promise<StatusPage>;

@@ -106,6 +106,48 @@ export function describeStatusStoreConformance(
       expect((await s.get(jobId))?.progress_percent).toBe(80);
     });
 
+    it('hands an applied write\'s stored status to onApplied, before the write resolves, and nothing for a refused one', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      const seen: Array<Record<string, unknown>> = [];
+      const onApplied = async (stored: Record<string, unknown>) => void seen.push(stored);
+      const first = queued(jobId, 1, { milestones: { '0': at(1) } });
+      expect(await s.write(first, { onApplied })).toEqual({ applied: true, cancelRequested: false });
+      expect(seen).toEqual([{ ...first }]);
+      // A milestone write: the stored status carries what earlier writes set (job type, label).
+      const started = { job_id: jobId, state: 'running' as const, progress_percent: 20, message: 'started', updated_at: at(2), milestones: { '20': at(2) } };
+      await s.write(started, { onApplied });
+      expect(seen[1]).toEqual({ ...first, ...started, milestones: { '0': at(1), '20': at(2) } });
+      expect(await s.write({ ...started, progress_percent: 10, message: 'late' }, { onApplied })).toEqual({ applied: false, cancelRequested: false });
+      expect(seen).toHaveLength(2);
+      // What onApplied got is a copy: changing it changes nothing stored.
+      (seen[1]!.milestones as Record<string, string>)['80'] = at(9);
+      expect((await s.get(jobId))?.milestones?.['80']).toBeUndefined();
+      // Its rejection is the write's; the status is written all the same.
+      await expect(s.write({ ...started, progress_percent: 50, message: 'calling' }, { onApplied: async () => Promise.reject(new Error('append down')) })).rejects.toThrow('append down');
+      expect((await s.get(jobId))?.progress_percent).toBe(50);
+    });
+
+    it('hands concurrent writes\' stored statuses to onApplied exactly for those applied, each as that write left it', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      await s.write(queued(jobId, 1));
+      const reported: number[] = [];
+      const order = [50, 20, 80, 20, 50, 80, 20, 60];
+      const outcomes = await Promise.all(
+        order.map((p, i) =>
+          s.write({ job_id: jobId, state: 'running', progress_percent: p, message: `p${p}`, updated_at: at(10 + i) }, {
+            onApplied: async (stored) => {
+              expect(stored).toMatchObject({ job_id: jobId, job_type: 'weather', progress_percent: p, message: `p${p}` });
+              reported.push(p);
+            },
+          }),
+        ),
+      );
+      expect(reported.sort((a, b) => a - b)).toEqual(order.filter((_, i) => outcomes[i]!.applied).sort((a, b) => a - b));
+      expect(reported.length).toBeGreaterThan(0);
+    });
+
     it('keeps each job on its own furthest progress when many jobs are written at once', async () => {
       // Many jobs, so on a cluster their hashes live on every node and in many slots.
       const s = await store();
