@@ -1,6 +1,7 @@
 import { STATUS_TTL_SECONDS, type JobStatus } from '../../contracts/index.js';
 import {
   isForwardTransition,
+  type AppliedStatus,
   type CancelOutcome,
   type CancelRequest,
   type StatusPage,
@@ -33,7 +34,7 @@ export class MemoryStatusStore implements StatusStore {
     // Each milestone's time is a field of its own, as in the Redis hash.
     if (write.milestones) next.milestones = { ...current?.milestones, ...definedFields(write.milestones) };
     this.statuses.set(write.job_id, next, this.ttlSeconds);
-    if (options.onApplied) await options.onApplied({ ...copyOf(next), job_id: write.job_id });
+    if (options.onApplied) await options.onApplied(appliedStatusOf(write.job_id, next));
     return { applied: true, cancelRequested };
   }
 
@@ -72,6 +73,12 @@ export class MemoryStatusStore implements StatusStore {
   async close(): Promise<void> {
     this.statuses.dispose();
   }
+}
+
+/** The fields of a stored status a write's onApplied gets, as the Redis store answers them. */
+function appliedStatusOf(jobId: string, status: JobStatus): AppliedStatus {
+  const { state, progress_percent, message, updated_at, job_type, schedule_id, error_code, error_message } = status;
+  return definedFields({ job_id: jobId, state, progress_percent, message, updated_at, job_type, schedule_id, error_code, error_message }) as AppliedStatus;
 }
 
 /** A copy a caller may change without changing the store. */

@@ -1,6 +1,6 @@
 import { STATUS_TTL_SECONDS, hashToStatus, statusToHash, type JobStatus } from '../../contracts/index.js';
-import type { CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite, StatusWriteOptions, StatusWriteOutcome } from '../../core/ports/index.js';
-import { JobStateSchema } from '../../contracts/index.js';
+import type { AppliedStatus, CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite, StatusWriteOptions, StatusWriteOutcome } from '../../core/ports/index.js';
+import { JOB_STATES, JobStateSchema, type JobState, type JobType } from '../../contracts/index.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../shared/page-cursor.js';
 import { matchesStatusQuery } from '../shared/status-filter.js';
 import { closeRedis, redisCall, resolveRedis, type RedisClient } from './redis-connection.js';
@@ -71,7 +71,7 @@ export class RedisStatusStore implements StatusStore {
     const args: Array<string | number> = [this.ttlSeconds, write.state, write.progress_percent, unlessCancelRequested ? '1' : '0', options.onApplied ? '1' : '0'];
     for (const field in fields) args.push(field, fields[field as keyof typeof fields]!);
     const result = await redisCall(this.redis, () => runScript(this.redis, WRITE_STATUS, this.statusKey(write.job_id), ...args));
-    const [flags, storedHash] = Array.isArray(result) ? [Number(result[0]), result[1] as string[]] : [Number(result), undefined];
+    const [flags, storedFields] = Array.isArray(result) ? [Number(result[0]), result[1] as Array<string | null>] : [Number(result), undefined];
     const applied = (flags & 1) !== 0;
     const created = (flags & 2) !== 0;
     const outcome = { applied, cancelRequested: (flags & 4) !== 0 };
@@ -84,7 +84,7 @@ export class RedisStatusStore implements StatusStore {
       (created || write.state === 'queued') && Number.isFinite(submittedMs)
         ? redisCall(this.redis, () => runScript(this.redis, INDEX_RECENT, this.recentKey(), this.ttlSeconds, submittedMs, write.job_id))
         : undefined;
-    const stored = options.onApplied && storedHash ? this.parseStored(write.job_id, storedHash) : undefined;
+    const stored = options.onApplied && storedFields ? this.appliedStatus(write.job_id, storedFields) : undefined;
     const followed = stored ? options.onApplied?.(stored) : undefined;
     const [index, follow] = await Promise.allSettled([indexed, followed]);
     if (index.status === 'rejected') throw index.reason;
@@ -197,14 +197,30 @@ export class RedisStatusStore implements StatusStore {
     }
   }
 
-  /** The hash a write answered; one someone else gave fields the contract does not allow is left unreported. */
-  private parseStored(jobId: string, flat: string[]): (JobStatus & { job_id: string }) | undefined {
-    try {
-      return { ...hashToStatus(pairsToRecord(flat)), job_id: jobId };
-    } catch (error) {
-      this.logger.warn({ err: error, job_id: jobId }, 'status hash does not match the contract; its change is not reported');
+  /**
+   * The fields WRITE_STATUS answered, in its order. Not parsed with the contract's schemas: the
+   * write itself was (statusToHash), the fields are the ones it just set or the queued write
+   * set, and an event's readers parse it again. A hash someone else left without a known state
+   * or a numeric progress is left unreported.
+   */
+  private appliedStatus(jobId: string, fields: Array<string | null>): AppliedStatus | undefined {
+    const [state, progress, message, updatedAt, jobType, scheduleId, errorCode, errorMessage] = fields;
+    const progressPercent = Number(progress);
+    if (!KNOWN_STATES.has(state ?? '') || progress == null || !Number.isFinite(progressPercent)) {
+      this.logger.warn({ job_id: jobId, state }, 'status hash does not match the contract; its change is not reported');
       return undefined;
     }
+    return {
+      job_id: jobId,
+      state: state as JobState,
+      progress_percent: progressPercent,
+      message: message ?? '',
+      updated_at: updatedAt ?? '',
+      ...(jobType != null ? { job_type: jobType as JobType } : {}),
+      ...(scheduleId != null ? { schedule_id: scheduleId } : {}),
+      ...(errorCode != null ? { error_code: errorCode } : {}),
+      ...(errorMessage != null ? { error_message: errorMessage } : {}),
+    };
   }
 
   private async forget(jobIds: string[]): Promise<void> {
@@ -231,11 +247,6 @@ function isAfter(entry: ScorePosition, cursor: ScorePosition | undefined): boole
   return entry.score < cursor.score || (entry.score === cursor.score && entry.id < cursor.id);
 }
 
-/** A flat `HGETALL` answer (field, value, field, value…) as a record. */
-function pairsToRecord(flat: string[]): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i]!] = flat[i + 1]!;
-  return record;
-}
+const KNOWN_STATES: ReadonlySet<string> = new Set(JOB_STATES);
 
 /** Only jobs the API submitted (with their submission time) are listed, as in every store. */

@@ -1,11 +1,11 @@
-import { isFinalState, type JobEvent, type JobResultDocument, type JobStatus } from '../../contracts/index.js';
-import type { CancelOutcome, CancelRequest, JobEvents, Logger, StatusStore, StatusWrite, StatusWriteOptions, StatusWriteOutcome } from '../ports/index.js';
+import { isFinalState, type JobEvent, type JobResultDocument } from '../../contracts/index.js';
+import type { AppliedStatus, CancelOutcome, CancelRequest, JobEvents, Logger, StatusStore, StatusWrite, StatusWriteOptions, StatusWriteOutcome } from '../ports/index.js';
 
 /** Where a finished job's result is read, as every answer links it. */
 export const resultUrlOf = (jobId: string): string => `/v1/jobs/${jobId}/result`;
 
 /** A job's status as an event: the final one carries its error or its result's link. */
-export function jobEventOf(status: JobStatus & { job_id: string }): JobEvent {
+export function jobEventOf(status: AppliedStatus): JobEvent {
   const final = isFinalState(status.state);
   return {
     job_id: status.job_id,
@@ -50,7 +50,7 @@ export interface JobEventRecordingOptions {
  * status is the truth, and an open stream re-reads it (see the event streams).
  */
 export function recordingJobEvents(store: StatusStore, options: JobEventRecordingOptions): StatusStore {
-  const record = async (jobId: string, stored?: JobStatus): Promise<void> => {
+  const record = async (jobId: string, stored?: AppliedStatus): Promise<void> => {
     try {
       const status = stored ?? (await store.get(jobId));
       if (!status) return;

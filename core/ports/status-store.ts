@@ -31,16 +31,25 @@ export interface StatusWrite {
   unlessCancelRequested?: boolean;
 }
 
+/**
+ * What an applied write left stored, as a job's event tells it: where the job is (state,
+ * progress, message, time, error) and what it is (type, schedule: a milestone write does not
+ * repeat the schedule).
+ */
+export type AppliedStatus = Pick<JobStatus, 'state' | 'progress_percent' | 'message' | 'updated_at' | 'job_type' | 'schedule_id' | 'error_code' | 'error_message'> & {
+  job_id: string;
+};
+
 /** What a caller does with a write once the store has applied it. */
 export interface StatusWriteOptions {
   /**
    * Called once, only when the write applied, with the job's status as stored right after it
-   * (read in the same atomic step, so later writes are not in it); `write` resolves after it
+   * (read in the same atomic step, so a later write is not in it); `write` resolves after it
    * does. It runs beside the store's own follow-up writes (the recent-jobs index), not after
    * them, so a caller's next step (logging the change as an event) costs no extra round trip
    * in sequence. A rejection of it rejects the write.
    */
-  onApplied?: (stored: JobStatus & { job_id: string }) => Promise<void>;
+  onApplied?: (stored: AppliedStatus) => Promise<void>;
 }
 
 /** What a write did, and whether the job has a cancel request (whether or not it applied). */

@@ -111,21 +111,27 @@ export function describeStatusStoreConformance(
       const jobId = randomUUID();
       const seen: Array<Record<string, unknown>> = [];
       const onApplied = async (stored: Record<string, unknown>) => void seen.push(stored);
-      const first = queued(jobId, 1, { milestones: { '0': at(1) } });
+      const scheduleId = randomUUID();
+      const first = queued(jobId, 1, { milestones: { '0': at(1) }, schedule_id: scheduleId });
       expect(await s.write(first, { onApplied })).toEqual({ applied: true, cancelRequested: false });
-      expect(seen).toEqual([{ ...first }]);
-      // A milestone write: the stored status carries what earlier writes set (job type, label).
+      const event = { job_id: jobId, state: 'queued', progress_percent: 0, message: 'queued', updated_at: at(1), job_type: 'weather', schedule_id: scheduleId };
+      expect(seen).toEqual([event]);
+      // A milestone write: the stored status carries what only the queued write set (type, schedule).
       const started = { job_id: jobId, state: 'running' as const, progress_percent: 20, message: 'started', updated_at: at(2), milestones: { '20': at(2) } };
       await s.write(started, { onApplied });
-      expect(seen[1]).toEqual({ ...first, ...started, milestones: { '0': at(1), '20': at(2) } });
+      expect(seen[1]).toEqual({ ...event, state: 'running', progress_percent: 20, message: 'started', updated_at: at(2) });
       expect(await s.write({ ...started, progress_percent: 10, message: 'late' }, { onApplied })).toEqual({ applied: false, cancelRequested: false });
       expect(seen).toHaveLength(2);
+      await s.write({ ...started, state: 'failed', progress_percent: 50, message: 'failed', error_code: 'CITY_NOT_FOUND', error_message: 'no such city' }, { onApplied });
+      expect(seen[2]).toEqual({ ...event, state: 'failed', progress_percent: 50, message: 'failed', updated_at: at(2), error_code: 'CITY_NOT_FOUND', error_message: 'no such city' });
       // What onApplied got is a copy: changing it changes nothing stored.
-      (seen[1]!.milestones as Record<string, string>)['80'] = at(9);
-      expect((await s.get(jobId))?.milestones?.['80']).toBeUndefined();
+      seen[2]!.message = 'changed';
+      expect((await s.get(jobId))?.message).toBe('failed');
       // Its rejection is the write's; the status is written all the same.
-      await expect(s.write({ ...started, progress_percent: 50, message: 'calling' }, { onApplied: async () => Promise.reject(new Error('append down')) })).rejects.toThrow('append down');
-      expect((await s.get(jobId))?.progress_percent).toBe(50);
+      const other = randomUUID();
+      await s.write(queued(other, 1));
+      await expect(s.write({ ...started, job_id: other, progress_percent: 50, message: 'calling' }, { onApplied: async () => Promise.reject(new Error('append down')) })).rejects.toThrow('append down');
+      expect((await s.get(other))?.progress_percent).toBe(50);
     });
 
     it('hands concurrent writes\' stored statuses to onApplied exactly for those applied, each as that write left it', async () => {
