@@ -52,6 +52,7 @@ const UNIT_TESTS = [
   'test/deploy/static-checks.test.ts',
   'test/deploy/worker-heap.test.ts',
   'test/domain/job-label.test.ts',
+  'test/domain/job-record-decoding.test.ts',
   'test/domain/webhook-retries.test.ts',
   'test/domain/job-stats.test.ts',
   'test/domain/fleet-waiting.test.ts',
