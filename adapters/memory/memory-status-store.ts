@@ -6,6 +6,7 @@ import {
   type CancelRequest,
   type StatusPage,
   type StatusPageQuery,
+  type StatusProgress,
   type StatusStore,
   type StatusWrite,
   type StatusWriteOptions,
@@ -41,6 +42,13 @@ export class MemoryStatusStore implements StatusStore {
   async get(jobId: string): Promise<JobStatus | null> {
     const status = this.statuses.get(jobId);
     return status ? copyOf(status) : null;
+  }
+
+  async getProgress(jobId: string): Promise<StatusProgress | null> {
+    const status = this.statuses.get(jobId);
+    if (!status) return null;
+    const { state, progress_percent, cancel_requested_at } = status;
+    return cancel_requested_at === undefined ? { state, progress_percent } : { state, progress_percent, cancel_requested_at };
   }
 
   async listRecent(query: StatusPageQuery): Promise<StatusPage> {

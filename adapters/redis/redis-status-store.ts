@@ -1,5 +1,5 @@
 import { STATUS_TTL_SECONDS, hashToStatus, statusToHash, type JobStatus } from '../../contracts/index.js';
-import type { AppliedStatus, CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite, StatusWriteOptions, StatusWriteOutcome } from '../../core/ports/index.js';
+import type { AppliedStatus, CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusProgress, StatusStore, StatusWrite, StatusWriteOptions, StatusWriteOutcome } from '../../core/ports/index.js';
 import { JOB_STATES, JobStateSchema, type JobState, type JobType } from '../../contracts/index.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../shared/page-cursor.js';
 import { matchesStatusQuery } from '../shared/status-filter.js';
@@ -95,6 +95,21 @@ export class RedisStatusStore implements StatusStore {
   async get(jobId: string): Promise<JobStatus | null> {
     const hash = await redisCall(this.redis, () => this.redis.hgetall(this.statusKey(jobId)));
     return Object.keys(hash).length === 0 ? null : hashToStatus(hash);
+  }
+
+  /**
+   * Three fields of the hash (HMGET), read without the contract's schemas: a worker's read before
+   * it runs a job needs no more, and the API wrote and validated the hash. A hash without a known
+   * state or a numeric progress is refused, as a read of the whole status would be.
+   */
+  async getProgress(jobId: string): Promise<StatusProgress | null> {
+    const [state, progress, cancelRequestedAt] = await redisCall(this.redis, () =>
+      this.redis.hmget(this.statusKey(jobId), 'state', 'progress_percent', 'cancel_requested_at'),
+    );
+    if (state == null && progress == null) return null;
+    const where = stateAndProgress(state, progress);
+    if (!where) throw new Error(`the status of job ${jobId} does not match the contract (state ${String(state)}, progress ${String(progress)})`);
+    return cancelRequestedAt != null ? { ...where, cancel_requested_at: cancelRequestedAt } : where;
   }
 
   /**
@@ -205,15 +220,14 @@ export class RedisStatusStore implements StatusStore {
    */
   private appliedStatus(jobId: string, fields: Array<string | null>): AppliedStatus | undefined {
     const [state, progress, message, updatedAt, jobType, scheduleId, errorCode, errorMessage] = fields;
-    const progressPercent = Number(progress);
-    if (!KNOWN_STATES.has(state ?? '') || progress == null || !Number.isFinite(progressPercent)) {
+    const where = stateAndProgress(state, progress);
+    if (!where) {
       this.logger.warn({ job_id: jobId, state }, 'status hash does not match the contract; its change is not reported');
       return undefined;
     }
     return {
       job_id: jobId,
-      state: state as JobState,
-      progress_percent: progressPercent,
+      ...where,
       message: message ?? '',
       updated_at: updatedAt ?? '',
       ...(jobType != null ? { job_type: jobType as JobType } : {}),
@@ -248,5 +262,12 @@ function isAfter(entry: ScorePosition, cursor: ScorePosition | undefined): boole
 }
 
 const KNOWN_STATES: ReadonlySet<string> = new Set(JOB_STATES);
+
+/** A hash's state and progress fields as the contract has them, or undefined when they are not. */
+function stateAndProgress(state: string | null | undefined, progress: string | null | undefined): { state: JobState; progress_percent: number } | undefined {
+  const progressPercent = Number(progress);
+  if (!KNOWN_STATES.has(state ?? '') || progress == null || progress === '' || !Number.isFinite(progressPercent)) return undefined;
+  return { state: state as JobState, progress_percent: progressPercent };
+}
 
 /** Only jobs the API submitted (with their submission time) are listed, as in every store. */

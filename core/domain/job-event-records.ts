@@ -74,6 +74,7 @@ export function recordingJobEvents(store: StatusStore, options: JobEventRecordin
       return outcome;
     },
     get: (jobId) => store.get(jobId),
+    getProgress: (jobId) => store.getProgress(jobId),
     listRecent: (query) => store.listRecent(query),
     linkRetry: (link) => store.linkRetry(link),
     close: () => store.close(),

@@ -40,6 +40,9 @@ export type AppliedStatus = Pick<JobStatus, 'state' | 'progress_percent' | 'mess
   job_id: string;
 };
 
+/** Where a job is, as a worker reads it before running the job: its state, progress and any pending cancel. */
+export type StatusProgress = Pick<JobStatus, 'state' | 'progress_percent' | 'cancel_requested_at'>;
+
 /** What a caller does with a write once the store has applied it. */
 export interface StatusWriteOptions {
   /**
@@ -103,6 +106,8 @@ export interface StatusStore {
   /** Writes the status if it moves forward (and, for a milestone, no cancel is pending). */
   write(status: StatusWrite, options?: StatusWriteOptions): Promise<StatusWriteOutcome>;
   get(jobId: string): Promise<JobStatus | null>;
+  /** A job's state, progress and pending cancel (null for an unknown job): what a worker decides on, without the whole status. */
+  getProgress(jobId: string): Promise<StatusProgress | null>;
   /** Jobs written in the last TTL window, newest submission first. */
   listRecent(query: StatusPageQuery): Promise<StatusPage>;
   /**

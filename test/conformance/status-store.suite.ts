@@ -212,6 +212,16 @@ export function describeStatusStoreConformance(
       });
     });
 
+    it('answers a job\'s state, progress and pending cancel as the worker reads them, null for an unknown job', async () => {
+      const { s, jobId, milestone } = await queuedJob();
+      expect(await s.getProgress(randomUUID())).toBeNull();
+      expect(await s.getProgress(jobId)).toEqual({ state: 'queued', progress_percent: 0 });
+      await milestone(20, 2);
+      expect(await s.getProgress(jobId)).toEqual({ state: 'running', progress_percent: 20 });
+      await s.requestCancel(jobId, { requested_at: at(3), whenQueued, tooLateAtPercent: 80 });
+      expect(await s.getProgress(jobId)).toEqual({ state: 'running', progress_percent: 20, cancel_requested_at: at(3) });
+    });
+
     it('records no cancel on a running job that reached the too-late progress, and then takes its 80 and 100', async () => {
       const { s, jobId, milestone } = await queuedJob();
       await milestone(50, 2);
