@@ -56,6 +56,7 @@ const UNIT_TESTS = [
   'test/deploy/no-shared-keys.test.ts',
   'test/deploy/worker-telemetry.test.ts',
   'test/domain/job-label.test.ts',
+  'test/domain/job-record-decoding.test.ts',
   'test/domain/webhook-retries.test.ts',
   'test/domain/job-stats.test.ts',
   'test/domain/fleet-waiting.test.ts',

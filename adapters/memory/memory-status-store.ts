@@ -1,12 +1,15 @@
 import { STATUS_TTL_SECONDS, type JobStatus } from '../../contracts/index.js';
 import {
   isForwardTransition,
+  type AppliedStatus,
   type CancelOutcome,
   type CancelRequest,
   type StatusPage,
   type StatusPageQuery,
+  type StatusProgress,
   type StatusStore,
   type StatusWrite,
+  type StatusWriteOptions,
   type StatusWriteOutcome,
 } from '../../core/ports/index.js';
 import { ExpiringMap } from './expiring-map.js';
@@ -23,7 +26,7 @@ export class MemoryStatusStore implements StatusStore {
     this.statuses = new ExpiringMap(options.now);
   }
 
-  async write(write: StatusWrite): Promise<StatusWriteOutcome> {
+  async write(write: StatusWrite, options: StatusWriteOptions = {}): Promise<StatusWriteOutcome> {
     const current = this.statuses.get(write.job_id) ?? null;
     const cancelRequested = current?.cancel_requested_at !== undefined;
     if (!isForwardTransition(current, write) || (cancelRequested && write.unlessCancelRequested)) return { applied: false, cancelRequested };
@@ -32,12 +35,20 @@ export class MemoryStatusStore implements StatusStore {
     // Each milestone's time is a field of its own, as in the Redis hash.
     if (write.milestones) next.milestones = { ...current?.milestones, ...definedFields(write.milestones) };
     this.statuses.set(write.job_id, next, this.ttlSeconds);
+    if (options.onApplied) await options.onApplied(appliedStatusOf(write.job_id, next));
     return { applied: true, cancelRequested };
   }
 
   async get(jobId: string): Promise<JobStatus | null> {
     const status = this.statuses.get(jobId);
-    return status ? { ...status, ...(status.milestones ? { milestones: { ...status.milestones } } : {}) } : null;
+    return status ? copyOf(status) : null;
+  }
+
+  async getProgress(jobId: string): Promise<StatusProgress | null> {
+    const status = this.statuses.get(jobId);
+    if (!status) return null;
+    const { state, progress_percent, cancel_requested_at } = status;
+    return cancel_requested_at === undefined ? { state, progress_percent } : { state, progress_percent, cancel_requested_at };
   }
 
   async listRecent(query: StatusPageQuery): Promise<StatusPage> {
@@ -70,6 +81,17 @@ export class MemoryStatusStore implements StatusStore {
   async close(): Promise<void> {
     this.statuses.dispose();
   }
+}
+
+/** The fields of a stored status a write's onApplied gets, as the Redis store answers them. */
+function appliedStatusOf(jobId: string, status: JobStatus): AppliedStatus {
+  const { state, progress_percent, message, updated_at, job_type, schedule_id, error_code, error_message } = status;
+  return definedFields({ job_id: jobId, state, progress_percent, message, updated_at, job_type, schedule_id, error_code, error_message }) as AppliedStatus;
+}
+
+/** A copy a caller may change without changing the store. */
+function copyOf(status: JobStatus): JobStatus {
+  return { ...status, ...(status.milestones ? { milestones: { ...status.milestones } } : {}), ...(status.retries ? { retries: [...status.retries] } : {}) };
 }
 
 function definedFields<T extends object>(value: T): Partial<T> {

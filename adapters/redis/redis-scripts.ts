@@ -26,9 +26,13 @@ export function script(lua: string): RedisScript {
  *
  * KEYS[1]: the status hash.
  * ARGV: ttl seconds, next state, next progress, '1' when a pending cancel refuses the write (else
- * '0'), then field/value pairs to set.
+ * '0'), '1' to answer the stored hash (else '0'), then field/value pairs to set.
  * Returns flags: 1 applied, 2 the hash is new (the caller then adds the job to the recent-jobs
  * index, a key of its own), 4 a cancel has been requested (whether or not the write applied).
+ * When the write applied and the hash was asked for: `{flags, {state, progress_percent, message,
+ * updated_at, job_type, schedule_id, error_code, error_message}}` (HMGET, in that order; nil for
+ * a field not set), the status as this write left it, so the caller builds the change's event
+ * without another round trip.
  */
 export const WRITE_STATUS = script(`
 local rank = { queued = 0, running = 1, completed = 2, failed = 2 }
@@ -42,10 +46,14 @@ if state and rank[state] ~= nil then
   if tonumber(ARGV[3]) < (tonumber(current[2]) or 0) then return cancel end
 end
 if cancel == 4 and ARGV[4] == '1' then return cancel end
-redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
-if state then return 1 + cancel end
-return 3 + cancel
+local flags = 3 + cancel
+if state then flags = 1 + cancel end
+if ARGV[5] == '1' then
+  return { flags, redis.call('HMGET', KEYS[1], 'state', 'progress_percent', 'message', 'updated_at', 'job_type', 'schedule_id', 'error_code', 'error_message') }
+end
+return flags
 `);
 
 /**

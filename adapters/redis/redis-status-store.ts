@@ -1,6 +1,6 @@
 import { STATUS_TTL_SECONDS, hashToStatus, statusToHash, type JobStatus } from '../../contracts/index.js';
-import type { CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusStore, StatusWrite, StatusWriteOutcome } from '../../core/ports/index.js';
-import { JobStateSchema } from '../../contracts/index.js';
+import type { AppliedStatus, CancelOutcome, CancelRequest, Logger, StatusPage, StatusPageQuery, StatusProgress, StatusStore, StatusWrite, StatusWriteOptions, StatusWriteOutcome } from '../../core/ports/index.js';
+import { JOB_STATES, JobStateSchema, type JobState, type JobType } from '../../contracts/index.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../shared/page-cursor.js';
 import { matchesStatusQuery } from '../shared/status-filter.js';
 import { closeRedis, redisCall, resolveRedis, type RedisClient } from './redis-connection.js';
@@ -60,40 +60,56 @@ export class RedisStatusStore implements StatusStore {
 
   /**
    * The status first, then (for the API's `queued` write, or a write that made the hash anew,
-   * when it carries the submission time) the index entry. When the index write fails the call
-   * fails: the status is already there and a retry is a repeat, which the forward-only rule allows.
+   * when it carries the submission time) the index entry, beside the caller's `onApplied` (which
+   * gets the hash the script answered, as this write left it). When the index write fails the
+   * call fails, once both have settled: the status is already there and a retry is a repeat,
+   * which the forward-only rule allows.
    */
-  async write(write: StatusWrite): Promise<StatusWriteOutcome> {
+  async write(write: StatusWrite, options: StatusWriteOptions = {}): Promise<StatusWriteOutcome> {
     const { unlessCancelRequested, ...status } = write;
     const fields = statusToHash(status);
-    const result = await redisCall(this.redis, () =>
-      runScript(
-        this.redis,
-        WRITE_STATUS,
-        this.statusKey(write.job_id),
-        this.ttlSeconds,
-        write.state,
-        write.progress_percent,
-        unlessCancelRequested ? '1' : '0',
-        ...Object.entries(fields).flat(),
-      ),
-    );
-    const flags = Number(result);
+    const args: Array<string | number> = [this.ttlSeconds, write.state, write.progress_percent, unlessCancelRequested ? '1' : '0', options.onApplied ? '1' : '0'];
+    for (const field in fields) args.push(field, fields[field as keyof typeof fields]!);
+    const result = await redisCall(this.redis, () => runScript(this.redis, WRITE_STATUS, this.statusKey(write.job_id), ...args));
+    const [flags, storedFields] = Array.isArray(result) ? [Number(result[0]), result[1] as Array<string | null>] : [Number(result), undefined];
     const applied = (flags & 1) !== 0;
     const created = (flags & 2) !== 0;
+    const outcome = { applied, cancelRequested: (flags & 4) !== 0 };
+    if (!applied) return outcome;
     const submittedMs = write.submitted_at ? Date.parse(write.submitted_at) : NaN;
     // Indexed by the queued write (also when it is a retry of one whose index write failed) and
     // whenever the hash is made anew, e.g. after it expired; the worker's four writes per job
     // would only repeat the same ZADD.
-    if (applied && (created || write.state === 'queued') && Number.isFinite(submittedMs)) {
-      await redisCall(this.redis, () => runScript(this.redis, INDEX_RECENT, this.recentKey(), this.ttlSeconds, submittedMs, write.job_id));
-    }
-    return { applied, cancelRequested: (flags & 4) !== 0 };
+    const indexed =
+      (created || write.state === 'queued') && Number.isFinite(submittedMs)
+        ? redisCall(this.redis, () => runScript(this.redis, INDEX_RECENT, this.recentKey(), this.ttlSeconds, submittedMs, write.job_id))
+        : undefined;
+    const stored = options.onApplied && storedFields ? this.appliedStatus(write.job_id, storedFields) : undefined;
+    const followed = stored ? options.onApplied?.(stored) : undefined;
+    const [index, follow] = await Promise.allSettled([indexed, followed]);
+    if (index.status === 'rejected') throw index.reason;
+    if (follow.status === 'rejected') throw follow.reason;
+    return outcome;
   }
 
   async get(jobId: string): Promise<JobStatus | null> {
     const hash = await redisCall(this.redis, () => this.redis.hgetall(this.statusKey(jobId)));
     return Object.keys(hash).length === 0 ? null : hashToStatus(hash);
+  }
+
+  /**
+   * Three fields of the hash (HMGET), read without the contract's schemas: a worker's read before
+   * it runs a job needs no more, and the API wrote and validated the hash. A hash without a known
+   * state or a numeric progress is refused, as a read of the whole status would be.
+   */
+  async getProgress(jobId: string): Promise<StatusProgress | null> {
+    const [state, progress, cancelRequestedAt] = await redisCall(this.redis, () =>
+      this.redis.hmget(this.statusKey(jobId), 'state', 'progress_percent', 'cancel_requested_at'),
+    );
+    if (state == null && progress == null) return null;
+    const where = stateAndProgress(state, progress);
+    if (!where) throw new Error(`the status of job ${jobId} does not match the contract (state ${String(state)}, progress ${String(progress)})`);
+    return cancelRequestedAt != null ? { ...where, cancel_requested_at: cancelRequestedAt } : where;
   }
 
   /**
@@ -196,6 +212,31 @@ export class RedisStatusStore implements StatusStore {
     }
   }
 
+  /**
+   * The fields WRITE_STATUS answered, in its order. Not parsed with the contract's schemas: the
+   * write itself was (statusToHash), the fields are the ones it just set or the queued write
+   * set, and an event's readers parse it again. A hash someone else left without a known state
+   * or a numeric progress is left unreported.
+   */
+  private appliedStatus(jobId: string, fields: Array<string | null>): AppliedStatus | undefined {
+    const [state, progress, message, updatedAt, jobType, scheduleId, errorCode, errorMessage] = fields;
+    const where = stateAndProgress(state, progress);
+    if (!where) {
+      this.logger.warn({ job_id: jobId, state }, 'status hash does not match the contract; its change is not reported');
+      return undefined;
+    }
+    return {
+      job_id: jobId,
+      ...where,
+      message: message ?? '',
+      updated_at: updatedAt ?? '',
+      ...(jobType != null ? { job_type: jobType as JobType } : {}),
+      ...(scheduleId != null ? { schedule_id: scheduleId } : {}),
+      ...(errorCode != null ? { error_code: errorCode } : {}),
+      ...(errorMessage != null ? { error_message: errorMessage } : {}),
+    };
+  }
+
   private async forget(jobIds: string[]): Promise<void> {
     await redisCall(this.redis, () => this.redis.zrem(this.recentKey(), ...jobIds)).catch((error: unknown) =>
       this.logger.debug({ err: error }, 'could not remove expired jobs from the recent index'),
@@ -218,6 +259,15 @@ function toScorePosition(position: CursorPosition | undefined): ScorePosition | 
 function isAfter(entry: ScorePosition, cursor: ScorePosition | undefined): boolean {
   if (!cursor) return true;
   return entry.score < cursor.score || (entry.score === cursor.score && entry.id < cursor.id);
+}
+
+const KNOWN_STATES: ReadonlySet<string> = new Set(JOB_STATES);
+
+/** A hash's state and progress fields as the contract has them, or undefined when they are not. */
+function stateAndProgress(state: string | null | undefined, progress: string | null | undefined): { state: JobState; progress_percent: number } | undefined {
+  const progressPercent = Number(progress);
+  if (!KNOWN_STATES.has(state ?? '') || progress == null || progress === '' || !Number.isFinite(progressPercent)) return undefined;
+  return { state: state as JobState, progress_percent: progressPercent };
 }
 
 /** Only jobs the API submitted (with their submission time) are listed, as in every store. */

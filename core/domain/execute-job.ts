@@ -10,7 +10,6 @@ import {
   type JobError,
   type JobMessage,
   type JobResultDocument,
-  type JobStatus,
 } from '../../contracts/index.js';
 import { ProviderError, ProviderRetryAfterError } from '../errors/index.js';
 import type {
@@ -21,6 +20,7 @@ import type {
   JobHandlerRegistry,
   Logger,
   ResultStore,
+  StatusProgress,
   StatusStore,
 } from '../ports/index.js';
 import { withinDeadline } from '../time/index.js';
@@ -93,7 +93,7 @@ export async function executeJobRecord(
     ...(parentTraceparent ? { parent_traceparent: parentTraceparent } : {}),
   });
 
-  const current = await deps.statuses.get(message.job_id);
+  const current = await deps.statuses.getProgress(message.job_id);
   const existing = mayHaveResult(current) ? await deps.results.get(message.job_id) : null;
   if (existing) {
     await writeFinalStatus(deps, message, existing);
@@ -145,7 +145,7 @@ export async function executeJobRecord(
  * of the result store; a redelivery (status running or final) or a job whose status has expired
  * or was lost still asks it.
  */
-function mayHaveResult(status: JobStatus | null): boolean {
+function mayHaveResult(status: StatusProgress | null): boolean {
   return status === null || status.state !== 'queued';
 }
 

@@ -1,11 +1,11 @@
-import { isFinalState, type JobEvent, type JobResultDocument, type JobStatus } from '../../contracts/index.js';
-import type { CancelOutcome, CancelRequest, JobEvents, Logger, StatusStore, StatusWrite, StatusWriteOutcome } from '../ports/index.js';
+import { isFinalState, type JobEvent, type JobResultDocument } from '../../contracts/index.js';
+import type { AppliedStatus, CancelOutcome, CancelRequest, JobEvents, Logger, StatusStore, StatusWrite, StatusWriteOptions, StatusWriteOutcome } from '../ports/index.js';
 
 /** Where a finished job's result is read, as every answer links it. */
 export const resultUrlOf = (jobId: string): string => `/v1/jobs/${jobId}/result`;
 
 /** A job's status as an event: the final one carries its error or its result's link. */
-export function jobEventOf(status: JobStatus & { job_id: string }): JobEvent {
+export function jobEventOf(status: AppliedStatus): JobEvent {
   const final = isFinalState(status.state);
   return {
     job_id: status.job_id,
@@ -43,48 +43,40 @@ export interface JobEventRecordingOptions {
 /**
  * The status store every process uses, with each applied change also appended to the job's
  * event log: the worker's milestones, the API's queued writes and a cancel that ends a queued
- * job. The event is built from the status as stored after the write (it carries `job_type` and
- * `schedule_id`, which a milestone write does not repeat). A failed append fails nothing: the
+ * job. The event is built from the status as the write left it, which the store answers with
+ * the write itself (it carries `job_type` and `schedule_id`, which a milestone write does not
+ * repeat), and is appended beside the store's own follow-up writes: a status write costs two
+ * round trips in sequence, the write and then the append. A failed append fails nothing: the
  * status is the truth, and an open stream re-reads it (see the event streams).
  */
 export function recordingJobEvents(store: StatusStore, options: JobEventRecordingOptions): StatusStore {
-  const record = async (jobId: string, written?: StatusWrite): Promise<void> => {
+  const record = async (jobId: string, stored?: AppliedStatus): Promise<void> => {
     try {
-      const stored = await store.get(jobId);
-      const status = stored ?? (written as JobStatus | undefined);
+      const status = stored ?? (await store.get(jobId));
       if (!status) return;
-      await options.events.append(jobEventOf({ ...status, ...(written ? pickChange(written) : {}), job_id: jobId }));
+      await options.events.append(jobEventOf({ ...status, job_id: jobId }));
     } catch (error) {
       options.onAppendFailed?.();
       options.logger.warn({ err: error, job_id: jobId }, 'job event not logged; open streams catch up from the status');
     }
   };
   return {
-    async write(write: StatusWrite): Promise<StatusWriteOutcome> {
-      const outcome = await store.write(write);
-      if (outcome.applied) await record(write.job_id, write);
-      return outcome;
-    },
+    write: (write: StatusWrite, writeOptions?: StatusWriteOptions): Promise<StatusWriteOutcome> =>
+      store.write(write, {
+        onApplied: async (stored) => {
+          await record(write.job_id, stored);
+          await writeOptions?.onApplied?.(stored);
+        },
+      }),
     async requestCancel(jobId: string, request: CancelRequest): Promise<CancelOutcome> {
       const outcome = await store.requestCancel(jobId, request);
       if (outcome.previous === 'queued') await record(jobId);
       return outcome;
     },
     get: (jobId) => store.get(jobId),
+    getProgress: (jobId) => store.getProgress(jobId),
     listRecent: (query) => store.listRecent(query),
     linkRetry: (link) => store.linkRetry(link),
     close: () => store.close(),
-  };
-}
-
-/** What one write changed, so the event says what this write did even if another followed at once. */
-function pickChange(write: StatusWrite): Partial<JobStatus> {
-  return {
-    state: write.state,
-    progress_percent: write.progress_percent,
-    message: write.message,
-    updated_at: write.updated_at,
-    ...(write.error_code ? { error_code: write.error_code } : {}),
-    ...(write.error_message ? { error_message: write.error_message } : {}),
   };
 }

@@ -84,12 +84,34 @@ export function recordLogFields(record: Pick<QueueRecord, 'key' | 'headers' | 'v
 
 export type DecodedRecord = { ok: true; message: JobMessage } | { ok: false; reason: string };
 
+type DecodableRecord = Pick<QueueRecord, 'value' | 'headers' | 'key'> & { topic?: string };
+
+/**
+ * A record's decoding, kept for the next decode of the same record and then dropped. Each
+ * attempt at a delivery is decoded by the key-limit gate and again by the job's execution (JSON
+ * and the contract's schema each time); a delivered record is never changed, so the second
+ * decode takes the first's answer. Only once: the next attempt's message is parsed anew, so
+ * what a handler did to its payload does not reach the next attempt.
+ */
+const decodedRecords = new WeakMap<DecodableRecord, { topicTemplate: string | undefined; decoded: DecodedRecord }>();
+
 /**
  * Checks a consumed record against the contract; the reason names what is wrong. Given the topic
  * template, a record must also sit on its job type's topic: a weather job on the quote topic is
  * not the quote worker's to run.
  */
-export function decodeJobRecord(record: Pick<QueueRecord, 'value' | 'headers' | 'key'> & { topic?: string }, topicTemplate?: string): DecodedRecord {
+export function decodeJobRecord(record: DecodableRecord, topicTemplate?: string): DecodedRecord {
+  const kept = decodedRecords.get(record);
+  if (kept) {
+    decodedRecords.delete(record);
+    if (kept.topicTemplate === topicTemplate) return kept.decoded;
+  }
+  const decoded = decodeOnce(record, topicTemplate);
+  decodedRecords.set(record, { topicTemplate, decoded });
+  return decoded;
+}
+
+function decodeOnce(record: DecodableRecord, topicTemplate: string | undefined): DecodedRecord {
   const contentType = record.headers['content-type'];
   if (contentType !== undefined && contentType !== JOB_MESSAGE_HEADERS['content-type']) {
     return { ok: false, reason: `content-type header is "${contentType}", expected application/json` };

@@ -33,6 +33,30 @@ export interface StatusWrite {
   unlessCancelRequested?: boolean;
 }
 
+/**
+ * What an applied write left stored, as a job's event tells it: where the job is (state,
+ * progress, message, time, error) and what it is (type, schedule: a milestone write does not
+ * repeat the schedule).
+ */
+export type AppliedStatus = Pick<JobStatus, 'state' | 'progress_percent' | 'message' | 'updated_at' | 'job_type' | 'schedule_id' | 'error_code' | 'error_message'> & {
+  job_id: string;
+};
+
+/** Where a job is, as a worker reads it before running the job: its state, progress and any pending cancel. */
+export type StatusProgress = Pick<JobStatus, 'state' | 'progress_percent' | 'cancel_requested_at'>;
+
+/** What a caller does with a write once the store has applied it. */
+export interface StatusWriteOptions {
+  /**
+   * Called once, only when the write applied, with the job's status as stored right after it
+   * (read in the same atomic step, so a later write is not in it); `write` resolves after it
+   * does. It runs beside the store's own follow-up writes (the recent-jobs index), not after
+   * them, so a caller's next step (logging the change as an event) costs no extra round trip
+   * in sequence. A rejection of it rejects the write.
+   */
+  onApplied?: (stored: AppliedStatus) => Promise<void>;
+}
+
 /** What a write did, and whether the job has a cancel request (whether or not it applied). */
 export interface StatusWriteOutcome {
   applied: boolean;
@@ -82,8 +106,10 @@ export interface CancelOutcome {
  */
 export interface StatusStore {
   /** Writes the status if it moves forward (and, for a milestone, no cancel is pending). */
-  write(status: StatusWrite): Promise<StatusWriteOutcome>;
+  write(status: StatusWrite, options?: StatusWriteOptions): Promise<StatusWriteOutcome>;
   get(jobId: string): Promise<JobStatus | null>;
+  /** A job's state, progress and pending cancel (null for an unknown job): what a worker decides on, without the whole status. */
+  getProgress(jobId: string): Promise<StatusProgress | null>;
   /** Jobs written in the last TTL window, newest submission first. */
   listRecent(query: StatusPageQuery): Promise<StatusPage>;
   /**

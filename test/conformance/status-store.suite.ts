@@ -106,6 +106,54 @@ export function describeStatusStoreConformance(
       expect((await s.get(jobId))?.progress_percent).toBe(80);
     });
 
+    it('hands an applied write\'s stored status to onApplied, before the write resolves, and nothing for a refused one', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      const seen: Array<Record<string, unknown>> = [];
+      const onApplied = async (stored: Record<string, unknown>) => void seen.push(stored);
+      const scheduleId = randomUUID();
+      const first = queued(jobId, 1, { milestones: { '0': at(1) }, schedule_id: scheduleId });
+      expect(await s.write(first, { onApplied })).toEqual({ applied: true, cancelRequested: false });
+      const event = { job_id: jobId, state: 'queued', progress_percent: 0, message: 'queued', updated_at: at(1), job_type: 'weather', schedule_id: scheduleId };
+      expect(seen).toEqual([event]);
+      // A milestone write: the stored status carries what only the queued write set (type, schedule).
+      const started = { job_id: jobId, state: 'running' as const, progress_percent: 20, message: 'started', updated_at: at(2), milestones: { '20': at(2) } };
+      await s.write(started, { onApplied });
+      expect(seen[1]).toEqual({ ...event, state: 'running', progress_percent: 20, message: 'started', updated_at: at(2) });
+      expect(await s.write({ ...started, progress_percent: 10, message: 'late' }, { onApplied })).toEqual({ applied: false, cancelRequested: false });
+      expect(seen).toHaveLength(2);
+      await s.write({ ...started, state: 'failed', progress_percent: 50, message: 'failed', error_code: 'CITY_NOT_FOUND', error_message: 'no such city' }, { onApplied });
+      expect(seen[2]).toEqual({ ...event, state: 'failed', progress_percent: 50, message: 'failed', updated_at: at(2), error_code: 'CITY_NOT_FOUND', error_message: 'no such city' });
+      // What onApplied got is a copy: changing it changes nothing stored.
+      seen[2]!.message = 'changed';
+      expect((await s.get(jobId))?.message).toBe('failed');
+      // Its rejection is the write's; the status is written all the same.
+      const other = randomUUID();
+      await s.write(queued(other, 1));
+      await expect(s.write({ ...started, job_id: other, progress_percent: 50, message: 'calling' }, { onApplied: async () => Promise.reject(new Error('append down')) })).rejects.toThrow('append down');
+      expect((await s.get(other))?.progress_percent).toBe(50);
+    });
+
+    it('hands concurrent writes\' stored statuses to onApplied exactly for those applied, each as that write left it', async () => {
+      const s = await store();
+      const jobId = randomUUID();
+      await s.write(queued(jobId, 1));
+      const reported: number[] = [];
+      const order = [50, 20, 80, 20, 50, 80, 20, 60];
+      const outcomes = await Promise.all(
+        order.map((p, i) =>
+          s.write({ job_id: jobId, state: 'running', progress_percent: p, message: `p${p}`, updated_at: at(10 + i) }, {
+            onApplied: async (stored) => {
+              expect(stored).toMatchObject({ job_id: jobId, job_type: 'weather', progress_percent: p, message: `p${p}` });
+              reported.push(p);
+            },
+          }),
+        ),
+      );
+      expect(reported.sort((a, b) => a - b)).toEqual(order.filter((_, i) => outcomes[i]!.applied).sort((a, b) => a - b));
+      expect(reported.length).toBeGreaterThan(0);
+    });
+
     it('keeps each job on its own furthest progress when many jobs are written at once', async () => {
       // Many jobs, so on a cluster their hashes live on every node and in many slots.
       const s = await store();
@@ -162,6 +210,16 @@ export function describeStatusStoreConformance(
         applied: true,
         cancelRequested: true,
       });
+    });
+
+    it('answers a job\'s state, progress and pending cancel as the worker reads them, null for an unknown job', async () => {
+      const { s, jobId, milestone } = await queuedJob();
+      expect(await s.getProgress(randomUUID())).toBeNull();
+      expect(await s.getProgress(jobId)).toEqual({ state: 'queued', progress_percent: 0 });
+      await milestone(20, 2);
+      expect(await s.getProgress(jobId)).toEqual({ state: 'running', progress_percent: 20 });
+      await s.requestCancel(jobId, { requested_at: at(3), whenQueued, tooLateAtPercent: 80 });
+      expect(await s.getProgress(jobId)).toEqual({ state: 'running', progress_percent: 20, cancel_requested_at: at(3) });
     });
 
     it('records no cancel on a running job that reached the too-late progress, and then takes its 80 and 100', async () => {
