@@ -19,6 +19,7 @@ const UNIT_TESTS = [
   'test/adapters/writes-per-turn.test.ts',
   'test/api/api-keys.test.ts',
   'test/api/event-streams-idle.test.ts',
+  'test/domain/job-event-order.test.ts',
   'test/api/job-priority-overrides.test.ts',
   'test/api/callback-url.test.ts',
   'test/api/bulk-embedded.test.ts',

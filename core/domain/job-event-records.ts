@@ -45,9 +45,12 @@ export interface JobEventRecordingOptions {
  * event log: the worker's milestones, the API's queued writes and a cancel that ends a queued
  * job. The event is built from the status as the write left it, which the store answers with
  * the write itself (it carries `job_type` and `schedule_id`, which a milestone write does not
- * repeat), and is appended beside the store's own follow-up writes: a status write costs two
- * round trips in sequence, the write and then the append. A failed append fails nothing: the
- * status is the truth, and an open stream re-reads it (see the event streams).
+ * repeat). A job's first write (queued) returns once its event is appended, beside the store's
+ * own follow-up writes, so the event is logged before the job is published. A later write (the
+ * worker's milestones) returns once the status is written: its event follows in the background,
+ * after that job's earlier events, so a job's run waits on one round trip per milestone, not two.
+ * A failed append fails nothing: the status is the truth, and an open stream re-reads it (see
+ * the event streams). Closing waits for the appends still on their way.
  */
 export function recordingJobEvents(store: StatusStore, options: JobEventRecordingOptions): StatusStore {
   const record = async (jobId: string, stored?: AppliedStatus): Promise<void> => {
@@ -60,11 +63,23 @@ export function recordingJobEvents(store: StatusStore, options: JobEventRecordin
       options.logger.warn({ err: error, job_id: jobId }, 'job event not logged; open streams catch up from the status');
     }
   };
+  /** The last append on its way per job: the job's next event is appended after it. */
+  const appending = new Map<string, Promise<void>>();
+  const recordInOrder = (jobId: string, stored: AppliedStatus): Promise<void> => {
+    const previous = appending.get(jobId);
+    const next = previous ? previous.then(() => record(jobId, stored)) : record(jobId, stored);
+    appending.set(jobId, next);
+    void next.then(() => {
+      if (appending.get(jobId) === next) appending.delete(jobId);
+    });
+    return next;
+  };
   return {
     write: (write: StatusWrite, writeOptions?: StatusWriteOptions): Promise<StatusWriteOutcome> =>
       store.write(write, {
         onApplied: async (stored) => {
-          await record(write.job_id, stored);
+          const appended = recordInOrder(write.job_id, stored);
+          if (write.state === 'queued') await appended;
           await writeOptions?.onApplied?.(stored);
         },
       }),
@@ -77,6 +92,9 @@ export function recordingJobEvents(store: StatusStore, options: JobEventRecordin
     getProgress: (jobId) => store.getProgress(jobId),
     listRecent: (query) => store.listRecent(query),
     linkRetry: (link) => store.linkRetry(link),
-    close: () => store.close(),
+    close: async () => {
+      await Promise.all(appending.values());
+      await store.close();
+    },
   };
 }

@@ -8,6 +8,7 @@ import { closeAfterEach } from '../support/closers.js';
 import { REDIS_TARGETS, deleteTargetKeys } from '../support/redis-cluster.js';
 import { testLogger } from '../support/test-logger.js';
 import { uniqueName } from '../support/unique.js';
+import { waitFor } from '../support/wait-for.js';
 
 const logger = testLogger();
 
@@ -36,6 +37,13 @@ const backends: Array<[string, () => Backend]> = [
     };
   }]),
 ];
+
+/** A job's logged events once there are `count`: a milestone's event is appended after its write returns. */
+const loggedEvents = (events: JobEvents, jobId: string, count: number) =>
+  waitFor(async () => {
+    const records = await events.history(jobId);
+    return records.length >= count ? records.map((record) => record.event) : undefined;
+  }, { what: `${count} events of job ${jobId}` });
 
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
 
@@ -71,7 +79,7 @@ for (const [name, create] of backends) {
       const jobId = randomUUID();
       await statuses.write(queued(jobId));
       for (const [i, progress] of [20, 50, 80, 100].entries()) await statuses.write(milestone(jobId, progress, i));
-      const logged = (await events.history(jobId)).map((record) => record.event);
+      const logged = await loggedEvents(events, jobId, 5);
       expect(logged.map((event) => [event.state, event.progress_percent])).toEqual([['queued', 0], ['running', 20], ['running', 50], ['running', 80], ['completed', 100]]);
       expect(logged.every((event) => event.job_type === 'weather')).toBe(true);
       expect(logged.at(-1)?.result_url).toBe(`/v1/jobs/${jobId}/result`);
@@ -86,7 +94,7 @@ for (const [name, create] of backends) {
       const outcomes = await Promise.all(ids.map((id) => Promise.all(order.map((progress, i) => statuses.write(milestone(id, progress, i))))));
       for (const [j, id] of ids.entries()) {
         const applied = order.flatMap((progress, i) => (outcomes[j]![i]!.applied ? [`p${progress}#${i}`] : []));
-        const logged = (await events.history(id)).map((record) => record.event);
+        const logged = await loggedEvents(events, id, 1 + applied.length);
         expect(logged[0]?.state).toBe('queued');
         // Every applied write's event, none of a refused one's, each once.
         expect(logged.slice(1).map((event) => event.message).sort()).toEqual([...applied].sort());
