@@ -11,6 +11,8 @@ describe('schedules in Chromium', () => {
   it('creates a schedule, lists its next runs and jobs, pauses and deletes it, and says what is wrong with a bad cron', async () => {
     const { page, problems } = await openTab(running.context, `${running.app.baseUrl}/schedules`);
     await page.getByRole('heading', { level: 1, name: 'Schedules' }).waitFor();
+    // The heading shows before the list's first answer: wait for the list, then count.
+    await page.getByText('No schedules yet.').waitFor({ timeout: DONE_MS });
     expect(await page.getByText('No schedules yet.').count()).toBe(1);
 
     // A cron that does not parse: the API's words, naming the field.
