@@ -13,7 +13,6 @@ import type { RouteDefinition } from './route-definition.js';
 import { responseForError } from './responses.js';
 import { RateLimitedError } from '../../core/errors/index.js';
 
-
 export interface InstrumentOptions {
   /**
    * Who may call routes with authLevel 'function'. The fallback host always passes it; the

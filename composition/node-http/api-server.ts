@@ -110,7 +110,7 @@ export function createApiServer(options: ApiServerOptions): Server {
       res.setHeader('connection', 'close');
       return hostError(req, res, label, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, { limit_bytes: limit });
     }
-    const request = new NodeApiRequest(req, { method, target: url, params: match.params, body });
+    const request = new NodeApiRequest({ method, target: url, headers, params: match.params, body });
     const invocation = {
       invocationId: randomUUID(),
       functionName: match.route.definition.name,

@@ -1,4 +1,4 @@
-import type { IncomingMessage, IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { HeaderReader } from '../../api/http/api-key-auth.js';
 import type { ApiRequest, QueryReader } from '../../api/http/api-request.js';
 
@@ -32,9 +32,9 @@ export class NodeApiRequest implements ApiRequest {
   private readonly target: URL;
   private readonly body: Buffer;
 
-  constructor(req: IncomingMessage, options: { method: string; target: URL; params: Record<string, string>; body: Buffer }) {
+  constructor(options: { method: string; target: URL; headers: HeaderReader; params: Record<string, string>; body: Buffer }) {
     this.method = options.method;
-    this.headers = nodeHeaders(req.headers);
+    this.headers = options.headers;
     this.params = options.params;
     this.target = options.target;
     this.body = options.body;
